@@ -1,0 +1,63 @@
+# briefgen: `make demo` builds the example project, `make test` runs the whole suite.
+# Both set up what they need on a fresh Debian machine: system packages (apt-get), a
+# virtual environment and the Python packages.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# WeasyPrint needs Pango; the tests need LibreOffice (DOCX -> PDF) and poppler (pdftoppm).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+                libreoffice-writer-nogui poppler-utils
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-fast lint format bench system-deps venv clean
+
+demo: venv system-deps-runtime
+	$(BIN)/briefgen build . -o output
+	@echo "Outputs in output/ (see output/manifest.json)"
+
+test: venv system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Skips LibreOffice round trips and full-project builds: for quick local runs.
+test-fast: venv system-deps-runtime
+	$(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.run
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Installs only what is missing, so a prepared machine pays nothing.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+system-deps-runtime:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+clean:
+	rm -rf output .pytest_cache benchmarks/work

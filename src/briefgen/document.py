@@ -1,0 +1,49 @@
+"""The rendered document: what the render stage hands to every writer.
+
+A RenderedDocument is one HTML string (the single source of every format) plus what a
+writer needs to resolve it: the theme, the sandboxed resource reader, the build's fixed
+timestamp and a sink for warnings. Writers turn it into a file; they never see the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .theme import Theme
+
+
+class ResourceError(Exception):
+    """A resource (image, stylesheet, font) may not or cannot be read."""
+
+
+# Reads a resource named by a URL as it stands in the HTML (relative to the document's base),
+# after checking it lies inside the allowed folders. Returns (bytes, mime type) or raises
+# ResourceError with a message a user can act on.
+ResourceReader = Callable[[str], tuple[bytes, str]]
+
+
+@dataclass
+class RenderedDocument:
+    html: str
+    theme: Theme
+    read_resource: ResourceReader
+    base_url: str
+    template: str
+    language: str
+    # Timestamp written into file metadata: the brief's date, or SOURCE_DATE_EPOCH's.
+    timestamp: datetime
+    warnings: list[str] = field(default_factory=list)
+    pdf_variant: str | None = None  # e.g. "pdf/a-3b"
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    path: Path
+    format: str
+    pages: int | None = None

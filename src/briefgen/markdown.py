@@ -1,0 +1,191 @@
+"""Markdown fields -> HTML in the briefgen vocabulary.
+
+CommonMark (markdown-it-py) with footnotes and citations. Raw HTML in content is escaped,
+never interpreted; images are not content (they come from assets through templates), so
+markdown image syntax renders as its alt text. Footnotes (`[^1]`) and citations
+(`[@source-id]`, `[@source-id, p. 12]`) both become inline `<span class="footnote">`,
+which the PDF floats to the foot of the page and the DOCX turns into a real footnote; the
+numbers are given by the writers in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markupsafe import Markup, escape
+from mdit_py_plugins.footnote import footnote_plugin
+
+# Called with (source id, locator or None); returns the footnote's inner HTML.
+CiteFormatter = Callable[[str, str | None], Markup]
+
+CITATION_RE = _CITATION = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)(?:,\s*([^\]\n]+?))?\s*\]")
+_SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = _CITATION.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"source": match.group(1), "locator": match.group(2)}
+    state.pos = match.end()
+    return True
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.use(footnote_plugin)
+    md.disable(["image", "html_inline", "html_block"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+_MD = _parser()
+
+
+class MarkdownRenderer:
+    """Renders markdown fields of one output; citations are formatted by `cite`."""
+
+    def __init__(self, cite: CiteFormatter):
+        self._cite = cite
+        self.cited: list[str] = []  # source ids in order of first citation
+
+    def block(self, text: str | None) -> Markup:
+        if not text:
+            return Markup("")
+        tokens = _MD.parse(text, {})
+        footnotes = _collect_footnotes(tokens)
+        return Markup(self._render_blocks(tokens, footnotes))
+
+    def inline(self, text: str | None) -> Markup:
+        """A markdown value inside a sentence: paragraphs joined, no block elements."""
+        if not text:
+            return Markup("")
+        tokens = _MD.parse(text, {})
+        footnotes = _collect_footnotes(tokens)
+        inlines = [t for t in _body_tokens(tokens) if t.type == "inline"]
+        return Markup(" ".join(self._render_inline(t.children or [], footnotes) for t in inlines))
+
+    # ------------------------------------------------------------------ blocks
+
+    def _render_blocks(self, tokens, footnotes) -> str:
+        out: list[str] = []
+        for token in _body_tokens(tokens):
+            kind = token.type
+            if kind == "inline":
+                out.append(self._render_inline(token.children or [], footnotes))
+            elif kind in ("paragraph_open", "paragraph_close"):
+                if not token.hidden:  # tight list items carry hidden paragraphs
+                    out.append("<p>" if kind.endswith("open") else "</p>\n")
+            elif kind == "heading_open":
+                # Content headings must not break the document outline: they become h4.
+                out.append("<h4>")
+            elif kind == "heading_close":
+                out.append("</h4>\n")
+            elif kind in ("bullet_list_open", "bullet_list_close"):
+                out.append("<ul>\n" if kind.endswith("open") else "</ul>\n")
+            elif kind == "ordered_list_open":
+                start = token.attrGet("start")
+                out.append(f'<ol start="{int(start)}">\n' if start and int(start) != 1 else "<ol>\n")
+            elif kind == "ordered_list_close":
+                out.append("</ol>\n")
+            elif kind == "list_item_open":
+                out.append("<li>")
+            elif kind == "list_item_close":
+                out.append("</li>\n")
+            elif kind in ("blockquote_open", "blockquote_close"):
+                out.append("<blockquote>\n" if kind.endswith("open") else "</blockquote>\n")
+            elif kind in ("code_block", "fence"):
+                out.append(f"<p><code>{escape(token.content.rstrip())}</code></p>\n")
+            # hr and anything else carry no text
+        return "".join(out)
+
+    # ------------------------------------------------------------------ inline
+
+    def _render_inline(self, children, footnotes) -> str:
+        out: list[str] = []
+        link_stack: list[bool] = []
+        for child in children:
+            kind = child.type
+            if kind == "text":
+                out.append(str(escape(child.content)))
+            elif kind == "code_inline":
+                out.append(f"<code>{escape(child.content)}</code>")
+            elif kind in ("softbreak",):
+                out.append("\n")
+            elif kind == "hardbreak":
+                out.append("<br>")
+            elif kind == "em_open":
+                out.append("<em>")
+            elif kind == "em_close":
+                out.append("</em>")
+            elif kind == "strong_open":
+                out.append("<strong>")
+            elif kind == "strong_close":
+                out.append("</strong>")
+            elif kind == "link_open":
+                href = child.attrGet("href") or ""
+                safe = bool(_SAFE_LINK.match(href))
+                link_stack.append(safe)
+                if safe:
+                    out.append(f'<a href="{escape(href)}">')
+            elif kind == "link_close":
+                if link_stack and link_stack.pop():
+                    out.append("</a>")
+            elif kind == "citation":
+                source = child.meta["source"]
+                if source not in self.cited:
+                    self.cited.append(source)
+                note = self._cite(source, child.meta["locator"])
+                out.append(f'<span class="footnote">{note}</span>')
+            elif kind == "footnote_ref":
+                body = footnotes.get(child.meta["id"], [])
+                inner = " ".join(self._render_inline(t.children or [], footnotes) for t in body)
+                out.append(f'<span class="footnote">{inner}</span>')
+            elif kind == "image":  # disabled in the parser; kept for safety
+                out.append(str(escape(child.content)))
+        return "".join(out)
+
+
+def _body_tokens(tokens):
+    """The tokens outside the footnote definitions block."""
+    depth = 0
+    for token in tokens:
+        if token.type == "footnote_block_open":
+            depth += 1
+        elif token.type == "footnote_block_close":
+            depth -= 1
+        elif depth == 0:
+            yield token
+
+
+def _collect_footnotes(tokens) -> dict[int, list]:
+    notes: dict[int, list] = {}
+    current: int | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = token.meta["id"]
+            notes[current] = []
+        elif token.type == "footnote_close":
+            current = None
+        elif current is not None and token.type == "inline":
+            notes[current].append(token)
+    return notes
+
+
+def plain_text(text: str | None) -> str:
+    """The words of a markdown value without markup (for metadata and leak checks)."""
+    if not text:
+        return ""
+    renderer = MarkdownRenderer(lambda source, locator: Markup(""))
+    html = str(renderer.block(text))
+    html = re.sub(r"<[^>]+>", " ", html)
+    from html import unescape
+
+    return " ".join(unescape(html).split())

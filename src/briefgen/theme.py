@@ -1,0 +1,143 @@
+"""Themes: a folder of design tokens (theme.yaml), fonts and optional templates -> a Theme.
+
+One Theme drives both writers: `css()` turns the tokens into the print CSS that WeasyPrint
+uses, and the DOCX writer reads the same tokens to define its Word styles. A theme folder may
+also hold `templates/` (found after the project's templates, before the built-in ones) and
+`reference.docx` (a designer's Word styles, used instead of generated ones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+
+
+class ThemeError(Exception):
+    """A theme is missing or its theme.yaml is unusable."""
+
+
+@dataclass(frozen=True)
+class FontFile:
+    family: str
+    weight: int
+    style: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folder: Path
+    colors: dict[str, str]
+    body_font: str
+    heading_font: str
+    font_files: tuple[FontFile, ...]
+    body_fallback: tuple[str, ...]
+    heading_fallback: tuple[str, ...]
+    sizes: dict[str, float]
+    line_height: float
+    paragraph_after: float
+    page: dict[str, object]
+    logo_width_mm: float
+    logo_position: str
+    extra: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.folder / "templates"
+
+    @property
+    def reference_docx(self) -> Path | None:
+        ref = self.folder / "reference.docx"
+        return ref if ref.is_file() else None
+
+    def color(self, name: str) -> str:
+        """A colour token as 6 hex digits without '#', the form Word wants."""
+        return self.colors[name].lstrip("#").upper()
+
+    def font_stack(self, role: str) -> str:
+        main = self.body_font if role == "body" else self.heading_font
+        fallback = self.body_fallback if role == "body" else self.heading_fallback
+        return ", ".join(f'"{f}"' for f in (main, *fallback))
+
+
+def resolve_theme(name: str, project_dir: Path | None = None) -> Path:
+    """Find a theme folder: a folder under the project's templates/, else a built-in theme."""
+    if project_dir is not None:
+        candidate = project_dir / "templates" / name
+        if (candidate / "theme.yaml").is_file():
+            return candidate
+    candidate = BUILTIN_THEMES / name
+    if (candidate / "theme.yaml").is_file():
+        return candidate
+    known = sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "theme.yaml").is_file())
+    raise ThemeError(
+        f"unknown theme {name!r}: no templates/{name}/theme.yaml in the project and no "
+        f"built-in theme of that name (built-in: {', '.join(known)})"
+    )
+
+
+@cache
+def load_theme(folder: Path) -> Theme:
+    """Read theme.yaml in `folder`; missing tokens take the default theme's values."""
+    folder = folder.resolve()
+    defaults = _read_tokens(BUILTIN_THEMES / "default" / "theme.yaml")
+    tokens = _merge(defaults, _read_tokens(folder / "theme.yaml"))
+    fonts = tokens["fonts"]
+    # Font files named by the default theme stay relative to the default theme folder.
+    own_files = _read_tokens(folder / "theme.yaml").get("fonts", {}).get("files")
+    font_base = folder if own_files else BUILTIN_THEMES / "default"
+    files = []
+    for entry in fonts["files"]:
+        path = (font_base / entry["file"]).resolve()
+        if not path.is_relative_to(font_base.resolve()) or not path.is_file():
+            raise ThemeError(f"{folder / 'theme.yaml'}: font file {entry['file']!r} not found")
+        files.append(
+            FontFile(entry["family"], int(entry.get("weight", 400)), entry.get("style", "normal"), path)
+        )
+    spacing = tokens["spacing"]
+    return Theme(
+        name=str(tokens.get("name", folder.name)),
+        folder=folder,
+        colors={k: str(v) for k, v in tokens["colors"].items()},
+        body_font=fonts["body"],
+        heading_font=fonts["heading"],
+        font_files=tuple(files),
+        body_fallback=tuple(fonts.get("fallback", {}).get("body", [])),
+        heading_fallback=tuple(fonts.get("fallback", {}).get("heading", [])),
+        sizes={k: float(v) for k, v in tokens["sizes"].items()},
+        line_height=float(spacing["line_height"]),
+        paragraph_after=float(spacing["paragraph_after"]),
+        page=dict(tokens["page"]),
+        logo_width_mm=float(tokens["logo"]["width"]),
+        logo_position=str(tokens["logo"]["position"]),
+        extra={k: v for k, v in tokens.items() if k not in _KNOWN_KEYS},
+    )
+
+
+_KNOWN_KEYS = {"name", "colors", "fonts", "sizes", "spacing", "page", "logo"}
+
+
+def _read_tokens(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ThemeError(f"{path}: cannot read theme tokens: {exc}") from None
+    if not isinstance(data, dict):
+        raise ThemeError(f"{path}: a theme.yaml must be a mapping of tokens")
+    return data
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = _merge(base[key], value)
+        else:
+            merged[key] = value
+    return merged
