@@ -1,0 +1,186 @@
+"""Command line: `briefgen build|validate|init|schema|list` (shared/spec/cli.md, version 1).
+
+Exit status: 0 success (warnings allowed), 1 project errors (content, templates, a failed
+confidentiality check), 2 usage errors. Content and template mistakes are printed as
+`PATH:LINE:COLUMN: message` lines, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import Diagnostic, ProjectError
+
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+
+
+def _project_dir(project: str | None) -> Path:
+    root = Path(project or ".")
+    if not (root / "briefgen.yaml").is_file():
+        raise click.UsageError(
+            f"{root}: not a briefing project (no briefgen.yaml); run 'briefgen init DIR' to start one"
+        )
+    return root
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+def main() -> None:
+    """Turn YAML content and Jinja templates into briefing papers (PDF, DOCX, HTML)."""
+
+
+@main.command()
+@click.argument("project", required=False)
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False), help="Output folder [PROJECT/output].")
+@click.option("--brief", "briefs", multiple=True, metavar="ID", help="Build only this brief (repeatable).")
+@click.option("--audience", "audiences", multiple=True, metavar="ID", help="Only this audience (repeatable).")
+@click.option("--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
+@click.option(
+    "--format", "formats", multiple=True, type=click.Choice(["pdf", "docx", "html"]), help="Only this format."
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [number of CPUs].")
+@click.option("--force", is_flag=True, help="Rebuild outputs that are up to date.")
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b"]), default=None, help="Archival PDF as well as tagged.")
+def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_variant) -> None:
+    """Build the project's briefs into OUT."""
+    from .build import BuildOptions, build_project
+    from .plan import UsageError
+    from .progress import ProgressReporter
+
+    root = _project_dir(project)
+    options = BuildOptions(
+        out=Path(out) if out else root / "output",
+        briefs=list(briefs) or None,
+        audiences=list(audiences) or None,
+        languages=list(languages) or None,
+        formats=list(formats) or None,
+        jobs=jobs,
+        force=force,
+        pdf_variant=pdf_variant,
+    )
+    reporter = ProgressReporter()
+    try:
+        report = build_project(root, options, progress=reporter.advance, on_plan=reporter.start)
+    except UsageError as exc:
+        reporter.stop()
+        raise click.UsageError(str(exc)) from None
+    except ProjectError as exc:
+        reporter.stop()
+        _print_diagnostics(exc.diagnostics)
+        errors = sum(1 for d in exc.diagnostics if d.is_error)
+        click.echo(f"briefgen: {errors} error(s); nothing was published", err=True)
+        sys.exit(EXIT_ERRORS)
+    reporter.stop()
+    _print_diagnostics(report.diagnostics)
+    reporter.summary(report)
+
+
+@main.command()
+@click.argument("project", required=False)
+def validate(project) -> None:
+    """Check everything `build` would check; build nothing."""
+    from .load import load_project
+
+    root = _project_dir(project)
+    result = load_project(root)
+    diagnostics = list(result.diagnostics)
+    if result.model is not None:
+        diagnostics += _render_time_checks(result.model)
+    _print_diagnostics(diagnostics)
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    if errors:
+        click.echo(f"briefgen: {errors} error(s), {warnings} warning(s)", err=True)
+        sys.exit(EXIT_ERRORS)
+    click.echo(f"{root}: valid ({warnings} warning(s))")
+
+
+def _render_time_checks(model) -> list[Diagnostic]:
+    """What build checks beyond the content: language fallbacks per planned output."""
+    from .build import fallback_warnings
+    from .model import IMPLICIT_AUDIENCE
+    from .plan import plan_jobs
+    from .select import select_view
+
+    found: list[Diagnostic] = []
+    for job in plan_jobs(model):
+        brief = next(b for b in model.project.briefs if b.id == job.brief_id)
+        audience = model.audience(job.audience_id) if model.project.audiences else IMPLICIT_AUDIENCE
+        recipient = model.recipients.get(job.recipient_id) if job.recipient_id else None
+        view, _ = select_view(model, brief, audience, job.language, recipient)
+        found += fallback_warnings(model, view, job)
+    return list(dict.fromkeys(found))
+
+
+@main.command()
+@click.argument("directory")
+def init(directory) -> None:
+    """Write a small working project into DIRECTORY."""
+    from .scaffold import write_starter_project
+
+    target = Path(directory)
+    try:
+        write_starter_project(target)
+    except FileExistsError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"Created a briefing project in {target}. Build it with: briefgen build {target}")
+
+
+@main.command()
+@click.option("--project-file", is_flag=True, help="Print the schema of briefgen.yaml instead.")
+def schema(project_file) -> None:
+    """Print the JSON Schema of content files (for editors' YAML autocompletion)."""
+    from .schema import content_schema, project_schema
+
+    click.echo(json.dumps(project_schema() if project_file else content_schema(), indent=2, ensure_ascii=False))
+
+
+@main.command(name="list")
+@click.argument("project", required=False)
+def list_command(project) -> None:
+    """Print the briefs, audiences, languages and templates, and the outputs each brief makes."""
+    from .load import load_project
+    from .plan import brief_audiences, brief_languages, brief_recipients, plan_jobs
+
+    root = _project_dir(project)
+    result = load_project(root)
+    if result.model is None:
+        _print_diagnostics(result.diagnostics)
+        sys.exit(EXIT_ERRORS)
+    model = result.model
+    click.echo(f"Project: {model.project.name}")
+    click.echo("Audiences:")
+    for audience in model.audiences():
+        click.echo(f"  {audience.id}  clearance={audience.clearance}" + (f"  language={audience.language}" if audience.language else ""))
+    click.echo("Briefs:")
+    jobs = plan_jobs(model)
+    for brief in model.project.briefs:
+        audiences = ", ".join(a.id for a in brief_audiences(model, brief))
+        languages = ", ".join(brief_languages(model, brief))
+        recipients = brief_recipients(model, brief)
+        click.echo(f"  {brief.id}  template={brief.template}")
+        click.echo(f"    audiences: {audiences}; languages: {languages}; formats: {', '.join(brief.formats)}")
+        if recipients:
+            click.echo(f"    recipients: {', '.join(r.id for r in recipients)} (one copy each)")
+        for job in (j for j in jobs if j.brief_id == brief.id):
+            for fmt in job.formats:
+                click.echo(f"      -> {job.relpath(fmt)}")
+    click.echo("Languages: " + ", ".join(sorted({j.language for j in jobs})))
+    templates = sorted({b.template for b in model.project.briefs})
+    click.echo("Templates: " + ", ".join(templates))
+    click.echo(f"Outputs: {sum(len(j.formats) for j in jobs)}")
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m briefgen`
+    main()

@@ -1,0 +1,126 @@
+"""Plan: model + CLI narrowing -> the list of outputs a build produces.
+
+One Job is one brief x audience x language (x recipient): one HTML render that every
+requested format is written from. File names are derived from ids only (slugs, validated),
+so they are stable, readable and cannot leave the output folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import IMPLICIT_AUDIENCE, Audience, Brief, Model, Recipient
+
+
+@dataclass(frozen=True)
+class Job:
+    brief_id: str
+    audience_id: str
+    language: str
+    formats: tuple[str, ...]
+    recipient_id: str | None = None
+
+    @property
+    def stem(self) -> str:
+        parts = [self.brief_id, self.audience_id, self.language]
+        if self.recipient_id:
+            parts.append(self.recipient_id)
+        return ".".join(parts)
+
+    def relpath(self, fmt: str) -> str:
+        return f"{self.brief_id}/{self.stem}.{fmt}"
+
+    @property
+    def label(self) -> str:
+        return self.stem
+
+
+class UsageError(Exception):
+    """The command line names something the project does not define (exit status 2)."""
+
+
+def brief_audiences(model: Model, brief: Brief) -> list[Audience]:
+    if brief.audiences is None:
+        return [IMPLICIT_AUDIENCE]
+    return [model.audience(a) for a in brief.audiences]
+
+
+def brief_languages(model: Model, brief: Brief) -> list[str]:
+    return list(brief.languages or [model.project.language])
+
+
+def brief_recipients(model: Model, brief: Brief) -> list[Recipient]:
+    wanted = brief.recipients
+    if wanted is None:
+        return []
+    if wanted == "all":
+        return [model.recipients[r] for r in sorted(model.recipients)]
+    if isinstance(wanted, list):
+        return [model.recipients[r] for r in wanted]
+    tags = set(wanted.tags)
+    return [model.recipients[r] for r in sorted(model.recipients) if tags & set(model.recipients[r].tags)]
+
+
+def recipient_language(recipient: Recipient, languages: list[str]) -> str:
+    """A recipient's copy is in their language when the brief offers it, else the brief's first."""
+    if recipient.language in languages:
+        return recipient.language
+    return languages[0]
+
+
+def plan_jobs(
+    model: Model,
+    briefs: list[str] | None = None,
+    audiences: list[str] | None = None,
+    languages: list[str] | None = None,
+    formats: list[str] | None = None,
+) -> list[Job]:
+    """Every output of the project, narrowed by the command line's --brief/--audience/...
+
+    Naming a brief, audience, language or format that the project does not define anywhere
+    is a UsageError.
+    """
+    all_briefs = {b.id: b for b in model.project.briefs}
+    _check_known("brief", briefs, all_briefs)
+    known_audiences = {a.id for a in model.audiences()} | {
+        a.id for b in model.project.briefs for a in brief_audiences(model, b)
+    }
+    _check_known("audience", audiences, known_audiences)
+    known_languages = {lang for b in model.project.briefs for lang in brief_languages(model, b)}
+    _check_known("language", languages, known_languages)
+    _check_known("format", formats, {"pdf", "docx", "html"})
+
+    jobs: list[Job] = []
+    for brief in model.project.briefs:
+        if briefs and brief.id not in briefs:
+            continue
+        wanted_formats = tuple(f for f in brief.formats if not formats or f in formats)
+        if formats:
+            # --format may ask for a format the brief does not list by default (e.g. html).
+            wanted_formats = tuple(dict.fromkeys([*wanted_formats, *(f for f in formats)]))
+        if not wanted_formats:
+            continue
+        langs = brief_languages(model, brief)
+        recipients = brief_recipients(model, brief)
+        for audience in brief_audiences(model, brief):
+            if audiences and audience.id not in audiences:
+                continue
+            if recipients:
+                for recipient in recipients:
+                    lang = recipient_language(recipient, langs)
+                    if languages and lang not in languages:
+                        continue
+                    jobs.append(Job(brief.id, audience.id, lang, wanted_formats, recipient.id))
+                continue
+            for lang in langs:
+                if languages and lang not in languages:
+                    continue
+                jobs.append(Job(brief.id, audience.id, lang, wanted_formats))
+    return jobs
+
+
+def _check_known(kind: str, wanted: list[str] | None, known) -> None:
+    for name in wanted or []:
+        if name not in known:
+            choices = ", ".join(sorted(known)) or "none"
+            raise UsageError(f"unknown {kind} {name!r}; the project defines: {choices}")

@@ -1,0 +1,101 @@
+"""Publish: checked temporary files -> outputs in place and OUT/manifest.json, atomically.
+
+Writers write to hidden temporary files inside OUT (same file system, so os.replace is
+atomic). Publishing moves each into place and rewrites the manifest through a temporary
+file too, so a reader sees either the old or the new manifest, never half of one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "manifest.json"
+TEMP_MARK = ".briefgen-tmp-"
+
+
+@dataclass
+class TempOutput:
+    job: Any  # plan.Job
+    format: str
+    relpath: str
+    temp: Path
+    pages: int | None = None
+    record: dict | None = None  # extra manifest fields (inputs for incremental builds)
+
+
+class Publisher:
+    def __init__(self, out: Path):
+        self.out = out
+
+    def target(self, relpath: str) -> Path:
+        target = (self.out / relpath).resolve()
+        if not target.is_relative_to(self.out.resolve()):
+            raise ValueError(f"{relpath}: an output path must stay inside the output folder")
+        return target
+
+    def temp_path(self, relpath: str) -> Path:
+        target = self.target(relpath)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target.with_name(f"{TEMP_MARK}{secrets.token_hex(6)}-{target.name}")
+
+    def discard(self, outputs: list[TempOutput]) -> None:
+        for output in outputs:
+            output.temp.unlink(missing_ok=True)
+
+    def publish(self, outputs: list[TempOutput], version: str, defined: set[str] | None = None) -> dict:
+        """Move outputs into place; rewrite the manifest. `defined`: relpaths the project defines."""
+        entries = {e["path"]: e for e in self.read_manifest().get("outputs", [])}
+        for output in outputs:
+            target = self.target(output.relpath)
+            data = output.temp.read_bytes()
+            os.replace(output.temp, target)
+            job = output.job
+            entry = {
+                "brief": job.brief_id,
+                "audience": job.audience_id,
+                "language": job.language,
+                "format": output.format,
+                "recipient": job.recipient_id,
+                "path": output.relpath,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+            }
+            if output.pages is not None:
+                entry["pages"] = output.pages
+            if output.record:
+                entry.update(output.record)
+            entries[output.relpath] = entry
+        kept = [
+            e
+            for path, e in sorted(entries.items())
+            if (defined is None or path in defined) and (self.out / path).is_file()
+        ]
+        manifest = {"briefgen": version, "outputs": kept}
+        self._write_manifest(manifest)
+        return manifest
+
+    def read_manifest(self) -> dict:
+        try:
+            data = json.loads((self.out / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_manifest(self, manifest: dict) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        temp = self.out / f"{TEMP_MARK}{secrets.token_hex(6)}-{MANIFEST}"
+        temp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(temp, self.out / MANIFEST)
+
+    def sweep_temporaries(self) -> None:
+        """Remove temporary files a killed build left behind."""
+        if self.out.is_dir():
+            for stale in self.out.rglob(f"{TEMP_MARK}*"):
+                if stale.is_file():
+                    stale.unlink(missing_ok=True)

@@ -1,0 +1,325 @@
+"""Render: a View + templates (Jinja, sandboxed) -> one HTML document, the source of every format.
+
+Templates are looked up through a chain, first match wins: the project's
+`templates/<audience-id>/`, the project's `templates/`, the theme's `templates/`, then
+briefgen's built-in templates. They run in Jinja's sandbox with autoescaping on for every
+file and StrictUndefined, so a misspelt variable is an error naming the template and line.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .diagnostics import Diagnostic, error
+from .i18n import Localizer
+from .markdown import MarkdownRenderer
+from .select import Record, View
+from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
+from .theme import Theme
+
+BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+
+
+class RenderError(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+        super().__init__(str(diagnostic))
+
+
+def template_dirs(project_root: Path, theme: Theme, audience_id: str | None) -> list[Path]:
+    dirs = []
+    if audience_id:
+        dirs.append(project_root / "templates" / audience_id)
+    dirs += [project_root / "templates", theme.templates_dir, BUILTIN_TEMPLATES]
+    return [d for d in dirs if d.is_dir()]
+
+
+def make_environment(project_root: Path, theme: Theme, audience_id: str | None) -> ImmutableSandboxedEnvironment:
+    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(project_root, theme, audience_id)])
+    env = ImmutableSandboxedEnvironment(
+        loader=loader,
+        # select_autoescape() would not cover .html.j2: escape everything, always.
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    return env
+
+
+class DocumentRenderer:
+    """Renders the HTML of one output from its View."""
+
+    def __init__(self, env: ImmutableSandboxedEnvironment, theme: Theme, project_root: Path):
+        self.env = env
+        self.theme = theme
+        self.project_root = project_root
+
+    def render(self, template_name: str, view: View, extra: dict | None = None) -> str:
+        filename = template_name if template_name.endswith(".j2") else f"{template_name}.html.j2"
+        localizer = Localizer(view.language)
+        sources = {s.id: s for s in view.sources}
+        md = MarkdownRenderer(lambda source_id, locator: self._cite(localizer, sources, source_id, locator))
+        context = {
+            "brief": view.brief,
+            "audience": view.audience,
+            "language": view.language,
+            "project": view.project,
+            "publisher": view.publisher,
+            "recipient": view.recipient,
+            "cases": view.cases,
+            "recommendations": view.recommendations,
+            "recommendation_groups": view.recommendation_groups,
+            "event": view.event,
+            "sources": view.sources,
+            "theme_css": Markup(theme_css(self.theme)),
+            "template_name": filename,
+            **(extra or {}),
+        }
+        env = self.env.overlay()
+        env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)
+        env.filters.update(
+            md=md.block,
+            md_inline=md.inline,
+            date=localizer.format_date,
+            duration=localizer.format_duration,
+            language_name=localizer.display_language,
+            css_string=css_string,
+        )
+        env.globals.update(
+            status_line=lambda case: status_line(case, localizer),
+            timeline_label=lambda kind: localizer.gettext(TIMELINE_LABELS.get(kind, kind)),
+            source_reference=lambda source: Markup(_source_reference(localizer, source)),
+            ngettext=localizer.ngettext,
+            page_label_css=page_label_css,
+        )
+        try:
+            template = env.get_template(filename)
+            return fill_toc(template.render(context))
+        except TemplateNotFound as exc:
+            raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
+        except TemplateSyntaxError as exc:
+            raise RenderError(
+                error(self._relative(exc.filename or filename), exc.lineno or 0, 0, f"template error: {exc.message}")
+            ) from None
+        except TemplateError as exc:
+            path, line = self._template_frame(filename)
+            raise RenderError(error(path, line, 0, f"template error: {exc}")) from None
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+            path, line = self._template_frame(filename)
+            raise RenderError(error(path, line, 0, f"template error: {type(exc).__name__}: {exc}")) from None
+
+    def _relative(self, filename: str) -> str:
+        path = Path(filename)
+        for root, label in ((self.project_root, ""), (BUILTIN_TEMPLATES, "<built-in>/")):
+            try:
+                return label + path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                continue
+        try:
+            return "<theme>/" + path.resolve().relative_to(self.theme.folder).as_posix()
+        except ValueError:
+            return path.name
+
+    def _template_frame(self, fallback: str) -> tuple[str, int]:
+        """The innermost template file and line in the traceback being handled."""
+        tb = sys.exc_info()[2]
+        found = (fallback, 0)
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith(".j2"):
+                found = (self._relative(code.co_filename), tb.tb_lineno)
+            tb = tb.tb_next
+        return found
+
+    def _cite(self, localizer: Localizer, sources: dict[str, Record], source_id: str, locator: str | None) -> Markup:
+        source = sources.get(source_id)
+        if source is None:
+            return Markup(escape(localizer.gettext("Source withheld.")))
+        text = _source_reference(localizer, source)
+        if locator:
+            text += ", " + str(escape(locator))
+        return Markup(text + ".")
+
+
+def _source_reference(localizer: Localizer, source: Record) -> str:
+    """Title, publisher, date, URL, escaped HTML: how a source is cited in a footnote."""
+    parts = [f"<em>{escape(source.title)}</em>"]
+    if source.authors:
+        parts.insert(0, str(escape(", ".join(source.authors))))
+    if source.publisher is not None:
+        parts.append(str(escape(source.publisher.name)))
+    if source.date:
+        parts.append(str(escape(localizer.format_date(source.date))))
+    if source.url:
+        parts.append(f'<a href="{escape(source.url)}">{escape(source.url)}</a>')
+    return ", ".join(parts)
+
+
+STATUS_LABELS = {
+    "detained": "Detained",
+    "imprisoned": "Imprisoned",
+    "house-arrest": "Under house arrest",
+    "travel-ban": "Under a travel ban",
+    "released": "Released",
+    "pardoned": "Pardoned",
+    "acquitted": "Acquitted",
+    "exiled": "In exile",
+    "deceased": "Deceased",
+    "at-risk": "At risk",
+}
+
+TIMELINE_LABELS = {
+    "arrest": "Arrest",
+    "search": "Search",
+    "charge": "Charge",
+    "detention": "Detention",
+    "detention-extended": "Detention extended",
+    "trial": "Trial",
+    "verdict": "Verdict",
+    "appeal": "Appeal",
+    "release": "Release",
+    "pardon": "Pardon",
+    "travel-ban": "Travel ban",
+    "asset-freeze": "Asset freeze",
+    "citizenship-revoked": "Citizenship revoked",
+    "exile": "Exile",
+    "hunger-strike": "Hunger strike",
+    "ill-treatment": "Ill-treatment",
+    "international": "International",
+    "other": "Other",
+}
+
+
+def status_line(case: Record, localizer: Localizer) -> str:
+    """ "Imprisoned since 2 August 2014, sentenced to 7 years 6 months", in the output language."""
+    _ = localizer.gettext
+    label = _(STATUS_LABELS[case.status])
+    parts = [label]
+    since = case.custody_since or case.status_date
+    if since and case.status in ("detained", "imprisoned", "house-arrest", "travel-ban", "exiled"):
+        parts = [_("{status} since {date}").format(status=label, date=localizer.format_date(since))]
+    elif case.status_date:
+        parts = [_("{status} on {date}").format(status=label, date=localizer.format_date(case.status_date))]
+    sentence = case.sentence
+    if sentence is not None and (sentence.years or sentence.months):
+        duration = localizer.format_duration(sentence.years, sentence.months)
+        key = "suspended sentence of {duration}" if sentence.suspended else "sentenced to {duration}"
+        parts.append(_(key).format(duration=duration))
+    if case.days_in_detention:
+        parts.append(
+            localizer.ngettext("{n} day in detention", "{n} days in detention", case.days_in_detention).format(
+                n=case.days_in_detention
+            )
+        )
+    return ", ".join(parts)
+
+
+def theme_css(theme: Theme) -> str:
+    """The print CSS of a theme: its tokens applied to the theme's print.css (or the default)."""
+    return _theme_css_cached(theme)
+
+
+_CSS_CACHE: dict[Path, str] = {}
+
+
+def _theme_css_cached(theme: Theme) -> str:
+    if theme.folder in _CSS_CACHE:
+        return _CSS_CACHE[theme.folder]
+    source = theme.folder / "print.css.j2"
+    if not source.is_file():
+        source = Path(__file__).parent / "themes" / "default" / "print.css.j2"
+    # A project's theme is as untrusted as its templates: the CSS template is sandboxed too.
+    css_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+    fonts = [
+        {
+            "family": f.family,
+            "weight": f.weight,
+            "style": f.style,
+            "url": theme_url(theme, f.path),
+        }
+        for f in theme.font_files
+    ]
+    css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=theme, fonts=fonts)
+    _CSS_CACHE[theme.folder] = css
+    return css
+
+
+_HEADING = re.compile(r'<h([12])((?:\s+[a-z-]+="[^"]*")*)>(.*?)</h\1>', re.S)
+_ATTR = re.compile(r'([a-z-]+)="([^"]*)"')
+_TOC = re.compile(r'(<nav class="toc">.*?</h1>)(.*?)(</nav>)', re.S)
+
+
+def fill_toc(html: str) -> str:
+    """Fill an empty <nav class="toc"> with links to the document's h1 and h2 headings.
+
+    Headings without an id, inside the cover, or with class "no-toc" are left out.
+    """
+    nav = _TOC.search(html)
+    if nav is None:
+        return html
+    body = html[nav.end() :]
+    entries: list[tuple[int, str, str]] = []
+    for match in _HEADING.finditer(body):
+        attrs = dict(_ATTR.findall(match.group(2)))
+        if "id" not in attrs or "no-toc" in attrs.get("class", "").split():
+            continue
+        title = re.sub(r"<[^>]+>", "", match.group(3)).strip()
+        entries.append((int(match.group(1)), attrs["id"], title))
+    out, open_sub = ["<ul>"], False
+    for level, anchor, title in entries:
+        if level == 2 and not open_sub and len(out) > 1:
+            out[-1] = out[-1].removesuffix("</li>") + "<ul>"
+            open_sub = True
+        elif level == 1 and open_sub:
+            out.append("</ul></li>")
+            open_sub = False
+        if level == 2 and not open_sub:
+            continue  # a sub-heading before any section has no place in the tree
+        out.append(f'<li><a href="#{anchor}">{title}</a></li>')
+    if open_sub:
+        out.append("</ul></li>")
+    out.append("</ul>")
+    return html[: nav.start()] + nav.group(1) + "".join(out) + nav.group(3) + body
+
+
+def css_string(value: object) -> Markup:
+    """A value as a quoted CSS string, safe inside a <style> element."""
+    text = str(value)
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;-_()'" else f"\\{ord(ch):x} " for ch in text)
+    return Markup(f'"{escaped}"')
+
+
+def page_label_css(label: str) -> Markup:
+    """ "Page {page} of {pages}" -> CSS content with page counters."""
+    out = []
+    for piece in re.split(r"(\{page\}|\{pages\})", label):
+        if piece == "{page}":
+            out.append("counter(page)")
+        elif piece == "{pages}":
+            out.append("counter(pages)")
+        elif piece:
+            out.append(str(css_string(piece)))
+    return Markup(" ".join(out))
+
+
+def theme_url(theme: Theme, path: Path) -> str:
+    """The document-relative URL of a theme file (see resources.ResourceSandbox)."""
+    if path.is_relative_to(theme.folder):
+        return THEME_PREFIX + path.relative_to(theme.folder).as_posix()
+    return DEFAULT_THEME_PREFIX + path.relative_to(DEFAULT_THEME).as_posix()

@@ -1,0 +1,545 @@
+"""Select: model + brief + audience + language (+ recipient) -> the View one output may see.
+
+This is where confidentiality is enforced. Everything above the audience's clearance is
+removed here, before any template runs, so no template can show it: whole items, timeline
+entries, notes, contacts. People above the clearance who are referred to from visible
+content appear under their pseudonym. Localized values are chosen for the language (with
+fallback to the project language, recorded), and computed facts (days in detention, status
+lines) are worked out as of the brief's date.
+
+The View is made of Records (attribute bags) holding plain values; markdown stays markdown
+(templates render it with the `md` filter). `View.removed` lists every value the audience
+must not see, and `View.visible` every value it may, for the confidentiality check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from .markdown import CITATION_RE
+from .model import (
+    Audience,
+    Brief,
+    Case,
+    Event,
+    Model,
+    Organisation,
+    Person,
+    Recipient,
+    Recommendation,
+    Source,
+    sensitivity_rank,
+)
+
+# Vocabulary codes and dates: the same words appear in every output's labels, so they tell
+# nothing about the removed item and are not checked for leaks.
+_NOT_TEXT_FIELDS = {"sensitivity", "tags", "type", "status", "priority", "kind", "country", "language"}
+PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+DETAINED_STATUSES = {"detained", "imprisoned"}
+CUSTODY_TIMELINE_TYPES = {"arrest", "detention"}
+
+
+class Record(SimpleNamespace):
+    """An item as a template sees it: attributes only, no methods to trip over."""
+
+
+@dataclass(frozen=True)
+class Fallback:
+    collection: str
+    item_id: str
+    field: str
+    wanted: str
+    used: str
+
+
+@dataclass
+class View:
+    brief: Record
+    audience: Record
+    language: str
+    project: Record
+    publisher: Record | None
+    recipient: Record | None
+    cases: list[Record]
+    recommendations: list[Record]
+    recommendation_groups: list[Record]
+    event: Record | None
+    sources: list[Record]  # every visible source, in the order first referred to
+    fallbacks: list[Fallback] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (where, value)
+    visible: list[str] = field(default_factory=list)
+    # Items whose content this output shows: (collection, id), for incremental builds.
+    depends_on: set[tuple[str, str]] = field(default_factory=set)
+
+
+class Selector:
+    """Builds the View of one output. Pure: reads the model, never changes it."""
+
+    def __init__(
+        self,
+        model: Model,
+        brief: Brief,
+        audience: Audience,
+        language: str,
+        recipient: Recipient | None = None,
+    ):
+        self.model = model
+        self.brief = brief
+        self.audience = audience
+        self.language = language
+        self.recipient_item = recipient
+        self.default_language = model.project.language
+        self.clearance = sensitivity_rank(audience.clearance)
+        self.as_of: date = brief.date or model.project.as_of or date.today()
+        self.fallbacks: list[Fallback] = []
+        self.removed: list[tuple[str, str]] = []
+        self.visible: list[str] = []
+        self.depends_on: set[tuple[str, str]] = set()
+        self._source_order: list[str] = []
+        self._people: dict[str, Record] = {}
+        self._orgs: dict[str, Record | None] = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def allowed(self, sensitivity: str) -> bool:
+        return sensitivity_rank(sensitivity) <= self.clearance
+
+    def text(self, value: Any, collection: str = "", item_id: str = "", field_name: str = "") -> str | None:
+        """Choose the value of a localized field for the output language."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            self.visible.append(value)
+            return value
+        for lang in (self.language, self.language.split("-")[0]):
+            if lang in value:
+                self.visible.append(value[lang])
+                return value[lang]
+        for lang in (self.default_language, *value.keys()):
+            if lang in value:
+                self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang))
+                self.visible.append(value[lang])
+                return value[lang]
+        return None
+
+    def _remove(self, where: str, value: Any) -> None:
+        """Record every text inside a removed value, for the confidentiality check."""
+        if value is None or isinstance(value, bool | int | float | date):
+            return
+        if isinstance(value, str):
+            if value.strip():
+                self.removed.append((where, value))
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                self._remove(f"{where}.{key}", sub)
+        elif isinstance(value, list | tuple):
+            for index, sub in enumerate(value):
+                self._remove(f"{where}[{index}]", sub)
+        elif hasattr(value, "model_dump"):
+            for key, sub in value.model_dump(exclude=_NOT_TEXT_FIELDS).items():
+                if key in ("subjects", "addressees", "organisers", "cases", "sources", "made_by"):
+                    continue  # ids of other items, each judged on its own
+                self._remove(f"{where}.{key}", sub)
+
+    # ------------------------------------------------------------------ items
+
+    def organisation(self, org_id: str | None) -> Record | None:
+        if org_id is None:
+            return None
+        if org_id in self._orgs:
+            return self._orgs[org_id]
+        org: Organisation | None = self.model.organisations.get(org_id)
+        record = None
+        if org is not None and self.allowed(org.sensitivity):
+            self.depends_on.add(("organisations", org_id))
+            t = lambda v, f: self.text(v, "organisations", org_id, f)  # noqa: E731
+            name = t(org.name, "name")
+            record = Record(
+                id=org.id,
+                name=name,
+                short_name=t(org.short_name, "short_name") or name,
+                kind=org.kind,
+                country=org.country,
+                website=org.website,
+                description=t(org.description, "description"),
+                logo=org.logo,
+                tags=list(org.tags),
+            )
+        self._orgs[org_id] = record
+        return record
+
+    def person(self, person_id: str | None, role_override: Any = None) -> Record | None:
+        if person_id is None:
+            return None
+        key = person_id
+        if key in self._people and role_override is None:
+            return self._people[key]
+        person: Person | None = self.model.people.get(person_id)
+        if person is None:
+            return None
+        if not self.allowed(person.sensitivity):
+            pseudonym = self.text(person.pseudonym, "people", person_id, "pseudonym")
+            record = Record(
+                id=None,
+                name=pseudonym,  # None: the template prints the "Name withheld" label
+                withheld=True,
+                affiliations=[],
+                role_line=None,
+                bio=None,
+                photo=None,
+                photo_alt=None,
+                tags=[],
+            )
+            self._people[key] = record
+            return record
+        self.depends_on.add(("people", person_id))
+        t = lambda v, f: self.text(v, "people", person_id, f)  # noqa: E731
+        affiliations = []
+        for aff in person.affiliations:
+            org = self.organisation(aff.organisation)
+            if org is not None:
+                affiliations.append(Record(organisation=org, role=t(aff.role, "affiliations.role")))
+        role_line = None
+        if role_override is not None:
+            role_line = t(role_override, "speakers.role")
+        elif affiliations:
+            first = affiliations[0]
+            role_line = ", ".join(x for x in (first.role, first.organisation.name) if x)
+        record = Record(
+            id=person.id,
+            name=t(person.name, "name"),
+            withheld=False,
+            affiliations=affiliations,
+            role_line=role_line,
+            bio=t(person.bio, "bio"),
+            photo=person.photo,
+            photo_alt=t(person.photo_alt, "photo_alt"),
+            tags=list(person.tags),
+        )
+        if role_override is None:
+            self._people[key] = record
+        return record
+
+    def source(self, source_id: str | None) -> Record | None:
+        if source_id is None:
+            return None
+        src: Source | None = self.model.sources.get(source_id)
+        if src is None or not self.allowed(src.sensitivity):
+            return None
+        self.depends_on.add(("sources", source_id))
+        if source_id not in self._source_order:
+            self._source_order.append(source_id)
+        t = lambda v, f: self.text(v, "sources", source_id, f)  # noqa: E731
+        return Record(
+            id=src.id,
+            title=t(src.title, "title"),
+            type=src.type,
+            publisher=self.organisation(src.publisher),
+            authors=list(src.authors),
+            date=src.date,
+            url=src.url,
+            accessed=src.accessed,
+            tags=list(src.tags),
+        )
+
+    def case(self, case_id: str) -> Record | None:
+        case: Case | None = self.model.cases.get(case_id)
+        if case is None:
+            return None
+        if not self.allowed(case.sensitivity):
+            self._remove(f"cases.{case_id}", case)
+            self.removed.append((f"cases.{case_id}.id", case_id))
+            return None
+        self.depends_on.add(("cases", case_id))
+        t = lambda v, f: self.text(v, "cases", case_id, f)  # noqa: E731
+        subjects = [p for p in (self.person(s) for s in case.subjects) if p is not None]
+        timeline = []
+        for index, entry in enumerate(case.timeline):
+            if not self.allowed(entry.sensitivity):
+                self._remove(f"cases.{case_id}.timeline[{index}]", entry)
+                continue
+            timeline.append(
+                Record(
+                    date=entry.date,
+                    type=entry.type,
+                    text=t(entry.text, f"timeline[{index}].text"),
+                    source=self.source(entry.source),
+                )
+            )
+        timeline.sort(key=lambda e: e.date)  # stable: same-day entries keep file order
+        notes = []
+        for index, note in enumerate(case.notes):
+            if self.allowed(note.sensitivity):
+                notes.append(Record(text=t(note.text, f"notes[{index}].text")))
+            else:
+                self._remove(f"cases.{case_id}.notes[{index}]", note)
+        contacts = []
+        for index, contact in enumerate(case.contacts):
+            if self.allowed(contact.sensitivity):
+                contacts.append(
+                    Record(name=contact.name, role=contact.role, phone=contact.phone, email=contact.email)
+                )
+                self.visible.extend(x for x in (contact.name, contact.role, contact.phone, contact.email) if x)
+            else:
+                self._remove(f"cases.{case_id}.contacts[{index}]", contact)
+        sentence = None
+        if case.sentence is not None:
+            s = case.sentence
+            sentence = Record(
+                years=s.years or 0,
+                months=s.months or 0,
+                date=s.date,
+                court=s.court,
+                suspended=s.suspended,
+            )
+        title = t(case.title, "title") or _join_names([p.name for p in subjects if p.name])
+        return Record(
+            id=case.id,
+            title=title,
+            subjects=subjects,
+            status=case.status,
+            status_date=case.status_date,
+            custody_since=self._custody_since(case, timeline),
+            days_in_detention=self._days_in_detention(case, timeline),
+            summary=t(case.summary, "summary"),
+            charges=[
+                Record(article=c.article, description=t(c.description, f"charges[{i}].description"))
+                for i, c in enumerate(case.charges)
+            ],
+            sentence=sentence,
+            timeline=timeline,
+            violations=[
+                Record(right=v.right, text=t(v.text, f"violations[{i}].text"))
+                for i, v in enumerate(case.violations)
+            ],
+            proceedings=[
+                Record(
+                    body=p.body,
+                    reference=p.reference,
+                    date=p.date,
+                    status=p.status,
+                    text=t(p.text, f"proceedings[{i}].text"),
+                    url=p.url,
+                )
+                for i, p in enumerate(case.proceedings)
+            ],
+            sources=[s for s in (self.source(x) for x in case.sources) if s is not None],
+            notes=notes,
+            contacts=contacts,
+            tags=list(case.tags),
+        )
+
+    def _custody_since(self, case: Case, timeline: list[Record]) -> str | None:
+        if case.status not in DETAINED_STATUSES | {"house-arrest"}:
+            return None
+        custody = [e.date for e in timeline if e.type in CUSTODY_TIMELINE_TYPES]
+        return custody[0] if custody else None
+
+    def _days_in_detention(self, case: Case, timeline: list[Record]) -> int | None:
+        """Days from the first arrest/detention to the brief's date, for people still held."""
+        since = self._custody_since(case, timeline)
+        if since is None or case.status not in DETAINED_STATUSES or since.count("-") != 2:
+            return None
+        start = date.fromisoformat(since)
+        return (self.as_of - start).days if start <= self.as_of else None
+
+    def recommendation(self, rec_id: str) -> Record | None:
+        rec: Recommendation | None = self.model.recommendations.get(rec_id)
+        if rec is None:
+            return None
+        if not self.allowed(rec.sensitivity):
+            self._remove(f"recommendations.{rec_id}", rec)
+            return None
+        self.depends_on.add(("recommendations", rec_id))
+        addressees = [o for o in (self.organisation(a) for a in rec.addressees) if o is not None]
+        return Record(
+            id=rec.id,
+            text=self.text(rec.text, "recommendations", rec_id, "text"),
+            addressees=addressees,
+            priority=rec.priority,
+            for_audience=any(a in self.audience.addressees for a in rec.addressees),
+            cases=[c for c in rec.cases if self._visible_item("cases", c)],
+            made_at=rec.made_at if self._visible_item("events", rec.made_at) else None,
+            made_by=[p for p in (self.person(x) for x in rec.made_by) if p is not None],
+            tags=list(rec.tags),
+        )
+
+    def _visible_item(self, collection: str, item_id: str | None) -> bool:
+        item = self.model.get(collection, item_id) if item_id else None
+        return item is not None and self.allowed(item.sensitivity)
+
+    def event(self, event_id: str | None) -> Record | None:
+        event: Event | None = self.model.events.get(event_id) if event_id else None
+        if event is None:
+            return None
+        if not self.allowed(event.sensitivity):
+            self._remove(f"events.{event_id}", event)
+            return None
+        self.depends_on.add(("events", event.id))
+        t = lambda v, f: self.text(v, "events", event.id, f)  # noqa: E731
+        speakers = []
+        for index, speaker in enumerate(event.speakers):
+            person = self.person(speaker.person, role_override=speaker.role)
+            if person is None:
+                continue
+            speakers.append(
+                Record(
+                    person=person,
+                    points=[t(p, f"speakers[{index}].points[{j}]") for j, p in enumerate(speaker.points)],
+                )
+            )
+        return Record(
+            id=event.id,
+            title=t(event.title, "title"),
+            type=t(event.type, "type"),
+            date=event.date,
+            end_date=event.end_date,
+            location=t(event.location, "location"),
+            organisers=[o for o in (self.organisation(x) for x in event.organisers) if o is not None],
+            moderator=self.person(event.moderator),
+            speakers=speakers,
+            summary=t(event.summary, "summary"),
+            case_ids=list(event.cases),
+            publications=[s for s in (self.source(x) for x in event.publications) if s is not None],
+            recommendation_ids=list(event.recommendations),
+            tags=list(event.tags),
+        )
+
+    def recipient(self) -> Record | None:
+        rec = self.recipient_item
+        if rec is None:
+            return None
+        t = lambda v, f: self.text(v, "recipients", rec.id, f)  # noqa: E731
+        return Record(
+            id=rec.id,
+            name=rec.name,
+            title=t(rec.title, "title"),
+            organisation=self.organisation(rec.organisation),
+            salutation=t(rec.salutation, "salutation"),
+            language=rec.language,
+            country=rec.country,
+        )
+
+    # ------------------------------------------------------------------ the view
+
+    def select(self) -> View:
+        model, brief = self.model, self.brief
+        event = self.event(brief.event)
+
+        case_ids = _choose(brief.cases, model.cases, event.case_ids if event else [])
+        cases = [c for c in (self.case(i) for i in case_ids) if c is not None]
+        case_ids_visible = {c.id for c in cases}
+
+        rec_ids = _choose(brief.recommendations, model.recommendations, event.recommendation_ids if event else [])
+        recs = [r for r in (self.recommendation(i) for i in rec_ids) if r is not None]
+        groups = _group_by_addressee(recs)
+        # Numbered in reading order, so the numbers run 1, 2, 3 down the page.
+        recs = [rec for group in groups for rec in group.recommendations]
+        for index, rec in enumerate(recs, start=1):
+            rec.number = index
+
+        if event is not None:
+            event.cases = [c for c in cases if c.id in set(event.case_ids)] or [
+                c for c in (self.case(i) for i in event.case_ids) if c is not None and c.id in case_ids_visible
+            ]
+            event.recommendations = [r for r in recs if r.id in set(event.recommendation_ids)]
+
+        publisher = self.organisation(model.project.publisher)
+        t = lambda v, f: self.text(v, "briefs", brief.id, f)  # noqa: E731
+        title = t(brief.title, "title") or (event.title if event else model.project.name)
+        brief_record = Record(
+            id=brief.id,
+            template=brief.template,
+            title=title,
+            subtitle=t(brief.subtitle, "subtitle"),
+            short_title=t(brief.short_title, "short_title") or title,
+            date=self.as_of,
+            key_messages=[t(m, f"key_messages[{i}]") for i, m in enumerate(brief.key_messages)],
+            intro=t(brief.intro, "intro"),
+            covering_note=t(brief.covering_note, "covering_note") if self.recipient_item else None,
+        )
+        audience_record = Record(
+            id=self.audience.id,
+            name=self.text(self.audience.name, "audiences", self.audience.id, "name"),
+            clearance=self.audience.clearance,
+            addressees=[o for o in (self.organisation(a) for a in self.audience.addressees) if o is not None],
+            vars=dict(self.audience.vars),
+        )
+        project_record = Record(name=model.project.name, language=model.project.language)
+        recipient = self.recipient()
+        self._remove_other_recipients()
+        for text in list(self.visible):
+            for match in CITATION_RE.finditer(text):
+                self.source(match.group(1))
+        sources = [s for s in (self.source(x) for x in list(self._source_order)) if s is not None]
+        return View(
+            brief=brief_record,
+            audience=audience_record,
+            language=self.language,
+            project=project_record,
+            publisher=publisher,
+            recipient=recipient,
+            cases=cases,
+            recommendations=recs,
+            recommendation_groups=groups,
+            event=event,
+            sources=sources,
+            fallbacks=_unique(self.fallbacks),
+            removed=self.removed,
+            visible=self.visible,
+            depends_on=self.depends_on,
+        )
+
+    def _remove_other_recipients(self) -> None:
+        # A recipient's details appear only in their own copy.
+        for rec in self.model.recipients.values():
+            if self.recipient_item is not None and rec.id == self.recipient_item.id:
+                continue
+            self._remove(f"recipients.{rec.id}", rec)
+
+    def cite_source(self, source_id: str) -> Record | None:
+        """A cited source, registered for the source list (None when not visible)."""
+        return self.source(source_id)
+
+
+def select_view(
+    model: Model, brief: Brief, audience: Audience, language: str, recipient: Recipient | None = None
+) -> tuple[View, Selector]:
+    selector = Selector(model, brief, audience, language, recipient)
+    return selector.select(), selector
+
+
+def _choose(wanted: Any, collection: dict, default: list[str]) -> list[str]:
+    if wanted == "all":
+        return sorted(collection)
+    if wanted is None:
+        return list(default)
+    return list(wanted)
+
+
+def _group_by_addressee(recs: list[Record]) -> list[Record]:
+    """Groups by first addressee: the audience's own first, then by highest priority."""
+    recs = sorted(recs, key=lambda r: PRIORITY_ORDER[r.priority])
+    groups: dict[str, Record] = {}
+    for rec in recs:
+        key = rec.addressees[0].id if rec.addressees else ""
+        if key not in groups:
+            groups[key] = Record(
+                addressee=rec.addressees[0] if rec.addressees else None,
+                for_audience=rec.for_audience,
+                recommendations=[],
+            )
+        groups[key].recommendations.append(rec)
+        groups[key].for_audience = groups[key].for_audience or rec.for_audience
+    return sorted(groups.values(), key=lambda g: not g.for_audience)
+
+
+def _join_names(names: list[str]) -> str:
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def _unique(items: list) -> list:
+    return list(dict.fromkeys(items))

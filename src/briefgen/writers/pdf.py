@@ -1,0 +1,80 @@
+"""PDF writer: a RenderedDocument -> a tagged, font-embedding PDF through WeasyPrint.
+
+Resources come only through the document's sandboxed reader; any resource that cannot be
+read stops the build (WeasyPrint would otherwise drop it with a log line). Metadata is what
+the HTML head says and nothing else: no producer string, fixed dates, a content-derived
+file identifier, so identical input gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from ..document import RenderedDocument, ResourceError, WrittenFile
+
+
+def layout(document: RenderedDocument):
+    """Lay the document out into pages (a weasyprint.Document), for counting or writing."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = _fetcher_class()(document.read_resource)
+    try:
+        html = HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+        return html.render(font_config=_font_config(), pdf_tags=True)
+    except FatalURLFetchingError as exc:
+        cause = exc.__cause__
+        raise ResourceError(str(cause) if cause else str(exc)) from None
+
+
+def write(document: RenderedDocument, target: Path, laid_out=None) -> WrittenFile:
+    rendered = laid_out if laid_out is not None else layout(document)
+    variant = document.pdf_variant or "pdf/ua-1"
+    stamp = document.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    rendered.metadata.created = stamp
+    rendered.metadata.modified = stamp
+    rendered.metadata.generator = None
+    identifier = hashlib.sha256(document.html.encode("utf-8")).hexdigest()[:32].encode()
+    rendered.write_pdf(
+        target,
+        pdf_variant=variant,
+        pdf_tags=True,
+        pdf_identifier=identifier,
+        finisher=_strip_producer,
+        uncompressed_pdf=False,
+    )
+    return WrittenFile(target, "pdf", pages=len(rendered.pages))
+
+
+def _strip_producer(document, pdf) -> None:
+    # "WeasyPrint 70.0" says nothing the publisher chose; metadata is the brief's alone.
+    pdf.info.pop("Producer", None)
+    pdf.info.pop("Creator", None)
+
+
+@cache
+def _font_config():
+    # One FontConfiguration per worker process: building it scans the system's fonts.
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SandboxFetcher(URLFetcher):
+        """Reads only what the document's resource reader allows; failures are fatal."""
+
+        def __init__(self, read_resource):
+            super().__init__(fail_on_errors=True, allowed_protocols={"file", "http", "https"})
+            self._read = read_resource
+
+        def fetch(self, url, headers=None):
+            data, mime = self._read(url)
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+
+    return SandboxFetcher
