@@ -1,6 +1,6 @@
 """Build: a project folder -> published outputs and manifest.json. The whole chain, in order.
 
-    load -> validate -> plan -> (per output, in worker processes)
+    load -> validate -> plan -> skip what is up to date -> (worker processes, see worker.py)
         select -> render -> write (pdf | docx | html) -> check
     -> publish (atomic) -> manifest
 
@@ -11,40 +11,24 @@ so a failed build leaves the previous outputs untouched and nothing half-written
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time as dtime
 from pathlib import Path
 
 from . import __version__
-from .check import check_output
 from .diagnostics import Diagnostic, ProjectError, error, warning
-from .document import RenderedDocument, ResourceError
-try:
-    from .load import load_project
-except ImportError:  # TEMPORARY while load.py is written
-    load_project = None
+from .inputs import output_fingerprint
+from .load import load_project
 from .model import Model
 from .plan import Job, UsageError, plan_jobs
 from .publish import Publisher, TempOutput
-from .render import DocumentRenderer, RenderError, make_environment
-from .resources import ResourceSandbox
-from .select import View, select_view
-from .theme import ThemeError, load_theme, resolve_theme
-from .writers import WRITERS
-
-TOC_MIN_PAGES = 5  # "a table of contents for documents over four pages"
-
-
-@dataclass
-class JobResult:
-    job: Job
-    outputs: list[TempOutput] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    seconds: float = 0.0
+from .select import View
+from .worker import JobResult, Limits, init_worker, job_view, project_theme, run_batch
 
 
 @dataclass
@@ -69,6 +53,7 @@ class BuildOptions:
     jobs: int | None = None
     force: bool = False
     pdf_variant: str | None = None
+    limits: Limits = field(default_factory=Limits)
 
 
 def build_project(
@@ -81,150 +66,139 @@ def build_project(
     started = time.perf_counter()
     result = load_project(root)
     if result.model is None:
-        raise ProjectError([d for d in result.diagnostics])
+        raise ProjectError(list(result.diagnostics))
     model = result.model
     diagnostics = [d for d in result.diagnostics if not d.is_error]
     jobs = plan_jobs(model, options.briefs, options.audiences, options.languages, options.formats)
-
     if on_plan:
         on_plan(len(jobs))
+
     publisher = Publisher(options.out)
     publisher.sweep_temporaries()
-    results: list[JobResult] = []
-    worker_count = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
-    if worker_count == 1:
-        _init_worker(model, options.out, options.pdf_variant)
-        for job in jobs:
-            outcome = _run_job(job)
-            results.append(outcome)
+    previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
+    todo: list[tuple[Job, str]] = []
+    skipped: list[JobResult] = []
+    theme = project_theme(model)
+    for job in jobs:
+        fingerprint = job_fingerprint(model, job, theme, options)
+        if not options.force and _up_to_date(options.out, job, fingerprint, previous):
+            outcome = JobResult(job, skipped=True, fingerprint=fingerprint)
+            skipped.append(outcome)
             if progress:
                 progress(outcome)
-    else:
-        with ProcessPoolExecutor(
-            max_workers=worker_count,
-            initializer=_init_worker,
-            initargs=(model, options.out, options.pdf_variant),
-        ) as pool:
-            for outcome in pool.map(_run_job, jobs, chunksize=1):
-                results.append(outcome)
-                if progress:
-                    progress(outcome)
+        else:
+            todo.append((job, fingerprint))
 
+    results = _render_all(model, todo, options, progress)
     outputs = [o for r in results for o in r.outputs]
     for outcome in results:
+        for output in outcome.outputs:
+            output.record = {"inputs": outcome.fingerprint}
         diagnostics.extend(outcome.diagnostics)
-    errors = [d for d in diagnostics if d.is_error]
-    if errors:
+    if any(d.is_error for d in diagnostics):
         publisher.discard(outputs)
         raise ProjectError(_dedupe(diagnostics))
-    publisher.publish(outputs, version=__version__)
-    return BuildReport(outputs, _dedupe(diagnostics), seconds=time.perf_counter() - started)
+    defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in _all_formats(job, options)}
+    publisher.publish(outputs, version=__version__, defined=defined)
+    return BuildReport(
+        outputs, _dedupe(diagnostics), skipped=len(skipped), seconds=time.perf_counter() - started
+    )
 
 
-# ---------------------------------------------------------------- worker side
-
-_WORKER: dict = {}
-
-
-def _init_worker(model: Model, out: Path, pdf_variant: str | None) -> None:
-    _WORKER.clear()
-    _WORKER.update(model=model, out=out, pdf_variant=pdf_variant or model.project.pdf_variant, envs={})
-
-
-def _run_job(job: Job) -> JobResult:
-    started = time.perf_counter()
-    model: Model = _WORKER["model"]
-    outcome = JobResult(job)
-    try:
-        outcome.outputs, outcome.diagnostics = render_job(model, job, _WORKER["out"], _WORKER["pdf_variant"], _WORKER["envs"])
-    except ProjectError as exc:
-        outcome.diagnostics.extend(exc.diagnostics)
-    outcome.seconds = time.perf_counter() - started
-    return outcome
-
-
-def render_job(
-    model: Model, job: Job, out: Path, pdf_variant: str | None = None, envs: dict | None = None
-) -> tuple[list[TempOutput], list[Diagnostic]]:
-    """Select, render, write and check one output in every format it asks for."""
-    envs = {} if envs is None else envs
-    root = Path(model.root)
+def job_fingerprint(model: Model, job: Job, theme, options: BuildOptions) -> str:
     brief = next(b for b in model.project.briefs if b.id == job.brief_id)
-    audience = model.audience(job.audience_id) if job.audience_id != "public" or model.project.audiences else None
-    if audience is None:
-        from .model import IMPLICIT_AUDIENCE
+    view: View = job_view(model, job)
+    settings = {
+        "pdf_variant": options.pdf_variant or model.project.pdf_variant,
+        "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        "allow_remote": model.project.allow_remote_resources,
+        "theme": model.project.theme,
+    }
+    return output_fingerprint(Path(model.root), theme, view, job.audience_id, brief.template, settings)
 
-        audience = IMPLICIT_AUDIENCE
-    recipient = model.recipients.get(job.recipient_id) if job.recipient_id else None
-    view, _selector = select_view(model, brief, audience, job.language, recipient)
-    diagnostics = fallback_warnings(model, view, job)
 
+def _up_to_date(out: Path, job: Job, fingerprint: str, previous: dict) -> bool:
+    for fmt in job.formats:
+        entry = previous.get(job.relpath(fmt))
+        path = out / job.relpath(fmt)
+        if entry is None or entry.get("inputs") != fingerprint or not path.is_file():
+            return False
+        if path.stat().st_size != entry.get("bytes") or _sha256(path) != entry.get("sha256"):
+            return False  # changed or damaged since it was published
+    return True
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _all_formats(job: Job, options: BuildOptions) -> tuple[str, ...]:
+    # The manifest keeps entries of formats an earlier build made that this one did not ask for.
+    return tuple(dict.fromkeys([*job.formats, "pdf", "docx", "html"]))
+
+
+def _render_all(
+    model: Model, todo: list[tuple[Job, str]], options: BuildOptions, progress
+) -> list[JobResult]:
+    """Render in worker processes (always: the limits must not bind the main process)."""
+    if not todo:
+        return []
+    batches = _batches(todo, options.jobs or os.cpu_count() or 1)
+    workers = max(1, min(options.jobs or os.cpu_count() or 1, len(batches)))
+    results: list[JobResult] = []
     try:
-        theme = load_theme(resolve_theme(model.project.theme, root))
-    except ThemeError as exc:
-        raise ProjectError([error(model.settings_path, 0, 0, str(exc))]) from None
-    key = (job.audience_id, theme.folder)
-    if key not in envs:
-        envs[key] = make_environment(root, theme, job.audience_id)
-    renderer = DocumentRenderer(envs[key], theme, root)
-    sandbox = ResourceSandbox(root, theme.folder, model.project.allow_remote_resources)
-    timestamp = build_timestamp(view)
-
-    def document_for(show_toc: bool) -> RenderedDocument:
-        html = renderer.render(brief.template, view, {"show_toc": show_toc})
-        return RenderedDocument(
-            html=html,
-            theme=theme,
-            read_resource=sandbox.read,
-            base_url=sandbox.base_url,
-            template=f"{brief.template}.html.j2",
-            language=job.language,
-            timestamp=timestamp,
-            pdf_variant=pdf_variant,
-        )
-
-    outputs: list[TempOutput] = []
-    try:
-        document = document_for(show_toc=False)
-        laid_out = None
-        if "pdf" in job.formats or "docx" in job.formats:
-            from .writers.pdf import layout
-
-            laid_out = layout(document)
-            if len(laid_out.pages) >= TOC_MIN_PAGES:
-                document = document_for(show_toc=True)
-                laid_out = layout(document)
-        for fmt in job.formats:
-            temp = Publisher(out).temp_path(job.relpath(fmt))
-            if fmt == "pdf":
-                from .writers.pdf import write as write_pdf
-
-                written = write_pdf(document, temp, laid_out=laid_out)
-            else:
-                written = WRITERS[fmt].write(document, temp)
-            outputs.append(TempOutput(job, fmt, job.relpath(fmt), temp, written.pages))
-        for message in document.warnings:
-            diagnostics.append(warning(f"{job.relpath('html')}", 0, 0, message))
-        for output in outputs:
-            leak = check_output(output.temp, output.format, view)
-            if leak:
-                diagnostics.append(error(output.relpath, 0, 0, leak))
-    except RenderError as exc:
-        diagnostics.append(exc.diagnostic)
-    except ResourceError as exc:
-        diagnostics.append(error(f"templates/{brief.template}.html.j2", 0, 0, f"resource: {exc}"))
-    if any(d.is_error for d in diagnostics):
-        Publisher(out).discard(outputs)
-        outputs = []
-    return outputs, diagnostics
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=init_worker,
+            initargs=(model, options.out, options.pdf_variant, options.limits),
+        ) as pool:
+            for batch_results in pool.map(run_batch, batches):
+                for outcome in batch_results:
+                    results.append(outcome)
+                    if progress:
+                        progress(outcome)
+    except BrokenProcessPool:
+        done = {id(r.job) for r in results}
+        for job, fingerprint in todo:
+            if id(job) not in done:
+                results.append(
+                    JobResult(
+                        job,
+                        diagnostics=[
+                            error(
+                                "briefgen.yaml",
+                                0,
+                                0,
+                                f"{job.label}: the worker rendering it was killed (out of memory, or "
+                                "a crash in a rendering library); nothing was published",
+                            )
+                        ],
+                        fingerprint=fingerprint,
+                    )
+                )
+    return results
 
 
-def build_timestamp(view: View) -> datetime:
-    """The time written into metadata: SOURCE_DATE_EPOCH when set, else the brief's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.combine(view.brief.date, dtime(0, 0), tzinfo=UTC)
+def _batches(todo: list[tuple[Job, str]], workers: int) -> list[list[tuple[Job, str]]]:
+    """Personalised copies of one brief x audience x language go together (they share a body),
+    split into at most `workers` batches so that every worker has a share of a big mailing."""
+    groups: dict[tuple, list] = {}
+    for job, fingerprint in todo:
+        key = (job.brief_id, job.audience_id, job.language) if job.recipient_id else (job,)
+        groups.setdefault(key, []).append((job, fingerprint))
+    batches: list[list] = []
+    for items in groups.values():
+        if len(items) == 1:
+            batches.append(items)
+            continue
+        size = max(1, -(-len(items) // workers))
+        batches.extend(items[i : i + size] for i in range(0, len(items), size))
+    # Biggest first, so a long batch does not start last.
+    return sorted(batches, key=len, reverse=True)
 
 
 def fallback_warnings(model: Model, view: View, job: Job) -> list[Diagnostic]:
@@ -232,9 +206,9 @@ def fallback_warnings(model: Model, view: View, job: Job) -> list[Diagnostic]:
     found = []
     for fb in view.fallbacks:
         if fb.collection in ("briefs", "audiences"):
-            where = model.settings_locate(fb.collection, fb.item_id)
+            where = model.settings_locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
         else:
-            where = model.locate(fb.collection, fb.item_id, *fb.field.split("."))
+            where = model.locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
         found.append(
             warning(
                 where.path,
@@ -248,8 +222,21 @@ def fallback_warnings(model: Model, view: View, job: Job) -> list[Diagnostic]:
     return found
 
 
+def _field_path(field: str) -> list[str | int]:
+    """ "timeline[2].text" -> ["timeline", 2, "text"]."""
+    path: list[str | int] = []
+    for part in field.split("."):
+        name, _, rest = part.partition("[")
+        path.append(name)
+        while rest:
+            index, _, rest = rest.partition("]")
+            path.append(int(index))
+            rest = rest.lstrip("[")
+    return path
+
+
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return list(dict.fromkeys(diagnostics))
 
 
-__all__ = ["BuildOptions", "BuildReport", "UsageError", "build_project", "render_job"]
+__all__ = ["BuildOptions", "BuildReport", "UsageError", "build_project", "fallback_warnings"]

@@ -15,6 +15,7 @@ of WINDOW_WORDS words, so a leaked sentence is found even when a page break spli
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 import zipfile
@@ -91,10 +92,9 @@ def pdf_text(path: Path) -> str:
         if isinstance(obj, StreamObject):
             subtype = obj.get("/Subtype")
             if subtype in ("/XML",) or obj.get("/Type") in ("/Metadata", "/EmbeddedFile"):
-                try:
+                # An undecodable stream holds no text we could match.
+                with contextlib.suppress(Exception):
                     chunks.append(obj.get_data().decode("utf-8", errors="replace"))
-                except Exception:  # an undecodable stream holds no text we could match
-                    pass
             stack.extend(v for k, v in obj.items() if k not in ("/Parent",))
         elif isinstance(obj, DictionaryObject):
             stack.extend(v for k, v in obj.items() if k not in ("/Parent", "/P", "/Pg"))

@@ -51,7 +51,9 @@ def main() -> None:
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [number of CPUs].")
 @click.option("--force", is_flag=True, help="Rebuild outputs that are up to date.")
-@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b"]), default=None, help="Archival PDF as well as tagged.")
+@click.option(
+    "--pdf-variant", type=click.Choice(["pdf/a-3b"]), default=None, help="Archival PDF as well as tagged."
+)
 def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_variant) -> None:
     """Build the project's briefs into OUT."""
     from .build import BuildOptions, build_project
@@ -109,17 +111,12 @@ def validate(project) -> None:
 def _render_time_checks(model) -> list[Diagnostic]:
     """What build checks beyond the content: language fallbacks per planned output."""
     from .build import fallback_warnings
-    from .model import IMPLICIT_AUDIENCE
     from .plan import plan_jobs
-    from .select import select_view
+    from .worker import job_view
 
     found: list[Diagnostic] = []
     for job in plan_jobs(model):
-        brief = next(b for b in model.project.briefs if b.id == job.brief_id)
-        audience = model.audience(job.audience_id) if model.project.audiences else IMPLICIT_AUDIENCE
-        recipient = model.recipients.get(job.recipient_id) if job.recipient_id else None
-        view, _ = select_view(model, brief, audience, job.language, recipient)
-        found += fallback_warnings(model, view, job)
+        found += fallback_warnings(model, job_view(model, job), job)
     return list(dict.fromkeys(found))
 
 
@@ -143,7 +140,9 @@ def schema(project_file) -> None:
     """Print the JSON Schema of content files (for editors' YAML autocompletion)."""
     from .schema import content_schema, project_schema
 
-    click.echo(json.dumps(project_schema() if project_file else content_schema(), indent=2, ensure_ascii=False))
+    click.echo(
+        json.dumps(project_schema() if project_file else content_schema(), indent=2, ensure_ascii=False)
+    )
 
 
 @main.command(name="list")
@@ -162,7 +161,10 @@ def list_command(project) -> None:
     click.echo(f"Project: {model.project.name}")
     click.echo("Audiences:")
     for audience in model.audiences():
-        click.echo(f"  {audience.id}  clearance={audience.clearance}" + (f"  language={audience.language}" if audience.language else ""))
+        click.echo(
+            f"  {audience.id}  clearance={audience.clearance}"
+            + (f"  language={audience.language}" if audience.language else "")
+        )
     click.echo("Briefs:")
     jobs = plan_jobs(model)
     for brief in model.project.briefs:

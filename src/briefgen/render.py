@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import (
     ChoiceLoader,
     FileSystemLoader,
+    PrefixLoader,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
@@ -26,8 +27,8 @@ from markupsafe import Markup, escape
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
 from .markdown import MarkdownRenderer
-from .select import Record, View
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
+from .select import Record, View
 from .theme import Theme
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -47,8 +48,26 @@ def template_dirs(project_root: Path, theme: Theme, audience_id: str | None) -> 
     return [d for d in dirs if d.is_dir()]
 
 
-def make_environment(project_root: Path, theme: Theme, audience_id: str | None) -> ImmutableSandboxedEnvironment:
-    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(project_root, theme, audience_id)])
+def chain_links(project_root: Path, theme: Theme) -> list[tuple[str, Path]]:
+    links = [
+        ("project", project_root / "templates"),
+        ("theme", theme.templates_dir),
+        ("builtin", BUILTIN_TEMPLATES),
+    ]
+    return [(name, folder) for name, folder in links if folder.is_dir()]
+
+
+def make_environment(
+    project_root: Path, theme: Theme, audience_id: str | None
+) -> ImmutableSandboxedEnvironment:
+    # "builtin/x", "theme/x" and "project/x" name one link of the chain, so an override
+    # can extend the template it replaces: {% extends "builtin/policy-brief.html.j2" %}.
+    prefixed = PrefixLoader(
+        {name: FileSystemLoader(str(folder)) for name, folder in chain_links(project_root, theme)}
+    )
+    loader = ChoiceLoader(
+        [prefixed, *(FileSystemLoader(str(d)) for d in template_dirs(project_root, theme, audience_id))]
+    )
     env = ImmutableSandboxedEnvironment(
         loader=loader,
         # select_autoescape() would not cover .html.j2: escape everything, always.
@@ -115,7 +134,12 @@ class DocumentRenderer:
             raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
         except TemplateSyntaxError as exc:
             raise RenderError(
-                error(self._relative(exc.filename or filename), exc.lineno or 0, 0, f"template error: {exc.message}")
+                error(
+                    self._relative(exc.filename or filename),
+                    exc.lineno or 0,
+                    0,
+                    f"template error: {exc.message}",
+                )
             ) from None
         except TemplateError as exc:
             path, line = self._template_frame(filename)
@@ -147,7 +171,9 @@ class DocumentRenderer:
             tb = tb.tb_next
         return found
 
-    def _cite(self, localizer: Localizer, sources: dict[str, Record], source_id: str, locator: str | None) -> Markup:
+    def _cite(
+        self, localizer: Localizer, sources: dict[str, Record], source_id: str, locator: str | None
+    ) -> Markup:
         source = sources.get(source_id)
         if source is None:
             return Markup(escape(localizer.gettext("Source withheld.")))
@@ -171,38 +197,43 @@ def _source_reference(localizer: Localizer, source: Record) -> str:
     return ", ".join(parts)
 
 
+def N_(message: str) -> str:
+    """Marks a label for extraction into the catalogs; translated where it is printed."""
+    return message
+
+
 STATUS_LABELS = {
-    "detained": "Detained",
-    "imprisoned": "Imprisoned",
-    "house-arrest": "Under house arrest",
-    "travel-ban": "Under a travel ban",
-    "released": "Released",
-    "pardoned": "Pardoned",
-    "acquitted": "Acquitted",
-    "exiled": "In exile",
-    "deceased": "Deceased",
-    "at-risk": "At risk",
+    "detained": N_("Detained"),
+    "imprisoned": N_("Imprisoned"),
+    "house-arrest": N_("Under house arrest"),
+    "travel-ban": N_("Under a travel ban"),
+    "released": N_("Released"),
+    "pardoned": N_("Pardoned"),
+    "acquitted": N_("Acquitted"),
+    "exiled": N_("In exile"),
+    "deceased": N_("Deceased"),
+    "at-risk": N_("At risk"),
 }
 
 TIMELINE_LABELS = {
-    "arrest": "Arrest",
-    "search": "Search",
-    "charge": "Charge",
-    "detention": "Detention",
-    "detention-extended": "Detention extended",
-    "trial": "Trial",
-    "verdict": "Verdict",
-    "appeal": "Appeal",
-    "release": "Release",
-    "pardon": "Pardon",
-    "travel-ban": "Travel ban",
-    "asset-freeze": "Asset freeze",
-    "citizenship-revoked": "Citizenship revoked",
-    "exile": "Exile",
-    "hunger-strike": "Hunger strike",
-    "ill-treatment": "Ill-treatment",
-    "international": "International",
-    "other": "Other",
+    "arrest": N_("Arrest"),
+    "search": N_("Search"),
+    "charge": N_("Charge"),
+    "detention": N_("Detention"),
+    "detention-extended": N_("Detention extended"),
+    "trial": N_("Trial"),
+    "verdict": N_("Verdict"),
+    "appeal": N_("Appeal"),
+    "release": N_("Release"),
+    "pardon": N_("Pardon"),
+    "travel-ban": N_("Travel ban"),
+    "asset-freeze": N_("Asset freeze"),
+    "citizenship-revoked": N_("Citizenship revoked"),
+    "exile": N_("Exile"),
+    "hunger-strike": N_("Hunger strike"),
+    "ill-treatment": N_("Ill-treatment"),
+    "international": N_("International"),
+    "other": N_("Other"),
 }
 
 
@@ -211,11 +242,12 @@ def status_line(case: Record, localizer: Localizer) -> str:
     _ = localizer.gettext
     label = _(STATUS_LABELS[case.status])
     parts = [label]
-    since = case.custody_since or case.status_date
-    if since and case.status in ("detained", "imprisoned", "house-arrest", "travel-ban", "exiled"):
-        parts = [_("{status} since {date}").format(status=label, date=localizer.format_date(since))]
+    if case.since:
+        parts = [_("{status} since {date}").format(status=label, date=localizer.format_date(case.since))]
     elif case.status_date:
-        parts = [_("{status} on {date}").format(status=label, date=localizer.format_date(case.status_date))]
+        parts = [
+            _("{status} (as of {date})").format(status=label, date=localizer.format_date(case.status_date))
+        ]
     sentence = case.sentence
     if sentence is not None and (sentence.years or sentence.months):
         duration = localizer.format_duration(sentence.years, sentence.months)
@@ -223,9 +255,9 @@ def status_line(case: Record, localizer: Localizer) -> str:
         parts.append(_(key).format(duration=duration))
     if case.days_in_detention:
         parts.append(
-            localizer.ngettext("{n} day in detention", "{n} days in detention", case.days_in_detention).format(
-                n=case.days_in_detention
-            )
+            localizer.ngettext(
+                "{n} day in detention", "{n} days in detention", case.days_in_detention
+            ).format(n=case.days_in_detention)
         )
     return ", ".join(parts)
 

@@ -19,6 +19,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from .i18n import Localizer
 from .markdown import CITATION_RE
 from .model import (
     Audience,
@@ -39,7 +40,14 @@ from .model import (
 _NOT_TEXT_FIELDS = {"sensitivity", "tags", "type", "status", "priority", "kind", "country", "language"}
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 DETAINED_STATUSES = {"detained", "imprisoned"}
-CUSTODY_TIMELINE_TYPES = {"arrest", "detention"}
+# The timeline entries whose first date says since when a status holds.
+SINCE_TYPES = {
+    "detained": ("arrest", "detention"),
+    "imprisoned": ("arrest", "detention"),
+    "house-arrest": ("detention", "arrest"),
+    "travel-ban": ("travel-ban",),
+    "exiled": ("exile",),
+}
 
 
 class Record(SimpleNamespace):
@@ -94,6 +102,7 @@ class Selector:
         self.default_language = model.project.language
         self.clearance = sensitivity_rank(audience.clearance)
         self.as_of: date = brief.date or model.project.as_of or date.today()
+        self.localizer = Localizer(language)
         self.fallbacks: list[Fallback] = []
         self.removed: list[tuple[str, str]] = []
         self.visible: list[str] = []
@@ -282,7 +291,9 @@ class Selector:
                 contacts.append(
                     Record(name=contact.name, role=contact.role, phone=contact.phone, email=contact.email)
                 )
-                self.visible.extend(x for x in (contact.name, contact.role, contact.phone, contact.email) if x)
+                self.visible.extend(
+                    x for x in (contact.name, contact.role, contact.phone, contact.email) if x
+                )
             else:
                 self._remove(f"cases.{case_id}.contacts[{index}]", contact)
         sentence = None
@@ -295,14 +306,14 @@ class Selector:
                 court=s.court,
                 suspended=s.suspended,
             )
-        title = t(case.title, "title") or _join_names([p.name for p in subjects if p.name])
+        title = t(case.title, "title") or self._join_names([p.name for p in subjects if p.name])
         return Record(
             id=case.id,
             title=title,
             subjects=subjects,
             status=case.status,
             status_date=case.status_date,
-            custody_since=self._custody_since(case, timeline),
+            since=self._since(case, timeline),
             days_in_detention=self._days_in_detention(case, timeline),
             summary=t(case.summary, "summary"),
             charges=[
@@ -332,15 +343,15 @@ class Selector:
             tags=list(case.tags),
         )
 
-    def _custody_since(self, case: Case, timeline: list[Record]) -> str | None:
-        if case.status not in DETAINED_STATUSES | {"house-arrest"}:
-            return None
-        custody = [e.date for e in timeline if e.type in CUSTODY_TIMELINE_TYPES]
-        return custody[0] if custody else None
+    def _since(self, case: Case, timeline: list[Record]) -> str | None:
+        """The first timeline date of a kind that starts the current status, if any."""
+        kinds = SINCE_TYPES.get(case.status, ())
+        dates = [e.date for e in timeline if e.type in kinds]
+        return dates[0] if dates else None
 
     def _days_in_detention(self, case: Case, timeline: list[Record]) -> int | None:
         """Days from the first arrest/detention to the brief's date, for people still held."""
-        since = self._custody_since(case, timeline)
+        since = self._since(case, timeline)
         if since is None or case.status not in DETAINED_STATUSES or since.count("-") != 2:
             return None
         start = date.fromisoformat(since)
@@ -365,6 +376,13 @@ class Selector:
             made_at=rec.made_at if self._visible_item("events", rec.made_at) else None,
             made_by=[p for p in (self.person(x) for x in rec.made_by) if p is not None],
             tags=list(rec.tags),
+        )
+
+    def _join_names(self, names: list[str]) -> str:
+        if len(names) < 2:
+            return "".join(names)
+        return self.localizer.gettext("{names} and {last}").format(
+            names=", ".join(names[:-1]), last=names[-1]
         )
 
     def _visible_item(self, collection: str, item_id: str | None) -> bool:
@@ -433,7 +451,9 @@ class Selector:
         cases = [c for c in (self.case(i) for i in case_ids) if c is not None]
         case_ids_visible = {c.id for c in cases}
 
-        rec_ids = _choose(brief.recommendations, model.recommendations, event.recommendation_ids if event else [])
+        rec_ids = _choose(
+            brief.recommendations, model.recommendations, event.recommendation_ids if event else []
+        )
         recs = [r for r in (self.recommendation(i) for i in rec_ids) if r is not None]
         groups = _group_by_addressee(recs)
         # Numbered in reading order, so the numbers run 1, 2, 3 down the page.
@@ -443,7 +463,9 @@ class Selector:
 
         if event is not None:
             event.cases = [c for c in cases if c.id in set(event.case_ids)] or [
-                c for c in (self.case(i) for i in event.case_ids) if c is not None and c.id in case_ids_visible
+                c
+                for c in (self.case(i) for i in event.case_ids)
+                if c is not None and c.id in case_ids_visible
             ]
             event.recommendations = [r for r in recs if r.id in set(event.recommendation_ids)]
 
@@ -535,10 +557,6 @@ def _group_by_addressee(recs: list[Record]) -> list[Record]:
         groups[key].recommendations.append(rec)
         groups[key].for_audience = groups[key].for_audience or rec.for_audience
     return sorted(groups.values(), key=lambda g: not g.for_audience)
-
-
-def _join_names(names: list[str]) -> str:
-    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
 
 def _unique(items: list) -> list:

@@ -12,20 +12,30 @@ from pathlib import Path
 
 from ..document import RenderedDocument, WrittenFile
 
-_URLS = re.compile(r"""(?:src|href)="((?:assets|_theme|_default-theme)/[^"]+)"|url\("((?:assets|_theme|_default-theme)/[^"]+)"\)""")
+_URLS = re.compile(
+    r"""(?:src|href)="((?:assets|_theme|_default-theme)/[^"]+)"|url\("((?:assets|_theme|_default-theme)/[^"]+)"\)"""
+)
+
+
+RESOURCE_FOLDER = "_files"
 
 
 def write(document: RenderedDocument, target: Path) -> WrittenFile:
-    target.write_text(document.html, encoding="utf-8")
-    folder = target.parent / (target.stem + "_files")
+    # One resource folder per output folder, shared by its HTML files: a resource path
+    # names the same file for all of them (assets/x.png, _theme/fonts/...).
+    folder = target.parent / RESOURCE_FOLDER
     for match in _URLS.finditer(document.html):
         url = match.group(1) or match.group(2)
         data, _mime = document.read_resource(url)
         destination = folder / url
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(data)
-    if folder.exists():
-        # Point the file at its own resource folder.
-        html = _URLS.sub(lambda m: m.group(0).replace(m.group(1) or m.group(2), f"{folder.name}/{m.group(1) or m.group(2)}"), document.html)
-        target.write_text(html, encoding="utf-8")
+        if not (destination.is_file() and destination.read_bytes() == data):
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(data)
+    html = _URLS.sub(
+        lambda m: m.group(0).replace(
+            m.group(1) or m.group(2), f"{RESOURCE_FOLDER}/{m.group(1) or m.group(2)}"
+        ),
+        document.html,
+    )
+    target.write_text(html, encoding="utf-8")
     return WrittenFile(target, "html")

@@ -9,6 +9,7 @@ file identifier, so identical input gives identical bytes.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 
@@ -50,8 +51,20 @@ def write(document: RenderedDocument, target: Path, laid_out=None) -> WrittenFil
 
 def _strip_producer(document, pdf) -> None:
     # "WeasyPrint 70.0" says nothing the publisher chose; metadata is the brief's alone.
+    # It is written twice: in the document info and as an attribute in the XMP packet.
     pdf.info.pop("Producer", None)
     pdf.info.pop("Creator", None)
+    for obj in pdf.objects:
+        extra = getattr(obj, "extra", None)
+        if isinstance(extra, dict) and extra.get("Type") == "/Metadata":
+            obj.stream = [_PRODUCER.sub(b"", _as_bytes(chunk)) for chunk in obj.stream]
+
+
+_PRODUCER = re.compile(rb'\s[\w-]+:Producer="[^"]*"')
+
+
+def _as_bytes(chunk) -> bytes:
+    return chunk if isinstance(chunk, bytes) else str(chunk).encode("utf-8")
 
 
 @cache

@@ -1,0 +1,150 @@
+"""Inputs: what one output is made from -> a fingerprint, for incremental builds.
+
+An output is up to date when its fingerprint equals the one recorded in the manifest and
+its file is still what was written. The fingerprint covers exactly what can change the
+file: the View the templates see (so a change to a case rebuilds only the outputs that show
+that case), the templates that the brief's template extends, includes or imports (found by
+reading them, through the same lookup chain as the render), the theme's files, the assets
+the view refers to, the formats' settings and briefgen's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .render import BUILTIN_TEMPLATES, chain_links, template_dirs
+from .select import Record, View
+from .theme import Theme
+
+_TEMPLATE_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+(["'])([^"']+)\1""")
+_DYNAMIC_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^"'\s]""")
+
+
+def view_fingerprint(view: View) -> str:
+    payload = {
+        "brief": view.brief,
+        "audience": view.audience,
+        "language": view.language,
+        "project": view.project,
+        "publisher": view.publisher,
+        "recipient": view.recipient,
+        "cases": view.cases,
+        "recommendations": view.recommendations,
+        "groups": view.recommendation_groups,
+        "event": view.event,
+        "sources": view.sources,
+        # What was removed matters too: the confidentiality check depends on it.
+        "removed": view.removed,
+    }
+    return _sha(json.dumps(_plain(payload), sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Record):
+        return {k: _plain(v) for k, v in sorted(vars(value).items())}
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def template_fingerprint(project_root: Path, theme: Theme, audience_id: str, template: str) -> dict[str, str]:
+    """{template name: "where it was found:sha256"} for the template and all it pulls in."""
+    dirs = template_dirs(project_root, theme, audience_id)
+    links = dict(chain_links(project_root, theme))
+    seen: dict[str, str] = {}
+    pending = [template if template.endswith(".j2") else f"{template}.html.j2"]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        prefix, _, rest = name.partition("/")
+        candidates = [links[prefix] / rest] if prefix in links else []
+        candidates += [d / name for d in dirs]
+        path = next((c for c in candidates if c.is_file()), None)
+        if path is None:
+            seen[name] = "missing"
+            continue
+        source = path.read_text(encoding="utf-8", errors="replace")
+        seen[name] = f"{_where(path, project_root, theme)}:{_sha(source)}"
+        if _DYNAMIC_REFERENCE.search(source):
+            # A template named by a variable could be any of them: depend on them all.
+            for folder in dirs:
+                pending.extend(p.relative_to(folder).as_posix() for p in folder.rglob("*.j2"))
+        pending.extend(match.group(2) for match in _TEMPLATE_REFERENCE.finditer(source))
+    return dict(sorted(seen.items()))
+
+
+def _where(path: Path, project_root: Path, theme: Theme) -> str:
+    for root, label in ((project_root, "project"), (theme.folder, "theme"), (BUILTIN_TEMPLATES, "builtin")):
+        if path.is_relative_to(root):
+            return f"{label}/{path.relative_to(root).as_posix()}"
+    return path.name
+
+
+@cache
+def theme_fingerprint(folder: Path) -> str:
+    """The theme's tokens, CSS, templates and fonts (and the default theme it builds on)."""
+    from .theme import BUILTIN_THEMES
+
+    digest = hashlib.sha256()
+    for root in dict.fromkeys([folder, BUILTIN_THEMES / "default"]):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(_file_sha(path).encode())
+    return digest.hexdigest()
+
+
+def assets_fingerprint(project_root: Path, view: View) -> str:
+    names = set()
+    if view.publisher is not None and view.publisher.logo:
+        names.add(view.publisher.logo)
+    for case in view.cases:
+        names.update(p.photo for p in case.subjects if p.photo)
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        path = project_root / "assets" / name
+        digest.update(name.encode())
+        digest.update(_file_sha(path).encode() if path.is_file() else b"missing")
+    return digest.hexdigest()
+
+
+def output_fingerprint(
+    project_root: Path, theme: Theme, view: View, audience_id: str, template: str, settings: dict
+) -> str:
+    parts = {
+        "briefgen": __version__,
+        "view": view_fingerprint(view),
+        "templates": template_fingerprint(project_root, theme, audience_id, template),
+        "theme": theme_fingerprint(theme.folder),
+        "assets": assets_fingerprint(project_root, view),
+        "settings": settings,
+    }
+    return _sha(json.dumps(parts, sort_keys=True))
+
+
+def _file_sha(path: Path) -> str:
+    stat = path.stat()
+    return _file_sha_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _file_sha_cached(path: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,269 @@
+"""Worker: a batch of planned outputs -> checked temporary files, inside a bounded process.
+
+Each worker process holds the model, and reuses across the outputs it renders what is
+reusable: the Jinja environments, the theme's CSS, WeasyPrint's font configuration, image
+bytes. Every output is rendered under a time limit, and the process under a memory limit,
+so a hostile template or stylesheet ends in a clear error rather than a hung machine.
+
+A batch holds the personalised copies of one brief x audience x language. Copies whose
+HTML differs only in the cover share the laid-out body: the first copy is laid out in full,
+each further copy lays out only its cover page and takes the body pages from the first, so
+page numbers and contents stay right while the cost is one page per copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import resource
+import signal
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from datetime import time as dtime
+from pathlib import Path
+
+from .check import check_output
+from .diagnostics import Diagnostic, ProjectError, error, warning
+from .document import RenderedDocument, ResourceError
+from .model import IMPLICIT_AUDIENCE, Model
+from .plan import Job
+from .publish import Publisher, TempOutput
+from .render import DocumentRenderer, RenderError, make_environment
+from .resources import ResourceSandbox
+from .select import View, select_view
+from .theme import Theme, ThemeError, load_theme, resolve_theme
+from .writers import WRITERS
+
+TOC_MIN_PAGES = 5  # "a table of contents for documents over four pages"
+DEFAULT_TIMEOUT = float(os.environ.get("BRIEFGEN_RENDER_TIMEOUT", "300"))
+DEFAULT_MEMORY_MB = int(os.environ.get("BRIEFGEN_RENDER_MEMORY_MB", "4096"))
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = DEFAULT_TIMEOUT  # per output
+    memory_mb: int = DEFAULT_MEMORY_MB  # per worker process (address space)
+
+
+@dataclass
+class JobResult:
+    job: Job
+    outputs: list[TempOutput] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0
+    skipped: bool = False
+    fingerprint: str | None = None
+
+
+class RenderTimeout(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- process state
+
+_STATE: dict = {}
+
+
+def init_worker(model: Model, out: Path, pdf_variant: str | None, limits: Limits) -> None:
+    """Runs once in each worker process."""
+    _STATE.clear()
+    _STATE.update(model=model, out=out, pdf_variant=pdf_variant, limits=limits, envs={}, sandboxes={})
+    if limits.memory_mb:
+        size = limits.memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    signal.signal(signal.SIGALRM, _on_alarm)
+
+
+def _on_alarm(signum, frame):
+    raise RenderTimeout()
+
+
+def run_batch(batch: list[tuple[Job, str | None]]) -> list[JobResult]:
+    """Render a batch of (job, fingerprint); see the module docstring for the sharing."""
+    results = []
+    shared: dict = {}
+    for job, fingerprint in batch:
+        started = time.perf_counter()
+        outcome = JobResult(job, fingerprint=fingerprint)
+        limits: Limits = _STATE["limits"]
+        try:
+            if limits.seconds:
+                signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+            outcome.outputs, outcome.diagnostics = render_outputs(job, shared)
+        except RenderTimeout:
+            outcome.diagnostics.append(
+                error(
+                    f"templates/{_brief(job).template}.html.j2",
+                    0,
+                    0,
+                    f"{job.label}: rendering took longer than {limits.seconds:g} s and was stopped (a "
+                    "template or stylesheet that produces too much? set BRIEFGEN_RENDER_TIMEOUT to allow more)",
+                )
+            )
+        except MemoryError:
+            outcome.diagnostics.append(
+                error(
+                    f"templates/{_brief(job).template}.html.j2",
+                    0,
+                    0,
+                    f"{job.label}: rendering needed more than {limits.memory_mb} MiB and was stopped "
+                    "(a template that produces too much? set BRIEFGEN_RENDER_MEMORY_MB to allow more)",
+                )
+            )
+            shared.clear()
+        except ProjectError as exc:
+            outcome.diagnostics.extend(exc.diagnostics)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if any(d.is_error for d in outcome.diagnostics):
+            Publisher(_STATE["out"]).discard(outcome.outputs)
+            outcome.outputs = []
+        outcome.seconds = time.perf_counter() - started
+        results.append(outcome)
+    return results
+
+
+def _brief(job: Job):
+    return next(b for b in _STATE["model"].project.briefs if b.id == job.brief_id)
+
+
+# ---------------------------------------------------------------- one output
+
+
+def job_view(model: Model, job: Job) -> View:
+    brief = next(b for b in model.project.briefs if b.id == job.brief_id)
+    audience = model.audience(job.audience_id) if model.project.audiences else IMPLICIT_AUDIENCE
+    if job.audience_id == IMPLICIT_AUDIENCE.id and brief.audiences is None:
+        audience = IMPLICIT_AUDIENCE
+    recipient = model.recipients.get(job.recipient_id) if job.recipient_id else None
+    view, _selector = select_view(model, brief, audience, job.language, recipient)
+    return view
+
+
+def project_theme(model: Model) -> Theme:
+    try:
+        return load_theme(resolve_theme(model.project.theme, Path(model.root)))
+    except ThemeError as exc:
+        raise ProjectError([error(model.settings_path, 0, 0, str(exc))]) from None
+
+
+def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagnostic]]:
+    """Select, render, write and check one output in every format it asks for."""
+    model: Model = _STATE["model"]
+    out: Path = _STATE["out"]
+    root = Path(model.root)
+    brief = _brief(job)
+    view = job_view(model, job)
+    from .build import fallback_warnings
+
+    diagnostics = fallback_warnings(model, view, job)
+    theme = project_theme(model)
+    env_key = (job.audience_id, theme.folder)
+    if env_key not in _STATE["envs"]:
+        _STATE["envs"][env_key] = make_environment(root, theme, job.audience_id)
+    renderer = DocumentRenderer(_STATE["envs"][env_key], theme, root)
+    if theme.folder not in _STATE["sandboxes"]:
+        _STATE["sandboxes"][theme.folder] = ResourceSandbox(
+            root, theme.folder, model.project.allow_remote_resources
+        )
+    sandbox = _STATE["sandboxes"][theme.folder]
+    pdf_variant = _STATE["pdf_variant"] or model.project.pdf_variant
+
+    def document_for(show_toc: bool) -> RenderedDocument:
+        html = renderer.render(brief.template, view, {"show_toc": show_toc})
+        return RenderedDocument(
+            html=html,
+            theme=theme,
+            read_resource=sandbox.read,
+            base_url=sandbox.base_url,
+            template=f"{brief.template}.html.j2",
+            language=job.language,
+            timestamp=build_timestamp(view),
+            pdf_variant=pdf_variant,
+        )
+
+    from .writers.pdf import layout
+
+    outputs: list[TempOutput] = []
+    publisher = Publisher(out)
+    try:
+        group = (job.brief_id, job.audience_id, job.language)
+        reuse = shared.get(group)
+        document = document_for(show_toc=reuse["toc"] if reuse else False)
+        laid_out = _reuse_body(document, reuse, layout) if reuse else None
+        if laid_out is None:
+            # Whether a contents page is needed depends on the laid-out length, and every
+            # format must get the same HTML (the DOCX and HTML files are made from it too).
+            laid_out = layout(document)
+            toc = False
+            if len(laid_out.pages) >= TOC_MIN_PAGES:
+                toc = True
+                document = document_for(show_toc=True)
+                laid_out = layout(document)
+            if job.recipient_id:
+                shared[group] = {"toc": toc, "body": split_cover(document.html)[1], "layout": laid_out}
+        for fmt in job.formats:
+            temp = publisher.temp_path(job.relpath(fmt))
+            if fmt == "pdf":
+                from .writers.pdf import write as write_pdf
+
+                written = write_pdf(document, temp, laid_out=laid_out)
+            else:
+                written = WRITERS[fmt].write(document, temp)
+            outputs.append(TempOutput(job, fmt, job.relpath(fmt), temp, written.pages))
+        for message in document.warnings:
+            diagnostics.append(warning(f"templates/{brief.template}.html.j2", 0, 0, message))
+        for output in outputs:
+            leak = check_output(output.temp, output.format, view)
+            if leak:
+                diagnostics.append(error(output.relpath, 0, 0, leak))
+    except RenderError as exc:
+        diagnostics.append(exc.diagnostic)
+    except ResourceError as exc:
+        diagnostics.append(error(f"templates/{brief.template}.html.j2", 0, 0, f"{job.label}: {exc}"))
+    if any(d.is_error for d in diagnostics):
+        publisher.discard(outputs)
+        outputs = []
+    return outputs, diagnostics
+
+
+_COVER_START = re.compile(r'<section class="cover"[^>]*>')
+_SECTION_TAG = re.compile(r"<(/?)section\b")
+
+
+def split_cover(html: str) -> tuple[str, str, str]:
+    """(head up to the cover, the cover section, the rest); cover "" when there is none."""
+    start = _COVER_START.search(html)
+    if start is None:
+        return html, "", ""
+    depth = 0
+    for tag in _SECTION_TAG.finditer(html, start.start()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = html.index(">", tag.end()) + 1
+            return html[: start.start()], html[start.start() : end], html[end:]
+    return html, "", ""
+
+
+def _reuse_body(document: RenderedDocument, reuse: dict, layout):
+    """A laid-out document: this copy's cover page + the shared body pages, or None."""
+    head, cover, body = split_cover(document.html)
+    if not cover or body != reuse["body"]:
+        return None
+    cover_only = RenderedDocument(**{**document.__dict__, "html": head + cover + "</body></html>"})
+    cover_layout = layout(cover_only)
+    first = reuse["layout"]
+    if len(cover_layout.pages) != 1 or len(first.pages) < 2:
+        return None
+    return first.copy([cover_layout.pages[0], *first.pages[1:]])
+
+
+def build_timestamp(view: View) -> datetime:
+    """The time written into metadata: SOURCE_DATE_EPOCH when set, else the brief's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.combine(view.brief.date, dtime(0, 0), tzinfo=UTC)

@@ -1,0 +1,79 @@
+"""Shared test helpers: building projects for real and reading PDF and DOCX back."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import BuildOptions, build_project
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROJECTS = FIXTURES / "projects"
+
+
+def words(text: str) -> str:
+    """Letters and digits only, case-folded: compares text across line breaks and hyphenation."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[\W_]+", "", text)
+
+
+def pdf_text(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def pdf_pages_text(path: Path) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+def docx_text(path: Path, footnotes: bool = True) -> str:
+    """Body paragraphs (tables included, in order), then footnotes."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(path))
+    body = document.element.body
+    parts = []
+    for paragraph in body.iter(qn("w:p")):
+        parts.append("".join(t.text or "" for t in paragraph.iter(qn("w:t"))))
+    text = "\n".join(parts)
+    if footnotes:
+        part = next((p for p in document.part.package.parts if p.partname == "/word/footnotes.xml"), None)
+        if part is not None:
+            from lxml import etree
+
+            root = etree.fromstring(part.blob)
+            text += "\n" + "\n".join(
+                "".join(t.text or "" for t in fn.iter(qn("w:t"))) for fn in root.iter(qn("w:footnote"))
+            )
+    return text
+
+
+def build(project: Path, out: Path, **options) -> dict:
+    build_project(project, BuildOptions(out=out, **options))
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def copy_project(name: str, destination: Path) -> Path:
+    target = destination / name
+    shutil.copytree(PROJECTS / name, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def repo_build(tmp_path_factory) -> tuple[Path, dict]:
+    """The repository's own project, built once per test session (PDF and DOCX)."""
+    out = tmp_path_factory.mktemp("repo-output")
+    manifest = build(REPO, out, jobs=2)
+    return out, manifest

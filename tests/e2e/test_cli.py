@@ -1,0 +1,100 @@
+"""The command line as scripts use it: exit status, messages, init."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECTS
+
+BRIEFGEN = [sys.executable, "-m", "briefgen"]
+
+
+def run(*args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([*BRIEFGEN, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def test_version_and_help():
+    assert run("--version").stdout.strip().endswith("1.0.0")
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("build", "validate", "init", "schema", "list"):
+        assert command in result.stdout
+
+
+def test_unknown_flag_is_a_usage_error():
+    result = run("build", str(PROJECTS / "small"), "--no-such-flag")
+    assert result.returncode == 2
+    assert "no-such-flag" in result.stderr
+
+
+def test_unknown_brief_is_a_usage_error(tmp_path):
+    result = run("build", str(PROJECTS / "small"), "-o", str(tmp_path), "--brief", "nope")
+    assert result.returncode == 2
+    assert "unknown brief 'nope'" in result.stderr
+    assert not (tmp_path / "manifest.json").exists()
+
+
+def test_missing_project_is_a_usage_error(tmp_path):
+    result = run("build", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "briefgen.yaml" in result.stderr
+
+
+def test_broken_content_exits_1_naming_file_and_line(tmp_path):
+    import shutil
+
+    project = tmp_path / "broken"
+    shutil.copytree(PROJECTS / "small", project)
+    items = project / "content" / "items.yaml"
+    text = items.read_text(encoding="utf-8").replace("    status: imprisoned", "    status: jailed")
+    items.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    status: jailed") + 1
+    result = run("build", str(project), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert f"content/items.yaml:{line}:" in result.stderr
+    assert "jailed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+@pytest.mark.slow
+def test_init_then_build_makes_pdf_and_docx(tmp_path):
+    project = tmp_path / "starter"
+    assert run("init", str(project)).returncode == 0
+    result = run("build", str(project))
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((project / "output" / "manifest.json").read_text())
+    formats = sorted(o["format"] for o in manifest["outputs"])
+    assert formats.count("pdf") == formats.count("docx") >= 1
+    for entry in manifest["outputs"]:
+        assert (project / "output" / entry["path"]).stat().st_size > 1000
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "file").write_text("keep me")
+    result = run("init", str(tmp_path / "x"))
+    assert result.returncode == 2
+    assert (tmp_path / "x" / "file").read_text() == "keep me"
+
+
+def test_list_shows_the_output_matrix():
+    result = run("list", str(PROJECTS / "small"))
+    assert result.returncode == 0, result.stderr
+    assert "small-brief/small-brief.public-readers.en.pdf" in result.stdout
+    assert "small-event" in result.stdout
+
+
+def test_validate_clean_project():
+    result = run("validate", str(PROJECTS / "small"))
+    assert result.returncode == 0, result.stderr
+
+
+def test_repository_project_validates_clean():
+    result = run("validate", str(Path(__file__).resolve().parents[2]))
+    assert result.returncode == 0, result.stderr
+    assert "error" not in result.stderr

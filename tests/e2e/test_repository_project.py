@@ -1,0 +1,109 @@
+"""End to end: the repository's own briefing project builds, and its outputs say what the content says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO, docx_text, pdf_text, words
+
+from briefgen.i18n import Localizer
+from briefgen.load import load_project
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def model():
+    result = load_project(REPO)
+    assert result.model is not None, [str(d) for d in result.diagnostics]
+    return result.model
+
+
+def en(value) -> str:
+    return value if isinstance(value, str) else value["en"]
+
+
+def outputs(manifest: dict, brief: str, fmt: str, language: str = "en") -> list[dict]:
+    return [
+        o
+        for o in manifest["outputs"]
+        if o["brief"] == brief and o["format"] == fmt and o["language"] == language
+    ]
+
+
+def test_manifest_lists_every_brief_audience_language_in_pdf_and_docx(repo_build, model):
+    out, manifest = repo_build
+    expected = set()
+    from briefgen.plan import plan_jobs
+
+    for job in plan_jobs(model):
+        for fmt in ("pdf", "docx"):
+            expected.add(job.relpath(fmt))
+    listed = {o["path"] for o in manifest["outputs"]}
+    assert listed == expected
+    for entry in manifest["outputs"]:
+        path = out / entry["path"]
+        assert path.is_file()
+        assert entry["bytes"] == path.stat().st_size
+        assert len(entry["sha256"]) == 64
+        if entry["format"] == "pdf":
+            assert entry["pages"] >= 2
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_event_summary_says_what_the_event_was(repo_build, model, fmt):
+    out, manifest = repo_build
+    event = model.events["justice-behind-bars-2016"]
+    [entry] = [
+        o for o in outputs(manifest, "justice-behind-bars-event", fmt) if o["audience"] == "eu-policymakers"
+    ]
+    text = words(read(out / entry["path"], fmt))
+    assert words(en(event.title)) in text
+    assert words(Localizer("en").format_date(event.date)) in text
+    moderator = model.people[event.moderator]
+    assert words(en(moderator.name)) in text
+    for speaker in event.speakers:
+        person = model.people[speaker.person]
+        assert words(en(person.name)) in text
+        affiliation = person.affiliations[0]
+        assert words(en(model.organisations[affiliation.organisation].name)) in text
+    for case_id in event.cases:
+        for subject in model.cases[case_id].subjects:
+            assert words(en(model.people[subject].name)) in text
+    for rec_id in event.recommendations:
+        assert words(en(model.recommendations[rec_id].text)) in text
+    for source_id in event.publications:
+        assert words(en(model.sources[source_id].title)) in text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_policy_brief_names_every_case_subject_and_recommendation(repo_build, model, fmt):
+    out, manifest = repo_build
+    entries = outputs(manifest, "justice-behind-bars-brief", fmt)
+    assert entries
+    for entry in entries:
+        text = words(read(out / entry["path"], fmt))
+        for case in model.cases.values():
+            for subject in case.subjects:
+                assert words(en(model.people[subject].name)) in text, entry["path"]
+        for rec in model.recommendations.values():
+            assert words(en(rec.text)) in text
+        assert words(en(model.sources["iphr-justice-behind-bars-2015"].title)) in text
+
+
+def test_russian_event_summary_is_in_russian(repo_build):
+    out, manifest = repo_build
+    [entry] = [
+        o
+        for o in outputs(manifest, "justice-behind-bars-event", "pdf", "ru")
+        if o["audience"] == "eu-policymakers"
+    ]
+    text = pdf_text(out / entry["path"])
+    assert "Правосудие за решёткой" in text
+    assert "19 января 2016" in text
+    assert "Страница" in text
+
+
+def read(path: Path, fmt: str) -> str:
+    return pdf_text(path) if fmt == "pdf" else docx_text(path)
