@@ -18,10 +18,12 @@ from markdown_it.rules_inline import StateInline
 from markupsafe import Markup, escape
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .model import CITATION_RE
+
 # Called with (source id, locator or None); returns the footnote's inner HTML.
 CiteFormatter = Callable[[str, str | None], Markup]
 
-CITATION_RE = _CITATION = re.compile(r"\[@([a-z0-9]+(?:-[a-z0-9]+)*)(?:,\s*([^\]\n]+?))?\s*\]")
+_CITATION = CITATION_RE  # one pattern for validation and rendering
 _SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 
 

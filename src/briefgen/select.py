@@ -20,8 +20,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from .i18n import Localizer
-from .markdown import CITATION_RE
 from .model import (
+    CITATION_RE,
     Audience,
     Brief,
     Case,
@@ -38,6 +38,13 @@ from .model import (
 # Vocabulary codes and dates: the same words appear in every output's labels, so they tell
 # nothing about the removed item and are not checked for leaks.
 _NOT_TEXT_FIELDS = {"sensitivity", "tags", "type", "status", "priority", "kind", "country", "language"}
+_DATE_FIELDS = {"date", "end_date", "status_date", "accessed"}
+# Ids of other items: each is judged on its own (a visible item's id may appear in anchors).
+_REFERENCE_FIELDS = {
+    "subjects", "addressees", "organisers", "cases", "sources", "made_by", "organisation", "person",
+    "source", "publisher", "moderator", "made_at", "publications", "recommendations", "event",
+}  # fmt: skip
+_NOT_CHECKED = _NOT_TEXT_FIELDS | _DATE_FIELDS | _REFERENCE_FIELDS
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 DETAINED_STATUSES = {"detained", "imprisoned"}
 # The timeline entries whose first date says since when a status holds.
@@ -143,15 +150,13 @@ class Selector:
                 self.removed.append((where, value))
         elif isinstance(value, dict):
             for key, sub in value.items():
-                self._remove(f"{where}.{key}", sub)
+                if key not in _NOT_CHECKED:  # at every depth: a whole case's timeline types too
+                    self._remove(f"{where}.{key}", sub)
         elif isinstance(value, list | tuple):
             for index, sub in enumerate(value):
                 self._remove(f"{where}[{index}]", sub)
         elif hasattr(value, "model_dump"):
-            for key, sub in value.model_dump(exclude=_NOT_TEXT_FIELDS).items():
-                if key in ("subjects", "addressees", "organisers", "cases", "sources", "made_by"):
-                    continue  # ids of other items, each judged on its own
-                self._remove(f"{where}.{key}", sub)
+            self._remove(where, value.model_dump())
 
     # ------------------------------------------------------------------ items
 
@@ -493,6 +498,7 @@ class Selector:
         project_record = Record(name=model.project.name, language=model.project.language)
         recipient = self.recipient()
         self._remove_other_recipients()
+        self._remove_hidden_items()
         for text in list(self.visible):
             for match in CITATION_RE.finditer(text):
                 self.source(match.group(1))
@@ -514,6 +520,20 @@ class Selector:
             visible=self.visible,
             depends_on=self.depends_on,
         )
+
+    def _remove_hidden_items(self) -> None:
+        """Every item above the clearance, referred to or not (a pseudonym is meant to be seen);
+        and, as visible, the ids and plain (not localized) texts of the items shown."""
+        for collection in ("organisations", "people", "sources", "events", "cases", "recommendations"):
+            for item_id, item in getattr(self.model, collection).items():
+                if not self.allowed(item.sensitivity):
+                    self._remove(f"{collection}.{item_id}", item.model_dump(exclude={"pseudonym"}))
+        for collection, item_id in self.depends_on:
+            item = self.model.get(collection, item_id)
+            self.visible.append(item_id)
+            self.visible.extend(_plain_texts(item))
+        if self.recipient_item is not None:
+            self.visible.append(self.recipient_item.name)
 
     def _remove_other_recipients(self) -> None:
         # A recipient's details appear only in their own copy.
@@ -557,6 +577,19 @@ def _group_by_addressee(recs: list[Record]) -> list[Record]:
         groups[key].recommendations.append(rec)
         groups[key].for_audience = groups[key].for_audience or rec.for_audience
     return sorted(groups.values(), key=lambda g: not g.for_audience)
+
+
+def _plain_texts(value: Any) -> list[str]:
+    """Texts of an item that are shown as written (article, court, URL ...), not localized."""
+    if hasattr(value, "model_dump"):
+        value = value.model_dump()
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for key, sub in value.items() if key not in _NOT_CHECKED for t in _plain_texts(sub)]
+    if isinstance(value, list | tuple):
+        return [t for sub in value for t in _plain_texts(sub)]
+    return []
 
 
 def _unique(items: list) -> list:

@@ -1,0 +1,670 @@
+"""The model: typed items of the content format v1 and the project settings (briefgen.yaml).
+
+This is briefgen's shared vocabulary. Pydantic models turn the loaded YAML (where every
+scalar arrives as the text written, see load.py) into typed values; the same models give
+the JSON Schema that `briefgen schema` prints. Field names and meanings follow
+shared/spec/content-format.md exactly; additions are marked "extension".
+
+Types carry what the later checks need: `RefTo(collection)` marks an id that refers to
+another item, `MARKDOWN` a markdown text (where citations are looked for), `ASSET` a path
+under assets/; `WithJsonSchema` gives each type the JSON Schema an editor should check
+against (scalars as an editor parses them: a year is a number, a date is text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date as Date
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from .diagnostics import Location
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+# A citation in markdown: `[@source-id]` or `[@source-id, p. 12]`; group 1 is the source id,
+# group 2 the locator. Any id-like text after `[@` counts (so that a mistyped id is reported
+# rather than printed), but not `\[@...]` (escaped), not `[@name](url)` (a link) and not an
+# e-mail address (`[` must come right before `@`).
+CITATION_RE = re.compile(r"(?<!\\)\[@([^\s\[\]@,;]+)(?:\s*,\s*([^\[\]]*?))?\s*\](?!\()")
+
+SENSITIVITY_LEVELS = ("public", "internal", "confidential")
+Sensitivity = Literal["public", "internal", "confidential"]
+
+ORGANISATION_KINDS = (
+    "ngo", "eu-institution", "government", "court", "media", "intergovernmental", "academic", "other",
+)  # fmt: skip
+CASE_STATUSES = (
+    "detained", "imprisoned", "house-arrest", "travel-ban", "released", "pardoned", "acquitted",
+    "exiled", "deceased", "at-risk",
+)  # fmt: skip
+TIMELINE_TYPES = (
+    "arrest", "search", "charge", "detention", "detention-extended", "trial", "verdict", "appeal",
+    "release", "pardon", "travel-ban", "asset-freeze", "citizenship-revoked", "exile",
+    "hunger-strike", "ill-treatment", "international", "other",
+)  # fmt: skip
+SOURCE_TYPES = ("report", "judgment", "decision", "article", "statement", "law", "other")
+PRIORITIES = ("high", "medium", "low")
+FORMATS = ("pdf", "docx", "html")
+BUILTIN_TEMPLATES = ("policy-brief", "event-summary", "case-dossier")
+
+
+def sensitivity_rank(level: str) -> int:
+    return SENSITIVITY_LEVELS.index(level)
+
+
+def _slug(value: str) -> str:
+    if len(value) > 64:
+        raise ValueError(f"an id may have at most 64 characters, this one has {len(value)}")
+    if not SLUG_RE.match(value):
+        raise ValueError(
+            "an id must be a lowercase slug: letters a-z, digits and single hyphens, e.g. 'emin-huseynov'"
+        )
+    return value
+
+
+def _text(value: Any) -> Any:
+    # Scalars arrive as the text written (load.py never resolves YAML 1.1 types), so a
+    # non-string here is a mapping or a list where a text belongs; let pydantic say so.
+    return value
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise ValueError("must be a single line of text (use a markdown field for paragraphs)")
+    return value
+
+
+def _partial_date(value: str) -> str:
+    if not PARTIAL_DATE_RE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD, YYYY-MM or YYYY")
+    parts = [int(p) for p in value.split("-")]
+    year, month, day = [*parts, 1, 1][:3]
+    try:
+        Date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"not a real date ({exc})") from None
+    return value
+
+
+def _strict_date(value: Any) -> Any:
+    if isinstance(value, str) and not DATE_RE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    if isinstance(value, str):
+        year, month, day = (int(p) for p in value.split("-"))
+        try:
+            return Date(year, month, day)
+        except ValueError as exc:
+            raise ValueError(f"not a real date ({exc})") from None
+    return value
+
+
+def _url(value: str) -> str:
+    if not URL_RE.match(value):
+        raise ValueError("must be an http:// or https:// address")
+    return value
+
+
+def _country(value: str) -> str:
+    if not COUNTRY_RE.match(value):
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code in capitals, e.g. AZ")
+    return value
+
+
+def _lang(value: str) -> str:
+    if not LANG_RE.match(value):
+        raise ValueError("must be a language code such as en, ru, az or fr")
+    return value
+
+
+@dataclass(frozen=True)
+class RefTo:
+    """Marks an id that refers to an item of `collection` ("audiences": those of briefgen.yaml)."""
+
+    collection: str
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {**handler(core_schema), "description": f"id of an item in {self.collection}"}
+
+
+@dataclass(frozen=True)
+class TextKind:
+    """Marks what a text holds: "markdown" (citations are checked) or "asset" (a file)."""
+
+    name: str
+
+
+MARKDOWN = TextKind("markdown")
+ASSET = TextKind("asset")
+
+# JSON Schemas of scalars as an editor's YAML 1.2 parser sees them: unquoted 012345 is a
+# number and true a boolean there, but briefgen keeps the text written, so both are fine.
+_TEXT_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean"]}
+_TEXT_JS = {**_TEXT_SCHEMA, "description": "a single line of text"}
+_MARKDOWN_JS = {
+    **_TEXT_SCHEMA,
+    "contentMediaType": "text/markdown",
+    "description": "markdown: *emphasis*, [links](https://...), lists, footnotes [^1], "
+    "citations [@source-id] or [@source-id, p. 12]",
+}
+_LANG_JS = {"type": "string", "pattern": LANG_RE.pattern, "description": "a language code: en, ru, az ..."}
+_SLUG_JS = {
+    "type": "string",
+    "pattern": SLUG_RE.pattern,
+    "maxLength": 64,
+    "description": "a lowercase slug: a-z, 0-9 and single hyphens",
+}
+
+
+def _localized_js(value: dict[str, Any], what: str) -> dict[str, Any]:
+    return {
+        "anyOf": [
+            value,
+            {
+                "type": "object",
+                "propertyNames": {"pattern": LANG_RE.pattern},
+                "additionalProperties": value,
+                "minProperties": 1,
+            },
+        ],
+        "description": f"{what}, or a mapping from language code to {what}, e.g. {{en: ..., ru: ...}}",
+    }
+
+
+Slug = Annotated[str, AfterValidator(_slug), WithJsonSchema(_SLUG_JS)]
+Ref = Annotated[str, AfterValidator(_slug), WithJsonSchema(_SLUG_JS)]  # an id of another item
+OrganisationRef = Annotated[Ref, RefTo("organisations")]
+PersonRef = Annotated[Ref, RefTo("people")]
+CaseRef = Annotated[Ref, RefTo("cases")]
+EventRef = Annotated[Ref, RefTo("events")]
+RecommendationRef = Annotated[Ref, RefTo("recommendations")]
+SourceRef = Annotated[Ref, RefTo("sources")]
+RecipientRef = Annotated[Ref, RefTo("recipients")]
+AudienceRef = Annotated[Ref, RefTo("audiences")]
+Text = Annotated[str, BeforeValidator(_text), AfterValidator(_single_line), WithJsonSchema(_TEXT_JS)]
+Markdown = Annotated[str, BeforeValidator(_text), MARKDOWN, WithJsonSchema(_MARKDOWN_JS)]
+LangCode = Annotated[str, AfterValidator(_lang), WithJsonSchema(_LANG_JS)]
+LocalizedText = Annotated[
+    Text | Annotated[dict[LangCode, Text], Field(min_length=1)],
+    WithJsonSchema(_localized_js(_TEXT_JS, "text")),
+]
+LocalizedMarkdown = Annotated[
+    Markdown | Annotated[dict[LangCode, Markdown], Field(min_length=1)],
+    WithJsonSchema(_localized_js(_MARKDOWN_JS, "markdown")),
+]
+PartialDate = Annotated[
+    str,
+    AfterValidator(_partial_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": PARTIAL_DATE_RE.pattern},
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+            ],
+            "description": "a date YYYY-MM-DD, or just YYYY-MM or YYYY",
+        }
+    ),
+]
+StrictDate = Annotated[
+    Date,
+    BeforeValidator(_strict_date),
+    WithJsonSchema({"type": "string", "pattern": DATE_RE.pattern, "description": "a date YYYY-MM-DD"}),
+]
+Url = Annotated[
+    str,
+    AfterValidator(_url),
+    WithJsonSchema({"type": "string", "pattern": URL_RE.pattern, "description": "an http(s) address"}),
+]
+Country = Annotated[
+    str,
+    AfterValidator(_country),
+    WithJsonSchema(
+        {"type": "string", "pattern": COUNTRY_RE.pattern, "description": "ISO 3166-1 alpha-2 code"}
+    ),
+]
+AssetPath = Annotated[
+    str,
+    AfterValidator(_single_line),
+    ASSET,
+    WithJsonSchema(
+        {"type": "string", "description": "a file path relative to assets/, e.g. photos/name.jpg"}
+    ),
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Item(Strict):
+    id: Slug = Field(description="unique within its collection; other items refer to it by this id")
+    sensitivity: Sensitivity = Field(
+        default="public", description="who may see it: public (default), internal or confidential"
+    )
+    tags: list[Slug] = Field(default=[], description="free labels, e.g. used to pick recipients")
+
+
+# ---------------------------------------------------------------- collections
+
+
+class Organisation(Item):
+    """An organisation: NGO, EU institution, government, court, media ..."""
+
+    name: LocalizedText
+    short_name: LocalizedText | None = Field(default=None, description="e.g. IPHR")
+    kind: Literal[ORGANISATION_KINDS] | None = None  # type: ignore[valid-type]
+    country: Country | None = None
+    website: Url | None = None
+    description: LocalizedMarkdown | None = None
+    logo: AssetPath | None = Field(default=None, description="image file relative to assets/")
+
+
+class Affiliation(Strict):
+    """A person's role in an organisation."""
+
+    organisation: OrganisationRef
+    role: LocalizedText | None = None
+
+
+class Person(Item):
+    """A person: a subject of a case, a speaker, an author of a recommendation ..."""
+
+    name: LocalizedText
+    affiliations: list[Affiliation] = Field(default=[], description="current roles first")
+    bio: LocalizedMarkdown | None = None
+    photo: AssetPath | None = Field(default=None, description="image file relative to assets/")
+    photo_alt: LocalizedText | None = Field(
+        default=None, description="describes the photo for readers who cannot see it; required with photo"
+    )
+    pseudonym: LocalizedText | None = Field(
+        default=None,
+        description="shown instead of the name to audiences not cleared for this person; "
+        'default "Name withheld"',
+    )
+
+
+class Charge(Strict):
+    """A criminal charge."""
+
+    article: Text | None = Field(default=None, description="e.g. Art. 192.2.2 of the Criminal Code")
+    description: LocalizedText
+
+
+class Sentence(Strict):
+    """The sentence handed down."""
+
+    years: int | None = Field(default=None, ge=0, le=100)
+    months: int | None = Field(default=None, ge=0, le=1200)
+    date: StrictDate | None = None
+    court: Text | None = None
+    suspended: bool = False
+
+
+class TimelineEntry(Strict):
+    """One dated step of a case; shown in date order whatever the order in the file."""
+
+    date: PartialDate
+    type: Literal[TIMELINE_TYPES]  # type: ignore[valid-type]
+    text: LocalizedMarkdown
+    source: SourceRef | None = None
+    sensitivity: Sensitivity = "public"
+
+
+class Violation(Strict):
+    """A right violated."""
+
+    right: Text | None = Field(default=None, description='e.g. "ECHR Art. 5"')
+    text: LocalizedMarkdown | None = None
+
+
+class Proceeding(Strict):
+    """Proceedings before an (international) body: ECtHR, UN WGAD ..."""
+
+    body: Text | None = None
+    reference: Text | None = None
+    date: StrictDate | None = None
+    status: Text | None = None
+    text: LocalizedMarkdown | None = None
+    url: Url | None = None
+
+
+class Note(Strict):
+    """A note on a case; internal unless marked otherwise."""
+
+    text: LocalizedMarkdown
+    sensitivity: Sensitivity = "internal"
+
+
+class Contact(Strict):
+    """A contact for a case; confidential unless marked otherwise."""
+
+    name: Text
+    role: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+    sensitivity: Sensitivity = "confidential"
+
+
+class Case(Item):
+    """The case of one or more people persecuted."""
+
+    title: LocalizedText | None = Field(default=None, description="default: the subjects' names joined")
+    subjects: list[PersonRef] = Field(min_length=1, description="ids of people, at least one")
+    status: Literal[CASE_STATUSES]  # type: ignore[valid-type]
+    status_date: StrictDate | None = Field(default=None, description="when the status was last confirmed")
+    summary: LocalizedMarkdown
+    charges: list[Charge] = []
+    sentence: Sentence | None = None
+    timeline: list[TimelineEntry] = []
+    violations: list[Violation] = []
+    proceedings: list[Proceeding] = []
+    sources: list[SourceRef] = []
+    notes: list[Note] = Field(default=[], description="internal by default")
+    contacts: list[Contact] = Field(default=[], description="confidential by default")
+
+
+class Speaker(Strict):
+    """A speaker at an event."""
+
+    person: PersonRef
+    role: LocalizedText | None = Field(
+        default=None, description="overrides the person's affiliation for this event"
+    )
+    points: list[LocalizedMarkdown] = []
+
+
+class Event(Item):
+    """An event: a discussion, a hearing, a conference."""
+
+    title: LocalizedText
+    type: LocalizedText | None = Field(default=None, description='e.g. "expert discussion"')
+    date: StrictDate
+    end_date: StrictDate | None = Field(default=None, description="not before date")
+    location: LocalizedText | None = None
+    organisers: list[OrganisationRef] = []
+    moderator: PersonRef | None = None
+    speakers: list[Speaker] = []
+    summary: LocalizedMarkdown | None = None
+    cases: list[CaseRef] = Field(default=[], description="cases discussed")
+    publications: list[SourceRef] = Field(default=[], description="e.g. the report presented")
+    recommendations: list[RecommendationRef] = []
+
+
+class Recommendation(Item):
+    """A recommendation to one or more organisations."""
+
+    text: LocalizedMarkdown
+    addressees: list[OrganisationRef] = Field(min_length=1, description="ids of organisations, at least one")
+    priority: Literal[PRIORITIES] = "medium"  # type: ignore[valid-type]
+    cases: list[CaseRef] = []
+    made_at: EventRef | None = None
+    made_by: list[PersonRef] = []
+
+
+class Source(Item):
+    """A source that content cites: a report, a judgment, an article ..."""
+
+    title: LocalizedText
+    type: Literal[SOURCE_TYPES] | None = None  # type: ignore[valid-type]
+    publisher: OrganisationRef | None = None
+    authors: list[Text] = []
+    date: PartialDate | None = None
+    url: Url | None = None
+    accessed: StrictDate | None = None
+
+
+class Recipient(Item):
+    """A person a brief is personalised for; internal by default."""
+
+    sensitivity: Sensitivity = Field(
+        default="internal", description="internal by default: details appear only in their own copy"
+    )
+    name: Text
+    title: LocalizedText | None = Field(default=None, description='e.g. "Member of the European Parliament"')
+    organisation: OrganisationRef | None = None
+    salutation: LocalizedText | None = Field(default=None, description='e.g. "Dear Ms Doe,"')
+    language: LangCode | None = Field(default=None, description="preferred language of their copy")
+    country: Country | None = None
+
+
+COLLECTIONS: dict[str, type[Item]] = {
+    "organisations": Organisation,
+    "people": Person,
+    "cases": Case,
+    "events": Event,
+    "recommendations": Recommendation,
+    "sources": Source,
+    "recipients": Recipient,
+}
+SINGULAR = {
+    "organisations": "organisation",
+    "people": "person",
+    "cases": "case",
+    "events": "event",
+    "recommendations": "recommendation",
+    "sources": "source",
+    "recipients": "recipient",
+    "audiences": "audience",
+    "briefs": "brief",
+}
+
+
+class ContentFile(Strict):
+    """One content file: any of the collections, each a list of items (for the JSON Schema)."""
+
+    organisations: list[Organisation] = []
+    people: list[Person] = []
+    cases: list[Case] = []
+    events: list[Event] = []
+    recommendations: list[Recommendation] = []
+    sources: list[Source] = []
+    recipients: list[Recipient] = []
+
+
+# ---------------------------------------------------------------- briefgen.yaml
+
+
+class Audience(Strict):
+    """A group of readers with a clearance level."""
+
+    id: Slug
+    name: LocalizedText | None = None
+    clearance: Sensitivity = Field(default="public", description="the most sensitive content it may see")
+    language: LangCode | None = None
+    addressees: list[OrganisationRef] = Field(default=[], description="these recommendations first")
+    vars: dict[str, Any] = Field(default={}, description="free values for templates")
+
+
+class RecipientFilter(Strict):
+    """Recipients chosen by tag."""
+
+    tags: list[Slug] = Field(min_length=1)
+
+
+class Brief(Strict):
+    """A briefing to build."""
+
+    id: Slug
+    template: Text = Field(description="policy-brief, event-summary, case-dossier or a project template")
+    title: LocalizedText | None = None
+    subtitle: LocalizedText | None = None
+    short_title: LocalizedText | None = None  # extension: running header (default: title)
+    date: StrictDate | None = Field(default=None, description="publication date (default as_of)")
+    audiences: list[AudienceRef] | None = None
+    languages: list[LangCode] | None = Field(default=None, description="default: the project language")
+    formats: list[Literal[FORMATS]] = ["pdf", "docx"]  # type: ignore[valid-type]
+    event: EventRef | None = Field(default=None, description="required for event-summary")
+    cases: Literal["all"] | list[CaseRef] | None = None
+    recommendations: Literal["all"] | list[RecommendationRef] | None = None
+    recipients: Literal["all"] | list[RecipientRef] | RecipientFilter | None = Field(
+        default=None, description="one personalised copy each: all, a list of ids or {tags: [...]}"
+    )
+    key_messages: list[LocalizedMarkdown] = []
+    intro: LocalizedMarkdown | None = None
+    covering_note: LocalizedMarkdown | None = None  # extension: on each recipient's cover
+
+
+class Project(Strict):
+    """briefgen.yaml: project settings, audiences and the briefs to build."""
+
+    name: Text
+    publisher: OrganisationRef | None = Field(default=None, description="organisation id: branding on covers")
+    language: LangCode = "en"
+    theme: Text = "default"
+    as_of: StrictDate | None = Field(default=None, description="reference date for computed facts")
+    audiences: list[Audience] = []
+    briefs: list[Brief] = Field(default=[], min_length=0)
+    # extension: "pdf/a-3b" makes every PDF archival as well as tagged (also --pdf-variant)
+    pdf_variant: Literal["pdf/a-3b"] | None = None
+    # extension: let templates and content load http(s) resources (off: nothing is fetched)
+    allow_remote_resources: bool = False
+
+
+IMPLICIT_AUDIENCE = Audience(id="public", name=None, clearance="public")
+
+
+def _deepest(
+    table: dict[tuple[Any, ...], tuple[int, int]], path: tuple[Any, ...], fallback: tuple[int, int]
+) -> tuple[int, int]:
+    for end in range(len(path), -1, -1):
+        found = table.get(tuple(path[:end]))
+        if found:
+            return found
+    return fallback
+
+
+# ---------------------------------------------------------------- walking the types
+
+
+def field_type(info: Any) -> Any:
+    """A model field's full annotation (pydantic keeps its outer Annotated metadata apart)."""
+    if info.metadata:
+        return Annotated[(info.annotation, *info.metadata)]  # type: ignore[return-value]
+    return info.annotation
+
+
+def unwrap(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
+    """(bare type, metadata of all the Annotated layers around it)."""
+    metadata: tuple[Any, ...] = ()
+    while get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        metadata += tuple(extra)
+    return annotation, metadata
+
+
+def type_options(annotation: Any) -> list[tuple[Any, tuple[Any, ...]]]:
+    """The members of a union (or the type itself), each as (bare type, metadata)."""
+    bare, metadata = unwrap(annotation)
+    if get_origin(bare) not in (Union, UnionType):
+        return [(bare, metadata)]
+    options = []
+    for member in get_args(bare):
+        for inner, extra in type_options(member):
+            if inner is not type(None):
+                options.append((inner, metadata + extra))
+    return options
+
+
+def child_type(annotation: Any, part: str | int) -> Any | None:
+    """The type of `part` (a field name, a list index or a dict key) inside `annotation`."""
+    for bare, _ in type_options(annotation):
+        origin = get_origin(bare)
+        if isinstance(bare, type) and issubclass(bare, BaseModel):
+            if isinstance(part, str) and part in bare.model_fields:
+                return field_type(bare.model_fields[part])
+        elif origin is list and isinstance(part, int):
+            return get_args(bare)[0]
+        elif origin is dict and isinstance(part, str):
+            return get_args(bare)[1]
+    return None
+
+
+def model_class(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model among the options of `annotation`, if any."""
+    for bare, _ in type_options(annotation):
+        if isinstance(bare, type) and issubclass(bare, BaseModel):
+            return bare
+    return None
+
+
+# ---------------------------------------------------------------- the loaded model
+
+
+@dataclass
+class Model:
+    """All items of a project by collection and id, the settings, and where each came from."""
+
+    project: Project
+    root: Any  # pathlib.Path of the project folder
+    items: dict[str, dict[str, Item]] = field(default_factory=lambda: {c: {} for c in COLLECTIONS})
+    # (collection, id) -> (relative path, line, column) of the item's "id" key
+    positions: dict[tuple[str, str], tuple[str, int, int]] = field(default_factory=dict)
+    settings_path: str = "briefgen.yaml"
+    # (collection, id) -> {field path: (line, column)} for every key and list entry of the
+    # item, e.g. ("name", "ru") or ("timeline", 2, "text"); () is the item itself
+    field_positions: dict[tuple[str, str], dict[tuple[Any, ...], tuple[int, int]]] = field(
+        default_factory=dict
+    )
+    # field path in briefgen.yaml -> (line, column); entries of lists of mappings with an
+    # id are also found by that id, e.g. ("briefs", "my-brief", "title", "ru")
+    settings_positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+
+    def get(self, collection: str, item_id: str) -> Item | None:
+        return self.items[collection].get(item_id)
+
+    def locate(self, collection: str, item_id: str, *field_path: str | int) -> Location:
+        """Where a field of an item is written: the deepest part of `field_path` that is
+        written in the file, else the item itself (e.g. locate("people", "x", "name", "ru")
+        gives the `name:` line when the name has no `ru`)."""
+        path, line, column = self.positions.get((collection, item_id), ("content", 0, 0))
+        table = self.field_positions.get((collection, item_id), {})
+        return Location(path, *_deepest(table, field_path, (line, column)))
+
+    def settings_locate(self, *path: str | int) -> Location:
+        """Where a setting is written in briefgen.yaml, e.g. settings_locate("briefs", "x",
+        "template"); the deepest part of `path` that is written, else where the settings start."""
+        return Location(self.settings_path, *_deepest(self.settings_positions, path, (1, 1)))
+
+    @property
+    def organisations(self) -> dict[str, Organisation]:
+        return self.items["organisations"]  # type: ignore[return-value]
+
+    @property
+    def people(self) -> dict[str, Person]:
+        return self.items["people"]  # type: ignore[return-value]
+
+    @property
+    def cases(self) -> dict[str, Case]:
+        return self.items["cases"]  # type: ignore[return-value]
+
+    @property
+    def events(self) -> dict[str, Event]:
+        return self.items["events"]  # type: ignore[return-value]
+
+    @property
+    def recommendations(self) -> dict[str, Recommendation]:
+        return self.items["recommendations"]  # type: ignore[return-value]
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        return self.items["sources"]  # type: ignore[return-value]
+
+    @property
+    def recipients(self) -> dict[str, Recipient]:
+        return self.items["recipients"]  # type: ignore[return-value]
+
+    def audiences(self) -> list[Audience]:
+        return list(self.project.audiences) or [IMPLICIT_AUDIENCE]
+
+    def audience(self, audience_id: str) -> Audience:
+        for audience in self.audiences():
+            if audience.id == audience_id:
+                return audience
+        raise KeyError(audience_id)

@@ -1,0 +1,340 @@
+"""YAML source -> positioned nodes: the safe, literal reading of one hand-written file.
+
+A file's bytes become a tree of `Node`s (mappings, sequences, scalars), each with its line,
+column and character offsets. Nothing is interpreted by YAML 1.1's implicit typing: every
+scalar keeps exactly the text written (`NO`, `off`, `012345`, `1.10`, `2016-01-19` are
+text), except that a plain empty value, `~` or `null` is None. Pydantic turns the text into
+ints, booleans and dates where the model asks for them.
+
+Rejected, each as a `YamlProblem` with a position and a message an author can act on:
+files over MAX_BYTES, bytes that are not UTF-8, control characters, YAML syntax errors,
+more than one document, anchors and aliases (so also `<<` merge keys), explicit tags
+(`!!python/...`, `!!str`), duplicate keys, keys that are not text, nesting deeper than
+MAX_DEPTH. Problems that leave the tree readable (tags, duplicate keys, aliases) are all
+collected, so an author sees every one at once; a syntax error stops the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+NULL_WORDS = ("", "~", "null", "Null", "NULL")
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# YAML's printable set (YAML 1.1 §5.1): tab, line breaks and everything from space up,
+# without C0/C1 controls, surrogates and U+FFFE/U+FFFF.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    line: int  # 1-based
+    column: int  # 1-based
+    message: str
+    hint: str | None = None
+
+
+@dataclass(eq=False)
+class Node:
+    """One YAML node as written. `value` is the text of a scalar (None for null)."""
+
+    kind: str  # "scalar" | "seq" | "map"
+    line: int  # 1-based
+    column: int  # 1-based
+    start: int  # character offset of the node in the file's text
+    end: int
+    value: str | None = None
+    raw: str = ""  # a scalar's text exactly as written (also for null)
+    items: list[Node] = field(default_factory=list)  # seq
+    pairs: list[tuple[Node, Node]] = field(default_factory=list)  # map: (key, value)
+    quoted: bool = False  # a scalar written in quotes or as a block (| >)
+    broken: bool = False  # stands for something rejected (an alias): no further errors here
+    merged: bool = False  # a mapping whose '<<' merge key was rejected: it may lack fields
+
+    def key(self, name: str) -> Node | None:
+        """The key node of `name` in a mapping."""
+        for key, _ in self.pairs:
+            if key.value == name:
+                return key
+        return None
+
+    def get(self, name: str) -> Node | None:
+        """The value node of `name` in a mapping (None if absent or not a mapping)."""
+        for key, value in self.pairs:
+            if key.value == name:
+                return value
+        return None
+
+    def text(self, name: str) -> str | None:
+        """The text of scalar `name` in a mapping, or None."""
+        node = self.get(name)
+        return node.value if node is not None and node.kind == "scalar" else None
+
+    def data(self) -> Any:
+        """Plain Python data: dicts with text keys, lists, text and None."""
+        if self.kind == "map":
+            return {key.value: value.data() for key, value in self.pairs}
+        if self.kind == "seq":
+            return [item.data() for item in self.items]
+        return self.value
+
+
+@dataclass
+class YamlFile:
+    """A file's text, its root node (None when empty or unreadable) and its problems."""
+
+    path: str
+    text: str = ""
+    root: Node | None = None
+    problems: list[YamlProblem] = field(default_factory=list)
+    readable: bool = True  # False when a problem stopped the reading (the tree is lost)
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset in the text."""
+        if not self._line_starts:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+
+def size_problem(size: int) -> YamlProblem | None:
+    """The problem with a file of `size` bytes, if it is over the cap."""
+    if size <= MAX_BYTES:
+        return None
+    return YamlProblem(
+        1,
+        1,
+        f"the file is too large ({size / 1024 / 1024:.1f} MiB; the limit is {MAX_BYTES // 1024 // 1024} MiB)",
+        "split the content over several smaller files",
+    )
+
+
+def read_yaml(path: str, raw: bytes) -> YamlFile:
+    """Decode and parse one file's bytes; problems are collected in the result."""
+    result = YamlFile(path)
+    too_large = size_problem(len(raw))
+    if too_large:
+        result.readable = False
+        result.problems.append(too_large)
+        return result
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", "replace")) + 1
+        result.readable = False
+        result.problems.append(
+            YamlProblem(
+                line,
+                column,
+                f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X} cannot be read)",
+                "save the file with UTF-8 encoding (in most editors: Save As / Encoding: UTF-8)",
+            )
+        )
+        return result
+    result.text = text.removeprefix("\ufeff")
+    bad = _NOT_PRINTABLE.search(result.text)
+    if bad:
+        line, column = result.position(bad.start())
+        result.readable = False
+        result.problems.append(
+            YamlProblem(
+                line,
+                column,
+                f"the file contains the control character U+{ord(bad.group()):04X}, "
+                "which YAML does not allow",
+                "delete it (it is often invisible: retype the text around this position)",
+            )
+        )
+        return result
+    _Builder(result).run()
+    return result
+
+
+class _Builder:
+    """Builds the node tree from parser events, with the safety checks."""
+
+    def __init__(self, out: YamlFile):
+        self.out = out
+        self.documents = 0
+
+    def problem(self, mark: Any, message: str, hint: str | None = None) -> None:
+        self.out.problems.append(YamlProblem(mark.line + 1, mark.column + 1, message, hint))
+
+    def run(self) -> None:
+        stack: list[Node] = []
+        pending_key: list[Node | None] = []  # per open mapping: the key awaiting its value
+        try:
+            for event in yaml.parse(self.out.text, Loader=_Parser):
+                if isinstance(event, yaml.DocumentStartEvent):
+                    self.documents += 1
+                    if self.documents > 1:
+                        self.problem(
+                            event.start_mark,
+                            "a content file holds one YAML document, but a second one starts here",
+                            "remove the '---' line, or move what follows into another file",
+                        )
+                        return
+                    continue
+                if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                    node = stack.pop()
+                    pending_key.pop()
+                    node.end = event.end_mark.index
+                    self.attach(stack, pending_key, node)
+                    continue
+                if not isinstance(event, yaml.NodeEvent):
+                    continue
+                node = self.node_for(event, len(stack))
+                if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                    if len(stack) >= MAX_DEPTH:
+                        self.problem(
+                            event.start_mark,
+                            f"the content is nested more than {MAX_DEPTH} levels deep",
+                            "check the indentation around this line",
+                        )
+                        self.out.readable = False
+                        self.out.root = None
+                        return
+                    stack.append(node)
+                    pending_key.append(None)
+                else:
+                    self.attach(stack, pending_key, node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or exc.context or "invalid YAML"
+            message = f"YAML syntax error: {problem}"
+            if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != mark.line:
+                message += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+            if mark is None:
+                self.out.problems.append(YamlProblem(1, 1, message, _syntax_hint(problem)))
+            else:
+                self.problem(mark, message, _syntax_hint(problem))
+            self.out.readable = False
+            self.out.root = None
+        except yaml.YAMLError as exc:  # e.g. ReaderError, without a line
+            self.out.problems.append(YamlProblem(1, 1, f"the file cannot be read as YAML: {exc}"))
+            self.out.readable = False
+            self.out.root = None
+
+    def node_for(self, event: Any, depth: int) -> Node:
+        mark = event.start_mark
+        if event.anchor is not None and not isinstance(event, yaml.AliasEvent):
+            self.problem(
+                mark,
+                f"YAML anchors ('&{event.anchor}') are not supported",
+                "write the value out in full wherever it is needed",
+            )
+        tag = getattr(event, "tag", None)
+        rejected = tag is not None and not isinstance(event, yaml.AliasEvent)
+        if rejected:
+            self.reject_tag(mark, tag)
+        common = {
+            "line": mark.line + 1,
+            "column": mark.column + 1,
+            "start": mark.index,
+            "end": mark.index,
+            "broken": rejected,  # its type errors would only repeat the tag's
+        }
+        if isinstance(event, yaml.AliasEvent):
+            self.problem(
+                mark,
+                f"YAML aliases ('*{event.anchor}') are not supported",
+                "write the value out in full instead of referring to an anchor",
+            )
+            return Node("scalar", **common | {"broken": True})
+        if isinstance(event, yaml.ScalarEvent):
+            plain = not event.style
+            value = None if plain and event.value in NULL_WORDS else event.value
+            common["end"] = event.end_mark.index
+            return Node("scalar", value=value, raw=event.value, quoted=not plain, **common)
+        return Node("map" if isinstance(event, yaml.MappingStartEvent) else "seq", **common)
+
+    def reject_tag(self, mark: Any, tag: str) -> None:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        if shown.startswith("!!python") or "python" in shown:
+            self.problem(
+                mark,
+                f"the language-specific tag '{shown}' is not allowed: content is data, never code",
+                "remove the tag",
+            )
+        else:
+            self.problem(
+                mark,
+                f"YAML tags such as '{shown}' are not allowed",
+                'remove the tag; to keep a value as text, put it in quotes, e.g. reference: "012345"',
+            )
+
+    def attach(self, stack: list[Node], pending_key: list[Node | None], node: Node) -> None:
+        if not stack:
+            self.out.root = node
+            return
+        parent = stack[-1]
+        if parent.kind == "seq":
+            parent.items.append(node)
+            return
+        key = pending_key[-1]
+        if key is None:  # node is a key
+            pending_key[-1] = node
+            return
+        pending_key[-1] = None
+        if key.broken:
+            return
+        if key.kind == "scalar":
+            key.value = key.raw  # a key is a field name: `null:` is the name "null"
+        if key.kind != "scalar" or not key.value:
+            what = "a list or a mapping" if key.kind != "scalar" else "empty"
+            self.out.problems.append(
+                YamlProblem(key.line, key.column, f"a key must be a field name, but this key is {what}")
+            )
+            return
+        if key.value == "<<" and not key.quoted:
+            parent.merged = True
+            self.out.problems.append(
+                YamlProblem(
+                    key.line,
+                    key.column,
+                    "YAML merge keys ('<<') are not supported",
+                    "write the fields out in full in each item",
+                )
+            )
+            return
+        first = parent.key(key.value)
+        if first is not None:
+            self.out.problems.append(
+                YamlProblem(
+                    key.line,
+                    key.column,
+                    f"duplicate key '{key.value}' (first written at line {first.line}); "
+                    "the second value would silently replace the first",
+                    "keep one of them",
+                )
+            )
+            return
+        parent.pairs.append((key, node))
+
+
+_SYNTAX_HINTS = (
+    ("cannot start any token", "indent with spaces, never tabs; quote values that start with @ or `"),
+    ("tab character", "indent with spaces, never tabs"),
+    ("mapping values are not allowed", "a value that contains ': ' must be put in quotes"),
+    ("could not find expected ':'", "each line of a mapping needs 'key: value'; check the indentation"),
+    ("did not find expected key", "check the indentation: items of one mapping must line up"),
+    ("did not find expected '-' indicator", "check the indentation: list items must line up"),
+    ("found unexpected end of stream", "a quote or bracket opened here is never closed"),
+)
+
+
+def _syntax_hint(problem: str) -> str | None:
+    for needle, hint in _SYNTAX_HINTS:
+        if needle in problem:
+            return hint
+    return None

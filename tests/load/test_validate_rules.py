@@ -1,0 +1,180 @@
+"""Cross-item rules: warnings, citations, templates, recipients, references in every field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefgen.load import load_project
+from briefgen.model import CITATION_RE
+
+
+def project(tmp_path: Path, content: str, settings: str = "name: X\n", files: dict | None = None) -> Path:
+    (tmp_path / "content").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "briefgen.yaml").write_text(settings)
+    (tmp_path / "content" / "c.yaml").write_text(content)
+    for name, text in (files or {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("[@iphr-2015]", [("iphr-2015", None)]),
+        ("see [@iphr-2015, p. 12] and [@other]", [("iphr-2015", "p. 12"), ("other", None)]),
+        ("[@iphr-2015 ,pp. 3-4 ]", [("iphr-2015", "pp. 3-4")]),
+        ("mail press@iphr.org or [press@iphr.org]", []),
+        ("an escaped \\[@not-cited]", []),
+        ("a link [@iphr](https://twitter.com/iphr)", []),
+        ("[@Mistyped_Id]", [("Mistyped_Id", None)]),  # reported as unknown, never printed raw
+        ("[@]", []),
+    ],
+)
+def test_citation_re(text, found):
+    assert [(m.group(1), m.group(2)) for m in CITATION_RE.finditer(text)] == found
+
+
+PEOPLE = "people:\n  - id: p\n    name: P\n"
+
+
+def test_unused_items_and_cases_without_sources_are_warnings(tmp_path):
+    content = (
+        PEOPLE + "  - id: lonely\n    name: L\n"
+        "organisations:\n  - id: o\n    name: O\n"
+        "sources:\n  - id: s\n    title: S\n"
+        "cases:\n  - id: c\n    subjects: [p]\n    status: exiled\n    summary: S\n"
+    )
+    result = load_project(project(tmp_path, content))
+    assert result.errors == [] and result.model is not None
+    got = [(d.location.line, d.message) for d in result.warnings]
+    assert got == [
+        (4, "person 'lonely' is not used: nothing refers to it"),
+        (7, "organisation 'o' is not used: nothing refers to it"),
+        (10, "source 's' is not used: nothing refers to it"),
+        (13, "case 'c' is not used: nothing refers to it"),
+        (13, "case 'c' names no sources"),
+    ]
+    assert str(result.warnings[0]).startswith("content/c.yaml:4:5: warning: person 'lonely' is not used")
+
+
+def test_citations_timeline_sources_and_brief_all_count_as_use(tmp_path):
+    content = (
+        PEOPLE + "sources:\n  - id: s\n    title: S\n  - id: t\n    title: T\n"
+        "cases:\n  - id: c\n    subjects: [p]\n    status: exiled\n    summary: As [@s] says.\n"
+        "  - id: d\n    subjects: [p]\n    status: exiled\n    summary: S\n"
+        "    timeline:\n      - {date: 2015, type: other, text: x, source: t}\n"
+    )
+    settings = "name: X\nbriefs:\n  - id: b\n    template: policy-brief\n    cases: all\n"
+    result = load_project(project(tmp_path, content, settings))
+    assert result.diagnostics == []
+
+
+def test_references_from_every_reference_field(tmp_path):
+    content = """\
+people:
+  - id: p
+    name: P
+    affiliations: [{organisation: nope-org}]
+cases:
+  - id: c
+    subjects: [nope-person]
+    status: exiled
+    summary: S
+    sources: [nope-source]
+    timeline: [{date: 2015, type: other, text: x, source: nope-source2}]
+events:
+  - id: e
+    title: E
+    date: 2016-01-19
+    organisers: [nope-org2]
+    moderator: nope-mod
+    speakers: [{person: nope-speaker}]
+    cases: [nope-case]
+    publications: [nope-pub]
+    recommendations: [nope-rec]
+recommendations:
+  - id: r
+    text: R
+    addressees: [nope-addressee]
+    cases: [nope-case2]
+    made_at: nope-event
+    made_by: [nope-author]
+sources:
+  - id: s
+    title: S
+    publisher: nope-publisher
+recipients:
+  - id: x
+    name: X
+    organisation: nope-recipient-org
+"""
+    settings = """\
+name: X
+publisher: nope-project-publisher
+audiences:
+  - id: a
+    addressees: [nope-audience-addressee]
+"""
+    errors = load_project(project(tmp_path, content, settings)).errors
+    unknown = sorted(d.message.split("'")[1] for d in errors if d.message.startswith("unknown "))
+    assert unknown == sorted(
+        [
+            "nope-org", "nope-person", "nope-source", "nope-source2", "nope-org2", "nope-mod",
+            "nope-speaker", "nope-case", "nope-pub", "nope-rec", "nope-addressee", "nope-case2",
+            "nope-event", "nope-author", "nope-publisher", "nope-recipient-org",
+            "nope-project-publisher", "nope-audience-addressee",
+        ]
+    )  # fmt: skip
+    assert len(errors) == len(unknown)
+
+
+def test_references_to_items_with_errors_are_not_unknown(tmp_path):
+    # the person has a mistake of its own; the case's reference to it is not another error
+    content = (
+        "people:\n  - id: p\n    nmae: P\ncases:\n  - {id: c, subjects: [p], status: exiled, summary: S}\n"
+    )
+    errors = load_project(project(tmp_path, content)).errors
+    assert [(d.location.line, d.message.split(" in ")[0]) for d in errors] == [
+        (2, "person 'p' is missing the required field 'name'"),
+        (3, "unknown field 'nmae'"),
+    ]
+
+
+def test_implicit_public_audience(tmp_path):
+    settings = "name: X\nbriefs:\n  - id: b\n    template: policy-brief\n    audiences: [public]\n"
+    assert load_project(project(tmp_path, "", settings)).errors == []
+
+
+def test_project_templates_any_audience_folder(tmp_path):
+    settings = "name: X\nbriefs:\n  - id: b\n    template: mine\n  - id: c\n    template: theirs\n"
+    files = {"templates/mine.html.j2": "x", "templates/partners/theirs.html.j2": "y"}
+    assert load_project(project(tmp_path, "", settings, files)).errors == []
+
+
+def test_event_summary_with_its_event(tmp_path):
+    settings = "name: X\nbriefs:\n  - id: b\n    template: event-summary\n    event: e\n"
+    content = "events:\n  - id: e\n    title: E\n    date: 2016-01-19\n"
+    assert load_project(project(tmp_path, content, settings)).errors == []
+
+
+def test_photo_alt_may_not_be_empty(tmp_path):
+    content = "people:\n  - id: p\n    name: P\n    photo: p.jpg\n    photo_alt:\n"
+    files = {"assets/p.jpg": "x"}
+    errors = load_project(project(tmp_path, content, files=files)).errors
+    assert [(d.location.line, d.message) for d in errors] == [(4, "person 'p' has a photo but no photo_alt")]
+
+
+def test_citation_position_in_folded_text(tmp_path):
+    content = PEOPLE + "    bio: >-\n      First line,\n      then [@nope, p. 2] here.\n"
+    [problem] = load_project(project(tmp_path, content)).errors
+    assert (problem.location.line, problem.location.column) == (6, 12)
+
+
+def test_unknown_reference_without_a_close_id(tmp_path):
+    content = "cases:\n  - {id: c, subjects: [zzz], status: exiled, summary: S}\n"
+    [problem] = load_project(project(tmp_path, content)).errors
+    assert problem.message == "unknown person 'zzz': there is no person with this id in people"
+    assert problem.hint == "define it under 'people:', or correct the id"
