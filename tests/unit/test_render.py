@@ -1,0 +1,95 @@
+"""render: templates in the sandbox, errors with template file and line."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import PROJECTS
+
+from briefgen.load import load_project
+from briefgen.model import Audience
+from briefgen.render import (
+    DocumentRenderer,
+    RenderError,
+    css_string,
+    fill_toc,
+    make_environment,
+    page_label_css,
+)
+from briefgen.select import select_view
+from briefgen.theme import BUILTIN_THEMES, load_theme
+
+
+@pytest.fixture()
+def project(tmp_path):
+    target = tmp_path / "small"
+    shutil.copytree(PROJECTS / "small", target)
+    (target / "templates").mkdir(exist_ok=True)
+    return target
+
+
+def render(project, template_source: str) -> str:
+    (project / "templates" / "probe.html.j2").write_text(template_source, encoding="utf-8")
+    model = load_project(project).model
+    theme = load_theme(BUILTIN_THEMES / "default")
+    brief = model.project.briefs[0]
+    view, _ = select_view(model, brief, Audience(id="a"), "en")
+    renderer = DocumentRenderer(make_environment(project, theme, "a"), theme, project)
+    return renderer.render("probe", view)
+
+
+def test_autoescape_is_on_for_html_j2(project):
+    assert render(project, "{{ '<b>x</b>' }}") == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def test_misspelt_variable_names_template_and_line(project):
+    with pytest.raises(RenderError) as info:
+        render(project, "line one\n{{ brief.titel }}\n")
+    assert info.value.diagnostic.location.path == "templates/probe.html.j2"
+    assert info.value.diagnostic.location.line == 2
+    assert "titel" in info.value.diagnostic.message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ cases|attr('__class__') }}",
+        "{{ '{0.__class__}'.format(brief) }}",
+        "{{ brief.__dict__ }}",
+    ],
+)
+def test_sandbox_escapes_are_errors(project, source):
+    with pytest.raises(RenderError) as info:
+        render(project, source)
+    assert info.value.diagnostic.location.path == "templates/probe.html.j2"
+
+
+def test_syntax_error_has_line(project):
+    with pytest.raises(RenderError) as info:
+        render(project, "ok\n{% if %}\n")
+    assert info.value.diagnostic.location.line == 2
+
+
+def test_markdown_filter_and_labels(project):
+    html = render(project, "{{ cases[0].summary | md }}|{{ _('Contents') }}|{{ brief.date | date }}")
+    assert '<span class="footnote">' in html
+    assert "|Contents|30 June 2020" in html
+
+
+def test_fill_toc_links_sections_and_subsections():
+    html = (
+        '<nav class="toc"><h1>Contents</h1></nav>'
+        '<h1 class="section" id="a">A <em>x</em></h1><h2 id="a1">A1</h2><h2 class="no-toc" id="skip">S</h2>'
+        '<h1 id="b">B</h1>'
+    )
+    out = fill_toc(html)
+    assert '<li><a href="#a">A x</a><ul><li><a href="#a1">A1</a></li></ul></li>' in out
+    assert '<li><a href="#b">B</a></li>' in out
+    assert "#skip" not in out
+
+
+def test_css_strings_cannot_break_out():
+    assert css_string('a"b</style>') == '"a\\22 b\\3c \\2f style\\3e "'
+    assert page_label_css("Page {page} of {pages}") == '"Page " counter(page) " of " counter(pages)'
