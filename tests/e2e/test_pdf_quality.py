@@ -44,7 +44,7 @@ def test_running_header_and_page_x_of_y(small):
 
 
 def test_citation_footnote_on_the_same_page_as_its_reference(small):
-    for number, text in enumerate(pdf_pages_text(pdf(small, "small-brief"))):
+    for _number, text in enumerate(pdf_pages_text(pdf(small, "small-brief"))):
         if "Introductory paragraph with a citation" in text:
             assert "A Test Report on Justice, Test Rights Centre, December 2019" in text
             assert "https://example.org/report, p. 12." in text
@@ -64,7 +64,7 @@ def test_fonts_embedded_and_subset(small):
     with pikepdf.open(pdf(small, "small-dossier")) as document:
         fonts = {}
         for page in document.pages:
-            for name, font in page.Resources.get("/Font", {}).items():
+            for _name, font in page.Resources.get("/Font", {}).items():
                 fonts[str(font.BaseFont)] = font
         assert fonts
         for base, font in fonts.items():
@@ -90,9 +90,8 @@ def test_tagged_with_language_title_and_metadata(small):
 
 
 def test_bookmarks_for_every_heading(small):
-    with pikepdf.open(pdf(small, "small-brief")) as document:
-        with document.open_outline() as outline:
-            titles = [item.title for item in outline.root]
+    with pikepdf.open(pdf(small, "small-brief")) as document, document.open_outline() as outline:
+        titles = [item.title for item in outline.root]
     assert titles[0] == "Small brief: Names in many scripts"
     for section in ("Key messages", "Background", "Cases at a glance", "Recommendations", "Sources"):
         assert section in titles

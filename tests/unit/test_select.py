@@ -125,7 +125,7 @@ def test_other_recipients_are_removed_from_each_copy(model):
     view, _ = select_view(model, brief(model), audience, "en", model.recipients["r-one"])
     assert view.recipient.name == "Recipient One"
     assert ("recipients.r-two.name", "Recipient Two") in view.removed
-    assert all("Recipient One" != value for _, value in view.removed)
+    assert all(value != "Recipient One" for _, value in view.removed)
 
 
 def test_brief_without_event_or_cases_selects_nothing(model):
