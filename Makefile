@@ -11,7 +11,7 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
                 libreoffice-writer-nogui poppler-utils
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format bench system-deps venv clean
+.PHONY: demo test test-fast lint format bench catalogs system-deps system-deps-runtime venv clean
 
 demo: venv system-deps-runtime
 	$(BIN)/briefgen build . -o output
@@ -20,6 +20,7 @@ demo: venv system-deps-runtime
 test: venv system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m briefgen.catalogs --check
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # Skips LibreOffice round trips and full-project builds: for quick local runs.
@@ -29,6 +30,11 @@ test-fast: venv system-deps-runtime
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m briefgen.catalogs --check
+
+# After changing a label in a template or in code: update the catalogs, then translate.
+catalogs: venv
+	$(BIN)/python -m briefgen.catalogs
 
 format: venv
 	$(BIN)/ruff format .

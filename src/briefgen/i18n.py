@@ -65,8 +65,12 @@ class Localizer:
             return self._translations.ungettext(singular, plural, n)
         return singular if n == 1 else plural
 
-    def format_date(self, value: date | str | None, style: str = "long") -> str:
-        """A full date ("19 January 2016") or a partial one ("August 2014", "2014")."""
+    def format_date(self, value: date | str | None, style: str = "long", in_sentence: bool = False) -> str:
+        """A full date ("19 January 2016") or a partial one ("August 2014", "2014").
+
+        `in_sentence` gives a month-only date the form it takes inside a phrase ("since
+        August 2014"): in Russian the genitive "с августа 2014 г.", not "август 2014 г.".
+        """
         if value is None:
             return ""
         if isinstance(value, str):
@@ -74,7 +78,8 @@ class Localizer:
             if len(parts) == 1:
                 return str(parts[0])
             if len(parts) == 2:
-                return babel_format_date(date(parts[0], parts[1], 1), "LLLL y", locale=self.locale)
+                pattern = "MMMM y" if in_sentence else "LLLL y"
+                return babel_format_date(date(parts[0], parts[1], 1), pattern, locale=self.locale)
             value = date(*parts)
         return babel_format_date(value, style, locale=self.locale)
 

@@ -243,7 +243,8 @@ def status_line(case: Record, localizer: Localizer) -> str:
     label = _(STATUS_LABELS[case.status])
     parts = [label]
     if case.since:
-        parts = [_("{status} since {date}").format(status=label, date=localizer.format_date(case.since))]
+        since = localizer.format_date(case.since, in_sentence=True)
+        parts = [_("{status} since {date}").format(status=label, date=since)]
     elif case.status_date:
         parts = [
             _("{status} (as of {date})").format(status=label, date=localizer.format_date(case.status_date))
@@ -251,7 +252,7 @@ def status_line(case: Record, localizer: Localizer) -> str:
     sentence = case.sentence
     if sentence is not None and (sentence.years or sentence.months):
         duration = localizer.format_duration(sentence.years, sentence.months)
-        key = "suspended sentence of {duration}" if sentence.suspended else "sentenced to {duration}"
+        key = N_("suspended sentence of {duration}") if sentence.suspended else N_("sentenced to {duration}")
         parts.append(_(key).format(duration=duration))
     if case.days_in_detention:
         parts.append(

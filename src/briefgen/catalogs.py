@@ -1,0 +1,347 @@
+"""Message catalogs: the labels in briefgen's code and built-in templates -> locale/*.po.
+
+    python -m briefgen.catalogs             # write locale/briefgen.pot, merge it into every .po
+    python -m briefgen.catalogs --check     # exit 1 listing every message that needs a translator
+    python -m briefgen.catalogs --init ka   # start the catalog of a new language
+
+Labels are found by Babel: in Python files, calls to `_`, `N_`, `gettext` and
+`ngettext` (also as methods, `localizer.gettext(...)`) with literal strings; in the
+built-in templates, `_('...')`, `gettext('...')`, `ngettext(...)` and `{% trans %}`
+blocks (Jinja's own extractor). The files written depend only on the labels and their
+translations (fixed header values, no line numbers, messages sorted by msgid), so running
+the update twice changes nothing. See docs/translations.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import re
+import string
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract as babel_extract
+from babel.messages.pofile import read_po, write_po
+from jinja2.ext import babel_extract as jinja_extract
+
+from .i18n import DOMAIN, LOCALE_DIR, SHIPPED_LANGUAGES
+
+PACKAGE_DIR = Path(__file__).parent
+POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
+SOURCE_LANGUAGE = "en"  # msgids are English: en.po repeats them, so every language is checked alike
+
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+COMMENT_TAGS = ("Translators:",)
+# The same syntax settings as render.make_environment, and syntax errors are errors.
+JINJA_OPTIONS = {
+    "extensions": "jinja2.ext.i18n",
+    "trim_blocks": "true",
+    "lstrip_blocks": "true",
+    "newstyle_gettext": "true",
+    "silent": "false",
+}
+
+# Written as GNU gettext spells them; Babel's CLDR-derived defaults differ (fr has 3 forms there).
+PLURAL_FORMS = {
+    "en": (2, "(n != 1)"),
+    "ru": (3, "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)"),
+    "fr": (2, "(n > 1)"),
+    "az": (2, "(n != 1)"),
+}
+
+# Fixed header values: dates and tool versions in the files would change on every run.
+_FIXED_DATE = datetime(2025, 1, 1, tzinfo=UTC)
+_CATALOG_VERSION = "1"
+_POT_COMMENT = (
+    "# briefgen labels, from the code and the built-in templates.\n"
+    "# Written by `python -m briefgen.catalogs`: do not edit.\n"
+    "# See docs/translations.md."
+)
+_PO_COMMENT = (
+    "# briefgen labels in {name}.\n"
+    "# Translate the msgstr lines only; `python -m briefgen.catalogs`\n"
+    "# keeps the msgids in step with the code. See docs/translations.md."
+)
+_GENERATED_BY = re.compile(r'^"Generated-By: [^"]*"\n', re.M)
+
+
+def po_path(language: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def languages() -> list[str]:
+    """The shipped languages and every language with a catalog on disk."""
+    on_disk = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return sorted(set(SHIPPED_LANGUAGES) | on_disk)
+
+
+def _sources() -> list[tuple[Path, object, dict]]:
+    python = [p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts]
+    templates = list((PACKAGE_DIR / "templates").rglob("*.j2"))
+    templates += PACKAGE_DIR.glob("themes/*/templates/**/*.j2")
+    found = [(p, "python", {}) for p in python] + [(p, jinja_extract, JINJA_OPTIONS) for p in templates]
+    return sorted(found, key=lambda item: item[0].as_posix())
+
+
+def extract() -> Catalog:
+    """Every label marked in the package's Python files and built-in templates."""
+    catalog = Catalog(fuzzy=True)
+    _set_headers(catalog, None)
+    for path, method, options in _sources():
+        location = path.relative_to(PACKAGE_DIR.parent).as_posix()
+        with path.open("rb") as handle:
+            for lineno, message, comments, context in babel_extract(
+                method,  # type: ignore[arg-type]
+                handle,
+                keywords=KEYWORDS,
+                comment_tags=COMMENT_TAGS,
+                options=options,
+                strip_comment_tags=True,
+            ):
+                catalog.add(message, None, [(location, lineno)], auto_comments=comments, context=context)
+    for message in catalog:
+        if message.id:
+            _mark_brace_format(message)
+    return catalog
+
+
+def update(langs: Iterable[str] | None = None) -> list[Path]:
+    """Writes the .pot and merges it into each language's .po; returns the files changed.
+
+    Existing translations are kept. A new message gets an empty msgstr, or, when it is
+    close to a message that went away, that message's translation marked fuzzy (with the
+    old msgid as `#|`). Messages no longer in the code are dropped. en.po is the source
+    language: its msgstrs are always its msgids.
+    """
+    template = extract()
+    changed = []
+    if _write(template, POT_PATH):
+        changed.append(POT_PATH)
+    for language in langs if langs is not None else languages():
+        path = po_path(language)
+        if path.is_file():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+        else:
+            catalog = new_catalog(language)
+        # A deep copy: update() adopts the template's Message objects for new msgids.
+        catalog.update(copy.deepcopy(template))
+        catalog.obsolete.clear()
+        _set_headers(catalog, language)
+        for message in catalog:
+            if not message.id:
+                continue
+            if not message.fuzzy:
+                message.previous_id = []
+            if language == SOURCE_LANGUAGE:
+                message.string = message.id
+                message.flags.discard("fuzzy")
+                message.previous_id = []
+            _mark_brace_format(message)
+        if _write(catalog, path):
+            changed.append(path)
+    return changed
+
+
+def new_catalog(language: str) -> Catalog:
+    """An empty catalog for a language, with its plural forms."""
+    try:
+        locale = Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        raise SystemExit(f"unknown language code {language!r} (use an ISO 639 code, e.g. 'ka')") from None
+    catalog = Catalog(locale=locale, fuzzy=False)
+    if language in PLURAL_FORMS:
+        # Babel reads these from a .po's header; set here, they are written into it.
+        catalog._num_plurals, catalog._plural_expr = PLURAL_FORMS[language]
+    return catalog
+
+
+def problems() -> list[str]:
+    """Everything that needs a translator's (or an update's) attention, one line each."""
+    template = extract()
+    out = []
+    if not POT_PATH.is_file():
+        out.append(f"{_rel(POT_PATH)}: missing")
+    else:
+        with POT_PATH.open("rb") as handle:
+            pot = read_po(handle)
+        wanted, have = _ids(template), _ids(pot)
+        out += [f"{_rel(POT_PATH)}: not extracted yet: {_show(i)}" for i in sorted(wanted - have, key=str)]
+        out += [
+            f"{_rel(POT_PATH)}: no longer in the code: {_show(i)}" for i in sorted(have - wanted, key=str)
+        ]
+    for language in languages():
+        path = po_path(language)
+        if not path.is_file():
+            out.append(f"{_rel(path)}: missing")
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        where = _rel(path)
+        for message in template:
+            if not message.id:
+                continue
+            found = catalog.get(message.id, message.context)
+            if found is None or not _translated(found, catalog.num_plurals):
+                out.append(f"{where}: untranslated: {_show(message.id)}")
+            elif found.fuzzy:
+                out.append(f"{where}: fuzzy: {_show(message.id)}")
+            else:
+                out += [f"{where}: {problem}: {_show(message.id)}" for problem in format_problems(found)]
+        wanted = _ids(template)
+        for message in catalog:
+            if message.id and _key(message.id) not in wanted:
+                out.append(f"{where}: obsolete: {_show(message.id)}")
+        out += [f"{where}: obsolete: {_show(m.id)}" for m in catalog.obsolete.values()]
+    return out
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{name}` fields of a str.format string (`{{` is a literal brace)."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def format_problems(message: Message) -> list[str]:
+    """What is wrong with a translation's placeholders or characters, if anything.
+
+    Translations are str.format strings; in templates they are also %-format strings and
+    markup (Jinja's newstyle gettext), so a lone %, <, > or & would break the output.
+    """
+    ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    expected = set().union(*(placeholders(i) for i in ids))
+    found = []
+    for text in strings:
+        try:
+            fields = placeholders(text)
+        except ValueError as exc:
+            found.append(f"malformed braces ({exc}) in {text!r}")
+            continue
+        if fields != expected:
+            want = ", ".join(sorted(expected)) or "none"
+            found.append(f"placeholders {{{', '.join(sorted(fields))}}} in {text!r}, expected {want}")
+        if "%" in text.replace("%%", "") or any(ch in text for ch in "<>&"):
+            found.append(f"%, <, > or & in {text!r}")
+    return found
+
+
+def _translated(message: Message, num_plurals: int) -> bool:
+    if isinstance(message.id, (list, tuple)):
+        strings = message.string if isinstance(message.string, (list, tuple)) else ()
+        return len(strings) == num_plurals and all(strings)
+    return isinstance(message.string, str) and bool(message.string)
+
+
+def _ids(catalog: Catalog) -> set:
+    return {_key(m.id) for m in catalog if m.id}
+
+
+def _key(message_id: str | tuple) -> str | tuple:
+    return tuple(message_id) if isinstance(message_id, (list, tuple)) else message_id
+
+
+def _show(message_id: str | tuple) -> str:
+    return '"' + (message_id[0] if isinstance(message_id, (list, tuple)) else message_id) + '"'
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(PACKAGE_DIR.parent).as_posix()
+
+
+def _mark_brace_format(message: Message) -> None:
+    # Babel >= 2.15 sets this flag itself; set it here so older versions write the same file.
+    ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+    try:
+        braces = any(placeholders(i) for i in ids)
+    except ValueError:
+        braces = False
+    if braces:
+        message.flags.add("python-brace-format")
+    else:
+        message.flags.discard("python-brace-format")
+
+
+def _set_headers(catalog: Catalog, language: str | None) -> None:
+    catalog.project = DOMAIN
+    catalog.version = _CATALOG_VERSION
+    catalog.copyright_holder = ""
+    catalog.msgid_bugs_address = ""
+    catalog.creation_date = _FIXED_DATE
+    catalog.revision_date = _FIXED_DATE
+    catalog.last_translator = "briefgen contributors"
+    if language is None:
+        catalog.language_team = "none"
+        catalog.header_comment = _POT_COMMENT
+    else:
+        name = catalog.locale.english_name if catalog.locale else language
+        catalog.language_team = name
+        catalog.header_comment = _PO_COMMENT.format(name=name)
+        catalog.fuzzy = False
+
+
+def _write(catalog: Catalog, path: Path) -> bool:
+    """Writes a catalog if its text changed; True if it did."""
+    buffer = io.BytesIO()
+    write_po(
+        buffer,
+        catalog,
+        width=76,
+        sort_output=True,
+        sort_by_file=False,
+        ignore_obsolete=True,
+        include_previous=True,
+        include_lineno=False,
+    )
+    text = _GENERATED_BY.sub("", buffer.getvalue().decode("utf-8"))
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return True
+
+
+def _summary(found: list[str], language: str) -> str:
+    count = sum(line.startswith(_rel(po_path(language)) + ":") for line in found)
+    return f"{language}: " + (f"{count} to translate or review" if count else "complete")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m briefgen.catalogs", description=__doc__.split("\n")[0])
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--check", action="store_true", help="exit 1 listing untranslated, fuzzy, obsolete")
+    group.add_argument("--init", metavar="LANG", help="create the catalog of a new language, then update")
+    args = parser.parse_args(argv)
+
+    if args.check:
+        found = problems()
+        for line in found:
+            print(line)
+        if found:
+            print(
+                f"{len(found)} problem(s); run `python -m briefgen.catalogs`, then translate", file=sys.stderr
+            )
+            return 1
+        print(f"catalogs complete: {len(_ids(extract()))} messages in {', '.join(languages())}")
+        return 0
+
+    if args.init:
+        path = po_path(args.init)
+        if path.is_file():
+            parser.error(f"{_rel(path)} exists already")
+        _write(new_catalog(args.init), path)
+    changed = update()
+    for path in changed:
+        print(f"wrote {_rel(path)}")
+    found = problems()
+    print(f"{len(_ids(extract()))} messages; " + "; ".join(_summary(found, lang) for lang in languages()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
