@@ -141,18 +141,27 @@ class MarkdownRenderer:
                 if link_stack and link_stack.pop():
                     out.append("</a>")
             elif kind == "citation":
+                _trim_space_before_note(out)
                 source = child.meta["source"]
                 if source not in self.cited:
                     self.cited.append(source)
                 note = self._cite(source, child.meta["locator"])
                 out.append(f'<span class="footnote">{note}</span>')
             elif kind == "footnote_ref":
+                _trim_space_before_note(out)
                 body = footnotes.get(child.meta["id"], [])
                 inner = " ".join(self._render_inline(t.children or [], footnotes) for t in body)
                 out.append(f'<span class="footnote">{inner}</span>')
             elif kind == "image":  # disabled in the parser; kept for safety
                 out.append(str(escape(child.content)))
         return "".join(out)
+
+
+def _trim_space_before_note(out: list[str]) -> None:
+    # "detention [@report]" is written with a space for legibility; the note call sits
+    # against the word, as typeset footnotes do.
+    if out and out[-1].endswith(" "):
+        out[-1] = out[-1].rstrip(" ")
 
 
 def _body_tokens(tokens):

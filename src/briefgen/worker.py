@@ -37,6 +37,7 @@ from .theme import Theme, ThemeError, load_theme, resolve_theme
 from .writers import WRITERS
 
 TOC_MIN_PAGES = 5  # "a table of contents for documents over four pages"
+TOC_GUESS_WORDS = 2500  # about five pages of text in the default theme
 DEFAULT_TIMEOUT = float(os.environ.get("BRIEFGEN_RENDER_TIMEOUT", "300"))
 DEFAULT_MEMORY_MB = int(os.environ.get("BRIEFGEN_RENDER_MEMORY_MB", "4096"))
 
@@ -99,8 +100,9 @@ def run_batch(batch: list[tuple[Job, str | None]]) -> list[JobResult]:
                     f"templates/{_brief(job).template}.html.j2",
                     0,
                     0,
-                    f"{job.label}: rendering took longer than {limits.seconds:g} s and was stopped (a "
-                    "template or stylesheet that produces too much? set BRIEFGEN_RENDER_TIMEOUT to allow more)",
+                    f"{job.label}: rendering took longer than {limits.seconds:g} s and was stopped "
+                    "(a template or stylesheet that produces too much? set BRIEFGEN_RENDER_TIMEOUT "
+                    "to allow more)",
                 )
             )
         except MemoryError:
@@ -195,14 +197,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         document = document_for(show_toc=reuse["toc"] if reuse else False)
         laid_out = _reuse_body(document, reuse, layout) if reuse else None
         if laid_out is None:
-            # Whether a contents page is needed depends on the laid-out length, and every
-            # format must get the same HTML (the DOCX and HTML files are made from it too).
-            laid_out = layout(document)
-            toc = False
-            if len(laid_out.pages) >= TOC_MIN_PAGES:
-                toc = True
-                document = document_for(show_toc=True)
-                laid_out = layout(document)
+            document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout)
             if job.recipient_id:
                 shared[group] = {"toc": toc, "body": split_cover(document.html)[1], "layout": laid_out}
         for fmt in job.formats:
@@ -228,6 +223,40 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         publisher.discard(outputs)
         outputs = []
     return outputs, diagnostics
+
+
+def _lay_out_with_contents_decided(document_for, layout):
+    """(document, layout, has contents): contents when the text runs over four pages.
+
+    Every format must get the same HTML, so the decision is made on the laid-out PDF. A
+    guess from the word count picks which version to lay out first; a second layout is
+    needed only when the first is too close to the limit to tell.
+    """
+    plain = document_for(show_toc=False)
+    guess = _body_words(plain.html) > TOC_GUESS_WORDS
+    if not guess:
+        laid_out = layout(plain)
+        if len(laid_out.pages) < TOC_MIN_PAGES:
+            return plain, laid_out, False
+        with_toc = document_for(show_toc=True)
+        return with_toc, layout(with_toc), True
+    with_toc = document_for(show_toc=True)
+    laid_out = layout(with_toc)
+    # The contents take a page or two: well past the limit, the text alone is over it.
+    if len(laid_out.pages) >= TOC_MIN_PAGES + 2:
+        return with_toc, laid_out, True
+    plain_layout = layout(plain)
+    if len(plain_layout.pages) < TOC_MIN_PAGES:
+        return plain, plain_layout, False
+    return with_toc, laid_out, True
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _body_words(html: str) -> int:
+    body = html[html.find("<body") :]
+    return len(_TAG.sub(" ", body).split())
 
 
 _COVER_START = re.compile(r'<section class="cover"[^>]*>')
