@@ -541,6 +541,58 @@ def test_wide_images_are_capped_at_the_text_width(tmp_path):
     assert int(inline.find("wp:extent", NS).get("cy")) == int(inline.find("wp:extent", NS).get("cx")) // 4
 
 
+def test_images_word_cannot_show_become_png_or_their_alt_text(tmp_path):
+    from PIL import Image
+
+    webp = io.BytesIO()
+    Image.new("RGB", (50, 20), "red").save(webp, "WEBP")
+    files = {
+        "a.webp": (webp.getvalue(), "image/webp"),
+        "b.svg": (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "image/svg+xml"),
+    }
+    html = page(
+        '<figure><img src="a.webp" alt="raster"></figure><p>Logo: <img src="b.svg" alt="vector logo"></p>'
+    )
+    out, document = build(tmp_path, html, reader=files.__getitem__)
+    (inline,) = out.xml("word/document.xml").iter(f"{{{NS['wp']}}}inline")
+    assert inline.find("wp:docPr", NS).get("descr") == "raster"
+    assert [n for n in out.names if n.startswith("word/media/")] == ["word/media/image1.png"]
+    (p,) = out.body_paragraphs("Body Text")
+    assert text_of(p) == "Logo: vector logo"
+    (warning,) = document.warnings
+    assert "b.svg" in warning and warning.startswith(TEMPLATE)
+
+
+def test_row_and_column_spans(tmp_path):
+    html = page(
+        "<table><tr><th>A</th><th>B</th><th>C</th></tr>"
+        "<tr><td rowspan='2'>r</td><td colspan='2'>c</td></tr><tr><td>x</td><td>y</td></tr></table>"
+    )
+    out, _ = build(tmp_path, html)
+    (table,) = tables_with_style(out, "BriefgenTable")
+    rows = table.findall("w:tr", NS)
+    assert rows[0].find("w:trPr/w:tblHeader", NS) is not None  # a first row of <th> is a header
+    first, second = rows[1].findall("w:tc", NS)
+    assert attr(first.find("w:tcPr/w:vMerge", NS), "w:val") == "restart"
+    assert attr(second.find("w:tcPr/w:gridSpan", NS), "w:val") == "2"
+    cont, x, y = rows[2].findall("w:tc", NS)
+    assert (
+        cont.find("w:tcPr/w:vMerge", NS) is not None
+        and attr(cont.find("w:tcPr/w:vMerge", NS), "w:val") is None
+    )
+    assert (text_of(x), text_of(y)) == ("x", "y")
+
+
+def test_odd_input_still_makes_a_valid_document(tmp_path):
+    out, _ = build(tmp_path, "<html><body></body></html>")
+    body = out.xml("word/document.xml").find("w:body", NS)
+    assert [etree.QName(c).localname for c in body] == ["p", "sectPr"]
+    out, _ = build(tmp_path, page("<p>a\x02b</p><div class='card'><table><tr><td>in</td></tr></table></div>"))
+    assert "ab" in text_of(out.xml("word/document.xml"))
+    (card,) = tables_with_style(out, "CardBox")
+    assert etree.QName(card.find("w:tr/w:tc", NS)[-1]).localname == "p"  # a cell ends with a paragraph
+
+
 def test_resource_errors_propagate(tmp_path):
     def refuse(src: str):
         raise ResourceError(f"{src}: outside the project's assets")
@@ -633,6 +685,8 @@ def test_table_of_contents_is_a_prefilled_field(out):
     ]
     (heading,) = out.body_paragraphs("TOC Heading")
     assert text_of(heading) == "Contents"
+    after = next(p for p in body.findall("w:p", NS) if out.style_of(p) == "Small Text")
+    assert after.find("w:pPr/w:pageBreakBefore", NS) is not None  # the contents have their own page
     update = out.xml("word/settings.xml").find("w:updateFields", NS)
     assert attr(update, "w:val") == "true"
 

@@ -1,0 +1,1001 @@
+"""Walk the rendered HTML into WordprocessingML: the DOCX half of docs/html-vocabulary.md.
+
+The walker reads the body of the one HTML document every format is made from and appends
+paragraphs and tables to a w:body, footnotes to a w:footnotes element, and ordered lists to
+the numbering definitions. Each vocabulary element maps to a named style (see the table in
+docs/html-vocabulary.md); runs carry only a character style and, for <sup>/<sub>,
+vertAlign. Inline content is laid out the way a browser does: whitespace collapses, and
+text between blocks becomes an anonymous paragraph in the style of its context, so no text
+is lost. Elements outside the vocabulary are reported once each and their text kept.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import posixpath
+import re
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+from urllib.parse import quote, unquote, urlsplit
+
+import lxml.html
+from docx.image.exceptions import UnrecognizedImageError
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
+from docx.parts.story import StoryPart
+from lxml import etree
+
+from ...document import RenderedDocument
+from . import oxml
+from .styles import BOX_CELL_MARGIN, TABLE_CELL_MARGIN, StyleSheet
+
+EMU_PER_TWIP = 635
+EMU_PER_PX = 9525  # a CSS pixel is 1/96 in, as in the PDF
+EMU_PER_MM = 36000
+PHOTO_WIDTH_MM = 30
+
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
+CONTAINERS = {"body", "section", "article", "div", "header", "footer", "main", "nav"}
+INLINE = {"a", "em", "i", "strong", "b", "code", "sup", "sub", "br", "span", "img"}
+# Phrasing elements outside the vocabulary: reported, text kept inside the paragraph.
+INLINE_UNKNOWN = {
+    "abbr",
+    "acronym",
+    "bdi",
+    "bdo",
+    "big",
+    "cite",
+    "data",
+    "del",
+    "dfn",
+    "font",
+    "ins",
+    "kbd",
+    "label",
+    "mark",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "strike",
+    "time",
+    "tt",
+    "u",
+    "var",
+    "wbr",
+}
+# Elements that are not content: the print CSS and head leftovers are skipped quietly,
+# the rest (not allowed in templates) is reported and left out.
+SILENT = {"head", "title", "meta", "link", "style", "base"}
+DROPPED = {
+    "script",
+    "template",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "video",
+    "audio",
+    "math",
+    "input",
+    "select",
+    "textarea",
+    "button",
+}
+P_CLASS_STYLES = {"subtitle": "Subtitle", "small": "Small Text", "status": "Status"}
+TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+
+_WS = re.compile(r"[ \t\n\r\f]+")
+_COL_WIDTH = re.compile(r"width\s*:\s*([\d.]+)\s*%")
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+# --- the document head --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Head:
+    lang: str = ""
+    title: str = ""
+    author: str = ""
+    description: str = ""
+    keywords: str = ""
+    running_title: str = ""
+    page_label: str = ""
+    template: str = ""
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    return lxml.html.document_fromstring(html.encode("utf-8", errors="replace"), parser=parser)
+
+
+def read_head(tree: lxml.html.HtmlElement) -> Head:
+    head = tree.find("head")
+    meta: dict[str, str] = {}
+    title = ""
+    if head is not None:
+        title = collapse(head.findtext("title") or "")
+        for m in head.iter("meta"):
+            name = (m.get("name") or "").strip().lower()
+            if name and name not in meta:
+                meta[name] = collapse(m.get("content") or "")
+    return Head(
+        lang=(tree.get("lang") or "").strip(),
+        title=title,
+        author=meta.get("author", ""),
+        description=meta.get("description", ""),
+        keywords=meta.get("keywords", ""),
+        running_title=meta.get("briefgen:running-title", ""),
+        page_label=meta.get("briefgen:page-label", ""),
+        template=meta.get("briefgen:template", ""),
+    )
+
+
+def collapse(text: str) -> str:
+    """Whitespace collapsed as HTML does, without characters XML cannot carry."""
+    return _WS.sub(" ", oxml.clean_text(text)).strip(" ")
+
+
+# --- inline content -----------------------------------------------------------------------
+
+
+class InlineState(NamedTuple):
+    """What the inline elements around a piece of text ask for."""
+
+    roles: tuple[str, ...] = ()  # character style roles: Strong, Emphasis, Code
+    vert: str | None = None  # superscript / subscript
+    link: tuple[str, str] | None = None  # ("rid", rId) or ("anchor", bookmark)
+
+    def with_role(self, role: str) -> InlineState:
+        return self if role in self.roles else self._replace(roles=(*self.roles, role))
+
+
+PLAIN = InlineState()
+
+
+class Seg(NamedTuple):
+    """One piece of a paragraph before it becomes runs."""
+
+    kind: str  # text | br | lit (text kept as is) | fnref | fnmark | drawing
+    text: str = ""
+    state: InlineState = PLAIN
+    payload: object = None
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where blocks go and how text there is styled."""
+
+    container: etree._Element  # w:body, w:tc or w:footnote
+    part: StoryPart  # owner of hyperlink / image relationships
+    width: int  # available width in twips
+    p_style: str  # style of paragraphs (and anonymous text) here
+    story: str = "body"  # body | footnote
+    list_level: int = 0
+    list_item: ListItem | None = None
+    in_cover: bool = False
+
+
+class ListItem:
+    """An <li>: its first paragraph is numbered, later ones continue at its indent."""
+
+    def __init__(self, style: str, continue_style: str, num_id: int, ilvl: int):
+        self.style = style
+        self.continue_style = continue_style
+        self.num_id = num_id
+        self.ilvl = ilvl
+        self.started = False
+
+
+class Para:
+    """A paragraph being collected; `finish()` turns it into a w:p in its container."""
+
+    def __init__(self, walker: HtmlWalker, ctx: Ctx, style: str, num: tuple[int, int] | None = None):
+        self.walker = walker
+        self.ctx = ctx
+        self.style = style
+        self.num = num
+        self.segs: list[Seg] = []
+
+    def text(self, text: str | None, state: InlineState) -> None:
+        if text:
+            self.segs.append(Seg("text", text, state))
+
+    def add(self, kind: str, *, text: str = "", payload: object = None, state: InlineState = PLAIN) -> None:
+        self.segs.append(Seg(kind, text, state, payload))
+
+    def finish(self, force: bool = False) -> etree._Element | None:
+        return self.walker.emit(self, force)
+
+
+def normalize(segs: list[Seg]) -> list[Seg]:
+    """Collapse whitespace as HTML does, trim it at line starts and ends, merge like runs."""
+    out: list[Seg] = []
+    space_before = True  # at the paragraph's start leading spaces go
+
+    def rstrip() -> None:
+        while out and out[-1].kind == "text":
+            text = out[-1].text.rstrip(" ")
+            if text:
+                out[-1] = out[-1]._replace(text=text)
+                return
+            out.pop()
+
+    for seg in segs:
+        if seg.kind == "text":
+            text = _WS.sub(" ", seg.text)
+            if space_before and text.startswith(" "):
+                text = text[1:]
+            if not text:
+                continue
+            space_before = text.endswith(" ")
+            if out and out[-1].kind == "text" and out[-1].state == seg.state:
+                out[-1] = out[-1]._replace(text=out[-1].text + text)
+            else:
+                out.append(seg._replace(text=text))
+        elif seg.kind == "br":
+            rstrip()
+            out.append(seg)
+            space_before = True
+        else:
+            out.append(seg)
+            space_before = seg.kind == "lit"
+    rstrip()
+    return out
+
+
+# --- the walker ---------------------------------------------------------------------------
+
+
+class HtmlWalker:
+    def __init__(
+        self,
+        document: RenderedDocument,
+        styles: StyleSheet,
+        main_part: StoryPart,
+        footnotes_part: StoryPart,
+        numbering: oxml.Numbering,
+        text_width: int,
+        template: str,
+    ):
+        self.doc = document
+        self.styles = styles
+        self.main_part = main_part
+        self.footnotes_part = footnotes_part
+        self.numbering = numbering
+        self.text_width = text_width
+        self.template = template
+        self.body = etree.Element(qn("w:body"))
+        self.footnotes = oxml.footnotes_root()
+        self.footnote_count = 0
+        self.has_cover = False
+        self._page_break = False
+        self._pending_bookmarks: list[str] = []
+        self._bookmarks: dict[str, str] = {}  # HTML id -> bookmark name
+        self._bookmark_ids = itertools.count(0)
+        self._shape_ids = itertools.count(1)
+        self._warned: set[str] = set()
+        self._style_ids: dict[str, str] = {}
+        self._char_styles: dict[tuple, str | None] = {}
+
+    # -- entry point --
+
+    def walk(self, body: lxml.html.HtmlElement) -> None:
+        self._collect_ids(body)
+        # Paragraphs that bring their own space above, so need no Spacer after a table.
+        self._spaced_styles = {
+            self.sid(n)
+            for n in ("Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title", "TOC Heading", "Spacer")
+        }
+        ctx = Ctx(container=self.body, part=self.main_part, width=self.text_width, p_style="Body Text")
+        self.flow(body, ctx, inline_imgs=False)
+        if not len(self.body) or self.body[-1].tag == qn("w:tbl"):
+            self.spacer(self.body)  # a body ends with a paragraph
+        if self._pending_bookmarks:  # ids on elements that made no paragraph of their own
+            last = self.body.findall(qn("w:p"))[-1]
+            for name in self._pending_bookmarks:
+                bid = next(self._bookmark_ids)
+                last.append(oxml.bookmark_start(bid, name))
+                last.append(oxml.bookmark_end(bid))
+            self._pending_bookmarks.clear()
+
+    # -- helpers --
+
+    def sid(self, name: str) -> str:
+        sid = self._style_ids.get(name)
+        if sid is None:
+            sid = self._style_ids[name] = self.styles.id(name)
+        return sid
+
+    def warn_once(self, key: str, message: str) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            self.doc.warn(f"{self.template}: {message}")
+
+    def warn_unknown(self, el: etree._Element, what: str = "its text was kept") -> None:
+        cls = " ".join((el.get("class") or "").split())
+        label = f'<{el.tag} class="{cls}">' if cls else f"<{el.tag}>"
+        self.warn_once(label, f"{label} is outside the HTML vocabulary; {what}")
+
+    def _collect_ids(self, body: etree._Element) -> None:
+        used: set[str] = set()
+        for el in body.iter():
+            hid = el.get("id") if isinstance(el.tag, str) else None
+            if not hid or hid in self._bookmarks:
+                continue
+            name = re.sub(r"[^A-Za-z0-9_]", "_", hid)
+            if not name[:1].isalpha():
+                name = "b_" + name
+            name = name[:40]
+            n = 1
+            while name.lower() in used:
+                n += 1
+                name = f"{name[: 40 - len(str(n)) - 1]}_{n}"
+            used.add(name.lower())
+            self._bookmarks[hid] = name
+
+    def _mark_id(self, el: etree._Element, ctx: Ctx) -> None:
+        name = self._bookmarks.get(el.get("id") or "")
+        if name and ctx.story == "body" and name not in self._pending_bookmarks:
+            self._pending_bookmarks.append(name)
+
+    def new_para(self, ctx: Ctx, style: str | None = None) -> Para:
+        item = ctx.list_item
+        if item is not None and not item.started:
+            item.started = True
+            return Para(self, ctx, self.sid(item.style), (item.num_id, item.ilvl))
+        if item is not None:
+            return Para(self, ctx, self.sid(style or item.continue_style))
+        return Para(self, ctx, self.sid(style or ctx.p_style))
+
+    def open_p(
+        self, ctx: Ctx, style_id: str, num: tuple[int, int] | None = None, take_marks: bool = True
+    ) -> tuple[etree._Element, list[int]]:
+        """Append a w:p with its properties; take a pending page break and bookmarks."""
+        if (
+            len(ctx.container)
+            and ctx.container[-1].tag == qn("w:tbl")
+            and style_id not in self._spaced_styles
+        ):
+            self.spacer(ctx.container)
+        spec: dict[str, object] = {"pStyle": {"val": style_id}}
+        if ctx.story == "body" and ctx.container is self.body and self._page_break:
+            spec["pageBreakBefore"] = True
+            self._page_break = False
+        if num is not None:
+            spec["numPr"] = oxml.num_pr(num[0], num[1])
+        p = oxml.sub(ctx.container, "w:p")
+        p.append(oxml.props("w:pPr", oxml.PPR_ORDER, spec))
+        marks: list[int] = []
+        if take_marks and ctx.story == "body" and self._pending_bookmarks:
+            for name in self._pending_bookmarks:
+                bid = next(self._bookmark_ids)
+                p.append(oxml.bookmark_start(bid, name))
+                marks.append(bid)
+            self._pending_bookmarks.clear()
+        return p, marks
+
+    def emit(self, para: Para, force: bool = False) -> etree._Element | None:
+        segs = normalize(para.segs)
+        if not segs and not force:
+            return None
+        p, marks = self.open_p(para.ctx, para.style, para.num)
+        self._runs(p, segs)
+        for bid in marks:
+            p.append(oxml.bookmark_end(bid))
+        return p
+
+    def _runs(self, p: etree._Element, segs: list[Seg]) -> None:
+        for link, group in itertools.groupby(segs, key=lambda s: s.state.link):
+            target = p
+            if link is not None:
+                kind, value = link
+                target = oxml.hyperlink(
+                    p, rid=value if kind == "rid" else None, anchor=value if kind == "anchor" else None
+                )
+            for seg in group:
+                self._run(target, seg)
+
+    def _run(self, parent: etree._Element, seg: Seg) -> None:
+        if seg.kind == "text":
+            roles = seg.state.roles + (("Hyperlink",) if seg.state.link else ())
+            style = self._char_styles.get(roles, "?")
+            if style == "?":
+                style = self._char_styles[roles] = self.styles.char_style(roles)
+            oxml.run(parent, seg.text, style, seg.state.vert)
+        elif seg.kind == "lit":
+            oxml.run(parent, seg.text)
+        elif seg.kind == "br":
+            oxml.sub(oxml.run(parent), "w:br")
+        elif seg.kind == "fnref":
+            r = oxml.run(parent, style=self.sid("Footnote Reference"))
+            oxml.sub(r, "w:footnoteReference", {"id": seg.payload})
+        elif seg.kind == "fnmark":
+            oxml.sub(oxml.run(parent, style=self.sid("Footnote Reference")), "w:footnoteRef")
+        elif seg.kind == "drawing":
+            oxml.sub(oxml.run(parent), "w:drawing").append(seg.payload)
+
+    # -- block level --
+
+    def flow(
+        self, el: etree._Element, ctx: Ctx, *, style: str | None = None, inline_imgs: bool = True
+    ) -> None:
+        """Lay out `el`'s content: inline runs become paragraphs, block children are walked."""
+        para: Para | None = None
+
+        def current() -> Para:
+            nonlocal para
+            if para is None:
+                para = self.new_para(ctx, style)
+            return para
+
+        if el.text and el.text.strip():
+            current().text(el.text, PLAIN)
+        for child in el:
+            if not isinstance(child.tag, str):
+                pass
+            elif _is_inline(child.tag, inline_imgs):
+                self.inline(child, current(), PLAIN)
+            else:
+                if para is not None:
+                    para.finish()
+                    para = None
+                self.block(child, ctx)
+            if child.tail and (para is not None or child.tail.strip()):
+                current().text(child.tail, PLAIN)
+        if para is not None:
+            para.finish()
+
+    def block(self, el: etree._Element, ctx: Ctx) -> None:
+        tag = el.tag
+        if tag in SILENT:
+            return
+        if tag in DROPPED:
+            self.warn_unknown(el, "it was left out")
+            return
+        classes = set((el.get("class") or "").split())
+        self._mark_id(el, ctx)
+        if tag == "section" and "cover" in classes:
+            self.cover(el, ctx)
+        elif tag == "nav" and "toc" in classes:
+            self.toc(el, ctx)
+        elif tag in HEADINGS:
+            self.heading(el, ctx, HEADINGS[tag])
+        elif tag == "p":
+            self.paragraph(el, ctx, classes)
+        elif tag in ("ul", "ol"):
+            self.list_(el, ctx, ordered=tag == "ol")
+        elif tag == "blockquote":
+            self.flow(el, replace(ctx, p_style="Quote", list_item=None), inline_imgs=False)
+        elif tag == "div" and "callout" in classes:
+            self.box(el, ctx, "Callout Box")
+        elif tag == "div" and "card" in classes:
+            self.box(el, ctx, "Card Box")
+        elif tag == "div" and "page-break" in classes:
+            if ctx.story == "body" and ctx.container is self.body:
+                self._page_break = True
+            self.flow(el, ctx, inline_imgs=False)
+        elif tag == "table":
+            self.table(el, ctx)
+        elif tag == "figure":
+            self.flow(el, ctx, inline_imgs=False)
+        elif tag in ("figcaption", "caption"):
+            self.flow(el, replace(ctx, list_item=None), style="Caption")
+        elif tag == "img":
+            self.block_picture(el, ctx)
+        elif tag == "dl":
+            self.flow(el, replace(ctx, list_item=None), inline_imgs=False)
+        elif tag == "dt":
+            self.flow(el, replace(ctx, p_style="Field Label", list_item=None))
+        elif tag == "dd":
+            self.flow(el, replace(ctx, p_style="Field Value", list_item=None))
+        elif tag in CONTAINERS or tag in (
+            "li",
+            "thead",
+            "tbody",
+            "tfoot",
+            "tr",
+            "td",
+            "th",
+            "colgroup",
+            "col",
+        ):
+            self.flow(el, ctx, inline_imgs=False)
+        else:
+            self.warn_unknown(el)
+            self.flow(el, ctx, inline_imgs=False)
+
+    def cover(self, el: etree._Element, ctx: Ctx) -> None:
+        self.has_cover = True
+        self.flow(el, replace(ctx, p_style="Cover Text", in_cover=True, list_item=None), inline_imgs=False)
+        if ctx.container is self.body:
+            self._page_break = True
+
+    def heading(self, el: etree._Element, ctx: Ctx, level: int) -> None:
+        if el.tag in ("h5", "h6"):
+            self.warn_unknown(el, "it was set as Heading 4")
+        style = ("Title" if level == 1 else "Subtitle") if ctx.in_cover else f"Heading {level}"
+        self.flow(el, replace(ctx, list_item=None), style=style)
+
+    def paragraph(self, el: etree._Element, ctx: Ctx, classes: set[str]) -> None:
+        style = None
+        for cls in sorted(classes):
+            if cls in P_CLASS_STYLES:
+                style = P_CLASS_STYLES[cls]
+            else:
+                self.warn_unknown(el)
+        self.flow(el, ctx, style=style)
+
+    def list_(self, el: etree._Element, ctx: Ctx, ordered: bool) -> None:
+        level = ctx.list_level + 1
+        if level > 3:
+            self.warn_once("list-depth", "lists nest deeper than 3 levels; deeper items are set at level 3")
+        ilvl = min(level, 3) - 1
+        suffix = "" if ilvl == 0 else f" {ilvl + 1}"
+        if ordered:
+            try:
+                start = max(0, int(el.get("start") or 1))
+            except ValueError:
+                start = 1
+            num_id = self.numbering.new_ordered_list(ilvl, start)
+            style = "List Number" + suffix
+        else:
+            num_id = oxml.BULLET_NUM
+            style = "List Bullet" + suffix
+        inner = replace(ctx, list_level=level, list_item=None)
+        stray = Para(self, inner, self.sid("List Continue" + suffix))
+        stray.text(el.text, PLAIN)
+        for child in el:
+            if isinstance(child.tag, str) and child.tag == "li":
+                stray.finish()
+                stray = Para(self, inner, self.sid("List Continue" + suffix))
+                self._mark_id(child, ctx)
+                item = ListItem(style, "List Continue" + suffix, num_id, ilvl)
+                self.flow(child, replace(inner, list_item=item))
+            elif isinstance(child.tag, str):
+                if child.tag in INLINE or child.tag in INLINE_UNKNOWN:
+                    self.inline(child, stray, PLAIN)
+                else:
+                    stray.finish()
+                    stray = Para(self, inner, self.sid("List Continue" + suffix))
+                    self.block(child, inner)
+            stray.text(child.tail, PLAIN)
+        stray.finish()
+
+    # -- tables and boxes --
+
+    def spacer(self, container: etree._Element) -> None:
+        """The empty `Spacer` paragraph after a table or box (Word has no space-after for
+        tables; it also keeps adjacent tables apart and ends a cell with a paragraph)."""
+        oxml.paragraph(container, self.sid("Spacer"))
+
+    def append_table(self, ctx: Ctx, tbl: etree._Element) -> None:
+        """Append a table: after a pending page break, never directly after another table."""
+        container = ctx.container
+        if ctx.story == "body" and container is self.body and self._page_break:
+            self._page_break = False
+            p, _ = self.open_p(ctx, self.sid("Body Text"), take_marks=False)
+            oxml.sub(oxml.run(p), "w:br", {"type": "page"})
+        elif len(container) and container[-1].tag == qn("w:tbl"):
+            self.spacer(container)
+        container.append(tbl)
+
+    def close_cell(self, tc: etree._Element, ctx: Ctx) -> None:
+        """A cell must end with a paragraph."""
+        if tc[-1].tag == qn("w:tbl"):
+            self.spacer(tc)
+        elif tc[-1].tag != qn("w:p"):
+            oxml.paragraph(tc, self.sid(ctx.p_style))
+
+    def box(self, el: etree._Element, ctx: Ctx, style: str) -> None:
+        tbl = oxml.table(self.sid(style), ctx.width, [ctx.width], look_first_row=False)
+        tc = oxml.table_cell(oxml.table_row(tbl, cant_split=False), ctx.width)
+        self.append_table(ctx, tbl)
+        inner = Ctx(
+            container=tc,
+            part=ctx.part,
+            width=ctx.width - 2 * BOX_CELL_MARGIN,
+            p_style="Body Text",
+        )
+        self.flow(el, inner, inline_imgs=False)
+        self.close_cell(tc, inner)
+
+    def table(self, el: etree._Element, ctx: Ctx) -> None:
+        rows: list[tuple[etree._Element, bool]] = []
+        stray: list[etree._Element] = []
+        for child in el:
+            if not isinstance(child.tag, str) or child.tag in ("colgroup", "col"):
+                continue
+            if child.tag == "caption":
+                self.flow(child, replace(ctx, list_item=None), style="Caption")
+            elif child.tag in ("thead", "tbody", "tfoot"):
+                rows += [(tr, child.tag == "thead") for tr in child if tr.tag == "tr"]
+            elif child.tag == "tr":
+                rows.append((child, False))
+            else:
+                stray.append(child)
+        if rows and not any(h for _, h in rows):
+            first = [c for c in rows[0][0] if isinstance(c.tag, str) and c.tag in ("th", "td")]
+            if first and all(c.tag == "th" for c in first):
+                rows[0] = (rows[0][0], True)
+        cells = [
+            [
+                (c, _span(c, "colspan"), _span(c, "rowspan"))
+                for c in tr
+                if isinstance(c.tag, str) and c.tag in ("th", "td")
+            ]
+            for tr, _ in rows
+        ]
+        layout, ncols = _layout(cells)
+        if ncols:
+            widths = _column_widths(el, ncols, ctx.width)
+            has_header = bool(rows) and rows[0][1]
+            tbl = oxml.table(self.sid("Briefgen Table"), sum(widths), widths, look_first_row=has_header)
+            self.append_table(ctx, tbl)
+            in_header = True
+            for (tr, header), placed in zip(rows, layout, strict=True):
+                in_header = in_header and header
+                self._mark_id(tr, ctx)
+                row = oxml.table_row(tbl, header=in_header)
+                for kind, col, span, cell_el, rowspan in placed:
+                    width = sum(widths[col : col + span])
+                    vmerge = "restart" if kind == "cell" and rowspan > 1 else "" if kind == "cont" else None
+                    tc = oxml.table_cell(row, width, span, vmerge)
+                    style = "Table Heading" if cell_el is not None and cell_el.tag == "th" else "Table Text"
+                    cell_ctx = Ctx(
+                        container=tc, part=ctx.part, width=width - 2 * TABLE_CELL_MARGIN, p_style=style
+                    )
+                    if cell_el is not None:
+                        self._mark_id(cell_el, ctx)
+                        self.flow(cell_el, cell_ctx)
+                    self.close_cell(tc, cell_ctx)
+        for child in stray:
+            self.block(child, ctx)
+
+    # -- pictures --
+
+    def block_picture(self, el: etree._Element, ctx: Ctx) -> None:
+        classes = set((el.get("class") or "").split())
+        if "logo" in classes or ctx.in_cover:
+            style = "Cover Logo"
+        elif "photo" in classes:
+            style = "Card Photo"
+        else:
+            style = "Figure"
+        para = Para(self, ctx, self.sid(style))
+        self.picture(el, para)
+        para.finish()
+
+    def picture(self, el: etree._Element, para: Para, state: InlineState = PLAIN) -> None:
+        """Add an inline picture for <img> to `para` (its alt text if Word cannot show it)."""
+        src = (el.get("src") or "").strip()
+        alt = collapse(el.get("alt") or "")
+        if not src:
+            self.warn_once(f"img-nosrc:{alt}", f"<img alt={alt!r}> has no src; its alt text was kept")
+            para.text(alt, state)
+            return
+        if not alt:
+            self.warn_once(f"img-noalt:{src}", f"<img src={src!r}> has no alt text")
+        data, mime = self.doc.read_resource(src)  # a ResourceError is the user's to fix
+        try:
+            rid, image = para.ctx.part.get_or_add_image(io.BytesIO(data))
+        except UnrecognizedImageError:
+            converted = _to_png(data)
+            if converted is None:
+                self.warn_once(
+                    f"img-format:{src}",
+                    f"image {src!r} ({mime}) cannot be placed in Word "
+                    "(use PNG or JPEG); its alt text was kept",
+                )
+                para.text(alt, state)
+                return
+            rid, image = para.ctx.part.get_or_add_image(io.BytesIO(converted))
+        classes = set((el.get("class") or "").split())
+        px_w, px_h = max(image.px_width, 1), max(image.px_height, 1)
+        if "logo" in classes:
+            cx = round(self.doc.theme.logo_width_mm * EMU_PER_MM)
+        elif "photo" in classes:
+            cx = PHOTO_WIDTH_MM * EMU_PER_MM
+        elif (el.get("width") or "").isdigit():
+            cx = int(el.get("width")) * EMU_PER_PX
+        else:
+            cx = px_w * EMU_PER_PX
+        cx = min(cx, para.ctx.width * EMU_PER_TWIP)
+        cy = round(cx * px_h / px_w)
+        shape_id = next(self._shape_ids)
+        name = posixpath.basename(unquote(urlsplit(src).path))[:64] or f"image{shape_id}"
+        inline = CT_Inline.new_pic_inline(shape_id, rid, name, cx, cy)
+        for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice adds 3 mm
+            inline.set(side, "0")
+        inline.docPr.set("descr", alt)
+        for cnvpr in inline.xpath(".//pic:cNvPr"):
+            cnvpr.set("descr", alt)
+        para.add("drawing", payload=inline, state=state)
+
+    # -- inline level --
+
+    def inline(self, el: etree._Element, para: Para, state: InlineState) -> None:
+        tag = el.tag
+        classes = set((el.get("class") or "").split())
+        if el.get("id"):
+            self._mark_id(el, para.ctx)
+        if tag in ("em", "i"):
+            state = state.with_role("Emphasis")
+        elif tag in ("strong", "b"):
+            state = state.with_role("Strong")
+        elif tag == "code":
+            state = state.with_role("Code")
+        elif tag == "sup":
+            state = state._replace(vert="superscript")
+        elif tag == "sub":
+            state = state._replace(vert="subscript")
+        elif tag == "br":
+            para.add("br")
+            return
+        elif tag == "img":
+            self.picture(el, para, state)
+            return
+        elif tag == "a":
+            state = self.link(el, para, state)
+        elif tag == "span":
+            if "footnote" in classes:
+                self.footnote(el, para)
+                return
+        elif tag in DROPPED:
+            self.warn_unknown(el, "it was left out")
+            return
+        elif tag in SILENT:
+            return
+        elif tag in INLINE_UNKNOWN or tag not in _BLOCK_TAGS:
+            self.warn_unknown(el)
+        para.text(el.text, state)
+        for child in el:
+            if isinstance(child.tag, str):
+                self.inline(child, para, state)
+            para.text(child.tail, state)
+
+    def link(self, el: etree._Element, para: Para, state: InlineState) -> InlineState:
+        href = (el.get("href") or "").strip()
+        if not href or state.link is not None:
+            return state
+        if href.startswith("#"):
+            name = self._bookmarks.get(unquote(href[1:]))
+            if name is None:
+                self.warn_once(
+                    f"anchor:{href}", f"link to {href!r} has no target in the document; its text was kept"
+                )
+                return state
+            return state._replace(link=("anchor", name))
+        rid = para.ctx.part.relate_to(quote(href, safe=_URL_SAFE), RT.HYPERLINK, is_external=True)
+        return state._replace(link=("rid", rid))
+
+    def footnote(self, el: etree._Element, para: Para) -> None:
+        if para.ctx.story == "footnote":
+            self.warn_once("nested-footnote", "a footnote inside a footnote was kept as text")
+            para.text(el.text, PLAIN)
+            for child in el:
+                if isinstance(child.tag, str):
+                    self.inline(child, para, PLAIN)
+                para.text(child.tail, PLAIN)
+            return
+        self.footnote_count += 1
+        fid = self.footnote_count
+        para.add("fnref", payload=fid)
+        note = oxml.new_footnote(self.footnotes, fid)
+        ctx = Ctx(
+            container=note,
+            part=self.footnotes_part,
+            width=self.text_width,
+            p_style="Footnote Text",
+            story="footnote",
+        )
+        fpara = Para(self, ctx, self.sid("Footnote Text"))
+        fpara.add("fnmark")
+        fpara.add("lit", text=" ")
+        fpara.text(el.text, PLAIN)
+        for child in el:
+            if isinstance(child.tag, str):
+                self.inline(child, fpara, PLAIN)
+            fpara.text(child.tail, PLAIN)
+        fpara.finish(force=True)
+
+    # -- table of contents --
+
+    def toc(self, el: etree._Element, ctx: Ctx) -> None:
+        """<nav class="toc">: TOC Heading, then a TOC field whose cached result lists the entries.
+
+        The contents get a page of their own, as in the print CSS.
+        """
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag in HEADINGS:
+                self._mark_id(child, ctx)
+                self.flow(child, replace(ctx, list_item=None), style="TOC Heading")
+            elif child.tag in ("ul", "ol"):
+                entries: list[tuple[int, str, str | None]] = []
+                self._toc_entries(child, 1, entries)
+                self._toc_field(ctx, entries)
+            else:
+                self.block(child, ctx)
+        if ctx.story == "body" and ctx.container is self.body:
+            self._page_break = True
+
+    def _toc_entries(self, list_el: etree._Element, level: int, out: list) -> None:
+        for li in list_el:
+            if not isinstance(li.tag, str) or li.tag != "li":
+                continue
+            text = collapse(_plain_text(li))
+            anchor = None
+            for a in _own_descendants(li, "a"):
+                href = (a.get("href") or "").strip()
+                if href.startswith("#"):
+                    anchor = self._bookmarks.get(unquote(href[1:]))
+                    if anchor is None:
+                        self.warn_once(
+                            f"anchor:{href}",
+                            f"contents entry links to {href!r}, which is not in the document",
+                        )
+                    break
+            if text:
+                out.append((min(level, 3), text, anchor))
+            for nested in _own_descendants(li, "ul", "ol"):
+                self._toc_entries(nested, level + 1, out)
+
+    def _toc_field(self, ctx: Ctx, entries: list[tuple[int, str, str | None]]) -> None:
+        if not entries:
+            p, _ = self.open_p(ctx, self.sid("TOC 1"))
+            oxml.field_begin(p, TOC_INSTRUCTION, dirty=True)
+            oxml.field_end(p)
+            return
+        for i, (level, text, anchor) in enumerate(entries):
+            p, marks = self.open_p(ctx, self.sid(f"TOC {level}"))
+            if i == 0:
+                oxml.field_begin(p, TOC_INSTRUCTION, dirty=True)
+            target = oxml.hyperlink(p, anchor=anchor) if anchor else p
+            oxml.run(target, text)
+            if i == len(entries) - 1:
+                oxml.field_end(p)
+            for bid in marks:
+                p.append(oxml.bookmark_end(bid))
+
+
+_BLOCK_TAGS = (
+    set(HEADINGS)
+    | CONTAINERS
+    | {
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "table",
+        "caption",
+        "colgroup",
+        "col",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "figure",
+        "figcaption",
+        "dl",
+        "dt",
+        "dd",
+    }
+)
+
+
+def _is_inline(tag: str, in_paragraph: bool) -> bool:
+    """Inline content of a flow; <img> only inside paragraph-like elements, and unknown
+    elements count as inline inside a paragraph (as a browser would lay them out)."""
+    if tag == "img":
+        return in_paragraph
+    return (
+        tag in INLINE
+        or tag in INLINE_UNKNOWN
+        or (in_paragraph and tag not in _BLOCK_TAGS and tag not in SILENT)
+    )
+
+
+def _span(cell: etree._Element, attr: str) -> int:
+    value = (cell.get(attr) or "1").strip()
+    return max(1, min(int(value), 1000)) if value.isdigit() else 1
+
+
+def _layout(rows: list[list[tuple[etree._Element, int, int]]]):
+    """Place cells on the table grid, honouring colspan and rowspan.
+
+    Returns, per row, (kind, column, span, element, rowspan) with kind "cell", "cont" (the
+    continuation of a cell spanning rows) or "empty" (padding), and the number of columns.
+    """
+    pending: dict[int, list[int]] = {}  # column -> [rows still covered, span]
+    out = []
+    for cells in rows:
+        col, queue, placed = 0, list(cells), []
+        while queue or any(c >= col and p[0] > 0 for c, p in pending.items()):
+            cover = pending.get(col)
+            if cover and cover[0] > 0:
+                cover[0] -= 1
+                placed.append(("cont", col, cover[1], None, 1))
+                col += cover[1]
+            elif not queue:
+                placed.append(("empty", col, 1, None, 1))
+                col += 1
+            else:
+                el, colspan, rowspan = queue.pop(0)
+                if rowspan > 1:
+                    pending[col] = [rowspan - 1, colspan]
+                placed.append(("cell", col, colspan, el, rowspan))
+                col += colspan
+        out.append(placed)
+    ncols = max((p[1] + p[2] for placed in out for p in placed), default=0)
+    for placed in out:
+        end = placed[-1][1] + placed[-1][2] if placed else 0
+        placed.extend(("empty", c, 1, None, 1) for c in range(end, ncols))
+    return out, ncols
+
+
+def _column_widths(table: etree._Element, ncols: int, width: int) -> list[int]:
+    """Widths in twips from <col style="width: N%"> (missing ones share the rest evenly)."""
+    pcts: list[float | None] = []
+    for col in table.xpath("./colgroup/col | ./col"):
+        match = _COL_WIDTH.search(col.get("style") or "")
+        pcts += [float(match.group(1)) if match else None] * _span(col, "span")
+    pcts = (pcts + [None] * ncols)[:ncols]
+    known = sum(p for p in pcts if p)
+    unknown = sum(1 for p in pcts if not p)
+    if unknown:
+        share = (100 - known) / unknown if known < 100 else 100 / ncols
+        pcts = [p if p else share for p in pcts]
+    total = sum(pcts) or 1
+    widths = [round(width * p / total) for p in pcts]
+    widths[-1] += width - sum(widths)
+    return widths
+
+
+def _own_descendants(li: etree._Element, *tags: str):
+    """Descendants of `li` with one of `tags` that are not inside a nested list."""
+    for child in li:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in tags:
+            yield child
+        elif child.tag not in ("ul", "ol"):
+            yield from _own_descendants(child, *tags)
+
+
+def _plain_text(el: etree._Element) -> str:
+    """Text of `el` without nested lists and footnotes (a contents entry's label)."""
+    parts = [el.text or ""]
+    for child in el:
+        if (
+            isinstance(child.tag, str)
+            and child.tag not in ("ul", "ol")
+            and "footnote" not in (child.get("class") or "").split()
+        ):
+            parts.append(_plain_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _to_png(data: bytes) -> bytes | None:
+    """Convert an image python-docx cannot place (WebP ...) to PNG; None if Pillow can't read it."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow comes with WeasyPrint
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            out = io.BytesIO()
+            im.save(out, "PNG")
+            return out.getvalue()
+    except Exception:
+        return None

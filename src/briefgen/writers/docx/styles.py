@@ -1,0 +1,963 @@
+"""Theme tokens -> named Word styles (styles.xml), page geometry and the document language.
+
+Every paragraph, character run and table the walker writes refers to a style defined here,
+so a restyle in Word restyles the whole brief. With `theme.reference_docx` the designer's
+styles.xml (and theme part) are used instead, and only styles it lacks are generated.
+
+Built-in styles carry Word's own internal names ("heading 1", "footnote text", "toc 1",
+"caption", "header", ...) so Word recognises them as its built-ins (the TOC field, the
+footnote machinery and the Styles pane all rely on that); lookups are case-insensitive, so
+callers use the names as Word shows them ("Heading 1", "Footnote Text").
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import nsmap, qn
+from lxml import etree
+
+from ...theme import Theme
+from .oxml import (
+    BULLET_NUM,
+    NUMBER_NUM,
+    PPR_ORDER,
+    RPR_ORDER,
+    TBLPR_ORDER,
+    TCPR_ORDER,
+    num_pr,
+    props,
+    root,
+    strip_rsids,
+    sub,
+)
+
+MONO_FONT = "Consolas"
+LIST_INDENT = 360  # twips per list level (0.25 in)
+TABLE_CELL_MARGIN = 80  # twips left/right inside Briefgen Table cells (4 pt, as the print CSS)
+BOX_CELL_MARGIN = 283  # twips left/right inside Callout Box / Card Box (5 mm, as the print CSS)
+
+BOX_PAD_TOP, BOX_PAD_BOTTOM = 227, 113  # twips above / below a box's content (4 mm, 2 mm)
+# Page sizes in millimetres (portrait).
+PAGE_SIZES = {
+    "a3": (297, 420),
+    "a4": (210, 297),
+    "a5": (148, 210),
+    "letter": (215.9, 279.4),
+    "legal": (215.9, 355.6),
+}
+
+# Language tags Word's proofing tools know, for bare language subtags.
+_WORD_LOCALES = {
+    "az": "az-Latn-AZ",
+    "be": "be-BY",
+    "bg": "bg-BG",
+    "cs": "cs-CZ",
+    "da": "da-DK",
+    "de": "de-DE",
+    "el": "el-GR",
+    "en": "en-GB",
+    "es": "es-ES",
+    "et": "et-EE",
+    "fi": "fi-FI",
+    "fr": "fr-FR",
+    "ga": "ga-IE",
+    "hr": "hr-HR",
+    "hu": "hu-HU",
+    "hy": "hy-AM",
+    "it": "it-IT",
+    "ka": "ka-GE",
+    "kk": "kk-KZ",
+    "lt": "lt-LT",
+    "lv": "lv-LV",
+    "mt": "mt-MT",
+    "nb": "nb-NO",
+    "nl": "nl-NL",
+    "nn": "nn-NO",
+    "no": "nb-NO",
+    "pl": "pl-PL",
+    "pt": "pt-PT",
+    "ro": "ro-RO",
+    "ru": "ru-RU",
+    "sk": "sk-SK",
+    "sl": "sl-SI",
+    "sq": "sq-AL",
+    "sr": "sr-Latn-RS",
+    "sv": "sv-SE",
+    "tr": "tr-TR",
+    "uk": "uk-UA",
+    "ar": "ar-SA",
+    "he": "he-IL",
+    "fa": "fa-IR",
+    "zh": "zh-CN",
+    "ja": "ja-JP",
+    "ko": "ko-KR",
+}
+
+# Character styles an inline element may ask for, in the order composites name them.
+CHAR_ROLES = ("Hyperlink", "Strong", "Emphasis", "Code")
+
+
+def word_language(tag: str) -> str:
+    """An HTML language tag ("en", "az", "pt-br") as the locale Word's spell checker uses."""
+    parts = [p for p in re.split(r"[-_]", tag.strip()) if p]
+    if not parts:
+        return "en-GB"
+    if len(parts) == 1:
+        return _WORD_LOCALES.get(parts[0].lower(), parts[0].lower())
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        out.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part)
+    return "-".join(out)
+
+
+def twips_mm(mm: float) -> int:
+    return round(mm * 1440 / 25.4)
+
+
+def _pt_mm(mm: float) -> float:
+    return mm * 72 / 25.4
+
+
+def twips_pt(pt: float) -> int:
+    return round(pt * 20)
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Page size and margins in twips (1/20 pt)."""
+
+    width: int
+    height: int
+    top: int
+    bottom: int
+    left: int
+    right: int
+    header: int
+    footer: int
+    mirror: bool
+
+    @property
+    def text_width(self) -> int:
+        return self.width - self.left - self.right
+
+
+def page_geometry(theme: Theme) -> PageGeometry:
+    page = theme.page
+    words = str(page.get("size", "A4")).lower().split()
+    w_mm, h_mm = PAGE_SIZES.get(words[0] if words else "a4", PAGE_SIZES["a4"])
+    if "landscape" in words:
+        w_mm, h_mm = h_mm, w_mm
+
+    def margin(*names: str) -> float:
+        for name in names:
+            if name in page:
+                return float(page[name])
+        return 20.0
+
+    top, bottom = margin("margin_top"), margin("margin_bottom")
+    inner, outer = margin("margin_inner", "margin_left"), margin("margin_outer", "margin_right")
+    return PageGeometry(
+        width=twips_mm(w_mm),
+        height=twips_mm(h_mm),
+        top=twips_mm(top),
+        bottom=twips_mm(bottom),
+        left=twips_mm(inner),
+        right=twips_mm(outer),
+        header=twips_mm(max(top / 2, 8)),
+        footer=twips_mm(max(bottom / 2, 8)),
+        mirror=inner != outer,
+    )
+
+
+# --- generated styles ---------------------------------------------------------------------
+
+
+def _fonts(family: str) -> dict:
+    return {"ascii": family, "hAnsi": family, "eastAsia": family, "cs": family}
+
+
+def _hp(pt: float) -> dict:
+    return {"val": round(pt * 2)}
+
+
+def _spacing(before: float = 0, after: float = 0, line: float | None = None) -> dict:
+    spacing = {"before": twips_pt(before), "after": twips_pt(after)}
+    if line is not None:
+        spacing.update(line=round(240 * line), lineRule="auto")
+    return spacing
+
+
+def _border(color: str, size: int, space: int = 0) -> dict:
+    return {"val": "single", "sz": size, "space": space, "color": color}
+
+
+def _borders(tag: str, **sides: dict | None) -> etree._Element:
+    el = etree.Element(qn(tag))
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        if side in sides:
+            value = sides[side] or {"val": "nil"}
+            sub(el, f"w:{side}", value)
+    return el
+
+
+def _margins(tag: str, top: int, left: int, bottom: int, right: int) -> etree._Element:
+    el = etree.Element(qn(tag))
+    for side, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        sub(el, f"w:{side}", {"w": value, "type": "dxa"})
+    return el
+
+
+def _tabs(*stops: tuple[str, int, str | None]) -> etree._Element:
+    el = etree.Element(qn("w:tabs"))
+    for kind, pos, leader in stops:
+        attrs = {"val": kind, "pos": pos}
+        if leader:
+            attrs["leader"] = leader
+        sub(el, "w:tab", attrs)
+    return el
+
+
+def _style(
+    kind: str,
+    name: str,
+    sid: str,
+    *,
+    based: str | None = None,
+    next_: str | None = None,
+    default: bool = False,
+    priority: int | None = None,
+    qformat: bool = False,
+    semi_hidden: bool = False,
+    ppr: dict | None = None,
+    rpr: dict | None = None,
+    tblpr: dict | None = None,
+    tcpr: dict | None = None,
+    first_row: tuple[dict, dict] | None = None,
+) -> etree._Element:
+    el = etree.Element(qn("w:style"))
+    el.set(qn("w:type"), kind)
+    if default:
+        el.set(qn("w:default"), "1")
+    el.set(qn("w:styleId"), sid)
+    sub(el, "w:name", {"val": name})
+    if based:
+        sub(el, "w:basedOn", {"val": based})
+    if next_:
+        sub(el, "w:next", {"val": next_})
+    if priority is not None:
+        sub(el, "w:uiPriority", {"val": priority})
+    if semi_hidden:
+        sub(el, "w:semiHidden")
+        sub(el, "w:unhideWhenUsed")
+    if qformat:
+        sub(el, "w:qFormat")
+    for tag, order, spec in (
+        ("w:pPr", PPR_ORDER, ppr),
+        ("w:rPr", RPR_ORDER, rpr),
+        ("w:tblPr", TBLPR_ORDER, tblpr),
+        ("w:tcPr", TCPR_ORDER, tcpr),
+    ):
+        if spec:
+            el.append(props(tag, order, spec))
+    if first_row:
+        rpr_spec, tcpr_spec = first_row
+        tsp = sub(el, "w:tblStylePr", {"type": "firstRow"})
+        for tag, order, spec in (("w:rPr", RPR_ORDER, rpr_spec), ("w:tcPr", TCPR_ORDER, tcpr_spec)):
+            if spec:
+                tsp.append(props(tag, order, spec))
+    return el
+
+
+def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Element]:
+    """Every style the walker uses, defined from the theme's tokens."""
+    size = theme.sizes
+    head = theme.heading_font
+    brand, text, muted = theme.color("brand"), theme.color("text"), theme.color("muted")
+    box, rule = theme.color("box"), theme.color("rule")
+    after = theme.paragraph_after
+    line = theme.line_height
+    table_size = size.get("table", round(size["body"] * 0.92 * 2) / 2)
+    tw = geometry.text_width
+    logo_jc = "right" if theme.logo_position == "right" else "left"
+    P, C, T = "paragraph", "character", "table"
+
+    styles = [
+        _style(P, "Normal", "Normal", default=True, qformat=True, rpr={"color": {"val": text}}),
+        _style(
+            C, "Default Paragraph Font", "DefaultParagraphFont", default=True, priority=1, semi_hidden=True
+        ),
+        _style(
+            T,
+            "Normal Table",
+            "TableNormal",
+            default=True,
+            priority=99,
+            semi_hidden=True,
+            tblpr={"tblInd": {"w": 0, "type": "dxa"}, "tblCellMar": _margins("w:tblCellMar", 0, 108, 0, 108)},
+        ),
+        _style("numbering", "No List", "NoList", default=True, priority=99, semi_hidden=True),
+        _style(
+            P,
+            "Body Text",
+            "BodyText",
+            based="Normal",
+            next_="BodyText",
+            qformat=True,
+            ppr={"spacing": _spacing(0, after, line)},
+        ),
+        # Cover page
+        _style(
+            P,
+            "Cover Logo",
+            "CoverLogo",
+            based="Normal",
+            next_="Title",
+            ppr={"spacing": _spacing(0, _pt_mm(42), 1.0), "jc": {"val": logo_jc}},
+        ),
+        _style(
+            P,
+            "Title",
+            "Title",
+            based="Normal",
+            next_="Subtitle",
+            qformat=True,
+            priority=10,
+            ppr={
+                "keepNext": True,
+                "pBdr": _borders("w:pBdr", top=_border(brand, 24, 17)),
+                "suppressAutoHyphens": True,
+                "spacing": _spacing(0, _pt_mm(6), 1.15),
+            },
+            rpr={
+                "rFonts": _fonts(head),
+                "b": True,
+                "bCs": True,
+                "color": {"val": brand},
+                "kern": {"val": 28},
+                "sz": _hp(size["title"]),
+                "szCs": _hp(size["title"]),
+            },
+        ),
+        _style(
+            P,
+            "Subtitle",
+            "Subtitle",
+            based="Normal",
+            next_="CoverText",
+            qformat=True,
+            priority=11,
+            ppr={"keepNext": True, "suppressAutoHyphens": True, "spacing": _spacing(0, _pt_mm(12), 1.3)},
+            rpr={
+                "rFonts": _fonts(head),
+                "color": {"val": muted},
+                "sz": _hp(size["subtitle"]),
+                "szCs": _hp(size["subtitle"]),
+            },
+        ),
+        _style(
+            P,
+            "Cover Text",
+            "CoverText",
+            based="Normal",
+            next_="CoverText",
+            ppr={"spacing": _spacing(0, 2, 1.3)},
+            rpr={"rFonts": _fonts(head)},
+        ),
+    ]
+    heading_spacing = {1: (18, 8), 2: (14, 6), 3: (10, 4), 4: (8, 3)}
+    for level in (1, 2, 3, 4):
+        before, after_h = heading_spacing[level]
+        pt = size[f"h{level}"]
+        styles.append(
+            _style(
+                P,
+                f"heading {level}",
+                f"Heading{level}",
+                based="Normal",
+                next_="BodyText",
+                qformat=True,
+                priority=9,
+                ppr={
+                    "keepNext": True,
+                    "keepLines": True,
+                    # A rule under section headings, as h1.section in the print CSS.
+                    "pBdr": _borders("w:pBdr", bottom=_border(brand, 10, 2)) if level == 1 else None,
+                    "suppressAutoHyphens": True,
+                    "spacing": _spacing(before, after_h, 1.2),
+                    "outlineLvl": {"val": level - 1},
+                },
+                rpr={
+                    "rFonts": _fonts(head),
+                    "b": True,
+                    "bCs": True,
+                    "color": {"val": brand if level < 4 else text},
+                    "sz": _hp(pt),
+                    "szCs": _hp(pt),
+                },
+            )
+        )
+    styles += [
+        _style(
+            P,
+            "Small Text",
+            "SmallText",
+            based="BodyText",
+            next_="BodyText",
+            ppr={"spacing": _spacing(0, after, 1.3)},
+            rpr={"color": {"val": muted}, "sz": _hp(size["small"]), "szCs": _hp(size["small"])},
+        ),
+        _style(
+            P,
+            "Status",
+            "Status",
+            based="BodyText",
+            next_="BodyText",
+            rpr={"rFonts": _fonts(head), "b": True, "bCs": True, "color": {"val": brand}},
+        ),
+        _style(
+            P,
+            "Quote",
+            "Quote",
+            based="BodyText",
+            next_="BodyText",
+            qformat=True,
+            priority=29,
+            ppr={
+                "pBdr": _borders("w:pBdr", left=_border(rule, 16, 12)),
+                "spacing": _spacing(6, 8, line),
+                "ind": {"left": twips_mm(5)},
+            },
+            rpr={"i": True, "iCs": True},
+        ),
+        _style(
+            P,
+            "caption",
+            "Caption",
+            based="Normal",
+            next_="BodyText",
+            qformat=True,
+            priority=35,
+            ppr={"keepNext": True, "spacing": _spacing(3, 3, 1.3)},
+            rpr={
+                "color": {"val": muted},
+                "sz": _hp(size["small"]),
+                "szCs": _hp(size["small"]),
+            },
+        ),
+        _style(
+            P,
+            "Figure",
+            "Figure",
+            based="Normal",
+            next_="Caption",
+            ppr={"keepNext": True, "spacing": _spacing(6, 3, 1.0)},
+        ),
+        _style(
+            P,
+            "Card Photo",
+            "CardPhoto",
+            based="Figure",
+            next_="BodyText",
+            ppr={"spacing": _spacing(0, 6, 1.0)},
+        ),
+        _style(
+            P,
+            "Spacer",
+            "Spacer",
+            based="Normal",
+            next_="BodyText",
+            ppr={"spacing": _spacing(0, 0, 1.0)},
+            rpr={"sz": _hp(after * 1.5), "szCs": _hp(after * 1.5)},
+        ),
+        _style(
+            P,
+            "footnote text",
+            "FootnoteText",
+            based="Normal",
+            priority=99,
+            semi_hidden=True,
+            ppr={"spacing": _spacing(0, 2, 1.2)},
+            rpr={"sz": _hp(size["footnote"]), "szCs": _hp(size["footnote"])},
+        ),
+        _style(
+            C,
+            "footnote reference",
+            "FootnoteReference",
+            based="DefaultParagraphFont",
+            priority=99,
+            semi_hidden=True,
+            rpr={"vertAlign": {"val": "superscript"}},
+        ),
+        _style(
+            P,
+            "Field Label",
+            "FieldLabel",
+            based="Normal",
+            next_="FieldValue",
+            ppr={"keepNext": True, "spacing": _spacing(0, 0, 1.3)},
+            rpr={
+                "rFonts": _fonts(head),
+                "b": True,
+                "bCs": True,
+                "caps": True,
+                "color": {"val": muted},
+                "spacing": {"val": 7},
+                "sz": _hp(size["small"]),
+                "szCs": _hp(size["small"]),
+            },
+        ),
+        _style(
+            P,
+            "Field Value",
+            "FieldValue",
+            based="Normal",
+            next_="FieldLabel",
+            ppr={"spacing": _spacing(0, 4, line)},
+        ),
+        _style(
+            P,
+            "TOC Heading",
+            "TOCHeading",
+            based="Heading1",
+            next_="TOC1",
+            priority=39,
+            qformat=True,
+            ppr={
+                "pBdr": _borders("w:pBdr", bottom=None),
+                "spacing": _spacing(0, 12, 1.2),
+                "outlineLvl": {"val": 9},
+            },
+        ),
+        _style(
+            P,
+            "header",
+            "Header",
+            based="Normal",
+            priority=99,
+            ppr={
+                "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
+                "spacing": _spacing(0, 0, 1.0),
+                "jc": {"val": "right"},
+            },
+            rpr={
+                "rFonts": _fonts(head),
+                "color": {"val": muted},
+                "sz": _hp(size["small"]),
+                "szCs": _hp(size["small"]),
+            },
+        ),
+        _style(
+            P,
+            "footer",
+            "Footer",
+            based="Normal",
+            priority=99,
+            ppr={
+                "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
+                "spacing": _spacing(0, 0, 1.0),
+                "jc": {"val": "right"},
+            },
+            rpr={
+                "rFonts": _fonts(head),
+                "color": {"val": muted},
+                "sz": _hp(size["small"]),
+                "szCs": _hp(size["small"]),
+            },
+        ),
+        _style(
+            P,
+            "Table Text",
+            "TableText",
+            based="Normal",
+            ppr={"spacing": _spacing(0, 0, 1.35)},
+            rpr={"sz": _hp(table_size), "szCs": _hp(table_size)},
+        ),
+        _style(
+            P,
+            "Table Heading",
+            "TableHeading",
+            based="TableText",
+            ppr={"keepNext": True},
+            rpr={"rFonts": _fonts(head), "b": True, "bCs": True},
+        ),
+        # Character styles
+        _style(
+            C,
+            "Hyperlink",
+            "Hyperlink",
+            based="DefaultParagraphFont",
+            priority=99,
+            rpr={"color": {"val": brand}, "u": {"val": "single"}},
+        ),
+        _style(
+            C,
+            "Emphasis",
+            "Emphasis",
+            based="DefaultParagraphFont",
+            qformat=True,
+            priority=20,
+            rpr={"i": True, "iCs": True},
+        ),
+        _style(
+            C,
+            "Strong",
+            "Strong",
+            based="DefaultParagraphFont",
+            qformat=True,
+            priority=22,
+            rpr={"b": True, "bCs": True},
+        ),
+        _style(
+            C,
+            "Code",
+            "Code",
+            based="DefaultParagraphFont",
+            rpr={"rFonts": {"ascii": MONO_FONT, "hAnsi": MONO_FONT, "cs": MONO_FONT}},
+        ),
+        # Table styles
+        _style(
+            T,
+            "Briefgen Table",
+            "BriefgenTable",
+            based="TableNormal",
+            priority=59,
+            tblpr={
+                "tblBorders": _borders("w:tblBorders", bottom=_border(rule, 4), insideH=_border(rule, 4)),
+                "tblCellMar": _margins("w:tblCellMar", 60, TABLE_CELL_MARGIN, 60, TABLE_CELL_MARGIN),
+            },
+            first_row=(
+                {"b": True, "bCs": True},
+                {
+                    "tcBorders": _borders("w:tcBorders", bottom=_border(brand, 8)),
+                    "shd": {"val": "clear", "color": "auto", "fill": box},
+                },
+            ),
+        ),
+        _style(
+            T,
+            "Callout Box",
+            "CalloutBox",
+            based="TableNormal",
+            tblpr={
+                "tblBorders": _borders("w:tblBorders", left=_border(brand, 24)),
+                "tblCellMar": _margins(
+                    "w:tblCellMar", BOX_PAD_TOP, BOX_CELL_MARGIN, BOX_PAD_BOTTOM, BOX_CELL_MARGIN
+                ),
+            },
+            tcpr={"shd": {"val": "clear", "color": "auto", "fill": box}},
+        ),
+        _style(
+            T,
+            "Card Box",
+            "CardBox",
+            based="TableNormal",
+            tblpr={
+                "tblBorders": _borders(
+                    "w:tblBorders",
+                    top=_border(brand, 24),
+                    left=_border(rule, 6),
+                    bottom=_border(rule, 6),
+                    right=_border(rule, 6),
+                ),
+                "tblCellMar": _margins(
+                    "w:tblCellMar", BOX_PAD_TOP, BOX_CELL_MARGIN, BOX_PAD_BOTTOM, BOX_CELL_MARGIN
+                ),
+            },
+        ),
+    ]
+    for level in (1, 2, 3):
+        suffix = "" if level == 1 else f" {level}"
+        indent = {"left": LIST_INDENT * level, "hanging": LIST_INDENT}
+        for name, num in (("List Bullet", BULLET_NUM), ("List Number", NUMBER_NUM)):
+            styles.append(
+                _style(
+                    P,
+                    name + suffix,
+                    name.replace(" ", "") + suffix.strip(),
+                    based="BodyText",
+                    ppr={
+                        "numPr": num_pr(num, level - 1),
+                        "spacing": _spacing(0, 2, line),
+                        "ind": indent,
+                    },
+                )
+            )
+        styles.append(
+            _style(
+                P,
+                "List Continue" + suffix,
+                "ListContinue" + suffix.strip(),
+                based="BodyText",
+                ppr={"spacing": _spacing(0, 2, line), "ind": {"left": LIST_INDENT * level}},
+            )
+        )
+        styles.append(
+            _style(
+                P,
+                f"toc {level}",
+                f"TOC{level}",
+                based="Normal",
+                next_="BodyText",
+                priority=39,
+                semi_hidden=True,
+                ppr={
+                    "tabs": _tabs(("right", tw, "dot")),
+                    "spacing": _spacing(0, 3, 1.3),
+                    "ind": {"left": twips_mm(6) * (level - 1)},
+                },
+            )
+        )
+    return styles
+
+
+def _doc_defaults(theme: Theme, lang: str) -> etree._Element:
+    el = etree.Element(qn("w:docDefaults"))
+    sub(el, "w:rPrDefault").append(
+        props(
+            "w:rPr",
+            RPR_ORDER,
+            {
+                "rFonts": _fonts(theme.body_font),
+                "sz": _hp(theme.sizes["body"]),
+                "szCs": _hp(theme.sizes["body"]),
+                "lang": {"val": lang, "eastAsia": lang, "bidi": lang},
+            },
+        )
+    )
+    sub(el, "w:pPrDefault").append(
+        props(
+            "w:pPr",
+            PPR_ORDER,
+            {
+                "widowControl": True,
+                "spacing": _spacing(0, theme.paragraph_after, theme.line_height),
+            },
+        )
+    )
+    return el
+
+
+# --- the style sheet ----------------------------------------------------------------------
+
+
+class StyleSheet:
+    """styles.xml as an element plus name -> styleId lookups (case-insensitive names).
+
+    Lookups are dictionary reads built once; composite character styles (a run inside both
+    <strong> and <em>) are added on first use and cached.
+    """
+
+    def __init__(self, element: etree._Element):
+        self.element = element
+        self._by_name: dict[str, etree._Element] = {}
+        self._ids: set[str] = set()
+        for style in element.iterchildren(qn("w:style")):
+            self._index(style)
+        self._composites: dict[tuple[str, ...], str] = {}
+
+    def _index(self, style: etree._Element) -> None:
+        name = style.find(qn("w:name"))
+        if name is not None:
+            self._by_name.setdefault(name.get(qn("w:val")).lower(), style)
+        self._ids.add(style.get(qn("w:styleId")))
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self._by_name
+
+    def id(self, name: str) -> str:
+        """The styleId of the style Word shows as `name` ("Heading 1", "Body Text" ...)."""
+        return self._by_name[name.lower()].get(qn("w:styleId"))
+
+    def char_style(self, roles: tuple[str, ...]) -> str | None:
+        """The character style for a run inside these inline roles (Strong, Emphasis ...).
+
+        Word allows one character style per run, so a run inside several roles gets a
+        composite style ("Strong Emphasis") based on the first, with their properties merged.
+        """
+        roles = tuple(r for r in CHAR_ROLES if r in roles)
+        if not roles:
+            return None
+        if len(roles) == 1:
+            return self.id(roles[0])
+        if roles not in self._composites:
+            self._composites[roles] = self._add_composite(roles)
+        return self._composites[roles]
+
+    def _add_composite(self, roles: tuple[str, ...]) -> str:
+        name = " ".join(roles)
+        if name in self:
+            return self.id(name)
+        merged: dict[str, etree._Element] = {}
+        for role in roles:
+            rpr = self._by_name[role.lower()].find(qn("w:rPr"))
+            for child in rpr if rpr is not None else ():
+                merged[etree.QName(child).localname] = copy.deepcopy(child)
+        sid = self._unique_id(name.replace(" ", ""))
+        style = _style(
+            "character",
+            name,
+            sid,
+            based=self.id(roles[0]),
+            rpr={k: v for k, v in merged.items() if k in RPR_ORDER},
+        )
+        self.element.append(style)
+        self._index(style)
+        return sid
+
+    def _unique_id(self, sid: str) -> str:
+        candidate, n = sid, 1
+        while candidate in self._ids:
+            n += 1
+            candidate = f"{sid}{n}"
+        return candidate
+
+    def add_missing(self, styles: list[etree._Element]) -> None:
+        """Add generated styles the sheet lacks (by name), remapping their styleIds."""
+        id_map: dict[str, str] = {}
+        missing = []
+        for style in styles:
+            gen_id = style.get(qn("w:styleId"))
+            name = style.find(qn("w:name")).get(qn("w:val"))
+            if name in self:
+                id_map[gen_id] = self.id(name)
+            else:
+                new_id = self._unique_id(gen_id)
+                id_map[gen_id] = new_id
+                style.set(qn("w:styleId"), new_id)
+                missing.append(style)
+                self._ids.add(new_id)
+        for style in missing:
+            for ref in style.iterchildren(qn("w:basedOn"), qn("w:next")):
+                ref.set(qn("w:val"), id_map.get(ref.get(qn("w:val")), ref.get(qn("w:val"))))
+            if style.get(qn("w:default")) == "1":
+                del style.attrib[qn("w:default")]
+            self.element.append(style)
+            self._index(style)
+
+    def link_lists(self) -> None:
+        """Point the List Bullet / List Number styles at this document's numbering."""
+        for level in (1, 2, 3):
+            suffix = "" if level == 1 else f" {level}"
+            for name, num in (("List Bullet", BULLET_NUM), ("List Number", NUMBER_NUM)):
+                style = self._by_name.get((name + suffix).lower())
+                if style is None:
+                    continue
+                ppr = style.find(qn("w:pPr"))
+                if ppr is None:
+                    ppr = etree.Element(qn("w:pPr"))
+                    _insert_ppr(style, ppr)
+                old = ppr.find(qn("w:numPr"))
+                new = num_pr(num, level - 1)
+                if old is not None:
+                    ppr.replace(old, new)
+                else:
+                    _insert_in_order(ppr, new, PPR_ORDER)
+
+
+def _insert_ppr(style: etree._Element, ppr: etree._Element) -> None:
+    after = [
+        qn(f"w:{t}")
+        for t in (
+            "name",
+            "aliases",
+            "basedOn",
+            "next",
+            "link",
+            "autoRedefine",
+            "hidden",
+            "uiPriority",
+            "semiHidden",
+            "unhideWhenUsed",
+            "qFormat",
+            "locked",
+            "personal",
+            "personalCompose",
+            "personalReply",
+            "rsid",
+        )
+    ]
+    index = 0
+    for i, child in enumerate(style):
+        if child.tag in after:
+            index = i + 1
+    style.insert(index, ppr)
+
+
+def _insert_in_order(parent: etree._Element, child: etree._Element, order: list[str]) -> None:
+    rank = {qn(f"w:{name}"): i for i, name in enumerate(order)}
+    mine = rank[child.tag]
+    for i, existing in enumerate(parent):
+        if rank.get(existing.tag, len(order)) > mine:
+            parent.insert(i, child)
+            return
+    parent.append(child)
+
+
+def build_style_sheet(theme: Theme, lang: str, geometry: PageGeometry) -> tuple[StyleSheet, bytes | None]:
+    """The document's styles, and the theme part to use (None: keep the default one).
+
+    Generated from the theme's tokens, or taken from the theme's reference.docx, with the
+    styles briefgen needs and the reference lacks added and the language set either way.
+    """
+    generated = generated_styles(theme, geometry)
+    reference = theme.reference_docx
+    if reference is None:
+        el = root("w:styles", {"w": nsmap["w"]})
+        el.append(_doc_defaults(theme, lang))
+        el.extend(generated)
+        return StyleSheet(el), None
+    el, theme_blob = _read_reference(reference)
+    strip_rsids(el)
+    for style in el.iterchildren(qn("w:style")):
+        for lang_el in list(style.iter(qn("w:lang"))):
+            lang_el.getparent().remove(lang_el)
+    defaults = el.find(qn("w:docDefaults"))
+    if defaults is None:
+        el.insert(0, _doc_defaults(theme, lang))
+    else:
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if rpr is None:
+            defaults.insert(0, _doc_defaults(theme, lang)[0])
+        else:
+            old = rpr.find(qn("w:lang"))
+            if old is not None:
+                rpr.remove(old)
+            _insert_in_order(
+                rpr,
+                props("w:rPr", RPR_ORDER, {"lang": {"val": lang, "eastAsia": lang, "bidi": lang}})[0],
+                RPR_ORDER,
+            )
+    sheet = StyleSheet(el)
+    sheet.add_missing(generated)
+    sheet.link_lists()
+    return sheet, theme_blob
+
+
+def _read_reference(path: Path) -> tuple[etree._Element, bytes | None]:
+    import docx
+
+    ref = docx.Document(str(path))
+    styles = copy.deepcopy(ref.part.part_related_by(RT.STYLES).element)
+    try:
+        theme_blob = ref.part.part_related_by(RT.THEME).blob
+    except KeyError:
+        theme_blob = None
+    return styles, theme_blob
+
+
+def patch_theme_fonts(blob: bytes, theme: Theme) -> bytes:
+    """Set the Office theme's major/minor Latin fonts to the theme's heading/body fonts."""
+    el = etree.fromstring(blob)
+    ns = {"a": nsmap["a"]}
+    for path, family in (
+        ("//a:majorFont/a:latin", theme.heading_font),
+        ("//a:minorFont/a:latin", theme.body_font),
+    ):
+        for latin in el.xpath(path, namespaces=ns):
+            latin.set("typeface", family)
+    return etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)
