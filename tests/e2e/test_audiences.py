@@ -100,6 +100,26 @@ def test_addressees_of_the_audience_come_first_and_are_marked(built):
     )
     assert "addressed to you" in officials
     assert "addressed to you" not in partners
+    # Numbering runs on across the addressee groups, in the PDF as in the DOCX.
+    assert "1. Call for the release of Ayla Testova." in officials
+    assert "2. Send observers to the trials." in officials
+    import docx as python_docx
+    from docx.oxml.ns import qn
+
+    document = python_docx.Document(str(out / "mailing/mailing.officials.en.anna-recipient.docx"))
+    starts = []
+    for paragraph in document.element.body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        if text.startswith(("Call for the release", "Send observers")):
+            num_id = paragraph.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val"))
+            starts.append(num_id)
+    numbering = document.part.numbering_part.element
+    overrides = [
+        n.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}").get(qn("w:val"))
+        for n in numbering.iterchildren(qn("w:num"))
+        if n.get(qn("w:numId")) in starts
+    ]
+    assert sorted(overrides) == ["1", "2"]
 
 
 def test_internal_note_only_for_the_internal_audience(built):

@@ -24,7 +24,8 @@ def layout(document: RenderedDocument):
     fetcher = _fetcher_class()(document.read_resource)
     try:
         html = HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
-        return html.render(font_config=_font_config(), pdf_tags=True)
+        # Presentational hints make <ol start="3"> count from 3, as the DOCX does.
+        return html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=True)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise ResourceError(str(cause) if cause else str(exc)) from None
