@@ -107,3 +107,12 @@ def test_russian_event_summary_is_in_russian(repo_build):
 
 def read(path: Path, fmt: str) -> str:
     return pdf_text(path) if fmt == "pdf" else docx_text(path)
+
+
+def test_no_template_leftovers_in_any_pdf(repo_build):
+    """An empty optional field must leave nothing behind: no 'None', no raw markup."""
+    out, manifest = repo_build
+    for entry in (e for e in manifest["outputs"] if e["format"] == "pdf"):
+        text = pdf_text(out / entry["path"])
+        assert "None" not in text, entry["path"]
+        assert "{{" not in text and "<span" not in text and "[@" not in text, entry["path"]
