@@ -48,7 +48,8 @@ class ProgressReporter:
         if getattr(outcome, "skipped", False):
             status = "up to date"
         formats = ", ".join(o.format for o in outcome.outputs) or ", ".join(outcome.job.formats)
-        click.echo(f"{status}: {label} ({formats}, {outcome.seconds:.1f} s)", err=True)
+        shared = ", cover only" if getattr(outcome, "body_reused", False) else ""
+        click.echo(f"{status}: {label} ({formats}, {outcome.seconds:.1f} s{shared})", err=True)
 
     def stop(self) -> None:
         if self._bar is not None:

@@ -37,7 +37,6 @@ from .theme import Theme, ThemeError, load_theme, resolve_theme
 from .writers import WRITERS
 
 TOC_MIN_PAGES = 5  # "a table of contents for documents over four pages"
-TOC_GUESS_WORDS = 2500  # about five pages of text in the default theme
 DEFAULT_TIMEOUT = float(os.environ.get("BRIEFGEN_RENDER_TIMEOUT", "300"))
 DEFAULT_MEMORY_MB = int(os.environ.get("BRIEFGEN_RENDER_MEMORY_MB", "4096"))
 
@@ -56,10 +55,11 @@ class JobResult:
     seconds: float = 0.0
     skipped: bool = False
     fingerprint: str | None = None
+    body_reused: bool = False  # a personalised copy that laid out only its cover
 
 
-class RenderTimeout(Exception):
-    pass
+class RenderTimeout(BaseException):
+    """Not an Exception: no `except Exception` in a rendering library may swallow it."""
 
 
 # ---------------------------------------------------------------- process state
@@ -90,6 +90,7 @@ def run_batch(batch: list[tuple[Job, str | None]]) -> list[JobResult]:
         started = time.perf_counter()
         outcome = JobResult(job, fingerprint=fingerprint)
         limits: Limits = _STATE["limits"]
+        out_of_memory = False
         try:
             if limits.seconds:
                 signal.setitimer(signal.ITIMER_REAL, limits.seconds)
@@ -106,6 +107,13 @@ def run_batch(batch: list[tuple[Job, str | None]]) -> list[JobResult]:
                 )
             )
         except MemoryError:
+            # Only a flag here: the traceback still holds the memory that ran out.
+            out_of_memory = True
+        except ProjectError as exc:
+            outcome.diagnostics.extend(exc.diagnostics)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if out_of_memory:
             outcome.diagnostics.append(
                 error(
                     f"templates/{_brief(job).template}.html.j2",
@@ -116,10 +124,7 @@ def run_batch(batch: list[tuple[Job, str | None]]) -> list[JobResult]:
                 )
             )
             shared.clear()
-        except ProjectError as exc:
-            outcome.diagnostics.extend(exc.diagnostics)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        outcome.body_reused = shared.pop("last_reused", False)
         if any(d.is_error for d in outcome.diagnostics):
             Publisher(_STATE["out"]).discard(outcome.outputs)
             outcome.outputs = []
@@ -195,11 +200,15 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         group = (job.brief_id, job.audience_id, job.language)
         reuse = shared.get(group)
         document = document_for(show_toc=reuse["toc"] if reuse else False)
-        laid_out = _reuse_body(document, reuse, layout) if reuse else None
-        if laid_out is None:
-            document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout)
+        needs_pdf = "pdf" in job.formats
+        laid_out = _reuse_body(document, reuse, layout) if reuse and reuse["layout"] and needs_pdf else None
+        shared["last_reused"] = laid_out is not None
+        if reuse and not needs_pdf and split_cover(document.html)[2] == reuse["body"]:
+            pass  # the contents decision of the first copy holds: same body
+        elif laid_out is None:
+            document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
             if job.recipient_id:
-                shared[group] = {"toc": toc, "body": split_cover(document.html)[1], "layout": laid_out}
+                shared[group] = {"toc": toc, "body": split_cover(document.html)[2], "layout": laid_out}
         for fmt in job.formats:
             temp = publisher.temp_path(job.relpath(fmt))
             if fmt == "pdf":
@@ -219,36 +228,42 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         diagnostics.append(exc.diagnostic)
     except ResourceError as exc:
         diagnostics.append(error(f"templates/{brief.template}.html.j2", 0, 0, f"{job.label}: {exc}"))
+    except BaseException:  # a time or memory limit: leave no temporary file behind
+        publisher.discard(outputs)
+        raise
     if any(d.is_error for d in diagnostics):
         publisher.discard(outputs)
         outputs = []
     return outputs, diagnostics
 
 
-def _lay_out_with_contents_decided(document_for, layout):
-    """(document, layout, has contents): contents when the text runs over four pages.
+def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
+    """(document, layout or None, has contents): contents when the text runs over four pages.
 
-    Every format must get the same HTML, so the decision is made on the laid-out PDF. A
-    guess from the word count picks which version to lay out first; a second layout is
-    needed only when the first is too close to the limit to tell.
+    Every format must get the same HTML whatever formats a build asks for, so the decision
+    is a function of the HTML alone: clear from its length for short and long documents,
+    and from a layout of the text for those in between. A DOCX-only build of a long
+    document thus needs no PDF layout at all.
     """
     plain = document_for(show_toc=False)
-    guess = _body_words(plain.html) > TOC_GUESS_WORDS
-    if not guess:
-        laid_out = layout(plain)
-        if len(laid_out.pages) < TOC_MIN_PAGES:
-            return plain, laid_out, False
-        with_toc = document_for(show_toc=True)
-        return with_toc, layout(with_toc), True
-    with_toc = document_for(show_toc=True)
-    laid_out = layout(with_toc)
-    # The contents take a page or two: well past the limit, the text alone is over it.
-    if len(laid_out.pages) >= TOC_MIN_PAGES + 2:
-        return with_toc, laid_out, True
+    least, most = _page_estimate(plain.html)
+    if least >= TOC_MIN_PAGES or most < TOC_MIN_PAGES:
+        toc = least >= TOC_MIN_PAGES
+        document = document_for(show_toc=True) if toc else plain
+        return document, layout(document) if needs_pdf else None, toc
     plain_layout = layout(plain)
     if len(plain_layout.pages) < TOC_MIN_PAGES:
         return plain, plain_layout, False
-    return with_toc, laid_out, True
+    with_toc = document_for(show_toc=True)
+    return with_toc, layout(with_toc) if needs_pdf else None, True
+
+
+def _page_estimate(html: str) -> tuple[int, int]:
+    """The fewest and most pages a document's text can fill: the cover, forced page breaks,
+    and the words at the densest (800 a page) and sparsest (120 a page) setting."""
+    words = _body_words(html)
+    fixed = 1 + html.count('class="page-break"')
+    return fixed + words // 800, fixed + 1 + words // 120
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -170,3 +170,22 @@ def test_narrowed_build_builds_only_the_slice(tmp_path):
         formats=["pdf"],
     )
     assert [o["path"] for o in manifest["outputs"]] == ["overview/overview.partners.ru.pdf"]
+
+
+def test_personalised_copies_share_the_laid_out_body(tmp_path):
+    results = []
+    build_project(
+        PROJECTS / "audiences",
+        BuildOptions(out=tmp_path, jobs=1, briefs=["mailing"], audiences=["officials"], formats=["pdf"]),
+        progress=results.append,
+    )
+    by_recipient = {r.job.recipient_id: r for r in results}
+    # Anna and Claire both get the English copy: the second lays out only its cover.
+    assert [by_recipient[r].body_reused for r in ("anna-recipient", "claire-destinataire")] == [False, True]
+    from conftest import pdf_pages_text
+
+    anna = pdf_pages_text(tmp_path / "mailing/mailing.officials.en.anna-recipient.pdf")
+    claire = pdf_pages_text(tmp_path / "mailing/mailing.officials.en.claire-destinataire.pdf")
+    assert anna[1:] == claire[1:]
+    assert "Anna Recipient" in anna[0] and "Claire Destinataire" in claire[0]
+    assert "Anna" not in "".join(claire)
