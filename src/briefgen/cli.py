@@ -112,9 +112,13 @@ def _render_time_checks(model) -> list[Diagnostic]:
     """What build checks beyond the content: language fallbacks per planned output."""
     from .build import fallback_warnings
     from .plan import plan_jobs
-    from .worker import job_view
+    from .worker import job_view, project_theme
 
     found: list[Diagnostic] = []
+    try:
+        project_theme(model)  # an unknown theme, or one that leads out of the project
+    except ProjectError as exc:
+        found += exc.diagnostics
     for job in plan_jobs(model):
         found += fallback_warnings(model, job_view(model, job), job)
     return list(dict.fromkeys(found))

@@ -21,6 +21,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -48,6 +49,23 @@ def template_dirs(project_root: Path, theme: Theme, audience_id: str | None) -> 
     return [d for d in dirs if d.is_dir()]
 
 
+class ContainedLoader(FileSystemLoader):
+    """A FileSystemLoader that does not follow a symbolic link out of its folder: a project's
+    templates/x.html.j2 -> /etc/passwd would otherwise print that file into the brief. A folder
+    inside the project may not lead out of the project either."""
+
+    def __init__(self, folder: Path, project_root: Path):
+        super().__init__(str(folder))
+        self.boundary = (project_root if folder.is_relative_to(project_root) else folder).resolve()
+
+    def get_source(self, environment, template):
+        target = Path(self.searchpath[0]).joinpath(*split_template_path(template))
+        if target.is_file() and not target.resolve().is_relative_to(self.boundary):
+            # Not TemplateNotFound: the chain must not quietly fall back to a built-in template.
+            raise TemplateError(f"{template} is a link that leads out of its templates folder")
+        return super().get_source(environment, template)
+
+
 def chain_links(project_root: Path, theme: Theme) -> list[tuple[str, Path]]:
     links = [
         ("project", project_root / "templates"),
@@ -63,10 +81,13 @@ def make_environment(
     # "builtin/x", "theme/x" and "project/x" name one link of the chain, so an override
     # can extend the template it replaces: {% extends "builtin/policy-brief.html.j2" %}.
     prefixed = PrefixLoader(
-        {name: FileSystemLoader(str(folder)) for name, folder in chain_links(project_root, theme)}
+        {name: ContainedLoader(folder, project_root) for name, folder in chain_links(project_root, theme)}
     )
     loader = ChoiceLoader(
-        [prefixed, *(FileSystemLoader(str(d)) for d in template_dirs(project_root, theme, audience_id))]
+        [
+            prefixed,
+            *(ContainedLoader(d, project_root) for d in template_dirs(project_root, theme, audience_id)),
+        ]
     )
     env = ImmutableSandboxedEnvironment(
         loader=loader,
@@ -144,6 +165,17 @@ class DocumentRenderer:
         except TemplateError as exc:
             path, line = self._template_frame(filename)
             raise RenderError(error(path, line, 0, f"template error: {exc}")) from None
+        except RecursionError:
+            path, line = self._template_frame(filename)
+            raise RenderError(
+                error(
+                    path,
+                    line,
+                    0,
+                    "template error: templates extend, include or call each other in an endless loop "
+                    f'(to extend the built-in {filename}, write {{% extends "builtin/{filename}" %}})',
+                )
+            ) from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
             path, line = self._template_frame(filename)
             raise RenderError(error(path, line, 0, f"template error: {type(exc).__name__}: {exc}")) from None

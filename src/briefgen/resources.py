@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +22,10 @@ THEME_PREFIX = "_theme/"
 DEFAULT_THEME_PREFIX = "_default-theme/"
 DEFAULT_THEME = (Path(__file__).parent / "themes" / "default").resolve()
 ASSETS_PREFIX = "assets/"
+# The document's base URL: WeasyPrint resolves relative URLs against it and names images by
+# a hash of the absolute URL, so the project's real folder must not be in it (reproducible
+# files, no trace of the build machine). The sandbox maps it back to the project folder.
+VIRTUAL_ROOT = "/briefgen-project/"
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # about 6300 x 6300: far above any photo a brief needs
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
@@ -34,7 +40,7 @@ class ResourceSandbox:
         self.assets = self.project_root / "assets"
         self.theme_folder = theme_folder.resolve()
         self.allow_remote = allow_remote
-        self.base_url = self.project_root.as_uri() + "/"
+        self.base_url = "file://" + VIRTUAL_ROOT
         self._cache: dict[str, tuple[bytes, str]] = {}
 
     def resolve(self, url: str) -> Path:
@@ -46,13 +52,15 @@ class ResourceSandbox:
                 "briefgen.yaml to allow them)"
             )
         if parts.scheme == "file":
-            path = Path(unquote(parts.path))
-            try:
-                relative = path.relative_to(self.project_root).as_posix()
-            except ValueError:
-                raise ResourceError(f"{url}: only files under assets/ or the theme may be used") from None
+            path = unquote(parts.path)
+            if not path.startswith(VIRTUAL_ROOT):
+                raise ResourceError(f"{url}: only files under assets/ or the theme may be used")
+            relative = path[len(VIRTUAL_ROOT) :]
+            url = relative  # as the template wrote it: no machine path in messages
         elif parts.scheme == "":
-            relative = unquote(parts.path).lstrip("./")
+            relative = posixpath.normpath(unquote(parts.path)).removeprefix("./")
+            if relative.startswith(("../", "/")) or relative == "..":
+                raise ResourceError(f"{url}: only files under assets/ or the theme may be used")
         else:
             raise ResourceError(f"{url}: the {parts.scheme}: scheme is not allowed")
         if relative.startswith(DEFAULT_THEME_PREFIX):
@@ -78,8 +86,9 @@ class ResourceSandbox:
             result = _fetch_remote(url)
         else:
             path = self.resolve(url)
+            name = url.removeprefix(self.base_url)  # as written in the template: no machine path
             if path.stat().st_size > MAX_RESOURCE_BYTES:
-                raise ResourceError(f"{url}: larger than {MAX_RESOURCE_BYTES // (1024 * 1024)} MiB")
+                raise ResourceError(f"{name}: larger than {MAX_RESOURCE_BYTES // (1024 * 1024)} MiB")
             data = path.read_bytes()
             if (
                 path.is_relative_to(self.theme_folder) or path.is_relative_to(DEFAULT_THEME)
@@ -89,7 +98,7 @@ class ResourceSandbox:
                     mime = "font/" + path.suffix.lower().lstrip(".")
                 result = (data, mime)
             else:
-                result = (data, check_image(data, url))
+                result = (data, check_image(data, name))
         self._cache[url] = result
         return result
 
@@ -115,6 +124,13 @@ def check_image(data: bytes, name: str) -> str:
             image.verify()
     except ResourceError:
         raise
+    except Image.DecompressionBombError as exc:  # Pillow's own limit, checked on opening
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        count = f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels"
+        raise ResourceError(
+            f"{name}: image has {count}, more than {MAX_IMAGE_PIXELS:,} (a decompression bomb or an "
+            "unreasonably large picture); scale it down"
+        ) from None
     except Exception as exc:  # Pillow raises many types for broken files
         raise ResourceError(f"{name}: not a readable PNG, JPEG or GIF image ({exc})") from None
     if kind not in IMAGE_TYPES:

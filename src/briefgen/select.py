@@ -528,12 +528,35 @@ class Selector:
             for item_id, item in getattr(self.model, collection).items():
                 if not self.allowed(item.sensitivity):
                     self._remove(f"{collection}.{item_id}", item.model_dump(exclude={"pseudonym"}))
+        for event in self.model.events.values():  # a withheld speaker's role tells who they are
+            for index, speaker in enumerate(event.speakers):
+                if not self._visible_item("people", speaker.person):
+                    self._remove(f"events.{event.id}.speakers[{index}].role", speaker.role)
         for collection, item_id in self.depends_on:
             item = self.model.get(collection, item_id)
             self.visible.append(item_id)
-            self.visible.extend(_plain_texts(item))
+            self.visible.extend(self._plain_texts(item))
         if self.recipient_item is not None:
             self.visible.append(self.recipient_item.name)
+
+    def _plain_texts(self, value: Any) -> list[str]:
+        """The texts of a visible item (article, court, URL ... as written), without its parts
+        above the clearance (notes, contacts, timeline entries)."""
+        if hasattr(value, "model_dump"):
+            value = value.model_dump()
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            if not self.allowed(value.get("sensitivity", "public")):
+                return []
+            if "person" in value and not self._visible_item("people", value["person"]):
+                return []  # a withheld speaker: only the points are shown
+            return [
+                t for key, sub in value.items() if key not in _NOT_CHECKED for t in self._plain_texts(sub)
+            ]
+        if isinstance(value, list | tuple):
+            return [t for sub in value for t in self._plain_texts(sub)]
+        return []
 
     def _remove_other_recipients(self) -> None:
         # A recipient's details appear only in their own copy.
@@ -577,19 +600,6 @@ def _group_by_addressee(recs: list[Record]) -> list[Record]:
         groups[key].recommendations.append(rec)
         groups[key].for_audience = groups[key].for_audience or rec.for_audience
     return sorted(groups.values(), key=lambda g: not g.for_audience)
-
-
-def _plain_texts(value: Any) -> list[str]:
-    """Texts of an item that are shown as written (article, court, URL ...), not localized."""
-    if hasattr(value, "model_dump"):
-        value = value.model_dump()
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [t for key, sub in value.items() if key not in _NOT_CHECKED for t in _plain_texts(sub)]
-    if isinstance(value, list | tuple):
-        return [t for sub in value for t in _plain_texts(sub)]
-    return []
 
 
 def _unique(items: list) -> list:

@@ -68,9 +68,14 @@ class Theme:
 
 def resolve_theme(name: str, project_dir: Path | None = None) -> Path:
     """Find a theme folder: a folder under the project's templates/, else a built-in theme."""
+    if ".." in Path(name).parts or Path(name).is_absolute():
+        # The theme's folder is a root of the resource sandbox: it must not lead elsewhere.
+        raise ThemeError(f"theme {name!r}: a theme is a built-in name or a folder under templates/")
     if project_dir is not None:
         candidate = project_dir / "templates" / name
         if (candidate / "theme.yaml").is_file():
+            if not candidate.resolve().is_relative_to((project_dir / "templates").resolve()):
+                raise ThemeError(f"theme {name!r}: templates/{name} is a link that leads out of the project")
             return candidate
     candidate = BUILTIN_THEMES / name
     if (candidate / "theme.yaml").is_file():

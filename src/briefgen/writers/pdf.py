@@ -25,10 +25,33 @@ def layout(document: RenderedDocument):
     try:
         html = HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
         # Presentational hints make <ol start="3"> count from 3, as the DOCX does.
-        return html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=True)
+        rendered = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=True)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise ResourceError(str(cause) if cause else str(exc)) from None
+    _check_laid_out(rendered)
+    return rendered
+
+
+MAX_PAGE_SIDE = 14400 / 72 * 96  # PDF's limit, 200 inches, in CSS px
+
+
+def _check_laid_out(rendered) -> None:
+    """No attachments (they would carry files nobody reads in the brief) and pages no bigger
+    than PDF allows (a viewer may try to rasterise a page of a million centimetres)."""
+    if rendered.metadata.attachments or any(
+        link[0] == "attachment" for page in rendered.pages for link in page.links
+    ):
+        raise ResourceError(
+            'attachments (<link rel="attachment">, <a rel="attachment">) are not allowed: '
+            "a brief carries only what it shows"
+        )
+    for number, page in enumerate(rendered.pages, start=1):
+        if not (0 < page.width <= MAX_PAGE_SIDE and 0 < page.height <= MAX_PAGE_SIDE):
+            raise ResourceError(
+                f"page {number} is {page.width / 96 * 2.54:.6g} x {page.height / 96 * 2.54:.6g} cm, "
+                "beyond PDF's limit of 508 cm (200 in) a side; check @page size in the stylesheet"
+            )
 
 
 def write(document: RenderedDocument, target: Path, laid_out=None) -> WrittenFile:
