@@ -47,3 +47,5 @@ class WrittenFile:
     path: Path
     format: str
     pages: int | None = None
+    # Temporary folders published with the file, named after it (the HTML's resources).
+    companions: tuple[Path, ...] = ()

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ class TempOutput:
     temp: Path
     pages: int | None = None
     record: dict | None = None  # extra manifest fields (inputs for incremental builds)
+    companions: tuple[Path, ...] = ()  # temporary folders published beside the file
 
 
 class Publisher:
@@ -47,6 +49,8 @@ class Publisher:
     def discard(self, outputs: list[TempOutput]) -> None:
         for output in outputs:
             output.temp.unlink(missing_ok=True)
+            for folder in output.companions:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def publish(self, outputs: list[TempOutput], version: str, defined: set[str] | None = None) -> dict:
         """Move outputs into place; rewrite the manifest. `defined`: relpaths the project defines."""
@@ -54,6 +58,10 @@ class Publisher:
         for output in outputs:
             target = self.target(output.relpath)
             data = output.temp.read_bytes()
+            for folder in output.companions:
+                final = companion_name(target, folder, output.temp)
+                shutil.rmtree(final, ignore_errors=True)
+                os.replace(folder, final)
             os.replace(output.temp, target)
             job = output.job
             entry = {
@@ -94,8 +102,25 @@ class Publisher:
         os.replace(temp, self.out / MANIFEST)
 
     def sweep_temporaries(self) -> None:
-        """Remove temporary files a killed build left behind."""
+        """Remove temporary files and folders a killed build left behind."""
         if self.out.is_dir():
-            for stale in self.out.rglob(f"{TEMP_MARK}*"):
-                if stale.is_file():
+            for stale in sorted(self.out.rglob(f"{TEMP_MARK}*"), reverse=True):
+                if stale.is_dir() and not stale.is_symlink():
+                    shutil.rmtree(stale, ignore_errors=True)
+                else:
                     stale.unlink(missing_ok=True)
+
+
+def final_name(temp: Path) -> str:
+    """The published name of a temporary file made by Publisher.temp_path."""
+    name = temp.name
+    if name.startswith(TEMP_MARK):
+        return name[len(TEMP_MARK) :].split("-", 1)[1]
+    return name
+
+
+def companion_name(target: Path, folder: Path, temp: Path) -> Path:
+    """Where a companion folder of `temp` goes when `temp` is published as `target`:
+    "<temp name>_files" -> "<target stem>_files"."""
+    suffix = folder.name.removeprefix(temp.name)
+    return target.with_name(target.stem + suffix)

@@ -150,7 +150,7 @@ class DocumentRenderer:
         )
         try:
             template = env.get_template(filename)
-            return fill_toc(template.render(context))
+            return fill_toc(strip_active_content(template.render(context)))
         except TemplateNotFound as exc:
             raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
         except TemplateSyntaxError as exc:
@@ -361,6 +361,38 @@ def fill_toc(html: str) -> str:
         out.append("</ul></li>")
     out.append("</ul>")
     return html[: nav.start()] + nav.group(1) + "".join(out) + nav.group(3) + body
+
+
+_ACTIVE = re.compile(
+    r"<(script|iframe|object|embed|form|base|frame|frameset)\b|\son[a-z]+\s*=|javascript:", re.I
+)
+
+
+def strip_active_content(html: str) -> str:
+    """Scripts, frames, forms, event handlers and javascript: links out of the document.
+
+    No writer runs them, but the HTML output would carry them to whoever opens it; a
+    partner's template must not be able to make briefgen ship a script. Most documents
+    have none, and are returned untouched.
+    """
+    if not _ACTIVE.search(html):
+        return html
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    for element in list(
+        root.iter("script", "iframe", "object", "embed", "form", "base", "frame", "frameset")
+    ):
+        element.drop_tree()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name in [n for n in element.attrib if n.lower().startswith("on")]:
+            del element.attrib[name]
+        for name in ("href", "src", "action"):
+            if element.get(name, "").strip().lower().startswith("javascript:"):
+                del element.attrib[name]
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def css_string(value: object) -> Markup:

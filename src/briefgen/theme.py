@@ -101,7 +101,7 @@ def load_theme(folder: Path) -> Theme:
     for entry in fonts["files"]:
         path = (font_base / entry["file"]).resolve()
         if not path.is_relative_to(font_base.resolve()) or not path.is_file():
-            raise ThemeError(f"{folder / 'theme.yaml'}: font file {entry['file']!r} not found")
+            raise ThemeError(f"{_shown(folder / 'theme.yaml')}: font file {entry['file']!r} not found")
         files.append(
             FontFile(entry["family"], int(entry.get("weight", 400)), entry.get("style", "normal"), path)
         )
@@ -130,12 +130,36 @@ _KNOWN_KEYS = {"name", "colors", "fonts", "sizes", "spacing", "page", "logo"}
 
 def _read_tokens(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if path.stat().st_size > 1024 * 1024:
+            raise ThemeError(f"{_shown(path)}: larger than 1 MiB; a theme.yaml holds a few tokens")
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TokenLoader) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise ThemeError(f"{path}: cannot read theme tokens: {exc}") from None
+        raise ThemeError(f"{_shown(path)}: cannot read theme tokens: {exc}") from None
     if not isinstance(data, dict):
-        raise ThemeError(f"{path}: a theme.yaml must be a mapping of tokens")
+        raise ThemeError(f"{_shown(path)}: a theme.yaml must be a mapping of tokens")
     return data
+
+
+class _TokenLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: a theme may come from a partner, and an alias bomb in it
+    would exhaust memory in the main process, outside the workers' limits."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.YAMLError(f"line {event.start_mark.line + 1}: YAML aliases are not allowed in a theme")
+        return super().compose_node(parent, index)
+
+
+def _shown(path: Path) -> str:
+    """A theme file as a user knows it: templates/NAME/theme.yaml, or the built-in theme's."""
+    path = path.resolve()
+    if path.is_relative_to(BUILTIN_THEMES.resolve()):
+        return "<built-in themes>/" + path.relative_to(BUILTIN_THEMES.resolve()).as_posix()
+    parts = path.parts
+    if "templates" in parts:
+        return "/".join(parts[len(parts) - parts[::-1].index("templates") - 1 :])
+    return path.name
 
 
 def _merge(base: dict, override: dict) -> dict:

@@ -111,6 +111,16 @@ def run_batch(batch: list[tuple[Job, str | None]]) -> list[JobResult]:
             out_of_memory = True
         except ProjectError as exc:
             outcome.diagnostics.extend(exc.diagnostics)
+        except Exception as exc:  # a bug, in briefgen or a library: one line, not a traceback
+            outcome.diagnostics.append(
+                error(
+                    f"templates/{_brief(job).template}.html.j2",
+                    0,
+                    0,
+                    f"{job.label}: internal error while rendering ({type(exc).__name__}: {exc}); "
+                    "nothing was published. Please report this with the project that causes it.",
+                )
+            )
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         if out_of_memory:
@@ -217,7 +227,9 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
                 written = write_pdf(document, temp, laid_out=laid_out)
             else:
                 written = WRITERS[fmt].write(document, temp)
-            outputs.append(TempOutput(job, fmt, job.relpath(fmt), temp, written.pages))
+            outputs.append(
+                TempOutput(job, fmt, job.relpath(fmt), temp, written.pages, companions=written.companions)
+            )
         for message in document.warnings:
             diagnostics.append(warning(f"templates/{brief.template}.html.j2", 0, 0, message))
         for output in outputs:

@@ -113,9 +113,8 @@ def test_html_output_renders_to_the_same_pdf_with_weasyprint_alone(project, tmp_
     manifest = json.loads((out / "manifest.json").read_text())
     [pdf_entry] = [e for e in manifest["outputs"] if e["format"] == "pdf"]
     assert len(direct.pages) == pdf_entry["pages"]
-    assert (out / "small-dossier/_files/_default-theme/fonts/NotoSerif-Regular.ttf").is_file() or any(
-        (out / "small-dossier/_files").rglob("*.ttf")
-    )
+    resources = out / "small-dossier/small-dossier.public-readers.en_files"
+    assert (resources / "_theme/fonts/NotoSerif-Regular.ttf").is_file()
 
 
 def test_plain_progress_lines_when_not_a_terminal(project, tmp_path):

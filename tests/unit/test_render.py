@@ -93,3 +93,34 @@ def test_fill_toc_links_sections_and_subsections():
 def test_css_strings_cannot_break_out():
     assert css_string('a"b</style>') == '"a\\22 b\\3c \\2f style\\3e "'
     assert page_label_css("Page {page} of {pages}") == '"Page " counter(page) " of " counter(pages)'
+
+
+def test_active_content_is_stripped_from_the_document(project):
+    html = render(
+        project,
+        '<p onclick="steal()">Text<script>alert(1)</script></p><a href="javascript:x()">link</a>'
+        '<iframe src="https://example.org"></iframe><p>kept</p>',
+    )
+    assert "<script" not in html and "onclick" not in html and "javascript:" not in html
+    assert "<iframe" not in html
+    assert "Text" in html and "kept" in html and ">link</a>" in html
+
+
+def test_documents_without_active_content_are_untouched():
+    from briefgen.render import strip_active_content
+
+    html = '<!DOCTYPE html><html><body><p class="x">one &amp; two</p></body></html>'
+    assert strip_active_content(html) is html
+
+
+def test_theme_with_aliases_is_refused_without_a_machine_path(tmp_path):
+    from briefgen.theme import ThemeError, load_theme
+
+    folder = tmp_path / "templates" / "bomb"
+    folder.mkdir(parents=True)
+    (folder / "theme.yaml").write_text("a: &a [x, x]\nb: [*a, *a]\n", encoding="utf-8")
+    with pytest.raises(ThemeError) as info:
+        load_theme(folder)
+    assert "aliases are not allowed" in str(info.value)
+    assert str(tmp_path) not in str(info.value)
+    assert str(info.value).startswith("templates/bomb/theme.yaml:")
