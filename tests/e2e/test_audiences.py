@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import PROJECTS, build, docx_text, pdf_text, words
+from conftest import PROJECTS, build, docx_text, pdf_pages_text, pdf_text, words
 
 from briefgen.build import BuildOptions, build_project
 
@@ -182,8 +182,6 @@ def test_personalised_copies_share_the_laid_out_body(tmp_path):
     by_recipient = {r.job.recipient_id: r for r in results}
     # Anna and Claire both get the English copy: the second lays out only its cover.
     assert [by_recipient[r].body_reused for r in ("anna-recipient", "claire-destinataire")] == [False, True]
-    from conftest import pdf_pages_text
-
     anna = pdf_pages_text(tmp_path / "mailing/mailing.officials.en.anna-recipient.pdf")
     claire = pdf_pages_text(tmp_path / "mailing/mailing.officials.en.claire-destinataire.pdf")
     assert anna[1:] == claire[1:]
