@@ -1,0 +1,776 @@
+"""The six benchmarks of issue 8, side by side in one run: `python -m benchmarks.run [--quick]`.
+
+Writes a Markdown table of ratios (benchmarks/results/latest.md) and the raw figures
+(latest.json next to it); see benchmarks/README.md for what each row measures. `--quick`
+uses small sizes, takes well under a minute on an idle machine, and writes to a temporary
+folder (or --out), never to benchmarks/results/.
+
+Every timing runs in a fresh process (benchmarks/_driver.py). Timings are repeated (best of
+3 in full mode, 1 in quick mode) with the two sides of a comparison interleaved, so a
+period of load from other processes hits both. A measurement whose first run takes longer
+than --max-repeat-seconds is not repeated; the table says how many runs each figure is the
+best of. Figures are reported as measured, goal met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import generate as gen
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+WORK = REPO / "benchmarks" / "work"
+
+
+@dataclass(frozen=True)
+class Config:
+    quick: bool
+    repeats: int
+    max_repeat_seconds: float
+    dossier_pages: int  # benchmarks 1 and 2: at least this many pages
+    memory_pages: int  # benchmark 6
+    copies: int  # benchmarks 3 and 4
+    sample: int  # benchmark 4: separate builds actually run (the rest extrapolated)
+    timeline: int
+    citations: int
+    languages: tuple[str, ...]
+    seed: int = 0
+
+
+FULL = Config(
+    quick=False,
+    repeats=3,
+    max_repeat_seconds=300,
+    dossier_pages=60,
+    memory_pages=100,
+    copies=200,
+    sample=20,
+    timeline=12,
+    citations=4,
+    languages=("en", "ru"),
+)
+QUICK = Config(
+    quick=True,
+    repeats=1,
+    max_repeat_seconds=0,
+    dossier_pages=6,
+    memory_pages=10,
+    copies=6,
+    sample=2,
+    timeline=6,
+    citations=3,
+    languages=("en",),
+)
+
+
+@dataclass
+class Runs:
+    """Repeated timings of one side of a comparison."""
+
+    label: str
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    details: list[dict] = field(default_factory=list)
+
+    def add(self, result: dict) -> None:
+        self.wall.append(result["wall"])
+        self.cpu.append(result["cpu"])
+        self.details.append(result)
+
+    @property
+    def best(self) -> float:
+        return min(self.wall)
+
+    @property
+    def best_cpu(self) -> float:
+        return min(self.cpu)
+
+
+@dataclass
+class Row:
+    number: int
+    name: str
+    briefgen: str = ""
+    reference: str = ""
+    result: float | None = None
+    unit: str = ""  # "" for a ratio, "MB" for memory
+    goal_op: str = "<="
+    goal: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def met(self) -> bool | None:
+        if self.result is None:
+            return None
+        return self.result <= self.goal if self.goal_op == "<=" else self.result >= self.goal
+
+
+class BenchmarkError(Exception):
+    pass
+
+
+class Bench:
+    def __init__(self, config: Config, work: Path, log=print):
+        self.c = config
+        self.work = work
+        self.log = log
+        self.rows: list[Row] = []
+        self.sizes: dict[str, Any] = {}
+        self.breakdown: list[str] = []
+        self.project: Path = work / "bench"
+        self.generated: gen.GeneratedProject | None = None
+        self.html: Path | None = None
+
+    # ------------------------------------------------------------ helpers
+
+    def driver(self, kind: str, **args: Any) -> dict:
+        paths = [str(REPO), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks._driver", json.dumps({"kind": kind, **args})],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise BenchmarkError(f"{kind} driver failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        if result.get("errors"):
+            raise BenchmarkError(f"{kind}: the build reported errors:\n" + "\n".join(result["errors"][:10]))
+        return result
+
+    def build(self, out: Path, **args: Any) -> dict:
+        return self.driver("build", project=str(args.pop("project", self.project)), out=str(out), **args)
+
+    def interleaved(self, sides: list[tuple[Runs, Any]]) -> None:
+        """Run each side once per round, alternating, up to `repeats` rounds."""
+        for round_number in range(1, self.c.repeats + 1):
+            for runs, measure in sides:
+                result = measure()
+                runs.add(result)
+                self.log(
+                    f"  {runs.label}: run {round_number}: {result['wall']:.2f} s (cpu {result['cpu']:.2f} s)"
+                )
+            slowest = max(runs.wall[-1] for runs, _ in sides)
+            if self.c.max_repeat_seconds and slowest > self.c.max_repeat_seconds:
+                if round_number < self.c.repeats:
+                    self.log(f"  not repeated: a run took {slowest:.0f} s > {self.c.max_repeat_seconds:g} s")
+                break
+
+    def runs_note(self, *runs: Runs) -> str:
+        counts = {len(r.wall) for r in runs}
+        n = counts.pop() if len(counts) == 1 else "/".join(str(len(r.wall)) for r in runs)
+        note = f"best of {n} run(s)"
+        if n != self.c.repeats and self.c.repeats > 1:
+            note += f" (not repeated: one run takes over {self.c.max_repeat_seconds:g} s)"
+        return note
+
+    def generate(self, target: Path, cases: int, recipients: int, languages: tuple[str, ...]):
+        if target.exists():
+            shutil.rmtree(target)
+        return gen.generate(
+            target,
+            cases=cases,
+            timeline_per_case=self.c.timeline,
+            citations=self.c.citations,
+            recipients=recipients,
+            languages=list(languages),
+            seed=self.c.seed,
+        )
+
+    def sized(self, target: Path, pages: int, recipients: int, languages, build_args: dict):
+        """Generate a project whose dossier has at least `pages` pages: (project, cases, build result).
+
+        The page count is read from the built PDF; when short, the project is generated
+        again with proportionally more cases. The build doubles as a warm-up run."""
+        cases = gen.cases_for_pages(pages, self.c.timeline)
+        for _ in range(5):
+            generated = self.generate(target, cases, recipients, languages)
+            result = self.build(project=target, **build_args)
+            built = max(result["pdf_pages"] or [0])
+            self.log(f"  {target.name}: {cases} cases -> {built} pages ({result['wall']:.1f} s)")
+            if built >= pages:
+                return generated, cases, result
+            cases = math.ceil(cases * pages / max(1, built)) + 1
+        raise BenchmarkError(f"could not generate a dossier of {pages} pages (last: {built})")
+
+    def guarded(self, row: Row, measure) -> None:
+        self.log(f"[{row.number}] {row.name}")
+        started = time.perf_counter()
+        try:
+            measure(row)
+        except Exception as exc:  # one failed benchmark must not lose the others' figures
+            row.error = f"{type(exc).__name__}: {exc}"
+            row.result = None
+            self.log(traceback.format_exc())
+        row.data["benchmark_seconds"] = round(time.perf_counter() - started, 1)
+        self.rows.append(row)
+
+    # ------------------------------------------------------------ the benchmarks
+
+    def prepare(self) -> None:
+        self.log("[0] generating the benchmark project")
+        lang = self.c.languages[0]
+        out = self.work / "out" / "dossier-pdf"
+        self.generated, cases, result = self.sized(
+            self.project,
+            self.c.dossier_pages,
+            self.c.copies,
+            self.c.languages,
+            dict(out=str(out), briefs=[gen.DOSSIER], languages=[lang], formats=["pdf"], jobs=1, force=True),
+        )
+        self.sizes.update(
+            cases=cases,
+            timeline_per_case=self.c.timeline,
+            citations_per_case=self.c.citations,
+            recipients=self.c.copies,
+            languages=list(self.c.languages),
+            seed=self.c.seed,
+            dossier_pages=max(result["pdf_pages"]),
+        )
+        html_out = self.work / "out" / "dossier-html"
+        self.build(html_out, briefs=[gen.DOSSIER], languages=[lang], formats=["html"], jobs=1, clean=True)
+        self.html = html_out / gen.DOSSIER / f"{gen.DOSSIER}.partners.{lang}.html"
+        if not self.html.is_file():
+            raise BenchmarkError(f"briefgen --format html wrote no {self.html}")
+
+    def pdf_vs_weasyprint(self, row: Row) -> None:
+        assert self.html is not None
+        lang = self.c.languages[0]
+        ours, theirs = Runs("briefgen pdf"), Runs("WeasyPrint HTML(string=...).write_pdf()")
+        out = self.work / "out" / "dossier-pdf"
+        target = self.work / "out" / "weasyprint.pdf"
+        self.interleaved(
+            [
+                (
+                    ours,
+                    lambda: self.build(
+                        out, briefs=[gen.DOSSIER], languages=[lang], formats=["pdf"], jobs=1, force=True
+                    ),
+                ),
+                (theirs, lambda: self.driver("weasyprint", html=str(self.html), target=str(target))),
+            ]
+        )
+        pages, their_pages = ours.details[-1]["pdf_pages"][0], theirs.details[-1]["pages"]
+        row.name = f"PDF of a {pages}-page dossier vs WeasyPrint on the same HTML"
+        row.briefgen, row.reference = f"{ours.best:.2f} s", f"{theirs.best:.2f} s"
+        row.result = ours.best / theirs.best
+        row.notes += [
+            self.runs_note(ours, theirs),
+            _cpu_note(ours, theirs),
+            f"WeasyPrint's PDF has {their_pages} pages",
+        ]
+        row.data.update(
+            briefgen=asdict(ours), reference=asdict(theirs), pages=pages, reference_pages=their_pages
+        )
+        if not self.c.quick:
+            tagged = Runs("WeasyPrint with briefgen's options (pdf/ua-1, tagged)")
+            self.interleaved(
+                [
+                    (
+                        tagged,
+                        lambda: self.driver(
+                            "weasyprint", html=str(self.html), target=str(target), tagged=True
+                        ),
+                    )
+                ]
+            )
+            row.data["reference_tagged"] = asdict(tagged)
+            self.breakdown.append(
+                f"Benchmark 1: WeasyPrint on the same HTML with the options briefgen uses "
+                f"(`pdf_variant='pdf/ua-1', pdf_tags=True`): {tagged.best:.2f} s; briefgen / that = "
+                f"{ours.best / tagged.best:.2f}."
+            )
+
+    def docx_vs_pandoc(self, row: Row) -> None:
+        assert self.html is not None
+        lang = self.c.languages[0]
+        ours, theirs = Runs("briefgen docx"), Runs("pandoc HTML -> DOCX")
+        out = self.work / "out" / "dossier-docx"
+        target = self.work / "out" / "pandoc.docx"
+        self.interleaved(
+            [
+                (
+                    ours,
+                    lambda: self.build(
+                        out, briefs=[gen.DOSSIER], languages=[lang], formats=["docx"], jobs=1, force=True
+                    ),
+                ),
+                (theirs, lambda: self.driver("pandoc", html=str(self.html), target=str(target))),
+            ]
+        )
+        row.name = (
+            f"DOCX of the same dossier vs pandoc on the same HTML (pandoc {theirs.details[-1]['pandoc']})"
+        )
+        row.briefgen, row.reference = f"{ours.best:.2f} s", f"{theirs.best:.2f} s"
+        row.result = ours.best / theirs.best
+        row.notes += [
+            self.runs_note(ours, theirs),
+            _cpu_note(ours, theirs),
+        ]
+        row.data.update(briefgen=asdict(ours), reference=asdict(theirs))
+
+    def copies_jobs(self, row: Row) -> None:
+        one, two = Runs("copies --jobs 1"), Runs("copies --jobs 2")
+        formats = "+".join(_brief_formats(self.project, gen.POLICY_BRIEF))
+        self.interleaved(
+            [
+                (
+                    one,
+                    lambda: self.build(
+                        self.work / "out" / "copies-j1", briefs=[gen.POLICY_BRIEF], jobs=1, force=True
+                    ),
+                ),
+                (
+                    two,
+                    lambda: self.build(
+                        self.work / "out" / "copies-j2", briefs=[gen.POLICY_BRIEF], jobs=2, force=True
+                    ),
+                ),
+            ]
+        )
+        outputs = one.details[-1]["outputs"]
+        row.name = f"{self.c.copies} personalised copies ({formats}): --jobs 2 vs --jobs 1 (speed-up)"
+        row.briefgen, row.reference = f"{two.best:.1f} s (jobs 2)", f"{one.best:.1f} s (jobs 1)"
+        row.result = one.best / two.best
+        row.notes += [
+            self.runs_note(one, two),
+            f"{outputs} files, {one.details[-1]['pages']} PDF pages",
+            f"{os.cpu_count()} CPUs; CPU {one.best_cpu:.1f} s (jobs 1) vs {two.best_cpu:.1f} s (jobs 2)",
+        ]
+        row.data.update(jobs1=asdict(one), jobs2=asdict(two), outputs=outputs)
+        self._copies = (one, two)
+
+    def copies_vs_separate(self, row: Row) -> None:
+        one, two = self._copies
+        recipients = self.generated.recipients if self.generated else []
+        sample = min(self.c.sample, len(recipients))
+        picks = sorted({round(i * len(recipients) / sample) for i in range(sample)})
+        cli = _briefgen_command()
+        walls, cpus = [], []
+        for n, index in enumerate(picks, 1):
+            recipient = recipients[index]
+            variant = self.work / "single" / recipient["id"]
+            _single_recipient_project(self.project, variant, recipient)
+            out = variant / "output"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            proc = subprocess.run(
+                [*cli, "build", str(variant), "-o", str(out), "--brief", gen.POLICY_BRIEF],
+                capture_output=True,
+                text=True,
+            )
+            wall = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if proc.returncode != 0:
+                raise BenchmarkError(f"briefgen build {variant} failed:\n{proc.stderr[-3000:]}")
+            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            walls.append(wall)
+            cpus.append(cpu)
+            self.log(f"  separate build {n}/{len(picks)} ({recipient['id']}): {wall:.2f} s")
+        mean = sum(walls) / len(walls)
+        total = mean * self.c.copies
+        row.name = f"Those {self.c.copies} copies vs {self.c.copies} separate single-copy `briefgen build`s"
+        row.briefgen = f"{one.best:.1f} s (jobs 1)"
+        measured = "measured" if len(picks) == self.c.copies else "extrapolated"
+        row.reference = f"{total:.1f} s ({measured})"
+        row.result = one.best / total
+        row.notes += [
+            f"separate builds: {len(picks)} of {self.c.copies} run as subprocesses "
+            "(one project per recipient, "
+            f"`briefgen build PROJECT -o OUT --brief {gen.POLICY_BRIEF}`, interpreter start included), "
+            f"mean {mean:.2f} s each"
+            + (f", extrapolated linearly x{self.c.copies}" if len(picks) < self.c.copies else ""),
+            f"the copies side is the --jobs 1 build of benchmark 3 ({self.runs_note(one)}); "
+            f"with --jobs 2: {two.best / total:.3f}",
+        ]
+        row.data.update(separate_wall=walls, separate_cpu=cpus, sampled=len(picks), extrapolated_total=total)
+
+    def rebuild(self, row: Row) -> None:
+        full, again = Runs("full build"), Runs("no-change rebuild")
+        out = self.work / "out" / "full"
+        self.interleaved(
+            [
+                (full, lambda: self.build(out, clean=True)),
+                (again, lambda: self.build(out)),
+            ]
+        )
+        for _ in range(len(again.wall), self.c.repeats):  # rebuilds are short: always best of `repeats`
+            again.add(self.build(out))
+            self.log(f"  no-change rebuild: {again.wall[-1]:.2f} s")
+        last = again.details[-1]
+        if last["outputs"] != 0:
+            row.notes.append(f"the no-change rebuild wrote {last['outputs']} file(s)")
+        row.name = "No-change rebuild vs full build of the benchmark project"
+        row.briefgen, row.reference = f"{again.best:.2f} s", f"{full.best:.1f} s"
+        row.result = again.best / full.best
+        row.notes += [
+            f"full build: {full.details[-1]['outputs']} files, default --jobs ({os.cpu_count()}), "
+            f"{self.runs_note(full)}; rebuild: {last['skipped']} outputs up to date, {self.runs_note(again)}",
+            "build_project time, interpreter start excluded",
+        ]
+        row.data.update(full=asdict(full), rebuild=asdict(again))
+
+    def memory(self, row: Row) -> None:
+        project = self.work / "memory"
+        out = self.work / "out" / "memory"
+        _, _, result = self.sized(
+            project,
+            self.c.memory_pages,
+            0,
+            (self.c.languages[0],),
+            dict(
+                out=str(out),
+                briefs=[gen.DOSSIER],
+                languages=[self.c.languages[0]],
+                jobs=1,
+                force=True,
+                clean=True,
+            ),
+        )
+        megabytes = result["children_maxrss_kib"] * 1024 / 1e6
+        pages = max(result["pdf_pages"])
+        formats = "+".join(_brief_formats(project, gen.DOSSIER))
+        row.name = f"Peak memory of the worker building a {pages}-page dossier ({formats})"
+        row.briefgen = f"{megabytes:.0f} MB"
+        row.reference = "-"
+        row.result = megabytes
+        row.notes += [
+            "max RSS of the worker process (getrusage(RUSAGE_CHILDREN).ru_maxrss of a driver whose only "
+            "children are the build's workers; --jobs 1; MB = 10^6 bytes)",
+            f"the driver process itself: {result['self_maxrss_kib'] * 1024 / 1e6:.0f} MB",
+        ]
+        row.data.update(result=result)
+
+    def run(self) -> None:
+        self.work.mkdir(parents=True, exist_ok=True)
+        prepared = True
+        try:
+            self.prepare()
+        except Exception as exc:
+            prepared = False
+            self.log(traceback.format_exc())
+            failure = f"{type(exc).__name__}: {exc}"
+        plan = [
+            (Row(1, "PDF of the dossier vs WeasyPrint on the same HTML", goal=1.10), self.pdf_vs_weasyprint),
+            (Row(2, "DOCX of the dossier vs pandoc on the same HTML", goal=1.0), self.docx_vs_pandoc),
+            (Row(3, "personalised copies: --jobs 2 vs --jobs 1", goal_op=">=", goal=1.7), self.copies_jobs),
+            (Row(4, "copies vs separate single-copy builds", goal=0.3), self.copies_vs_separate),
+            (Row(5, "no-change rebuild vs full build", goal=0.05), self.rebuild),
+            (Row(6, "peak memory of a worker, 100-page dossier", unit="MB", goal=400), self.memory),
+        ]
+        for row, measure in plan:
+            if not prepared and row.number in (1, 2, 3, 4, 5):
+                row.error = f"the benchmark project could not be prepared: {failure}"
+                self.rows.append(row)
+                continue
+            if row.number == 4 and not getattr(self, "_copies", None):
+                row.error = "benchmark 3 failed, so there are no copies to compare"
+                self.rows.append(row)
+                continue
+            self.guarded(row, measure)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _cpu_note(ours: Runs, theirs: Runs) -> str:
+    ratio = ours.best_cpu / theirs.best_cpu if theirs.best_cpu else float("nan")
+    return f"CPU {ours.best_cpu:.2f} s vs {theirs.best_cpu:.2f} s (ratio {ratio:.2f})"
+
+
+def _brief_formats(project: Path, brief_id: str) -> list[str]:
+    import yaml
+
+    settings = yaml.safe_load((project / "briefgen.yaml").read_text(encoding="utf-8"))
+    brief = next(b for b in settings["briefs"] if b["id"] == brief_id)
+    return list(brief.get("formats") or ["pdf", "docx"])
+
+
+def _single_recipient_project(project: Path, variant: Path, recipient: dict) -> None:
+    """A copy of `project` whose only recipient is `recipient`."""
+    if variant.exists():
+        shutil.rmtree(variant)
+    shutil.copytree(project, variant, ignore=shutil.ignore_patterns("output", "recipients.yaml"))
+    gen.write_yaml(variant / gen.RECIPIENTS_FILE, {"recipients": [recipient]})
+
+
+def _briefgen_command() -> list[str]:
+    script = Path(sys.executable).parent / "briefgen"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "briefgen"]
+
+
+def machine_facts() -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gb": _memory_gb(),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load_average_start": os.getloadavg()[0],
+    }
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in ("briefgen", "weasyprint", "python-docx", "pypandoc-binary", "pypdf", "pypdfium2"):
+        try:
+            facts[name] = version(name)
+        except PackageNotFoundError:
+            facts[name] = None
+    try:
+        import pypandoc
+
+        facts["pandoc"] = pypandoc.get_pandoc_version()
+    except Exception:
+        facts["pandoc"] = None
+    package = _briefgen_source()
+    facts["briefgen_source"] = str(package)
+    facts["git"] = _git_state(package)
+    facts["source_digest_start"] = _source_digest(package)
+    return facts
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) * 1024 / 1e9, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _briefgen_source() -> Path | None:
+    """The folder of the briefgen package the drivers import (PYTHONPATH counts)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("briefgen")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+def _source_digest(package: Path | None) -> str | None:
+    """A digest of briefgen's files: a change during the run means the figures mix versions."""
+    if package is None:
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def _git_state(package: Path | None) -> str | None:
+    if package is None:
+        return None
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(package), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(package), "status", "--porcelain", "--", "."],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return head + (" + uncommitted changes in the package" if dirty else ", unmodified")
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _fmt_result(row: Row) -> str:
+    if row.result is None:
+        return "error"
+    if row.unit:
+        return f"{row.result:.0f} {row.unit}"
+    return f"{row.result:.3f}" if row.result < 0.1 else f"{row.result:.2f}"
+
+
+def _fmt_goal(row: Row) -> str:
+    op = "≤" if row.goal_op == "<=" else "≥"
+    return f"{op} {row.goal:g}{' ' + row.unit if row.unit else ''}"
+
+
+def _met(row: Row) -> str:
+    return {True: "yes", False: "**no**", None: "error"}[row.met]
+
+
+def markdown(bench: Bench, facts: dict, seconds: float) -> str:
+    c = bench.c
+    mode = "quick (small sizes; not the committed figures)" if c.quick else "full"
+    lines = [
+        f"# briefgen benchmarks ({'quick' if c.quick else 'full'} run)",
+        "",
+        "Written by `python -m benchmarks.run" + (" --quick" if c.quick else "") + "` "
+        "(see benchmarks/README.md). Figures as measured; a goal not met is reported, not tuned away.",
+        "",
+        "| # | Measurement | briefgen | compared with | result | goal | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in bench.rows:
+        lines.append(
+            f"| {row.number} | {row.name} | {row.briefgen or '-'} | {row.reference or '-'} | "
+            f"{_fmt_result(row)} | {_fmt_goal(row)} | {_met(row)} |"
+        )
+    lines += [
+        "",
+        "Results 1, 2 and 4-5 are time ratios (lower is better), 3 a speed-up (higher is better).",
+        "",
+    ]
+    lines += ["## How each figure was measured", ""]
+    for row in bench.rows:
+        notes = [*row.notes] + ([f"ERROR: {row.error}"] if row.error else [])
+        lines.append(f"{row.number}. " + "; ".join(notes) + ".")
+    if bench.breakdown:
+        lines += ["", "## Breakdown (informational)", ""] + [f"- {b}" for b in bench.breakdown]
+    sizes = bench.sizes
+    lines += [
+        "",
+        "## Run",
+        "",
+        f"- Mode: {mode}; {seconds / 60:.1f} min in all.",
+        f"- Benchmark project (benchmarks/generate.py, seed {sizes.get('seed', c.seed)}): "
+        f"{sizes.get('cases', '?')} cases x {sizes.get('timeline_per_case', c.timeline)} timeline entries, "
+        f"{sizes.get('citations_per_case', c.citations)} citations per case, "
+        f"{sizes.get('recipients', c.copies)} recipients, "
+        f"languages {', '.join(sizes.get('languages', c.languages))}; the dossier "
+        f"({sizes.get('dossier_pages', '?')} pages) is built in the first language only for benchmarks 1-2.",
+        f"- Machine: {facts['cpu_model']}, {facts['cpus']} CPUs ({facts['cpus_usable']} usable), "
+        f"{facts['memory_gb']} GB RAM, {facts['os']}.",
+        f"- Load average (1 min): {facts['load_average_start']:.2f} at the start, "
+        f"{facts.get('load_average_end', 0):.2f} at the end"
+        + (
+            " — other processes were using the CPUs during the run; wall-clock ratios are affected, "
+            "the CPU times in the notes less so."
+            if max(facts["load_average_start"], facts.get("load_average_end", 0)) > 0.5
+            else "."
+        ),
+        f"- Software: Python {facts['python']}, briefgen {facts['briefgen']} from "
+        f"`{facts['briefgen_source']}` (git {facts['git']}; files digest {facts['source_digest_start']}), "
+        f"WeasyPrint {facts['weasyprint']}, python-docx {facts['python-docx']}, pandoc {facts['pandoc']} "
+        f"(pypandoc-binary {facts['pypandoc-binary']}), pypdf {facts['pypdf']}, "
+        f"pypdfium2 {facts['pypdfium2']}.",
+        f"- Date: {facts['date']}.",
+    ]
+    if facts.get("source_changed"):
+        lines.append(
+            f"- **briefgen's files changed during the run** (digest {facts['source_digest_start']} -> "
+            f"{facts['source_digest_end']}): the figures mix versions; run again on a quiet checkout."
+        )
+    lines += [f"- {note}" for note in facts.get("notes", [])]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, < 1 min; writes to a temp folder")
+    parser.add_argument("--out", type=Path, help="folder for latest.md/latest.json [benchmarks/results]")
+    parser.add_argument(
+        "--work", type=Path, help="folder for generated projects and outputs [benchmarks/work]"
+    )
+    parser.add_argument("--repeats", type=int, help="runs per timing (best is kept) [3; quick 1]")
+    parser.add_argument(
+        "--max-repeat-seconds",
+        type=float,
+        help="do not repeat a timing whose first run took longer (0: always repeat) [300]",
+    )
+    parser.add_argument("--note", action="append", default=[], help="a line for the Run section (repeatable)")
+    args = parser.parse_args(argv)
+    config = QUICK if args.quick else FULL
+    if args.repeats is not None:
+        config = Config(**{**asdict(config), "repeats": max(1, args.repeats)})
+    if args.max_repeat_seconds is not None:
+        config = Config(**{**asdict(config), "max_repeat_seconds": args.max_repeat_seconds})
+    temp = Path(tempfile.mkdtemp(prefix="briefgen-bench-")) if args.quick else None
+    out = args.out or (temp / "results" if temp else RESULTS)
+    work = args.work or (temp / "work" if temp else WORK)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    facts = machine_facts()
+    started = time.perf_counter()
+    bench = Bench(config, work, log)
+    bench.run()
+    seconds = time.perf_counter() - started
+    facts["load_average_end"] = os.getloadavg()[0]
+    facts["source_digest_end"] = _source_digest(_briefgen_source())
+    facts["source_changed"] = facts["source_digest_end"] != facts["source_digest_start"]
+    facts["notes"] = args.note
+
+    out.mkdir(parents=True, exist_ok=True)
+    text = markdown(bench, facts, seconds)
+    (out / "latest.md").write_text(text, encoding="utf-8")
+    payload = {
+        "mode": "quick" if config.quick else "full",
+        "config": asdict(config),
+        "machine": facts,
+        "sizes": bench.sizes,
+        "seconds": round(seconds, 1),
+        "rows": [
+            {
+                "number": r.number,
+                "name": r.name,
+                "briefgen": r.briefgen,
+                "reference": r.reference,
+                "result": r.result,
+                "unit": r.unit or "ratio",
+                "goal": {"op": r.goal_op, "value": r.goal},
+                "met": r.met,
+                "notes": r.notes,
+                "error": r.error,
+                "data": r.data,
+            }
+            for r in bench.rows
+        ],
+        "breakdown": bench.breakdown,
+    }
+    (out / "latest.json").write_text(
+        json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    print(text)
+    print(f"written: {out / 'latest.md'} and latest.json ({seconds:.0f} s)", file=sys.stderr)
+    return 1 if any(r.error for r in bench.rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
