@@ -545,7 +545,8 @@ def machine_facts() -> dict[str, Any]:
     except Exception:
         facts["pandoc"] = None
     package = _briefgen_source()
-    facts["briefgen_source"] = str(package)
+    # Relative to the repository when it is this checkout: no machine path in the results.
+    facts["briefgen_source"] = _shown_path(package)
     facts["git"] = _git_state(package)
     facts["source_digest_start"] = _source_digest(package)
     return facts
@@ -569,6 +570,15 @@ def _memory_gb() -> float | None:
     except OSError:
         pass
     return None
+
+
+def _shown_path(path: Path | None) -> str:
+    if path is None:
+        return "unknown"
+    try:
+        return path.resolve().relative_to(REPO.resolve()).as_posix()
+    except ValueError:
+        return "an installed copy outside this repository"
 
 
 def _briefgen_source() -> Path | None:
