@@ -29,21 +29,8 @@ _DYNAMIC_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^
 
 
 def view_fingerprint(view: View) -> str:
-    payload = {
-        "brief": view.brief,
-        "audience": view.audience,
-        "language": view.language,
-        "project": view.project,
-        "publisher": view.publisher,
-        "recipient": view.recipient,
-        "cases": view.cases,
-        "recommendations": view.recommendations,
-        "groups": view.recommendation_groups,
-        "event": view.event,
-        "sources": view.sources,
-        # What was removed matters too: the confidentiality check depends on it.
-        "removed": view.removed,
-    }
+    # What was removed matters too: the confidentiality check depends on it.
+    payload = {**view.template_context(), "removed": view.removed}
     return _sha(json.dumps(_plain(payload), sort_keys=True, ensure_ascii=False, separators=(",", ":")))
 
 

@@ -116,17 +116,7 @@ class DocumentRenderer:
         sources = {s.id: s for s in view.sources}
         md = MarkdownRenderer(lambda source_id, locator: self._cite(localizer, sources, source_id, locator))
         context = {
-            "brief": view.brief,
-            "audience": view.audience,
-            "language": view.language,
-            "project": view.project,
-            "publisher": view.publisher,
-            "recipient": view.recipient,
-            "cases": view.cases,
-            "recommendations": view.recommendations,
-            "recommendation_groups": view.recommendation_groups,
-            "event": view.event,
-            "sources": view.sources,
+            **view.template_context(),
             "theme_css": Markup(theme_css(self.theme)),
             "template_name": filename,
             **(extra or {}),

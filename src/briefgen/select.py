@@ -89,6 +89,23 @@ class View:
     # Items whose content this output shows: (collection, id), for incremental builds.
     depends_on: set[tuple[str, str]] = field(default_factory=set)
 
+    def template_context(self) -> dict:
+        """What a template receives from the View (docs/templates.md): the one list of it,
+        used by the render stage and by the fingerprint of incremental builds."""
+        return {
+            "brief": self.brief,
+            "audience": self.audience,
+            "language": self.language,
+            "project": self.project,
+            "publisher": self.publisher,
+            "recipient": self.recipient,
+            "cases": self.cases,
+            "recommendations": self.recommendations,
+            "recommendation_groups": self.recommendation_groups,
+            "event": self.event,
+            "sources": self.sources,
+        }
+
 
 class Selector:
     """Builds the View of one output. Pure: reads the model, never changes it."""

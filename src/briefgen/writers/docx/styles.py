@@ -533,41 +533,27 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 "outlineLvl": {"val": 9},
             },
         ),
-        _style(
-            P,
-            "header",
-            "Header",
-            based="Normal",
-            priority=99,
-            ppr={
-                "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
-                "spacing": _spacing(0, 0, 1.0),
-                "jc": {"val": "right"},
-            },
-            rpr={
-                "rFonts": _fonts(head),
-                "color": {"val": muted},
-                "sz": _hp(size["small"]),
-                "szCs": _hp(size["small"]),
-            },
-        ),
-        _style(
-            P,
-            "footer",
-            "Footer",
-            based="Normal",
-            priority=99,
-            ppr={
-                "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
-                "spacing": _spacing(0, 0, 1.0),
-                "jc": {"val": "right"},
-            },
-            rpr={
-                "rFonts": _fonts(head),
-                "color": {"val": muted},
-                "sz": _hp(size["small"]),
-                "szCs": _hp(size["small"]),
-            },
+        # Running header and footer look alike: small, muted, right-aligned.
+        *(
+            _style(
+                P,
+                internal,
+                shown,
+                based="Normal",
+                priority=99,
+                ppr={
+                    "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
+                    "spacing": _spacing(0, 0, 1.0),
+                    "jc": {"val": "right"},
+                },
+                rpr={
+                    "rFonts": _fonts(head),
+                    "color": {"val": muted},
+                    "sz": _hp(size["small"]),
+                    "szCs": _hp(size["small"]),
+                },
+            )
+            for internal, shown in (("header", "Header"), ("footer", "Footer"))
         ),
         _style(
             P,
