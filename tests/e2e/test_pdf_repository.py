@@ -1,0 +1,102 @@
+"""The repository project's PDFs, read back as a designer and an accessibility checker would."""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pytest
+from conftest import pdf_pages_text, words
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pdfs(repo_build):
+    out, manifest = repo_build
+    found = [(e, out / e["path"]) for e in manifest["outputs"] if e["format"] == "pdf"]
+    assert {e["brief"] for e, _ in found} == {
+        "justice-behind-bars-brief",
+        "justice-behind-bars-event",
+        "justice-behind-bars-dossier",
+    }
+    return found
+
+
+def test_cover_then_running_header_and_page_x_of_y(pdfs):
+    for entry, path in pdfs:
+        pages = pdf_pages_text(path)
+        with pikepdf.open(path) as document:
+            title = str(document.docinfo.Title)
+        assert words(title) in words(pages[0]), entry["path"]
+        assert "19 January 2016" in pages[0] or "19 января 2016" in pages[0], entry["path"]
+        assert not re.search(r"(Page|Страница) \d", pages[0])
+        for number, text in enumerate(pages[1:], start=2):
+            label = "Страница" if entry["language"] == "ru" else "Page"
+            assert re.search(rf"{label} {number} (of|из) {len(pages)}", text), (entry["path"], number)
+            assert text.lstrip().startswith(title[:30]), (entry["path"], number)
+
+
+def test_contents_page_numbers_point_at_their_headings(pdfs):
+    checked = 0
+    for entry, path in pdfs:
+        pages = pdf_pages_text(path)
+        if entry["pages"] > 4:
+            contents = pages[1]
+            lines = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)$", contents, re.M)
+            assert lines, entry["path"]
+            for title, page in lines:
+                assert words(title) in words(pages[int(page) - 1]), (entry["path"], title, page)
+            checked += 1
+    assert checked == len(pdfs)  # every output of this project runs over four pages
+
+
+def test_bookmarks_tags_language_and_embedded_subset_fonts(pdfs):
+    for entry, path in pdfs:
+        with pikepdf.open(path) as document:
+            assert "/StructTreeRoot" in document.Root and document.Root.MarkInfo.Marked
+            assert str(document.Root.Lang) == entry["language"]
+            assert str(document.docinfo.Author) in (
+                "International Partnership for Human Rights",
+                "Международное партнёрство за права человека",
+            )
+            with document.open_outline() as outline:
+                assert len(list(outline.root)) >= 4, entry["path"]
+            for page in document.pages:
+                for font in page.Resources.get("/Font", {}).values():
+                    assert re.match(r"/[A-Z]{6}\+", str(font.BaseFont)), (entry["path"], font.BaseFont)
+                    descriptor = font.DescendantFonts[0].FontDescriptor
+                    assert (
+                        "/FontFile2" in descriptor or "/FontFile3" in descriptor or "/FontFile" in descriptor
+                    )
+
+
+def test_every_footnote_sits_on_the_page_of_its_call(pdfs):
+    """A note's call and its text share a page: the note numbers at the foot of each page are
+    exactly the calls made on it (counted per page, in order)."""
+    for entry, path in pdfs:
+        import pdfplumber
+
+        with pdfplumber.open(path) as pdf:
+            expected = 1
+            for page in pdf.pages:
+                calls = [c for c in page.chars if c["size"] < 7 and c["text"].isdigit()]
+                notes = re.findall(
+                    r"^(\d+)\. ",
+                    page.filter(
+                        lambda o: o.get("object_type") != "char" or 7.5 <= o["size"] < 8.2
+                    ).extract_text()
+                    or "",
+                    re.M,
+                )
+                call_numbers = "".join(c["text"] for c in calls)
+                note_numbers = "".join(notes)
+                assert call_numbers == note_numbers, (
+                    entry["path"],
+                    page.page_number,
+                    call_numbers,
+                    note_numbers,
+                )
+                for number in notes:
+                    assert int(number) == expected
+                    expected += 1
