@@ -66,4 +66,4 @@ system-deps-runtime:
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 clean:
-	rm -rf output .pytest_cache benchmarks/work
+	rm -rf output .pytest_cache benchmarks/workdir

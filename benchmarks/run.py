@@ -36,7 +36,7 @@ from . import generate as gen
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
-WORK = REPO / "benchmarks" / "work"
+WORK = REPO / "benchmarks" / "workdir"
 
 
 @dataclass(frozen=True)
@@ -715,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, < 1 min; writes to a temp folder")
     parser.add_argument("--out", type=Path, help="folder for latest.md/latest.json [benchmarks/results]")
     parser.add_argument(
-        "--work", type=Path, help="folder for generated projects and outputs [benchmarks/work]"
+        "--work", type=Path, help="folder for generated projects and outputs [benchmarks/workdir]"
     )
     parser.add_argument("--repeats", type=int, help="runs per timing (best is kept) [3; quick 1]")
     parser.add_argument(
