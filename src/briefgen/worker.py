@@ -189,9 +189,14 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
     sandbox = _STATE["sandboxes"][theme.folder]
     pdf_variant = _STATE["pdf_variant"] or model.project.pdf_variant
 
+    rendered: dict[bool, RenderedDocument] = {}
+
     def document_for(show_toc: bool) -> RenderedDocument:
+        # Each version of the HTML (with or without contents) is rendered once per output.
+        if show_toc in rendered:
+            return rendered[show_toc]
         html = renderer.render(brief.template, view, {"show_toc": show_toc})
-        return RenderedDocument(
+        rendered[show_toc] = RenderedDocument(
             html=html,
             theme=theme,
             read_resource=sandbox.read,
@@ -201,6 +206,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
             timestamp=build_timestamp(view),
             pdf_variant=pdf_variant,
         )
+        return rendered[show_toc]
 
     from .writers.pdf import layout
 
