@@ -149,3 +149,16 @@ def test_project_schema_accepts_the_repository_settings():
         for e in jsonschema.Draft202012Validator(project_schema()).iter_errors(data)
     ]
     assert errors == []
+
+
+def test_committed_schemas_are_up_to_date():
+    """The repository's content files point editors at schema/*.json: keep them current
+    (regenerate with `briefgen schema > schema/content.schema.json`)."""
+    import json
+    from pathlib import Path
+
+    from briefgen.schema import content_schema, project_schema
+
+    folder = Path(__file__).resolve().parents[2] / "schema"
+    assert json.loads((folder / "content.schema.json").read_text(encoding="utf-8")) == content_schema()
+    assert json.loads((folder / "briefgen.schema.json").read_text(encoding="utf-8")) == project_schema()
