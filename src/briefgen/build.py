@@ -98,7 +98,7 @@ def build_project(
     if any(d.is_error for d in diagnostics):
         publisher.discard(outputs)
         raise ProjectError(_dedupe(diagnostics))
-    defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in _all_formats(job, options)}
+    defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in ALL_FORMATS}
     publisher.publish(outputs, version=__version__, defined=defined)
     return BuildReport(
         outputs, _dedupe(diagnostics), skipped=len(skipped), seconds=time.perf_counter() - started
@@ -136,9 +136,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _all_formats(job: Job, options: BuildOptions) -> tuple[str, ...]:
-    # The manifest keeps entries of formats an earlier build made that this one did not ask for.
-    return tuple(dict.fromkeys([*job.formats, "pdf", "docx", "html"]))
+# The manifest keeps entries of formats an earlier build made that this one did not ask for.
+ALL_FORMATS = ("pdf", "docx", "html")
 
 
 def _render_all(

@@ -582,10 +582,6 @@ class Selector:
                 continue
             self._remove(f"recipients.{rec.id}", rec)
 
-    def cite_source(self, source_id: str) -> Record | None:
-        """A cited source, registered for the source list (None when not visible)."""
-        return self.source(source_id)
-
 
 def select_view(
     model: Model, brief: Brief, audience: Audience, language: str, recipient: Recipient | None = None
