@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -51,6 +52,13 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
+@lru_cache(maxsize=16384)
+def _parse(text: str) -> tuple:
+    """Tokens of a markdown text. Rendering only reads them, so one parse serves every
+    output a worker renders (personalised copies, audiences, languages) and the check."""
+    return tuple(_MD.parse(text, {}))
+
+
 class MarkdownRenderer:
     """Renders markdown fields of one output; citations are formatted by `cite`."""
 
@@ -61,7 +69,7 @@ class MarkdownRenderer:
     def block(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
-        tokens = _MD.parse(text, {})
+        tokens = _parse(text)
         footnotes = _collect_footnotes(tokens)
         return Markup(self._render_blocks(tokens, footnotes))
 
@@ -69,7 +77,7 @@ class MarkdownRenderer:
         """A markdown value inside a sentence: paragraphs joined, no block elements."""
         if not text:
             return Markup("")
-        tokens = _MD.parse(text, {})
+        tokens = _parse(text)
         footnotes = _collect_footnotes(tokens)
         inlines = [t for t in _body_tokens(tokens) if t.type == "inline"]
         return Markup(" ".join(self._render_inline(t.children or [], footnotes) for t in inlines))
@@ -190,6 +198,7 @@ def _collect_footnotes(tokens) -> dict[int, list]:
     return notes
 
 
+@lru_cache(maxsize=16384)
 def plain_text(text: str | None) -> str:
     """The words of a markdown value without markup (for metadata and leak checks)."""
     if not text:

@@ -353,6 +353,12 @@ def fill_toc(html: str) -> str:
     return html[: nav.start()] + nav.group(1) + "".join(out) + nav.group(3) + body
 
 
+def without_contents(html: str) -> str:
+    """The document without its <nav class="toc">: what the text alone amounts to."""
+    nav = _TOC.search(html)
+    return html if nav is None else html[: nav.start()] + html[nav.end() :]
+
+
 _ACTIVE = re.compile(
     r"<(script|iframe|object|embed|form|base|frame|frameset)\b|\son[a-z]+\s*=|javascript:", re.I
 )

@@ -30,7 +30,7 @@ from .document import RenderedDocument, ResourceError
 from .model import IMPLICIT_AUDIENCE, Model
 from .plan import Job
 from .publish import Publisher, TempOutput
-from .render import DocumentRenderer, RenderError, make_environment
+from .render import DocumentRenderer, RenderError, make_environment, without_contents
 from .resources import ResourceSandbox
 from .select import View, select_view
 from .theme import Theme, ThemeError, load_theme, resolve_theme
@@ -215,8 +215,8 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
     try:
         group = (job.brief_id, job.audience_id, job.language)
         reuse = shared.get(group)
-        document = document_for(show_toc=reuse["toc"] if reuse else False)
         needs_pdf = "pdf" in job.formats
+        document = document_for(show_toc=reuse["toc"]) if reuse else None
         laid_out = _reuse_body(document, reuse, layout) if reuse and reuse["layout"] and needs_pdf else None
         shared["last_reused"] = laid_out is not None
         if reuse and not needs_pdf and split_cover(document.html)[2] == reuse["body"]:
@@ -262,17 +262,20 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     is a function of the HTML alone: clear from its length for short and long documents,
     and from a layout of the text for those in between. A DOCX-only build of a long
     document thus needs no PDF layout at all.
+
+    The version with contents is rendered first and measured without them, so a long
+    document, where time matters, is rendered once.
     """
+    with_toc = document_for(show_toc=True)
+    least, most = _page_estimate(without_contents(with_toc.html))
+    if least >= TOC_MIN_PAGES:
+        return with_toc, layout(with_toc) if needs_pdf else None, True
     plain = document_for(show_toc=False)
-    least, most = _page_estimate(plain.html)
-    if least >= TOC_MIN_PAGES or most < TOC_MIN_PAGES:
-        toc = least >= TOC_MIN_PAGES
-        document = document_for(show_toc=True) if toc else plain
-        return document, layout(document) if needs_pdf else None, toc
+    if most < TOC_MIN_PAGES:
+        return plain, layout(plain) if needs_pdf else None, False
     plain_layout = layout(plain)
     if len(plain_layout.pages) < TOC_MIN_PAGES:
         return plain, plain_layout, False
-    with_toc = document_for(show_toc=True)
     return with_toc, layout(with_toc) if needs_pdf else None, True
 
 
