@@ -15,7 +15,6 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +25,10 @@ from .inputs import output_fingerprint
 from .load import load_project
 from .model import Model
 from .plan import Job, UsageError, plan_jobs
+from .pool import WorkerPool
 from .publish import Publisher, TempOutput
 from .select import View
-from .worker import JobResult, Limits, init_worker, job_view, project_theme, run_batch
+from .worker import JobResult, Limits, job_view, project_theme
 
 
 @dataclass
@@ -64,6 +64,28 @@ def build_project(
 ) -> BuildReport:
     """Build a project; raises ProjectError (exit 1) or UsageError (exit 2)."""
     started = time.perf_counter()
+    publisher = Publisher(options.out)
+    previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
+    # Rendering is certain when forced or when nothing was built here before: start the
+    # workers now, so that their start-up overlaps the loading (see pool.py).
+    certain = options.force or not previous
+    with WorkerPool(
+        options.out, options.jobs, options.pdf_variant, options.limits, options.formats, start_early=certain
+    ) as pool:
+        report = _build(root, options, publisher, previous, pool, progress, on_plan)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(
+    root: Path,
+    options: BuildOptions,
+    publisher: Publisher,
+    previous: dict[str, dict],
+    pool: WorkerPool,
+    progress: Callable[[JobResult], None] | None,
+    on_plan: Callable[[int], None] | None,
+) -> BuildReport:
     result = load_project(root)
     if result.model is None:
         raise ProjectError(list(result.diagnostics))
@@ -73,9 +95,7 @@ def build_project(
     if on_plan:
         on_plan(len(jobs))
 
-    publisher = Publisher(options.out)
     publisher.sweep_temporaries()
-    previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
     todo: list[tuple[Job, str]] = []
     skipped: list[JobResult] = []
     theme = project_theme(model)
@@ -89,7 +109,7 @@ def build_project(
         else:
             todo.append((job, fingerprint))
 
-    results = _render_all(model, todo, options, progress)
+    results = _render_all(model, todo, options, pool, progress)
     outputs = [o for r in results for o in r.outputs]
     for outcome in results:
         for output in outcome.outputs:
@@ -100,9 +120,7 @@ def build_project(
         raise ProjectError(_dedupe(diagnostics))
     defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in ALL_FORMATS}
     publisher.publish(outputs, version=__version__, defined=defined)
-    return BuildReport(
-        outputs, _dedupe(diagnostics), skipped=len(skipped), seconds=time.perf_counter() - started
-    )
+    return BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped))
 
 
 def job_fingerprint(model: Model, job: Job, theme, options: BuildOptions) -> str:
@@ -141,25 +159,19 @@ ALL_FORMATS = ("pdf", "docx", "html")
 
 
 def _render_all(
-    model: Model, todo: list[tuple[Job, str]], options: BuildOptions, progress
+    model: Model, todo: list[tuple[Job, str]], options: BuildOptions, pool: WorkerPool, progress
 ) -> list[JobResult]:
     """Render in worker processes (always: the limits must not bind the main process)."""
     if not todo:
+        pool.close(abandon=True)
         return []
-    batches = _batches(todo, options.jobs or os.cpu_count() or 1)
-    workers = max(1, min(options.jobs or os.cpu_count() or 1, len(batches)))
     results: list[JobResult] = []
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            initializer=init_worker,
-            initargs=(model, options.out, options.pdf_variant, options.limits),
-        ) as pool:
-            for batch_results in pool.map(run_batch, batches):
-                for outcome in batch_results:
-                    results.append(outcome)
-                    if progress:
-                        progress(outcome)
+        for outcome in pool.run(model, _batches(todo, pool.max_workers)):
+            results.append(outcome)
+            if progress:
+                progress(outcome)
+        pool.close()
     except BrokenProcessPool:
         done = {id(r.job) for r in results}
         for job, fingerprint in todo:

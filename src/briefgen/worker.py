@@ -67,23 +67,57 @@ class RenderTimeout(BaseException):
 _STATE: dict = {}
 
 
-def init_worker(model: Model, out: Path, pdf_variant: str | None, limits: Limits) -> None:
-    """Runs once in each worker process."""
+def init_worker(
+    model, out: Path, pdf_variant: str | None, limits: Limits, formats: list[str] | None = None
+) -> None:
+    """Runs once in each worker process. `model` is the Model, or the pool's SharedModel
+    when the worker starts before the project is loaded (the first batch reads it)."""
     _STATE.clear()
-    _STATE.update(model=model, out=out, pdf_variant=pdf_variant, limits=limits, envs={}, sandboxes={})
+    loaded = isinstance(model, Model)
+    _STATE.update(
+        model=model if loaded else None,
+        shared_model=None if loaded else model,
+        out=out,
+        pdf_variant=pdf_variant,
+        limits=limits,
+        envs={},
+        sandboxes={},
+    )
     if limits.memory_mb:
         size = limits.memory_mb * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
             resource.setrlimit(resource.RLIMIT_AS, (size, size))
     signal.signal(signal.SIGALRM, _on_alarm)
+    warm_up(formats)
+
+
+def warm_up(formats: list[str] | None) -> None:
+    """Import the writers' libraries and read the fonts before the first output needs them.
+
+    Each is needed by the first output anyway; done here, it overlaps the main process's
+    work when the pool starts early. A failure is left for the output that needs it to
+    report, with its name.
+    """
+    wanted = set(formats) if formats else {"pdf", "docx"}
+    with contextlib.suppress(Exception):
+        if "pdf" in wanted:
+            from .writers.pdf import warm_up as warm_up_pdf
+
+            warm_up_pdf()
+            import pikepdf  # noqa: F401  (the check reads every PDF back with these)
+            import pypdfium2  # noqa: F401
+        if "docx" in wanted:
+            from .writers import docx  # noqa: F401  (python-docx, lxml)
 
 
 def _on_alarm(signum, frame):
     raise RenderTimeout()
 
 
-def run_batch(batch: list[tuple[Job, str | None]]) -> list[JobResult]:
+def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None) -> list[JobResult]:
     """Render a batch of (job, fingerprint); see the module docstring for the sharing."""
+    if _STATE["model"] is None:
+        _STATE["model"] = _STATE["shared_model"].get(model_size)
     results = []
     shared: dict = {}
     for job, fingerprint in batch:

@@ -91,6 +91,12 @@ def _as_bytes(chunk) -> bytes:
     return chunk if isinstance(chunk, bytes) else str(chunk).encode("utf-8")
 
 
+def warm_up() -> None:
+    """Import WeasyPrint and read the system's fonts (see worker.warm_up)."""
+    _font_config()
+    _fetcher_class()
+
+
 @cache
 def _font_config():
     # One FontConfiguration per worker process: building it scans the system's fonts.

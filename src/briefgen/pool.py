@@ -1,0 +1,151 @@
+"""Worker pool: batches of planned outputs -> JobResults, from worker processes.
+
+A build that is certain to render (`--force`, or no manifest in OUT yet) starts its workers
+before the project is loaded. Their start-up (importing WeasyPrint and python-docx, reading
+the system's fonts) then overlaps the loading, validation and fingerprinting done in the
+main process, instead of following it. Such workers are forked before the model exists;
+it reaches them through an anonymous in-memory file they inherit (memfd: nothing is written
+to disk, nothing has a name another process could open), written once when it is ready.
+
+Any other build starts its workers when the work is known, as many as there are batches
+(at most `--jobs`), and they receive the model as they start. No-change rebuilds thus start
+no process at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .model import Model
+from .plan import Job
+from .worker import JobResult, Limits, init_worker, run_batch
+
+Batch = list[tuple[Job, str]]
+
+
+class SharedModel:
+    """The model, pickled once into an anonymous file that forked workers inherit."""
+
+    def __init__(self) -> None:
+        if hasattr(os, "memfd_create"):
+            self._fd = os.memfd_create("briefgen-model")
+            self._file = None
+        else:  # an unnamed temporary file where memfd does not exist
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
+            self._fd = self._file.fileno()
+
+    def put(self, model: Model) -> int:
+        """Write the model; returns its size, which the workers need to read it."""
+        data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+        written = 0
+        while written < len(data):
+            written += os.pwrite(self._fd, data[written:], written)
+        return len(data)
+
+    def get(self, size: int) -> Model:
+        data = bytearray()
+        while len(data) < size:
+            chunk = os.pread(self._fd, size - len(data), len(data))
+            if not chunk:
+                raise EOFError("the model file is shorter than announced")
+            data += chunk
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        else:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+
+
+def early_start_possible() -> bool:
+    # Inheriting the model file needs fork; on macOS fork is unsafe with system frameworks.
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+class WorkerPool:
+    """The worker processes of one build; use as a context manager."""
+
+    def __init__(
+        self,
+        out: Path,
+        jobs: int | None,
+        pdf_variant: str | None,
+        limits: Limits,
+        formats: list[str] | None,
+        start_early: bool,
+    ):
+        self._settings = (out, pdf_variant, limits, formats)
+        self.max_workers = max(1, jobs or os.cpu_count() or 1)
+        self._executor: ProcessPoolExecutor | None = None
+        self._shared: SharedModel | None = None
+        self.started_early = False
+        if start_early and early_start_possible():
+            self._shared = SharedModel()
+            self._executor = self._executor_for(self.max_workers, self._shared, "fork")
+            self._executor.submit(_started)  # forks every worker now; each warms up as it starts
+            self.started_early = True
+
+    def _executor_for(self, workers: int, model: Model | SharedModel, method: str | None):
+        out, pdf_variant, limits, formats = self._settings
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method) if method else None,
+            initializer=init_worker,
+            initargs=(model, out, pdf_variant, limits, formats),
+        )
+
+    def run(self, model: Model, batches: list[Batch]) -> Iterator[JobResult]:
+        """Render every batch; results in the order of the batches."""
+        if not batches:
+            return
+        if self._executor is None:
+            workers = min(self.max_workers, len(batches))
+            self._executor = self._executor_for(workers, model, None)
+            sizes = itertools.repeat(None)
+        else:
+            assert self._shared is not None
+            sizes = itertools.repeat(self._shared.put(model))
+        for results in self._executor.map(run_batch, batches, sizes):
+            yield from results
+
+    def close(self, abandon: bool = False) -> None:
+        """Wait for the workers to finish; `abandon` stops them first (nothing left to do)."""
+        if self._executor is not None:
+            if abandon:
+                _terminate(self._executor)
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._shared is not None:
+            self._shared.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        # An error before any batch ran (content errors, an unknown brief): do not make the
+        # user wait for workers still importing WeasyPrint.
+        self.close(abandon=kind is not None)
+
+
+def _started() -> None:
+    """The first task of an early pool: submitting it forks the workers."""
+
+
+def _terminate(executor: ProcessPoolExecutor) -> None:
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()

@@ -1,0 +1,98 @@
+"""pool: early-started workers get the model through the shared file; abandoned ones stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from conftest import PROJECTS
+
+from briefgen.build import BuildOptions, build_project
+from briefgen.load import load_project
+from briefgen.plan import plan_jobs
+from briefgen.pool import SharedModel, WorkerPool, early_start_possible
+from briefgen.worker import Limits
+
+SMALL = PROJECTS / "small"
+
+needs_fork = pytest.mark.skipif(not early_start_possible(), reason="early start needs fork (Linux)")
+
+
+def test_shared_model_round_trip():
+    model = load_project(SMALL).model
+    shared = SharedModel()
+    try:
+        size = shared.put(model)
+        assert size > 0
+        again = shared.get(size)
+        assert again.project.model_dump() == model.project.model_dump()
+    finally:
+        shared.close()
+
+
+@needs_fork
+def test_an_early_pool_renders_with_the_model_sent_after_it_started(tmp_path):
+    model = load_project(SMALL).model
+    jobs = plan_jobs(model, None, None, None, ["html"])
+    with WorkerPool(tmp_path, 1, None, Limits(), ["html"], start_early=True) as pool:
+        assert pool.started_early
+        results = list(pool.run(model, [[(job, "fingerprint")] for job in jobs]))
+    assert [r.job for r in results] == jobs
+    assert all(not r.diagnostics or not any(d.is_error for d in r.diagnostics) for r in results)
+    assert all(output.temp.is_file() for r in results for output in r.outputs)
+
+
+@needs_fork
+def test_an_abandoned_early_pool_stops_its_workers(tmp_path):
+    pool = WorkerPool(tmp_path, 2, None, Limits(), None, start_early=True)
+    processes = list(pool._executor._processes.values())
+    assert processes
+    pool.close(abandon=True)
+    for process in processes:
+        process.join(timeout=10)
+        # Stopped by a signal, not left to finish warming up and exit by themselves.
+        assert process.exitcode == -signal.SIGTERM
+
+
+def test_a_no_change_rebuild_starts_no_worker(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build_project(SMALL, BuildOptions(out=out, formats=["html"]))
+    started = []
+    original = WorkerPool._executor_for
+
+    def spy(self, *args, **kwargs):
+        started.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(WorkerPool, "_executor_for", spy)
+    report = build_project(SMALL, BuildOptions(out=out, formats=["html"]))
+    assert report.skipped and not report.outputs
+    assert started == []
+
+
+@needs_fork
+def test_first_and_forced_builds_start_early_and_match_a_late_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    early_flags = []
+    original = WorkerPool.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        early_flags.append(self.started_early)
+
+    monkeypatch.setattr(WorkerPool, "__init__", spy)
+    first = build_project(SMALL, BuildOptions(out=tmp_path / "a", formats=["pdf", "docx"], jobs=1))
+    build_project(SMALL, BuildOptions(out=tmp_path / "a", formats=["pdf", "docx"], jobs=1, force=True))
+    # A build into a folder with a manifest starts its workers late: touch nothing, force
+    # nothing, but remove one output so that it must be rebuilt.
+    late_out = tmp_path / "b"
+    build_project(SMALL, BuildOptions(out=late_out, formats=["pdf", "docx"], jobs=1))
+    victims = [o.relpath for o in first.outputs]
+    for relpath in victims:
+        os.remove(late_out / relpath)
+    build_project(SMALL, BuildOptions(out=late_out, formats=["pdf", "docx"], jobs=1))
+    assert early_flags == [True, True, True, False]
+    for relpath in victims:
+        assert (tmp_path / "a" / relpath).read_bytes() == Path(late_out / relpath).read_bytes()
