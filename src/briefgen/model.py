@@ -615,6 +615,9 @@ class Model:
     # field path in briefgen.yaml -> (line, column); entries of lists of mappings with an
     # id are also found by that id, e.g. ("briefs", "my-brief", "title", "ru")
     settings_positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
+    # What select derives from single items, kept because the items never change once loaded
+    # (a mailing's copies each withhold the same two hundred other recipients).
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, collection: str, item_id: str) -> Item | None:
         return self.items[collection].get(item_id)

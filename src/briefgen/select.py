@@ -160,20 +160,16 @@ class Selector:
 
     def _remove(self, where: str, value: Any) -> None:
         """Record every text inside a removed value, for the confidentiality check."""
-        if value is None or isinstance(value, bool | int | float | date):
-            return
-        if isinstance(value, str):
-            if value.strip():
-                self.removed.append((where, value))
-        elif isinstance(value, dict):
-            for key, sub in value.items():
-                if key not in _NOT_CHECKED:  # at every depth: a whole case's timeline types too
-                    self._remove(f"{where}.{key}", sub)
-        elif isinstance(value, list | tuple):
-            for index, sub in enumerate(value):
-                self._remove(f"{where}[{index}]", sub)
-        elif hasattr(value, "model_dump"):
-            self._remove(where, value.model_dump())
+        _collect_texts(where, value, self.removed)
+
+    def _remove_item(self, collection: str, item_id: str, item: Any, **dump: Any) -> None:
+        """_remove for a whole item, whose texts are collected once per model."""
+        key = ("removed texts", collection, item_id)
+        if key not in self.model.memo:
+            found: list[tuple[str, str]] = []
+            _collect_texts(f"{collection}.{item_id}", item.model_dump(**dump), found)
+            self.model.memo[key] = found
+        self.removed.extend(self.model.memo[key])
 
     # ------------------------------------------------------------------ items
 
@@ -544,7 +540,7 @@ class Selector:
         for collection in ("organisations", "people", "sources", "events", "cases", "recommendations"):
             for item_id, item in getattr(self.model, collection).items():
                 if not self.allowed(item.sensitivity):
-                    self._remove(f"{collection}.{item_id}", item.model_dump(exclude={"pseudonym"}))
+                    self._remove_item(collection, item_id, item, exclude={"pseudonym"})
         for event in self.model.events.values():  # a withheld speaker's role tells who they are
             for index, speaker in enumerate(event.speakers):
                 if not self._visible_item("people", speaker.person):
@@ -580,7 +576,24 @@ class Selector:
         for rec in self.model.recipients.values():
             if self.recipient_item is not None and rec.id == self.recipient_item.id:
                 continue
-            self._remove(f"recipients.{rec.id}", rec)
+            self._remove_item("recipients", rec.id, rec)
+
+
+def _collect_texts(where: str, value: Any, found: list[tuple[str, str]]) -> None:
+    if value is None or isinstance(value, bool | int | float | date):
+        return
+    if isinstance(value, str):
+        if value.strip():
+            found.append((where, value))
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            if key not in _NOT_CHECKED:  # at every depth: a whole case's timeline types too
+                _collect_texts(f"{where}.{key}", sub, found)
+    elif isinstance(value, list | tuple):
+        for index, sub in enumerate(value):
+            _collect_texts(f"{where}[{index}]", sub, found)
+    elif hasattr(value, "model_dump"):
+        _collect_texts(where, value.model_dump(), found)
 
 
 def select_view(
