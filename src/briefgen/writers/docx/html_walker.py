@@ -22,13 +22,13 @@ from urllib.parse import quote, unquote, urlsplit
 import lxml.html
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
 from lxml import etree
 
 from ...document import RenderedDocument
 from . import oxml
+from .oxml import qn
 from .styles import BOX_CELL_MARGIN, TABLE_CELL_MARGIN, StyleSheet
 
 EMU_PER_TWIP = 635

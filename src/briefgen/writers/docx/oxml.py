@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
-from docx.oxml.ns import nsmap, qn
+from docx.oxml.ns import nsmap
+from docx.oxml.ns import qn as _qn
 from docx.oxml.parser import oxml_parser
 from lxml import etree
 
@@ -75,6 +77,18 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPECIAL_CHARS = re.compile("([\u00ad\u2011])")
 
 
+@lru_cache(maxsize=1024)
+def qn(tag: str) -> str:
+    """python-docx's qn ("w:p" -> "{namespace}p"), remembered: a long brief asks tens of
+    thousands of times for the same few dozen names."""
+    return _qn(tag)
+
+
+@lru_cache(maxsize=256)
+def _names(order: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(order)
+
+
 def root(tag: str, nsmap_: Mapping[str, str] = STORY_NSMAP) -> etree._Element:
     """A new root element (parsed by python-docx's parser, so its custom classes apply)."""
     prefix, local = tag.split(":")
@@ -96,10 +110,12 @@ def props(tag: str, order: Iterable[str], spec: Mapping[str, object]) -> etree._
     `spec` maps a child name without prefix to True (empty element), a dict of attributes,
     or a ready element. None/False values are left out. Returns None when nothing is set.
     """
-    order = list(order)
-    unknown = set(spec) - set(order)
+    order = tuple(order)
+    unknown = set(spec) - _names(order)
     if unknown:
         raise ValueError(f"{tag}: cannot place {sorted(unknown)}")
+    if not any(value is not None and value is not False for value in spec.values()):
+        return None
     el = etree.Element(qn(tag))
     for name in order:
         value = spec.get(name)
@@ -442,13 +458,15 @@ def font_table(families: Iterable[str]) -> bytes:
     return etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+_RSID_ATTRIBUTES = etree.XPath(
+    "descendant-or-self::*/@*[namespace-uri() = $w and starts-with(local-name(), 'rsid')]"
+)
+
+
 def strip_rsids(el: etree._Element) -> None:
     """Remove revision-session ids (w:rsid* attributes, w:rsid/w:rsids elements)."""
-    w = nsmap["w"]
-    for node in el.iter():
-        if not isinstance(node.tag, str):
-            continue
-        for attr in [a for a in node.attrib if a.startswith(f"{{{w}}}rsid")]:
-            del node.attrib[attr]
+    # XPath finds the attributes in C; walking every node of a long brief in Python did not.
+    for attr in _RSID_ATTRIBUTES(el, w=nsmap["w"]):
+        del attr.getparent().attrib[attr.attrname]
     for node in list(el.iter(qn("w:rsid"), qn("w:rsids"))):
         node.getparent().remove(node)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import nsmap, qn
+from docx.oxml.ns import nsmap
 from lxml import etree
 
 from ...theme import Theme
@@ -31,6 +31,7 @@ from .oxml import (
     TCPR_ORDER,
     num_pr,
     props,
+    qn,
     root,
     strip_rsids,
     sub,
