@@ -40,11 +40,15 @@ def check_output(path: Path, fmt: str, view) -> str | None:
     if not view.removed:
         return None
     haystack = normalize(extract_text(path, fmt))
-    visible: str | None = None  # the audience's own text: built only when a needle is found
+    # The same text is often withheld in many places (a committee every recipient sits on):
+    # each needle is searched for once, and reported under the first place it comes from.
+    needles: dict[str, str] = {}
     for where, value in view.removed:
         for needle in _needles(value):
-            if needle not in haystack:
-                continue
+            needles.setdefault(needle, where)
+    visible: str | None = None  # the audience's own text: built only when a needle is found
+    for needle, where in needles.items():
+        if needle in haystack:
             if visible is None:
                 visible = normalize(" ".join(plain_text(v) for v in view.visible))
             if needle not in visible:
@@ -136,6 +140,8 @@ def _pdf_strings(path: Path) -> list[str]:
                         found.append(obj.read_bytes().decode("utf-8", errors="replace"))
                 for item in obj.values():
                     walk(item)
+            elif not _HAS_STRING.search(obj.unparse(resolved=True)):
+                continue  # most objects of a tagged PDF (structure elements) hold no string
             elif isinstance(obj, pikepdf.Dictionary):
                 for item in obj.values():
                     walk(item)
@@ -147,6 +153,12 @@ def _pdf_strings(path: Path) -> list[str]:
         for item in pdf.trailer.values():
             walk(item)
     return found
+
+
+# A string in PDF syntax is "(literal)" or "<hex>"; "<<" opens a dictionary. qpdf writes
+# each object with its direct objects inline, so an object whose text has neither holds no
+# string, and asking qpdf for that text is cheaper than visiting every value from Python.
+_HAS_STRING = re.compile(rb"\(|(?<!<)<(?!<)")
 
 
 def _pdf_page_text(path: Path) -> list[str]:

@@ -21,7 +21,8 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
-from jinja2.loaders import split_template_path
+from jinja2.bccache import Bucket, BytecodeCache
+from jinja2.loaders import BaseLoader, split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -89,7 +90,11 @@ def make_environment(
             *(ContainedLoader(d, project_root) for d in template_dirs(project_root, theme, audience_id)),
         ]
     )
-    env = ImmutableSandboxedEnvironment(
+    return _environment(loader)
+
+
+def _environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
+    return ImmutableSandboxedEnvironment(
         loader=loader,
         # select_autoescape() would not cover .html.j2: escape everything, always.
         autoescape=True,
@@ -98,8 +103,46 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        bytecode_cache=COMPILED_TEMPLATES,
     )
-    return env
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates, in memory for the life of the process and shared by every
+    environment (they are all configured alike): a worker compiles a template once, whatever
+    audience asks for it, and the built-in ones before its first output (`precompile_builtin`).
+    Jinja keys them on the template's name, file and source, so an edited or overriding
+    template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self._code.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+# The filters DocumentRenderer.render adds for each output.
+RENDER_FILTERS = ("md", "md_inline", "date", "duration", "language_name", "css_string")
+
+
+def _compile_only(value):  # pragma: no cover - never called
+    raise AssertionError("a precompiled template ran outside DocumentRenderer.render")
+
+
+def precompile_builtin() -> None:
+    """Compile the built-in templates, under the names and files a project's chain finds them by."""
+    env = _environment(FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    # Jinja checks at compile time that filters exist; their functions are looked up when
+    # a template runs, in the environment DocumentRenderer.render makes.
+    env.filters.update(dict.fromkeys(RENDER_FILTERS, _compile_only))
+    for path in sorted(BUILTIN_TEMPLATES.glob("*.j2")):
+        env.get_template(path.name)
 
 
 class DocumentRenderer:

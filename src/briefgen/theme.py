@@ -132,7 +132,7 @@ def _read_tokens(path: Path) -> dict:
     try:
         if path.stat().st_size > 1024 * 1024:
             raise ThemeError(f"{_shown(path)}: larger than 1 MiB; a theme.yaml holds a few tokens")
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TokenLoader) or {}
+        data = _load_tokens(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ThemeError(f"{_shown(path)}: cannot read theme tokens: {exc}") from None
     if not isinstance(data, dict):
@@ -140,15 +140,17 @@ def _read_tokens(path: Path) -> dict:
     return data
 
 
-class _TokenLoader(yaml.SafeLoader):
-    """Safe YAML without aliases: a theme may come from a partner, and an alias bomb in it
-    would exhaust memory in the main process, outside the workers' limits."""
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when pyyaml has it
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+
+def _load_tokens(text: str):
+    """Safe YAML without aliases: a theme may come from a partner, and an alias bomb in it
+    would exhaust memory in the main process, outside the workers' limits. The events are
+    checked first, so an alias is refused before anything is built."""
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
             raise yaml.YAMLError(f"line {event.start_mark.line + 1}: YAML aliases are not allowed in a theme")
-        return super().compose_node(parent, index)
+    return yaml.load(text, Loader=_LOADER)
 
 
 def _shown(path: Path) -> str:

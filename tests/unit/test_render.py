@@ -124,3 +124,41 @@ def test_theme_with_aliases_is_refused_without_a_machine_path(tmp_path):
     assert "aliases are not allowed" in str(info.value)
     assert str(tmp_path) not in str(info.value)
     assert str(info.value).startswith("templates/bomb/theme.yaml:")
+
+
+def test_precompiled_builtin_templates_are_not_compiled_again(project, monkeypatch):
+    from jinja2 import Environment
+
+    from briefgen import render as render_module
+
+    monkeypatch.setattr(render_module, "COMPILED_TEMPLATES", render_module.CompiledTemplates())
+    render_module.precompile_builtin()
+    compiled: list[str | None] = []
+    original = Environment.compile
+
+    def spy(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return original(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", spy)
+    model = load_project(project).model
+    theme = load_theme(BUILTIN_THEMES / "default")
+    view, _ = select_view(model, model.project.briefs[0], Audience(id="a"), "en")
+    html = DocumentRenderer(make_environment(project, theme, "a"), theme, project).render(
+        model.project.briefs[0].template, view, {"show_toc": False}
+    )
+    assert "<html" in html
+    assert [name for name in compiled if name] == []  # only the theme's CSS template, by string
+
+
+def test_an_overriding_template_is_compiled_afresh(project, monkeypatch):
+    from briefgen import render as render_module
+
+    monkeypatch.setattr(render_module, "COMPILED_TEMPLATES", render_module.CompiledTemplates())
+    render_module.precompile_builtin()
+    # base.html.j2 was compiled from the built-in file; the project's own must win.
+    (project / "templates" / "base.html.j2").write_text(
+        "<html><body>project base{% block content %}{% endblock %}</body></html>"
+    )
+    overridden = render(project, '{% extends "base.html.j2" %}{% block content %}<p>probe</p>{% endblock %}')
+    assert overridden == "<html><body>project base<p>probe</p></body></html>"
