@@ -11,6 +11,8 @@ so a failed build leaves the previous outputs untouched and nothing half-written
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import time
@@ -28,7 +30,7 @@ from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
 from .publish import Publisher, TempOutput
 from .select import View
-from .worker import JobResult, Limits, job_view, project_theme
+from .worker import GC_THRESHOLDS, JobResult, Limits, job_view, project_theme
 
 
 @dataclass
@@ -69,12 +71,25 @@ def build_project(
     # Rendering is certain when forced or when nothing was built here before: start the
     # workers now, so that their start-up overlaps the loading (see pool.py).
     certain = options.force or not previous
-    with WorkerPool(
+    pool = WorkerPool(
         options.out, options.jobs, options.pdf_variant, options.limits, options.formats, start_early=certain
-    ) as pool:
+    )
+    with pool, _fewer_collections():
         report = _build(root, options, publisher, previous, pool, progress, on_plan)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextlib.contextmanager
+def _fewer_collections():
+    """Loading builds hundreds of thousands of objects that live for the whole build: run the
+    cyclic collector less often meanwhile (as the workers do), about a fifth off loading."""
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _build(
