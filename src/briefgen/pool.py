@@ -121,12 +121,14 @@ class WorkerPool:
 
     def close(self, abandon: bool = False) -> None:
         """Wait for the workers to finish; `abandon` stops them first (nothing left to do)."""
-        if self._executor is not None:
+        executor, shared = self._executor, self._shared
+        self._executor = self._shared = None  # closing twice must not close a reused fd
+        if executor is not None:
             if abandon:
-                _terminate(self._executor)
-            self._executor.shutdown(wait=True, cancel_futures=True)
-        if self._shared is not None:
-            self._shared.close()
+                _terminate(executor)
+            executor.shutdown(wait=True, cancel_futures=True)
+        if shared is not None:
+            shared.close()
 
     def __enter__(self) -> WorkerPool:
         return self
