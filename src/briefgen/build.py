@@ -74,8 +74,13 @@ def build_project(
     pool = WorkerPool(
         options.out, options.jobs, options.pdf_variant, options.limits, options.formats, start_early=certain
     )
-    with pool, _fewer_collections():
-        report = _build(root, options, publisher, previous, pool, progress, on_plan)
+    try:
+        with pool, _fewer_collections():
+            report = _build(root, options, publisher, previous, pool, progress, on_plan)
+    except BaseException:
+        # Workers stopped mid-output (Ctrl-C, a crash) leave unchecked temporary files.
+        publisher.sweep_temporaries()
+        raise
     report.seconds = time.perf_counter() - started
     return report
 

@@ -140,6 +140,8 @@ def _pdf_strings(path: Path) -> list[str]:
                         found.append(obj.read_bytes().decode("utf-8", errors="replace"))
                 for item in obj.values():
                     walk(item)
+            elif not isinstance(obj, pikepdf.Object):
+                walk(obj)  # a number or null, or a str pikepdf made of a string object
             elif not _HAS_STRING.search(obj.unparse(resolved=True)):
                 continue  # most objects of a tagged PDF (structure elements) hold no string
             elif isinstance(obj, pikepdf.Dictionary):

@@ -5,7 +5,8 @@ before the project is loaded. Their start-up (importing WeasyPrint and python-do
 the system's fonts) then overlaps the loading, validation and fingerprinting done in the
 main process, instead of following it. Such workers are forked before the model exists;
 it reaches them through an anonymous in-memory file they inherit (memfd: nothing is written
-to disk, nothing has a name another process could open), written once when it is ready.
+to disk; like the processes' memory, only the same user can reach it, through /proc),
+written once when it is ready.
 
 Any other build starts its workers when the work is known, as many as there are batches
 (at most `--jobs`), and they receive the model as they start. No-change rebuilds thus start
@@ -20,7 +21,6 @@ import multiprocessing
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -33,15 +33,10 @@ Batch = list[tuple[Job, str]]
 
 
 class SharedModel:
-    """The model, pickled once into an anonymous file that forked workers inherit."""
+    """The model, pickled once into an anonymous in-memory file that forked workers inherit."""
 
     def __init__(self) -> None:
-        if hasattr(os, "memfd_create"):
-            self._fd = os.memfd_create("briefgen-model")
-            self._file = None
-        else:  # an unnamed temporary file where memfd does not exist
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115  (closed by close())
-            self._fd = self._file.fileno()
+        self._fd = os.memfd_create("briefgen-model")
 
     def put(self, model: Model) -> int:
         """Write the model; returns its size, which the workers need to read it."""
@@ -61,16 +56,18 @@ class SharedModel:
         return pickle.loads(data)
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-        else:
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
 
 
 def early_start_possible() -> bool:
-    # Inheriting the model file needs fork; on macOS fork is unsafe with system frameworks.
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    # Inheriting the model file needs fork (on macOS unsafe with system frameworks) and memfd,
+    # so that the content never goes to disk.
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(os, "memfd_create")
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
 
 
 class WorkerPool:
@@ -92,8 +89,12 @@ class WorkerPool:
         self.started_early = False
         if start_early and early_start_possible():
             self._shared = SharedModel()
-            self._executor = self._executor_for(self.max_workers, self._shared, "fork")
-            self._executor.submit(_started)  # forks every worker now; each warms up as it starts
+            try:
+                self._executor = self._executor_for(self.max_workers, self._shared, "fork")
+                self._executor.submit(_started)  # forks every worker now; each warms up as it starts
+            except BaseException:
+                self.close(abandon=True)
+                raise
             self.started_early = True
 
     def _executor_for(self, workers: int, model: Model | SharedModel, method: str | None):

@@ -20,6 +20,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    pass_context,
 )
 from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.loaders import BaseLoader, split_template_path
@@ -127,12 +128,41 @@ class CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = CompiledTemplates()
-# The filters DocumentRenderer.render adds for each output.
-RENDER_FILTERS = ("md", "md_inline", "date", "duration", "language_name", "css_string")
 
 
-def _compile_only(value):  # pragma: no cover - never called
+def _compile_only(*args, **kwargs):
+    # Raising also tells Jinja it cannot fold a call with constant arguments into the code.
     raise AssertionError("a precompiled template ran outside DocumentRenderer.render")
+
+
+def output_filters(md, md_inline, date, duration, language_name) -> dict:
+    """The filters of one output's templates. Compiled code calls a filter as it was when the
+    template was compiled (with the context or without), so precompile_builtin registers
+    these same wrappers around placeholders."""
+    per_output = {
+        "md": md,
+        "md_inline": md_inline,
+        "date": date,
+        "duration": duration,
+        "language_name": language_name,
+    }
+    return {**{name: _per_output(f) for name, f in per_output.items()}, "css_string": css_string}
+
+
+def _per_output(function):
+    """A filter whose result depends on the output: its language, the sources it cites.
+
+    Jinja computes a filter applied to a constant (`{{ "2016-01" | date }}`) when it compiles
+    the template, and compiled templates are shared by all the outputs of a worker: the first
+    output's wording would be in all of them. A filter that takes the context cannot be
+    computed at compile time.
+    """
+
+    @pass_context
+    def per_output(_context, *args, **kwargs):
+        return function(*args, **kwargs)
+
+    return per_output
 
 
 def precompile_builtin() -> None:
@@ -140,7 +170,9 @@ def precompile_builtin() -> None:
     env = _environment(FileSystemLoader(str(BUILTIN_TEMPLATES)))
     # Jinja checks at compile time that filters exist; their functions are looked up when
     # a template runs, in the environment DocumentRenderer.render makes.
-    env.filters.update(dict.fromkeys(RENDER_FILTERS, _compile_only))
+    env.filters.update(output_filters(*[_compile_only] * 5))
+    # The i18n extension compiles differently for new-style gettext: as render sets it.
+    env.install_gettext_callables(_compile_only, _compile_only, newstyle=True)
     for path in sorted(BUILTIN_TEMPLATES.glob("*.j2")):
         env.get_template(path.name)
 
@@ -167,12 +199,13 @@ class DocumentRenderer:
         env = self.env.overlay()
         env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)
         env.filters.update(
-            md=md.block,
-            md_inline=md.inline,
-            date=localizer.format_date,
-            duration=localizer.format_duration,
-            language_name=localizer.display_language,
-            css_string=css_string,
+            output_filters(
+                md.block,
+                md.inline,
+                localizer.format_date,
+                localizer.format_duration,
+                localizer.display_language,
+            )
         )
         env.globals.update(
             status_line=lambda case: status_line(case, localizer),

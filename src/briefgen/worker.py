@@ -134,7 +134,12 @@ def _on_alarm(signum, frame):
 def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None) -> list[JobResult]:
     """Render a batch of (job, fingerprint); see the module docstring for the sharing."""
     if _STATE["model"] is None:
-        _STATE["model"] = _STATE["shared_model"].get(model_size)
+        failed = _read_shared_model(model_size)
+        if failed:
+            return [
+                JobResult(job, diagnostics=[error("briefgen.yaml", 0, 0, f"{job.label}: {failed}")])
+                for job, _ in batch
+            ]
     results = []
     shared: dict = {}
     for job, fingerprint in batch:
@@ -192,6 +197,20 @@ def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None
         outcome.seconds = time.perf_counter() - started
         results.append(outcome)
     return results
+
+
+def _read_shared_model(size: int | None) -> str | None:
+    """Read the model the main process wrote for an early-started worker; None, or what failed."""
+    try:
+        _STATE["model"] = _STATE["shared_model"].get(size)
+    except MemoryError:
+        return (
+            f"reading the project needed more than {_STATE['limits'].memory_mb} MiB in the worker "
+            "(set BRIEFGEN_RENDER_MEMORY_MB to allow more); nothing was published"
+        )
+    except Exception as exc:  # a bug: one line, not a traceback
+        return f"internal error while handing the project to a worker ({type(exc).__name__}: {exc})"
+    return None
 
 
 def _brief(job: Job):

@@ -47,3 +47,25 @@ def test_a_long_value_is_found_when_only_a_stretch_of_it_leaks(tmp_path):
 def test_a_clean_file_passes(tmp_path):
     path = write(tmp_path, "<p>Nothing confidential here</p>")
     assert check_output(path, "html", FakeView([("f", "Leyla in Ganja")], visible=["x"])) is None
+
+
+def test_every_string_object_of_a_pdf_is_read(tmp_path):
+    import pikepdf
+
+    from briefgen.check import _pdf_strings
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.Extra = pikepdf.Dictionary(
+        Nested=pikepdf.Dictionary(Deep=pikepdf.Array([pikepdf.String("nested secret")])),
+        Ref=pdf.make_indirect(pikepdf.String("indirect secret")),
+        Number=pdf.make_indirect(42),
+        Name=pikepdf.Name("/NotAString"),
+    )
+    pdf.Root.Unicode = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String("Ünïcode sécret – ƏƎ")))
+    path = tmp_path / "strings.pdf"
+    pdf.save(path)
+    found = _pdf_strings(path)
+    for text in ("nested secret", "indirect secret", "Ünïcode sécret – ƏƎ"):
+        assert text in found
+    assert all("NotAString" not in text for text in found)

@@ -96,3 +96,29 @@ def test_first_and_forced_builds_start_early_and_match_a_late_build(tmp_path, mo
     assert early_flags == [True, True, True, False]
     for relpath in victims:
         assert (tmp_path / "a" / relpath).read_bytes() == Path(late_out / relpath).read_bytes()
+
+
+def test_a_worker_that_cannot_read_the_model_reports_it_for_each_output(tmp_path):
+    import gc
+
+    from briefgen import worker
+
+    model = load_project(SMALL).model
+    jobs = plan_jobs(model, None, None, None, ["html"])[:2]
+    shared = SharedModel()  # nothing written: as if the main process had died mid-write
+    alarm = signal.getsignal(signal.SIGALRM)
+    thresholds = gc.get_threshold()
+    try:
+        worker.init_worker(shared, tmp_path, None, Limits(seconds=0, memory_mb=0), ["html"])
+        results = worker.run_batch([(job, "fingerprint") for job in jobs], model_size=1000)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        signal.signal(signal.SIGALRM, alarm)
+        worker._STATE.clear()
+        shared.close()
+    assert [r.job for r in results] == jobs
+    for result in results:
+        (diagnostic,) = result.diagnostics
+        assert diagnostic.is_error and "handing the project to a worker" in diagnostic.message
+        assert not result.outputs

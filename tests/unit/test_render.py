@@ -162,3 +162,21 @@ def test_an_overriding_template_is_compiled_afresh(project, monkeypatch):
     )
     overridden = render(project, '{% extends "base.html.j2" %}{% block content %}<p>probe</p>{% endblock %}')
     assert overridden == "<html><body>project base<p>probe</p></body></html>"
+
+
+def test_a_filter_on_a_constant_follows_each_outputs_language(project):
+    # Compiled templates are shared by the outputs of a worker: a filter that depends on the
+    # output must not be computed once, when the template is compiled, for the first of them.
+    source = '<p>{{ "2016-01-15" | date }} / {{ "fr" | language_name }}</p>'
+    (project / "templates" / "probe.html.j2").write_text(source, encoding="utf-8")
+    model = load_project(project).model
+    theme = load_theme(BUILTIN_THEMES / "default")
+    env = make_environment(project, theme, "a")
+    renderer = DocumentRenderer(env, theme, project)
+    rendered = {}
+    for language in ("en", "ru", "en"):
+        view, _ = select_view(model, model.project.briefs[0], Audience(id="a"), language)
+        rendered.setdefault(language, set()).add(renderer.render("probe", view))
+    assert len(rendered["en"]) == 1 and rendered["en"] != rendered["ru"]
+    assert "January" in next(iter(rendered["en"])) and "French" in next(iter(rendered["en"]))
+    assert "января" in next(iter(rendered["ru"])) and "французский" in next(iter(rendered["ru"]))
