@@ -17,6 +17,7 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 
@@ -130,6 +131,13 @@ def test_libreoffice_opens_every_docx_and_keeps_its_text(repo_build, tmp_path):
     for document in documents:
         pdf_path = converted / (document.stem + ".pdf")
         assert pdf_path.is_file(), document.name
+        # As long as briefgen's PDF, give or take a page: the DOCX keeps the same things
+        # together and sets lines as far apart (Word's "multiple" is of the font's own line
+        # height, CSS's of the font size). Whole cards moved to new pages and looser lines
+        # made the Russian event summary 12 pages in LibreOffice against 8.
+        lo_pages = len(PdfReader(pdf_path).pages)
+        pdf_pages = len(PdfReader(document.with_suffix(".pdf")).pages)
+        assert abs(lo_pages - pdf_pages) <= 1, (document.name, lo_pages, pdf_pages)
         body, _notes = pdf_body_and_notes(pdf_path)
         text = letters(body)
         _, _, paragraphs = docx_body_and_notes(document)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import time
 import unicodedata
@@ -829,10 +828,6 @@ def test_a_hundred_pages_build_in_seconds(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-    reason="LibreOffice / poppler not installed",
-)
 def test_libreoffice_opens_it_and_the_text_survives(sample, tmp_path):
     out, _ = sample
     profile = tmp_path / "lo-profile"

@@ -473,9 +473,11 @@ class HtmlWalker:
         elif tag == "blockquote":
             self.flow(el, replace(ctx, p_style="Quote", list_item=None), inline_imgs=False)
         elif tag == "div" and "callout" in classes:
-            self.box(el, ctx, "Callout Box")
+            # As the print CSS: a callout is not broken across pages, except the
+            # recommendations, which may run long; a card breaks where it must.
+            self.box(el, ctx, "Callout Box", keep_together="recommendations" not in classes)
         elif tag == "div" and "card" in classes:
-            self.box(el, ctx, "Card Box")
+            self.box(el, ctx, "Card Box", keep_together=False)
         elif tag == "div" and "page-break" in classes:
             if ctx.story == "body" and ctx.container is self.body:
                 self._page_break = True
@@ -592,9 +594,18 @@ class HtmlWalker:
         elif tc[-1].tag != qn("w:p"):
             oxml.paragraph(tc, self.sid(ctx.p_style))
 
-    def box(self, el: etree._Element, ctx: Ctx, style: str) -> None:
+    def box(self, el: etree._Element, ctx: Ctx, style: str, *, keep_together: bool) -> None:
+        """A callout or card: a one-column table whose single cell holds the box's blocks.
+
+        `keep_together` (CSS `break-inside: avoid`) makes the row unsplittable. A box that
+        may break must not begin with a keep-with-next paragraph: Word, and LibreOffice's
+        emulation of it, read keepNext on a row's first paragraph as "keep this row with the
+        next" and then never split the row, so the whole box would jump to the next page.
+        Its leading headings get a short row of their own instead, kept with the rest
+        (`split_leading_keeps`), which is what `break-after: avoid` asks of them.
+        """
         tbl = oxml.table(self.sid(style), ctx.width, [ctx.width], look_first_row=False)
-        tc = oxml.table_cell(oxml.table_row(tbl, cant_split=False), ctx.width)
+        tc = oxml.table_cell(oxml.table_row(tbl, cant_split=keep_together), ctx.width)
         self.append_table(ctx, tbl)
         inner = Ctx(
             container=tc,
@@ -604,6 +615,35 @@ class HtmlWalker:
         )
         self.flow(el, inner, inline_imgs=False)
         self.close_cell(tc, inner)
+        if not keep_together:
+            self.split_leading_keeps(tbl, tc, ctx.width)
+
+    def split_leading_keeps(self, tbl: etree._Element, tc: etree._Element, width: int) -> None:
+        """Move what follows a box's leading keep-with-next paragraphs to a second row.
+
+        The first row (the headings) cannot split and keeps with the second, which can; the
+        rows share the box's borders and shading, and the cell margins between them are
+        zeroed so the two rows read as one box.
+        """
+        blocks = [child for child in tc if child.tag != qn("w:tcPr")]
+        lead = 0
+        for child in blocks:
+            if child.tag != qn("w:p") or not self.keeps_with_next(child):
+                break
+            lead += 1
+        if lead == 0 or lead == len(blocks):
+            return
+        first_row = tc.getparent()
+        if first_row.find(qn("w:trPr")) is None:
+            first_row.insert(0, oxml.props("w:trPr", oxml.TRPR_ORDER, {"cantSplit": True}))
+        _set_cell_margin(tc, "bottom")
+        rest = oxml.table_cell(oxml.table_row(tbl, cant_split=False), width)
+        _set_cell_margin(rest, "top")
+        rest.extend(blocks[lead:])
+
+    def keeps_with_next(self, p: etree._Element) -> bool:
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        return style is not None and self.styles.keeps_with_next(style.get(qn("w:val")))
 
     def table(self, el: etree._Element, ctx: Ctx) -> None:
         rows: list[tuple[etree._Element, bool]] = []
@@ -903,6 +943,14 @@ def _is_inline(tag: str, in_paragraph: bool) -> bool:
         or tag in INLINE_UNKNOWN
         or (in_paragraph and tag not in _BLOCK_TAGS and tag not in SILENT)
     )
+
+
+def _set_cell_margin(tc: etree._Element, side: str) -> None:
+    """Zero one side (top or bottom) of a cell's margins, as a box split into rows needs."""
+    tcpr = tc.find(qn("w:tcPr"))
+    rank = oxml.TCPR_ORDER.index("tcMar")
+    index = sum(1 for c in tcpr if oxml.TCPR_ORDER.index(etree.QName(c).localname) < rank)
+    tcpr.insert(index, oxml.props("w:tcMar", ("top", "bottom"), {side: {"w": 0, "type": "dxa"}}))
 
 
 def _span(cell: etree._Element, attr: str) -> int:

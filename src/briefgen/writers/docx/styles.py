@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -464,7 +465,9 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "CardPhoto",
             based="Figure",
             next_="BodyText",
-            ppr={"spacing": _spacing(0, 6, 1.0)},
+            # Floated beside the heading in the PDF, with no keep of its own; as the first
+            # paragraph of a card a keep would stop the card from ever splitting (see box()).
+            ppr={"keepNext": {"val": 0}, "spacing": _spacing(0, 6, 1.0)},
         ),
         _style(
             P,
@@ -742,6 +745,8 @@ class StyleSheet:
     def __init__(self, element: etree._Element):
         self.element = element
         self._by_name: dict[str, etree._Element] = {}
+        self._by_id: dict[str, etree._Element] = {}
+        self._keep_next: dict[str, bool] = {}
         self._ids: set[str] = set()
         for style in element.iterchildren(qn("w:style")):
             self._index(style)
@@ -751,7 +756,31 @@ class StyleSheet:
         name = style.find(qn("w:name"))
         if name is not None:
             self._by_name.setdefault(name.get(qn("w:val")).lower(), style)
-        self._ids.add(style.get(qn("w:styleId")))
+        sid = style.get(qn("w:styleId"))
+        self._by_id.setdefault(sid, style)
+        self._ids.add(sid)
+
+    def keeps_with_next(self, style_id: str) -> bool:
+        """Whether paragraphs in this style keep with the next one (w:keepNext, resolved
+        through basedOn; the document defaults never set it)."""
+        cached = self._keep_next.get(style_id)
+        if cached is None:
+            cached = False
+            seen: set[str] = set()
+            sid: str | None = style_id
+            while sid and sid not in seen:
+                seen.add(sid)
+                style = self._by_id.get(sid)
+                if style is None:
+                    break
+                keep = style.find(f"{qn('w:pPr')}/{qn('w:keepNext')}")
+                if keep is not None:
+                    cached = keep.get(qn("w:val"), "true").lower() not in ("0", "false", "off")
+                    break
+                based = style.find(qn("w:basedOn"))
+                sid = None if based is None else based.get(qn("w:val"))
+            self._keep_next[style_id] = cached
+        return cached
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._by_name
@@ -891,11 +920,14 @@ def build_style_sheet(theme: Theme, lang: str, geometry: PageGeometry) -> tuple[
     Generated from the theme's tokens, or taken from the theme's reference.docx, with the
     styles briefgen needs and the reference lacks added and the language set either way.
     """
+    ratio = natural_line_height(theme)
     generated = generated_styles(theme, geometry)
+    for style in generated:
+        _fit_line_spacing(style, ratio)
     reference = theme.reference_docx
     if reference is None:
         el = root("w:styles", {"w": nsmap["w"]})
-        el.append(_doc_defaults(theme, lang))
+        el.append(_fit_line_spacing(_doc_defaults(theme, lang), ratio))
         el.extend(generated)
         return StyleSheet(el), None
     el, theme_blob = _read_reference(reference)
@@ -923,6 +955,41 @@ def build_style_sheet(theme: Theme, lang: str, geometry: PageGeometry) -> tuple[
     sheet.add_missing(generated)
     sheet.link_lists()
     return sheet, theme_blob
+
+
+def natural_line_height(theme: Theme) -> float:
+    """The body font's own line height, in ems: what Word and LibreOffice call single spacing.
+
+    CSS line-height 1.45 means 1.45 times the font size; Word's "multiple 1.45" means 1.45
+    times this, which for Noto (1.362 em) set the DOCX a third looser than the PDF. 1.0 when
+    the theme ships no file for its body font (the style's multiples are then kept as written).
+    """
+    for font in theme.font_files:
+        if font.family == theme.body_font and font.weight == 400 and font.style == "normal":
+            return _font_line_height(font.path)
+    return 1.0
+
+
+@cache
+def _font_line_height(path: Path) -> float:
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(str(path), lazy=True)
+        os2 = font["OS/2"]
+        height = (os2.usWinAscent + os2.usWinDescent) / font["head"].unitsPerEm
+    except Exception:  # not a font fontTools can read: WeasyPrint will say so for the PDF
+        return 1.0
+    return height if 0.8 <= height <= 3 else 1.0
+
+
+def _fit_line_spacing(element: etree._Element, ratio: float) -> etree._Element:
+    """Turn the line-spacing multiples of generated styles into multiples of the font size."""
+    for spacing in element.iter(qn("w:spacing")):
+        line = spacing.get(qn("w:line"))
+        if line is not None and spacing.get(qn("w:lineRule")) == "auto":
+            spacing.set(qn("w:line"), str(round(int(line) / ratio)))
+    return element
 
 
 def _read_reference(path: Path) -> tuple[etree._Element, bytes | None]:
