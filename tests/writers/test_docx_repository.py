@@ -44,7 +44,7 @@ def test_every_paragraph_has_a_named_style_and_no_direct_formatting(documents):
 
 
 def test_cover_without_furniture_then_running_header_and_page_fields(documents):
-    for entry, docx, _pdf in documents:
+    for entry, docx, pdf in documents:
         body = docx.xml("word/document.xml")
         sect = body.find("w:body/w:sectPr", NS)
         assert sect.find("w:titlePg", NS) is not None, entry["path"]
@@ -55,7 +55,14 @@ def test_cover_without_furniture_then_running_header_and_page_fields(documents):
         first_footer = docx.xml("word/" + targets[refs[("footerReference", "first")]])
         assert text_of(first_footer) == ""
         header = docx.xml("word/" + targets[refs[("headerReference", "default")]])
-        assert text_of(header) == docx.document.core_properties.title
+        # As the PDF: the title at the left margin, the publisher at the right tab stop.
+        (p,) = header.findall("w:p", NS)
+        title_run, publisher_run = p.findall("w:r", NS)
+        assert text_of(title_run) == docx.document.core_properties.title, entry["path"]
+        assert publisher_run.find("w:tab", NS) is not None, entry["path"]
+        with pdfplumber.open(pdf) as document:
+            top_line = document.pages[1].extract_text().splitlines()[0]
+        assert top_line.split() == text_of(p).replace(text_of(title_run), text_of(title_run) + " ").split()
         footer = docx.xml("word/" + targets[refs[("footerReference", "default")]])
         assert [t.text.strip() for t in footer.iter(f"{{{W}}}instrText")] == ["PAGE", "NUMPAGES"]
 

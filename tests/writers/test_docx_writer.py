@@ -625,7 +625,8 @@ def test_cover_is_the_first_page_without_header_or_footer(out):
     header = out.xml("word/" + targets[refs[("headerReference", "default")]])
     (p,) = header.findall("w:p", NS)
     assert out.style_of(p) == "Header" and text_of(p) == "Closing the Space"
-    assert out.document.styles["Header"].paragraph_format.alignment == 2  # right
+    assert out.document.styles["Header"].paragraph_format.alignment == 0  # left, as @top-left
+    assert out.document.styles["Footer"].paragraph_format.alignment == 2  # right, as @bottom-right
     footer = out.xml("word/" + targets[refs[("footerReference", "default")]])
     (p,) = footer.findall("w:p", NS)
     assert out.style_of(p) == "Footer"

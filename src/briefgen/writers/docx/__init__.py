@@ -104,10 +104,17 @@ def build(document: RenderedDocument) -> bytes:
 def _headers_and_footers(main, styles: StyleSheet, head: Head, cover: bool) -> list[tuple[str, str, str]]:
     """Running header and page-number footer; empty first-page ones when there is a cover."""
     refs: list[tuple[str, str, str]] = []
-    if head.running_title:
+    if head.running_title or head.running_publisher:
         part, rid = main.add_header_part()
         part._element = oxml.root("w:hdr")
-        oxml.run(oxml.paragraph(part._element, styles.id("Header")), head.running_title)
+        p = oxml.paragraph(part._element, styles.id("Header"))
+        # As the PDF's @top-left and @top-right: the title at the margin, the publisher at
+        # the Header style's right tab stop.
+        oxml.run(p, head.running_title)
+        if head.running_publisher:
+            publisher = oxml.run(p)
+            oxml.sub(publisher, "w:tab")
+            oxml.add_text(publisher, head.running_publisher)
         refs.append(("headerReference", "default", rid))
     if head.page_label:
         part, rid = main.add_footer_part()

@@ -105,6 +105,7 @@ class Head:
     description: str = ""
     keywords: str = ""
     running_title: str = ""
+    running_publisher: str = ""
     page_label: str = ""
     template: str = ""
 
@@ -131,6 +132,7 @@ def read_head(tree: lxml.html.HtmlElement) -> Head:
         description=meta.get("description", ""),
         keywords=meta.get("keywords", ""),
         running_title=meta.get("briefgen:running-title", ""),
+        running_publisher=meta.get("briefgen:running-publisher", ""),
         page_label=meta.get("briefgen:page-label", ""),
         template=meta.get("briefgen:template", ""),
     )

@@ -537,7 +537,9 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 "outlineLvl": {"val": 9},
             },
         ),
-        # Running header and footer look alike: small, muted, right-aligned.
+        # Running header and footer look alike: small and muted. As in the PDF, the header
+        # starts at the left margin (the publisher goes to the right tab stop) and the
+        # footer's page number sits at the right.
         *(
             _style(
                 P,
@@ -548,7 +550,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 ppr={
                     "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
                     "spacing": _spacing(0, 0, 1.0),
-                    "jc": {"val": "right"},
+                    "jc": {"val": align},
                 },
                 rpr={
                     "rFonts": _fonts(head),
@@ -557,7 +559,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                     "szCs": _hp(size["small"]),
                 },
             )
-            for internal, shown in (("header", "Header"), ("footer", "Footer"))
+            for internal, shown, align in (("header", "Header", "left"), ("footer", "Footer", "right"))
         ),
         _style(
             P,
