@@ -114,17 +114,28 @@ def warm_up(formats: list[str] | None) -> None:
     report, with its name.
     """
     wanted = set(formats) if formats else {"pdf", "docx"}
-    with contextlib.suppress(Exception):
-        precompile_builtin()
-        theme_css(load_theme(BUILTIN_THEMES / "default"))  # most projects use it
-        if "pdf" in wanted:
-            from .writers.pdf import warm_up as warm_up_pdf
+    steps = [precompile_builtin, _warm_default_theme]
+    steps += [_warm_pdf] if "pdf" in wanted else []
+    steps += [_warm_docx] if "docx" in wanted else []
+    for step in steps:
+        with contextlib.suppress(Exception):
+            step()
 
-            warm_up_pdf()
-            import pikepdf  # noqa: F401  (the check reads every PDF back with these)
-            import pypdfium2  # noqa: F401
-        if "docx" in wanted:
-            from .writers import docx  # noqa: F401  (python-docx, lxml)
+
+def _warm_default_theme() -> None:
+    theme_css(load_theme(BUILTIN_THEMES / "default"))  # most projects use it
+
+
+def _warm_pdf() -> None:
+    from .writers.pdf import warm_up
+
+    warm_up()
+    import pikepdf  # noqa: F401  (the check reads every PDF back with these)
+    import pypdfium2  # noqa: F401
+
+
+def _warm_docx() -> None:
+    from .writers import docx  # noqa: F401  (python-docx, lxml)
 
 
 def _on_alarm(signum, frame):
