@@ -254,35 +254,41 @@ class Bench:
         if not self.html.is_file():
             raise BenchmarkError(f"briefgen --format html wrote no {self.html}")
 
-    def pdf_vs_weasyprint(self, row: Row) -> None:
+    def dossier_vs_engine(
+        self, row: Row, fmt: str, engine: str, label: str, target: Path
+    ) -> tuple[Runs, Runs]:
+        """briefgen building the dossier in `fmt` against `engine` (a driver kind) on its HTML;
+        fills the row's times, ratio and notes."""
         assert self.html is not None
         lang = self.c.languages[0]
-        ours, theirs = Runs("briefgen pdf"), Runs("WeasyPrint HTML(string=...).write_pdf()")
-        out = self.work / "out" / "dossier-pdf"
-        target = self.work / "out" / "weasyprint.pdf"
+        ours, theirs = Runs(f"briefgen {fmt}"), Runs(label)
+        out = self.work / "out" / f"dossier-{fmt}"
         self.interleaved(
             [
                 (
                     ours,
                     lambda: self.build(
-                        out, briefs=[gen.DOSSIER], languages=[lang], formats=["pdf"], jobs=1, force=True
+                        out, briefs=[gen.DOSSIER], languages=[lang], formats=[fmt], jobs=1, force=True
                     ),
                 ),
-                (theirs, lambda: self.driver("weasyprint", html=str(self.html), target=str(target))),
+                (theirs, lambda: self.driver(engine, html=str(self.html), target=str(target))),
             ]
+        )
+        row.briefgen, row.reference = f"{ours.best:.2f} s", f"{theirs.best:.2f} s"
+        row.result = ours.best / theirs.best
+        row.notes += [self.runs_note(ours, theirs), _cpu_note(ours, theirs)]
+        row.data.update(briefgen=asdict(ours), reference=asdict(theirs))
+        return ours, theirs
+
+    def pdf_vs_weasyprint(self, row: Row) -> None:
+        target = self.work / "out" / "weasyprint.pdf"
+        ours, theirs = self.dossier_vs_engine(
+            row, "pdf", "weasyprint", "WeasyPrint HTML(string=...).write_pdf()", target
         )
         pages, their_pages = ours.details[-1]["pdf_pages"][0], theirs.details[-1]["pages"]
         row.name = f"PDF of a {pages}-page dossier vs WeasyPrint on the same HTML"
-        row.briefgen, row.reference = f"{ours.best:.2f} s", f"{theirs.best:.2f} s"
-        row.result = ours.best / theirs.best
-        row.notes += [
-            self.runs_note(ours, theirs),
-            _cpu_note(ours, theirs),
-            f"WeasyPrint's PDF has {their_pages} pages",
-        ]
-        row.data.update(
-            briefgen=asdict(ours), reference=asdict(theirs), pages=pages, reference_pages=their_pages
-        )
+        row.notes.append(f"WeasyPrint's PDF has {their_pages} pages")
+        row.data.update(pages=pages, reference_pages=their_pages)
         if not self.c.quick:
             tagged = Runs("WeasyPrint with briefgen's options (pdf/ua-1, tagged)")
             self.interleaved(
@@ -303,32 +309,12 @@ class Bench:
             )
 
     def docx_vs_pandoc(self, row: Row) -> None:
-        assert self.html is not None
-        lang = self.c.languages[0]
-        ours, theirs = Runs("briefgen docx"), Runs("pandoc HTML -> DOCX")
-        out = self.work / "out" / "dossier-docx"
-        target = self.work / "out" / "pandoc.docx"
-        self.interleaved(
-            [
-                (
-                    ours,
-                    lambda: self.build(
-                        out, briefs=[gen.DOSSIER], languages=[lang], formats=["docx"], jobs=1, force=True
-                    ),
-                ),
-                (theirs, lambda: self.driver("pandoc", html=str(self.html), target=str(target))),
-            ]
+        _ours, theirs = self.dossier_vs_engine(
+            row, "docx", "pandoc", "pandoc HTML -> DOCX", self.work / "out" / "pandoc.docx"
         )
         row.name = (
             f"DOCX of the same dossier vs pandoc on the same HTML (pandoc {theirs.details[-1]['pandoc']})"
         )
-        row.briefgen, row.reference = f"{ours.best:.2f} s", f"{theirs.best:.2f} s"
-        row.result = ours.best / theirs.best
-        row.notes += [
-            self.runs_note(ours, theirs),
-            _cpu_note(ours, theirs),
-        ]
-        row.data.update(briefgen=asdict(ours), reference=asdict(theirs))
 
     def copies_jobs(self, row: Row) -> None:
         one, two = Runs("copies --jobs 1"), Runs("copies --jobs 2")

@@ -240,6 +240,20 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def built_canaries(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """A copy of the canaries fixture built once with two workers: (project, out, snapshot)."""
+    import shutil
+
+    from conftest import PROJECTS
+
+    project = tmp_path / "canaries"
+    shutil.copytree(PROJECTS / "canaries", project)
+    out = tmp_path / "out"
+    first = run_cli("build", str(project), "-o", str(out), "--jobs", "2")
+    assert first.returncode == 0, first.stderr
+    return project, out, snapshot(out)
+
+
 def temporaries(out: Path) -> list[Path]:
     return [p for p in out.rglob(f"{TEMP_MARK}*") if p.is_file()]
 

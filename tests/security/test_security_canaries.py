@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECTS, build, words
-from security_support import assert_clean_failure, readings, run_cli, snapshot, temporaries
+from security_support import assert_clean_failure, built_canaries, readings, run_cli, snapshot, temporaries
 
 from briefgen.load import load_project
 from briefgen.plan import plan_jobs
@@ -179,12 +179,7 @@ LEAKY_OVERRIDE = """\
 
 @pytest.mark.slow
 def test_check_catches_a_template_leak_and_publishes_nothing(tmp_path):
-    project = tmp_path / "canaries"
-    shutil.copytree(PROJECTS / "canaries", project)
-    out = tmp_path / "out"
-    first = run_cli("build", str(project), "-o", str(out), "--jobs", "2")
-    assert first.returncode == 0, first.stderr
-    before = snapshot(out)
+    project, out, before = built_canaries(tmp_path)
 
     override = project / "templates" / "public-readers" / "case-dossier.html.j2"
     override.parent.mkdir(parents=True)

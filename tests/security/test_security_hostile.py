@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PROJECTS, words
+from conftest import words
 from security_support import (
     BODY_LINE,
     BRIEFGEN,
@@ -20,6 +20,7 @@ from security_support import (
     assert_clean_failure,
     body_template,
     bomb_png,
+    built_canaries,
     make_project,
     manifest_consistent,
     readings,
@@ -448,14 +449,7 @@ def test_an_id_cannot_place_a_file_outside_the_output_folder(tmp_path):
 
 @pytest.mark.slow
 def test_killed_build_leaves_previous_outputs_intact(tmp_path):
-    import shutil
-
-    project = tmp_path / "canaries"
-    shutil.copytree(PROJECTS / "canaries", project)
-    out = tmp_path / "out"
-    first = run_cli("build", str(project), "-o", str(out), "--jobs", "2")
-    assert first.returncode == 0, first.stderr
-    before = snapshot(out)
+    project, out, before = built_canaries(tmp_path)
 
     # A second build that rewrites everything; killed (with its workers) mid-write.
     process = subprocess.Popen(
