@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -187,10 +187,12 @@ def _hp(pt: float) -> dict:
     return {"val": round(pt * 2)}
 
 
-def _spacing(before: float = 0, after: float = 0, line: float | None = None) -> dict:
+def _spacing(before: float = 0, after: float = 0, line: float | None = None, *, ratio: float = 1.0) -> dict:
+    """w:spacing attributes. `line` is a multiple of the font size, as CSS line-height is;
+    Word's "auto" multiple is of the font's own line height, `ratio` ems (natural_line_height)."""
     spacing = {"before": twips_pt(before), "after": twips_pt(after)}
     if line is not None:
-        spacing.update(line=round(240 * line), lineRule="auto")
+        spacing.update(line=round(240 * line / ratio), lineRule="auto")
     return spacing
 
 
@@ -277,6 +279,7 @@ def _style(
 
 def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Element]:
     """Every style the walker uses, defined from the theme's tokens."""
+    spacing = partial(_spacing, ratio=natural_line_height(theme))
     size = theme.sizes
     head = theme.heading_font
     brand, text, muted = theme.color("brand"), theme.color("text"), theme.color("muted")
@@ -310,7 +313,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             based="Normal",
             next_="BodyText",
             qformat=True,
-            ppr={"spacing": _spacing(0, after, line)},
+            ppr={"spacing": spacing(0, after, line)},
         ),
         # Cover page
         _style(
@@ -319,7 +322,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "CoverLogo",
             based="Normal",
             next_="Title",
-            ppr={"spacing": _spacing(0, _pt_mm(42), 1.0), "jc": {"val": logo_jc}},
+            ppr={"spacing": spacing(0, _pt_mm(42), 1.0), "jc": {"val": logo_jc}},
         ),
         _style(
             P,
@@ -333,7 +336,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 "keepNext": True,
                 "pBdr": _borders("w:pBdr", top=_border(brand, 24, 17)),
                 "suppressAutoHyphens": True,
-                "spacing": _spacing(0, _pt_mm(6), 1.15),
+                "spacing": spacing(0, _pt_mm(6), 1.15),
             },
             rpr={
                 "rFonts": _fonts(head),
@@ -353,7 +356,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             next_="CoverText",
             qformat=True,
             priority=11,
-            ppr={"keepNext": True, "suppressAutoHyphens": True, "spacing": _spacing(0, _pt_mm(12), 1.3)},
+            ppr={"keepNext": True, "suppressAutoHyphens": True, "spacing": spacing(0, _pt_mm(12), 1.3)},
             rpr={
                 "rFonts": _fonts(head),
                 "color": {"val": muted},
@@ -367,7 +370,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "CoverText",
             based="Normal",
             next_="CoverText",
-            ppr={"spacing": _spacing(0, 2, 1.3)},
+            ppr={"spacing": spacing(0, 2, 1.3)},
             rpr={"rFonts": _fonts(head)},
         ),
     ]
@@ -390,7 +393,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                     # A rule under section headings, as h1.section in the print CSS.
                     "pBdr": _borders("w:pBdr", bottom=_border(brand, 10, 2)) if level == 1 else None,
                     "suppressAutoHyphens": True,
-                    "spacing": _spacing(before, after_h, 1.2),
+                    "spacing": spacing(before, after_h, 1.2),
                     "outlineLvl": {"val": level - 1},
                 },
                 rpr={
@@ -410,7 +413,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "SmallText",
             based="BodyText",
             next_="BodyText",
-            ppr={"spacing": _spacing(0, after, 1.3)},
+            ppr={"spacing": spacing(0, after, 1.3)},
             rpr={"color": {"val": muted}, "sz": _hp(size["small"]), "szCs": _hp(size["small"])},
         ),
         _style(
@@ -431,7 +434,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             priority=29,
             ppr={
                 "pBdr": _borders("w:pBdr", left=_border(rule, 16, 12)),
-                "spacing": _spacing(6, 8, line),
+                "spacing": spacing(6, 8, line),
                 "ind": {"left": twips_mm(5)},
             },
             rpr={"i": True, "iCs": True},
@@ -444,7 +447,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             next_="BodyText",
             qformat=True,
             priority=35,
-            ppr={"keepNext": True, "spacing": _spacing(3, 3, 1.3)},
+            ppr={"keepNext": True, "spacing": spacing(3, 3, 1.3)},
             rpr={
                 "color": {"val": muted},
                 "sz": _hp(size["small"]),
@@ -457,7 +460,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "Figure",
             based="Normal",
             next_="Caption",
-            ppr={"keepNext": True, "spacing": _spacing(6, 3, 1.0)},
+            ppr={"keepNext": True, "spacing": spacing(6, 3, 1.0)},
         ),
         _style(
             P,
@@ -467,7 +470,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             next_="BodyText",
             # Floated beside the heading in the PDF, with no keep of its own; as the first
             # paragraph of a card a keep would stop the card from ever splitting (see box()).
-            ppr={"keepNext": {"val": 0}, "spacing": _spacing(0, 6, 1.0)},
+            ppr={"keepNext": {"val": 0}, "spacing": spacing(0, 6, 1.0)},
         ),
         _style(
             P,
@@ -475,7 +478,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "Spacer",
             based="Normal",
             next_="BodyText",
-            ppr={"spacing": _spacing(0, 0, 1.0)},
+            ppr={"spacing": spacing(0, 0, 1.0)},
             rpr={"sz": _hp(after * 1.5), "szCs": _hp(after * 1.5)},
         ),
         _style(
@@ -485,7 +488,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             based="Normal",
             priority=99,
             semi_hidden=True,
-            ppr={"spacing": _spacing(0, 2, 1.2)},
+            ppr={"spacing": spacing(0, 2, 1.2)},
             rpr={"sz": _hp(size["footnote"]), "szCs": _hp(size["footnote"])},
         ),
         _style(
@@ -503,7 +506,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "FieldLabel",
             based="Normal",
             next_="FieldValue",
-            ppr={"keepNext": True, "spacing": _spacing(0, 0, 1.3)},
+            ppr={"keepNext": True, "spacing": spacing(0, 0, 1.3)},
             rpr={
                 "rFonts": _fonts(head),
                 "b": True,
@@ -521,7 +524,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "FieldValue",
             based="Normal",
             next_="FieldLabel",
-            ppr={"spacing": _spacing(0, 4, line)},
+            ppr={"spacing": spacing(0, 4, line)},
         ),
         _style(
             P,
@@ -533,7 +536,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             qformat=True,
             ppr={
                 "pBdr": _borders("w:pBdr", bottom=None),
-                "spacing": _spacing(0, 12, 1.2),
+                "spacing": spacing(0, 12, 1.2),
                 "outlineLvl": {"val": 9},
             },
         ),
@@ -549,7 +552,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 priority=99,
                 ppr={
                     "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
-                    "spacing": _spacing(0, 0, 1.0),
+                    "spacing": spacing(0, 0, 1.0),
                     "jc": {"val": align},
                 },
                 rpr={
@@ -566,7 +569,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "Table Text",
             "TableText",
             based="Normal",
-            ppr={"spacing": _spacing(0, 0, 1.35)},
+            ppr={"spacing": spacing(0, 0, 1.35)},
             rpr={"sz": _hp(table_size), "szCs": _hp(table_size)},
         ),
         _style(
@@ -674,7 +677,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                     based="BodyText",
                     ppr={
                         "numPr": num_pr(num, level - 1),
-                        "spacing": _spacing(0, 2, line),
+                        "spacing": spacing(0, 2, line),
                         "ind": indent,
                     },
                 )
@@ -685,7 +688,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 "List Continue" + suffix,
                 "ListContinue" + suffix.strip(),
                 based="BodyText",
-                ppr={"spacing": _spacing(0, 2, line), "ind": {"left": LIST_INDENT * level}},
+                ppr={"spacing": spacing(0, 2, line), "ind": {"left": LIST_INDENT * level}},
             )
         )
         styles.append(
@@ -699,7 +702,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 semi_hidden=True,
                 ppr={
                     "tabs": _tabs(("right", tw, "dot")),
-                    "spacing": _spacing(0, 3, 1.3),
+                    "spacing": spacing(0, 3, 1.3),
                     "ind": {"left": twips_mm(6) * (level - 1)},
                 },
             )
@@ -708,6 +711,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
 
 
 def _doc_defaults(theme: Theme, lang: str) -> etree._Element:
+    spacing = partial(_spacing, ratio=natural_line_height(theme))
     el = etree.Element(qn("w:docDefaults"))
     sub(el, "w:rPrDefault").append(
         props(
@@ -727,7 +731,7 @@ def _doc_defaults(theme: Theme, lang: str) -> etree._Element:
             PPR_ORDER,
             {
                 "widowControl": True,
-                "spacing": _spacing(0, theme.paragraph_after, theme.line_height),
+                "spacing": spacing(0, theme.paragraph_after, theme.line_height),
             },
         )
     )
@@ -922,14 +926,11 @@ def build_style_sheet(theme: Theme, lang: str, geometry: PageGeometry) -> tuple[
     Generated from the theme's tokens, or taken from the theme's reference.docx, with the
     styles briefgen needs and the reference lacks added and the language set either way.
     """
-    ratio = natural_line_height(theme)
     generated = generated_styles(theme, geometry)
-    for style in generated:
-        _fit_line_spacing(style, ratio)
     reference = theme.reference_docx
     if reference is None:
         el = root("w:styles", {"w": nsmap["w"]})
-        el.append(_fit_line_spacing(_doc_defaults(theme, lang), ratio))
+        el.append(_doc_defaults(theme, lang))
         el.extend(generated)
         return StyleSheet(el), None
     el, theme_blob = _read_reference(reference)
@@ -983,15 +984,6 @@ def _font_line_height(path: Path) -> float:
     except Exception:  # not a font fontTools can read: WeasyPrint will say so for the PDF
         return 1.0
     return height if 0.8 <= height <= 3 else 1.0
-
-
-def _fit_line_spacing(element: etree._Element, ratio: float) -> etree._Element:
-    """Turn the line-spacing multiples of generated styles into multiples of the font size."""
-    for spacing in element.iter(qn("w:spacing")):
-        line = spacing.get(qn("w:line"))
-        if line is not None and spacing.get(qn("w:lineRule")) == "auto":
-            spacing.set(qn("w:line"), str(round(int(line) / ratio)))
-    return element
 
 
 def _read_reference(path: Path) -> tuple[etree._Element, bytes | None]:
