@@ -220,7 +220,10 @@ def _read_shared_model(size: int | None) -> str | None:
             "(set BRIEFGEN_RENDER_MEMORY_MB to allow more); nothing was published"
         )
     except Exception as exc:  # a bug: one line, not a traceback
-        return f"internal error while handing the project to a worker ({type(exc).__name__}: {exc})"
+        return (
+            f"internal error while handing the project to a worker ({type(exc).__name__}: {exc}); "
+            "nothing was published. Please report this with the project that causes it."
+        )
     return None
 
 
