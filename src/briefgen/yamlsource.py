@@ -166,6 +166,8 @@ class _Builder:
     def __init__(self, out: YamlFile):
         self.out = out
         self.documents = 0
+        # id(mapping) -> keys of an entry that started without its '- ' (see attach)
+        self.new_entries: dict[int, set[str]] = {}
 
     def problem(self, mark: Any, message: str, hint: str | None = None) -> None:
         self.out.problems.append(YamlProblem(mark.line + 1, mark.column + 1, message, hint))
@@ -209,15 +211,7 @@ class _Builder:
                 else:
                     self.attach(stack, pending_key, node)
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            problem = exc.problem or exc.context or "invalid YAML"
-            message = f"YAML syntax error: {problem}"
-            if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != mark.line:
-                message += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
-            if mark is None:
-                self.out.problems.append(YamlProblem(1, 1, message, _syntax_hint(problem)))
-            else:
-                self.problem(mark, message, _syntax_hint(problem))
+            self.out.problems.append(explain_syntax_error(self.out.text, exc))
             self.out.readable = False
             self.out.root = None
         except yaml.YAMLError as exc:  # e.g. ReaderError, without a line
@@ -307,19 +301,43 @@ class _Builder:
                 )
             )
             return
+        started = self.new_entries.get(id(parent))
+        if started is not None:
+            # Keys after a missing dash belong to the entry that should have started there.
+            if key.value not in started:
+                started.add(key.value)
+                return
+            started.clear()
         first = parent.key(key.value)
-        if first is not None:
+        if first is None:
+            parent.pairs.append((key, node))
+            return
+        in_list = len(stack) >= 2 and stack[-2].kind == "seq"
+        if in_list and parent.pairs and parent.pairs[0][0].value == key.value:
+            # The entry's first key again: almost always a new entry written without its
+            # '- '. Deleting one of the two (the usual duplicate fix) would lose an entry.
+            self.new_entries[id(parent)] = {key.value}
+            dash_column = max(parent.column - 2, 1)
             self.out.problems.append(
                 YamlProblem(
                     key.line,
                     key.column,
-                    f"duplicate key '{key.value}' (first written at line {first.line}); "
-                    "the second value would silently replace the first",
-                    "keep one of them",
+                    f"'{key.value}' starts a new entry here, but the line has no '- ' before it, so "
+                    f"it would be merged into the entry that starts at line {first.line}",
+                    f"write '- {key.value}: ...' with the dash at column {dash_column}, lined up with "
+                    f"line {first.line}; keep both entries",
                 )
             )
             return
-        parent.pairs.append((key, node))
+        self.out.problems.append(
+            YamlProblem(
+                key.line,
+                key.column,
+                f"duplicate key '{key.value}' (first written at line {first.line}); "
+                "the second value would silently replace the first",
+                "keep one of them",
+            )
+        )
 
 
 _SYNTAX_HINTS = (
@@ -331,6 +349,159 @@ _SYNTAX_HINTS = (
     ("did not find expected '-' indicator", "check the indentation: list items must line up"),
     ("found unexpected end of stream", "a quote or bracket opened here is never closed"),
 )
+
+# Characters that look like a space (or nothing) but are not YAML's space; they come with
+# text pasted from word processors and web pages.
+_INVISIBLE = {
+    "\u00a0": "a non-breaking space (U+00A0)",
+    "\u2007": "a figure space (U+2007)",
+    "\u202f": "a narrow non-breaking space (U+202F)",
+    "\u200b": "a zero-width space (U+200B)",
+    "\u200c": "a zero-width non-joiner (U+200C)",
+    "\u2060": "a word joiner (U+2060)",
+    "\ufeff": "a zero-width no-break space (U+FEFF)",
+    "\u3000": "an ideographic space (U+3000)",
+    "\t": "a tab",
+}
+_KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?:- +)*(?P<key>[^\s#'\"][^:#]*?):(?:\s|$)")
+
+
+def explain_syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """A syntax error as a problem at its real cause, with a hint that fixes it.
+
+    PyYAML reports where it gave up, which is often lines after the mistake: an unclosed
+    quote swallows the lines that follow, an invisible character pasted from Word breaks
+    the indentation of the next line. Those causes are looked for first.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if mark is None:
+        return YamlProblem(1, 1, f"YAML syntax error: {problem}", _syntax_hint(problem))
+    lines = text.split("\n")
+    for explain in (_unclosed_quote, _invisible_character, _over_indented):
+        found = explain(text, lines, exc, mark)
+        if found is not None:
+            return found
+    message = f"YAML syntax error: {problem}"
+    if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != mark.line:
+        message += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+    return YamlProblem(mark.line + 1, mark.column + 1, message, _syntax_hint(problem))
+
+
+def _unclosed_quote(text: str, lines: list[str], exc: Any, mark: Any) -> YamlProblem | None:
+    """A quoted value that runs over lines that look like YAML keys or list items."""
+    opening = None
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
+        opening = exc.context_mark
+    else:
+        try:
+            for token in yaml.scan(text, Loader=_Parser):
+                if (
+                    isinstance(token, yaml.ScalarToken)
+                    and token.style in ('"', "'")
+                    and token.end_mark.line > token.start_mark.line
+                    and token.start_mark.index < mark.index
+                    and _swallows_structure(lines, token.start_mark.line, token.end_mark.line)
+                ):
+                    opening = token.start_mark
+        except yaml.YAMLError:
+            pass
+    if opening is None:
+        return None
+    quote = text[opening.index] if opening.index < len(text) else '"'
+    line_text = lines[opening.line]
+    example = line_text.strip()
+    if example.startswith("- "):
+        example = example[2:]
+    return YamlProblem(
+        opening.line + 1,
+        opening.column + 1,
+        f"the quote {quote} opened here is not closed on this line, so the lines after it are read "
+        "as part of this text",
+        f"end the value with a closing {quote} on line {opening.line + 1}: {_shorten(example)}{quote}",
+    )
+
+
+def _swallows_structure(lines: list[str], first: int, last: int) -> bool:
+    return any(
+        _KEY_LINE.match(lines[n]) or lines[n].lstrip().startswith("- ") for n in range(first + 1, last + 1)
+    )
+
+
+def _invisible_character(text: str, lines: list[str], exc: Any, mark: Any) -> YamlProblem | None:
+    """The last invisible character in the structure (indentation, around ':') before the error."""
+    found = None
+    for number in range(0, min(mark.line, len(lines) - 1) + 1):
+        line = lines[number]
+        for column, char in enumerate(line):
+            if char not in _INVISIBLE:
+                continue
+            before = line[:column]
+            in_indent = not before.strip(" \t" + "".join(_INVISIBLE))
+            beside_colon = before.endswith(":") or line[column + 1 : column + 2] == ":"
+            if in_indent or beside_colon:
+                found = (number, column, char, in_indent)
+                break
+    if found is None:
+        return None
+    number, column, char, in_indent = found
+    name = _INVISIBLE[char]
+    if char == "\t":
+        return YamlProblem(
+            number + 1,
+            column + 1,
+            "YAML syntax error: found a tab character in the indentation of this line",
+            "indent with spaces, never tabs",
+        )
+    where = "in the indentation of this line" if in_indent else "next to the ':' of this line"
+    return YamlProblem(
+        number + 1,
+        column + 1,
+        f"{name} {where}, where YAML needs an ordinary space",
+        "delete it and type ordinary spaces; such characters come with text pasted from Word or a web page",
+    )
+
+
+def _over_indented(text: str, lines: list[str], exc: Any, mark: Any) -> YamlProblem | None:
+    """'key: value' indented under a line that already has its value."""
+    if not exc.problem or "mapping values are not allowed" not in exc.problem:
+        return None
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    match = _KEY_LINE.match(line)
+    # The colon at fault is the line's own key colon, not one inside a value.
+    if match is None or match.end("key") != mark.column:
+        return None
+    previous = next(
+        (
+            lines[n]
+            for n in range(mark.line - 1, -1, -1)
+            if lines[n].strip() and not lines[n].lstrip().startswith("#")
+        ),
+        None,
+    )
+    prev_match = _KEY_LINE.match(previous) if previous is not None else None
+    if prev_match is None:
+        return None
+    indent = len(match.group("indent"))
+    sibling = len(prev_match.group("indent"))
+    if prev_match.group(0).lstrip().startswith("- "):
+        sibling = prev_match.start("key")
+    if indent <= sibling:
+        return None
+    key = match.group("key").strip()
+    return YamlProblem(
+        mark.line + 1,
+        indent + 1,
+        f"'{key}:' is indented further than the line above it, so YAML reads it as part of the "
+        "value on that line",
+        f"indent '{key}:' by {sibling} spaces, lined up with '{prev_match.group('key').strip()}:' above",
+    )
+
+
+def _shorten(text: str, limit: int = 50) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _syntax_hint(problem: str) -> str | None:

@@ -145,6 +145,25 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
         ("content/people.yaml", 2, 3, "people must be a list of items, but this is a mapping"),
         ("content/people.yaml", 5, 5, "each entry of cases must be a mapping"),
     ],
+    "yaml-missing-dash": [
+        ("content/cases.yaml", 10, 9, "'date' starts a new entry here, but the line has no '- '")
+    ],
+    "yaml-over-indented": [
+        ("content/cases.yaml", 9, 11, "'text:' is indented further than the line above it")
+    ],
+    "yaml-unclosed-quote": [
+        ("content/people.yaml", 11, 11, 'the quote " opened here is not closed on this line')
+    ],
+    "yaml-invisible-space": [
+        ("content/people.yaml", 5, 1, "a non-breaking space (U+00A0) in the indentation of this line")
+    ],
+    "id-foreign-letter": [
+        ("content/people.yaml", 2, 25, "'ŭ' (U+016D LATIN SMALL LETTER U WITH BREVE) is not allowed"),
+        ("content/people.yaml", 4, 22, "'і' (U+0456 CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I) is not"),
+        ("content/people.yaml", 6, 25, "'ў' (U+045E CYRILLIC SMALL LETTER SHORT U) is not allowed"),
+        ("content/people.yaml", 10, 16, "unknown person 'ales-bialiacki'"),
+    ],
+    "all-outside-briefs": [("content/content.yaml", 8, 12, "cases: expected a list, but found 'all'")],
     "yaml-surprises": [
         ("content/content.yaml", 14, 36, "sentence.months: expected a whole number, but found '0x1'"),
         ("content/content.yaml", 20, 9, "contacts[0].name: expected text, but found nothing"),
@@ -171,6 +190,24 @@ HINTS = {
     ("templates", 4): "did you mean 'policy-brief'?",
     ("settings", 16): "did you mean 'title'?",
     ("photo-without-alt", 4): "add photo_alt",
+    ("yaml-missing-dash", 10): "write '- date: ...' with the dash at column 7",
+    ("yaml-over-indented", 9): "indent 'text:' by 8 spaces, lined up with 'type:'",
+    ("yaml-unclosed-quote", 11): 'closing " on line 11: name: "Intigam Aliyev"',
+    ("yaml-invisible-space", 5): "type ordinary spaces",
+    ("id-foreign-letter", 2): "write 'maryja-kalesnikaua'",
+    ("id-foreign-letter", 6): "write 'siarhiej-cichanouski'",
+    (
+        "id-foreign-letter",
+        10,
+    ): "content/people.yaml:4:9 has the id 'ales-bialiackі', which is not valid: correct it to",
+    ("all-outside-briefs", 8): "list the ids one by one",
+}
+
+# Hints that would do harm if followed: the fix they suggest loses content or fails again.
+MISLEADING = {
+    ("yaml-missing-dash", 10): "keep one of them",
+    ("yaml-over-indented", 9): "quotes",
+    ("all-outside-briefs", 8): "[all]",
 }
 
 
@@ -195,6 +232,21 @@ def test_corpus_hints(project, line):
     result = load_project(CORPUS / project)
     hints = [d.hint or "" for d in result.errors if d.location.line == line]
     assert any(HINTS[(project, line)] in hint for hint in hints), hints
+
+
+@pytest.mark.parametrize(("project", "line"), sorted(MISLEADING))
+def test_corpus_hints_never_mislead(project, line):
+    result = load_project(CORPUS / project)
+    diagnostics = [d for d in result.errors if d.location.line == line]
+    assert diagnostics
+    for diagnostic in diagnostics:
+        assert MISLEADING[(project, line)] not in (diagnostic.hint or ""), str(diagnostic)
+
+
+def test_did_you_mean_never_suggests_an_invalid_id():
+    result = load_project(CORPUS / "id-foreign-letter")
+    hints = " ".join(d.hint or "" for d in result.errors)
+    assert "did you mean 'ales-bialiackі'" not in hints
 
 
 def test_diagnostic_line_format():
