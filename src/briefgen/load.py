@@ -21,8 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .advice import model_warnings
 from .diagnostics import Diagnostic, error
 from .model import COLLECTIONS, SINGULAR, Item, Model, Project, child_type, model_class
+from .slugs import first_bad_character, suggest_slug
 from .validate import Entry, Settings, check_project
 from .yamlsource import Node, YamlFile, read_yaml, size_problem
 
@@ -70,6 +72,7 @@ def load_project(root: Path) -> LoadResult:
     model = None
     if settings.project is not None and not any(d.is_error for d in diagnostics):
         model = _build_model(root, settings, entries)
+        diagnostics.extend(model_warnings(model))
     return LoadResult(model, diagnostics)
 
 
@@ -381,6 +384,18 @@ class _Explainer:
             node = problem.key  # `name:` with nothing: point at the name
         return error(self.path, node.line, node.column, message, hint)
 
+    def bad_id(self, problem: _Problem, message: str, value: str) -> Diagnostic:
+        """An invalid id, reported at the character at fault, with the slug it should be."""
+        diagnostic = self.at(problem, message)
+        suggestion = suggest_slug(value)
+        hint = f"write '{suggestion}'" if suggestion else "use only a-z, 0-9 and single hyphens"
+        node, index = problem.node, first_bad_character(value)
+        column = diagnostic.location.column
+        # A plain or quoted one-line scalar: its text starts at the node (after a quote).
+        if index is not None and node.kind == "scalar" and node.raw == value and "\n" not in value:
+            column = node.column + index + (1 if node.quoted else 0)
+        return error(self.path, diagnostic.location.line, column, message, hint)
+
     def label(self, path: tuple[str | int, ...]) -> str:
         text = ""
         for part in path:
@@ -454,6 +469,8 @@ class _Explainer:
                 )
             value = err["input"]
             shown = f" '{_short(value)}'" if isinstance(value, str) else ""
+            if isinstance(value, str) and message.startswith("an id must be a lowercase slug"):
+                return self.bad_id(problem, f"{label}{shown}: {message}", value)
             return self.at(problem, f"{label}{shown}: {message}")
         if kind == "too_short":
             if isinstance(err["input"], dict):
@@ -490,6 +507,11 @@ class _Explainer:
         hint = None
         if isinstance(value, dict) and "string_type" in kinds:
             hint = "if the text contains ': ' put it in quotes, e.g. \"Note: ...\""
+        elif isinstance(value, str) and "list_type" in kinds and value.strip().lower() == "all":
+            hint = (
+                "'all' works only for a brief's cases, recommendations and recipients in briefgen.yaml; "
+                "here, list the ids one by one: [first-id, second-id]"
+            )
         elif isinstance(value, str) and "list_type" in kinds:
             hint = f"write a list: [{_short(value)}] or one '- ...' line per entry"
             if "literal_error" in kinds:

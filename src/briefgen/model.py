@@ -22,8 +22,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from .diagnostics import Location
+from .slugs import SLUG_RE, slug_problem
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -61,12 +61,9 @@ def sensitivity_rank(level: str) -> int:
 
 
 def _slug(value: str) -> str:
-    if len(value) > 64:
-        raise ValueError(f"an id may have at most 64 characters, this one has {len(value)}")
-    if not SLUG_RE.match(value):
-        raise ValueError(
-            "an id must be a lowercase slug: letters a-z, digits and single hyphens, e.g. 'emin-huseynov'"
-        )
+    problem = slug_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -199,6 +196,8 @@ LocalizedMarkdown = Annotated[
     Markdown | Annotated[dict[LangCode, Markdown], Field(min_length=1)],
     WithJsonSchema(_localized_js(_MARKDOWN_JS, "markdown")),
 ]
+# A list written once per language ({en: [...], ru: [...]}); languages may differ in length.
+LocalizedList = Annotated[dict[LangCode, list[Markdown]], Field(min_length=1)]
 PartialDate = Annotated[
     str,
     AfterValidator(_partial_date),
@@ -506,7 +505,11 @@ class Brief(Strict):
     recipients: Literal["all"] | list[RecipientRef] | RecipientFilter | None = Field(
         default=None, description="one personalised copy each: all, a list of ids or {tags: [...]}"
     )
-    key_messages: list[LocalizedMarkdown] = []
+    # A list of localized items, or a localized list ({en: [...], ru: [...]}) whose languages
+    # may differ in length.
+    key_messages: (
+        list[LocalizedMarkdown] | Annotated[dict[LangCode, list[Markdown]], Field(min_length=1)]
+    ) = []
     intro: LocalizedMarkdown | None = None
     covering_note: LocalizedMarkdown | None = None  # extension: on each recipient's cover
 

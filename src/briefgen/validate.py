@@ -46,6 +46,7 @@ from .model import (
     field_type,
     type_options,
 )
+from .slugs import suggest_slug
 from .yamlsource import Node, YamlFile
 
 TEMPLATE_SUFFIX = ".html.j2"
@@ -171,7 +172,7 @@ class _Checker:
             file,
             node,
             f"unknown {singular} '{value}': there is no {singular} with this id in {where}",
-            _did_you_mean(value, known) or f"define it under '{collection}:', or correct the id",
+            _did_you_mean_id(value, known) or f"define it under '{collection}:', or correct the id",
         )
 
     def citations(self, file: YamlFile, node: Node, text: str) -> None:
@@ -192,7 +193,7 @@ class _Checker:
                     line,
                     column,
                     f"citation [@{source_id}] names no source: there is no source with this id in sources",
-                    _did_you_mean(source_id, self.ids["sources"])
+                    _did_you_mean_id(source_id, self.ids["sources"])
                     or "add the source under 'sources:', or correct the id",
                 )
             )
@@ -335,7 +336,7 @@ class _Checker:
         if node is None or node.kind != "scalar" or not node.value:
             return
         code = node.value
-        if re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", code) and not _known_language(code):
+        if re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", code) and not known_language(code):
             self.error(
                 file, node, f"unknown language '{code}'", "use a language code such as en, ru, az, de or fr"
             )
@@ -447,7 +448,7 @@ def _asset_names(assets: Path) -> list[str]:
 
 
 @functools.lru_cache(maxsize=256)
-def _known_language(code: str) -> bool:
+def known_language(code: str) -> bool:
     try:
         from babel import Locale, UnknownLocaleError
     except ImportError:  # pragma: no cover - babel is a dependency
@@ -462,3 +463,17 @@ def _known_language(code: str) -> bool:
 def _did_you_mean(word: str, choices: Any) -> str | None:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def _did_you_mean_id(word: str, known: Any) -> str | None:
+    """A close valid id; or, when the intended item's own id is invalid, how to correct it."""
+    valid = [i for i in known if SLUG_RE.match(i)]
+    for invalid in (i for i in known if not SLUG_RE.match(i)):
+        if suggest_slug(invalid) == word:
+            entry = known[invalid]
+            where = ""
+            if isinstance(entry, Entry):
+                id_node = entry.node.get("id") or entry.node
+                where = f" at {entry.file.path}:{id_node.line}:{id_node.column}"
+            return f"the item{where} has the id '{invalid}', which is not valid: correct it to '{word}'"
+    return _did_you_mean(word, valid)
