@@ -21,12 +21,26 @@ EXIT_USAGE = 2
 
 
 def _project_dir(project: str | None) -> Path:
-    root = Path(project or ".")
-    if not (root / "briefgen.yaml").is_file():
+    """The project that holds PROJECT (default: the current folder), looking upwards as git does."""
+    start = Path(project or ".")
+    if not start.is_dir():
+        raise click.UsageError(f"{start}: no such folder; give the folder that holds briefgen.yaml")
+    root = find_project(start)
+    if root is None:
         raise click.UsageError(
-            f"{root}: not a briefing project (no briefgen.yaml); run 'briefgen init DIR' to start one"
+            f"{start}: not inside a briefing project (no briefgen.yaml here or in any folder above); "
+            "run 'briefgen init DIR' to start one"
         )
     return root
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds briefgen.yaml."""
+    # `start` itself first, as the user wrote it, so messages show the path they typed.
+    for candidate in (start, *start.resolve().parents):
+        if (candidate / "briefgen.yaml").is_file():
+            return candidate
+    return None
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:

@@ -116,7 +116,31 @@ def plan_jobs(
                 if languages and lang not in languages:
                     continue
                 jobs.append(Job(brief.id, audience.id, lang, wanted_formats))
+    if not jobs and (briefs or audiences or languages or formats):
+        raise UsageError(_nothing_selected(model, briefs, audiences, languages))
     return jobs
+
+
+def _nothing_selected(
+    model: Model, briefs: list[str] | None, audiences: list[str] | None, languages: list[str] | None
+) -> str:
+    """Why a narrowing selects no output: what each named brief offers instead."""
+    named = [b for b in model.project.briefs if not briefs or b.id in briefs]
+    offers = []
+    for brief in named:
+        langs = brief_languages(model, brief)
+        recipients = brief_recipients(model, brief)
+        if recipients:
+            langs = list(dict.fromkeys(recipient_language(r, langs) for r in recipients))
+        offers.append(
+            f"{brief.id}: audiences {', '.join(a.id for a in brief_audiences(model, brief))}; "
+            f"languages {', '.join(langs)}"
+        )
+    asked = [f"--{flag} {', '.join(values)}" for flag, values in
+             (("brief", briefs), ("audience", audiences), ("lang", languages)) if values]  # fmt: skip
+    return f"{' '.join(asked) or 'this narrowing'} selects no output; " + (
+        "the briefs offer: " + " | ".join(offers) if offers else "the project defines no brief"
+    )
 
 
 def _check_known(kind: str, wanted: list[str] | None, known) -> None:

@@ -158,6 +158,22 @@ class Selector:
                 return value[lang]
         return None
 
+    def localized_list(self, value: Any, collection: str, item_id: str, field_name: str) -> list[str]:
+        """A list of localized items, or a localized list ({en: [...], ru: [...]}), in the output language."""
+        if isinstance(value, dict):
+            chosen = None
+            for lang in (self.language, self.language.split("-")[0]):
+                if lang in value:
+                    chosen = value[lang]
+                    break
+            else:
+                lang = next(iter(lang for lang in (self.default_language, *value) if lang in value))
+                self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang))
+                chosen = value[lang]
+            value = chosen
+        texts = (self.text(v, collection, item_id, f"{field_name}[{i}]") for i, v in enumerate(value))
+        return [text for text in texts if text is not None]
+
     def _remove(self, where: str, value: Any) -> None:
         """Record every text inside a removed value, for the confidentiality check."""
         _collect_texts(where, value, self.removed)
@@ -497,7 +513,7 @@ class Selector:
             subtitle=t(brief.subtitle, "subtitle"),
             short_title=t(brief.short_title, "short_title") or title,
             date=self.as_of,
-            key_messages=[t(m, f"key_messages[{i}]") for i, m in enumerate(brief.key_messages)],
+            key_messages=self.localized_list(brief.key_messages, "briefs", brief.id, "key_messages"),
             intro=t(brief.intro, "intro"),
             covering_note=t(brief.covering_note, "covering_note") if self.recipient_item else None,
         )

@@ -98,3 +98,42 @@ def test_repository_project_validates_clean():
     result = run("validate", str(Path(__file__).resolve().parents[2]))
     assert result.returncode == 0, result.stderr
     assert "error" not in result.stderr
+
+
+def test_a_folder_inside_the_project_finds_the_project(tmp_path):
+    result = run("validate", cwd=PROJECTS / "small" / "content")
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout
+    assert "briefgen init" not in result.stderr
+    result = run("list", str(PROJECTS / "small" / "templates" / "sober"))
+    assert result.returncode == 0, result.stderr
+    assert "small-brief" in result.stdout
+
+
+def test_outside_any_project_the_message_says_so(tmp_path):
+    result = run("validate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no briefgen.yaml here or in any folder above" in result.stderr
+
+
+def test_a_narrowing_that_selects_nothing_is_a_usage_error(tmp_path):
+    result = run(
+        "build", str(PROJECTS / "small"), "-o", str(tmp_path), "--brief", "small-event", "--lang", "ru"
+    )
+    # 'ru' is not a language any brief builds: an unknown name
+    assert result.returncode == 2
+    project = tmp_path / "project"
+    import shutil
+
+    shutil.copytree(PROJECTS / "small", project)
+    settings = project / "briefgen.yaml"
+    settings.write_text(
+        settings.read_text().replace(
+            "    template: event-summary\n", "    template: event-summary\n    languages: [en, ru]\n"
+        )
+    )
+    result = run("build", str(project), "-o", str(tmp_path / "out"), "--brief", "small-brief", "--lang", "ru")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--brief small-brief --lang ru selects no output" in result.stderr
+    assert "small-brief: audiences public-readers; languages en" in result.stderr
+    assert not (tmp_path / "out" / "manifest.json").exists()

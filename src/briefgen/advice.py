@@ -1,0 +1,137 @@
+"""Advice: a valid Model -> warnings worth a look, that no single field's check can see.
+
+Each is a likely mistake that still builds: a timeline entry dated after the brief that
+shows it, a recipient tag that no brief's `recipients: {tags: [...]}` selects by, content
+written in a language that no brief builds. They are warnings (exit 0), reported by
+`validate` and `build` alike, each at the place to look.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from .diagnostics import Diagnostic, warning
+from .model import COLLECTIONS, LANG_RE, Model, RecipientFilter
+from .validate import known_language
+
+
+def model_warnings(model: Model) -> list[Diagnostic]:
+    return [*_timeline_after_brief(model), *_unused_recipient_tags(model), *_unbuilt_languages(model)]
+
+
+def _brief_cases(model: Model, brief: Any) -> list[str]:
+    if brief.cases == "all":
+        return sorted(model.cases)
+    if brief.cases is not None:
+        return list(brief.cases)
+    event = model.events.get(brief.event) if brief.event else None
+    return list(event.cases) if event is not None else []
+
+
+def _timeline_after_brief(model: Model) -> Iterator[Diagnostic]:
+    latest: dict[tuple[str, int], tuple[str, date]] = {}  # (case, entry) -> the first brief it postdates
+    for brief in model.project.briefs:
+        published = brief.date or model.project.as_of
+        if published is None:
+            continue
+        for case_id in _brief_cases(model, brief):
+            case = model.cases.get(case_id)
+            for index, entry in enumerate(case.timeline if case else []):
+                if _first_day(entry.date) > published and (case_id, index) not in latest:
+                    latest[(case_id, index)] = (brief.id, published)
+    for (case_id, index), (brief_id, published) in latest.items():
+        entry = model.cases[case_id].timeline[index]
+        where = model.locate("cases", case_id, "timeline", index, "date")
+        yield warning(
+            where.path,
+            where.line,
+            where.column,
+            f"timeline date {entry.date} is after the date of brief '{brief_id}' ({published.isoformat()}), "
+            "which shows this case",
+            "check the date; if it is right, give the brief a later 'date', or the project a later 'as_of'",
+        )
+
+
+def _first_day(partial: str) -> date:
+    parts = [int(p) for p in partial.split("-")]
+    return date(*[*parts, 1, 1][:3])
+
+
+def _unused_recipient_tags(model: Model) -> Iterator[Diagnostic]:
+    # Recipient tags choose copies; they matter only once a brief selects recipients by tag.
+    selected = {
+        tag
+        for brief in model.project.briefs
+        if isinstance(brief.recipients, RecipientFilter)
+        for tag in brief.recipients.tags
+    }
+    if not selected:
+        return
+    reported: set[str] = set()
+    for recipient_id, recipient in sorted(model.recipients.items()):
+        for index, tag in enumerate(recipient.tags):
+            if tag in selected or tag in reported:
+                continue
+            reported.add(tag)
+            where = model.locate("recipients", recipient_id, "tags", index)
+            close = difflib.get_close_matches(tag, sorted(selected), n=1, cutoff=0.6)
+            yield warning(
+                where.path,
+                where.line,
+                where.column,
+                f"recipient tag '{tag}' is used by no brief: briefs select recipients by "
+                f"{', '.join(repr(t) for t in sorted(selected))}",
+                f"did you mean '{close[0]}'?" if close else "add it to a brief's 'recipients: {tags: [...]}'",
+            )
+
+
+def _unbuilt_languages(model: Model) -> Iterator[Diagnostic]:
+    built = {model.project.language}
+    for brief in model.project.briefs:
+        built.update(brief.languages or [model.project.language])
+    for audience in model.project.audiences:
+        if audience.language:
+            built.add(audience.language)
+    found: dict[str, list[tuple[str, str, tuple[Any, ...]]]] = {}
+    for collection in COLLECTIONS:
+        for item_id, item in model.items[collection].items():
+            for path, lang in _localized_languages(item.model_dump(exclude_none=True)):
+                if lang not in built and lang.split("-")[0] not in built:
+                    found.setdefault(lang, []).append((collection, item_id, path))
+    for lang, places in sorted(found.items()):
+        collection, item_id, path = places[0]
+        where = model.locate(collection, item_id, *path, lang)
+        count = f"{len(places)} values are" if len(places) > 1 else "a value is"
+        yield warning(
+            where.path,
+            where.line,
+            where.column,
+            f"{count} written in '{lang}' (the first here), but no brief builds '{lang}'",
+            f"add '{lang}' to a brief's languages to use them; "
+            "other spellings of a name belong in also_known_as",
+        )
+
+
+def _localized_languages(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path, language) of every localized value: a mapping whose keys are all language codes."""
+    if isinstance(value, dict):
+        if (
+            value
+            and all(isinstance(k, str) and _looks_like_language(k) for k in value)
+            and all(isinstance(v, str) for v in value.values())
+        ):
+            for lang in value:
+                yield path, lang
+            return
+        for key, child in value.items():
+            yield from _localized_languages(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _localized_languages(child, (*path, index))
+
+
+def _looks_like_language(key: str) -> bool:
+    return bool(LANG_RE.match(key)) and known_language(key)
