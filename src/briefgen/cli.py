@@ -112,7 +112,9 @@ def validate(project) -> None:
     result = load_project(root)
     diagnostics = list(result.diagnostics)
     if result.model is not None:
-        diagnostics += _render_time_checks(result.model)
+        from .dryrun import dry_run
+
+        diagnostics += dry_run(result.model)
     _print_diagnostics(diagnostics)
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
@@ -120,22 +122,6 @@ def validate(project) -> None:
         click.echo(f"briefgen: {errors} error(s), {warnings} warning(s)", err=True)
         sys.exit(EXIT_ERRORS)
     click.echo(f"{root}: valid ({warnings} warning(s))")
-
-
-def _render_time_checks(model) -> list[Diagnostic]:
-    """What build checks beyond the content: language fallbacks per planned output."""
-    from .build import fallback_warnings
-    from .plan import plan_jobs
-    from .worker import job_view, project_theme
-
-    found: list[Diagnostic] = []
-    try:
-        project_theme(model)  # an unknown theme, or one that leads out of the project
-    except ProjectError as exc:
-        found += exc.diagnostics
-    for job in plan_jobs(model):
-        found += fallback_warnings(model, job_view(model, job), job)
-    return list(dict.fromkeys(found))
 
 
 @main.command()

@@ -1,0 +1,48 @@
+"""Dry run: a valid Model -> what a build would report before any layout, for `validate`.
+
+`validate` promises everything `build` checks. Beyond the content, a build checks the
+theme, reports language fallbacks per output and renders each output's HTML through the
+templates, where a misspelt variable or a broken project template fails. The dry run does
+all of that in the Jinja sandbox, without WeasyPrint, python-docx or any file written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import Diagnostic, ProjectError
+from .model import Model
+
+
+def dry_run(model: Model) -> list[Diagnostic]:
+    """Every diagnostic of rendering each output's HTML, once each."""
+    from .build import fallback_warnings
+    from .plan import plan_jobs
+    from .render import DocumentRenderer, RenderError, make_environment
+    from .worker import job_view, project_theme
+
+    found: list[Diagnostic] = []
+    try:
+        theme = project_theme(model)  # an unknown theme, or one that leads out of the project
+    except ProjectError as exc:
+        return list(exc.diagnostics)
+    root = Path(model.root)
+    renderers: dict[str, DocumentRenderer] = {}
+    templates = {b.id: b.template for b in model.project.briefs}
+    failed: set[tuple[str, str]] = set()  # (audience, template): one broken render is enough
+    for job in plan_jobs(model):
+        view = job_view(model, job)
+        found += fallback_warnings(model, view, job)
+        template = templates[job.brief_id]
+        if (job.audience_id, template) in failed:
+            continue
+        if job.audience_id not in renderers:
+            renderers[job.audience_id] = DocumentRenderer(
+                make_environment(root, theme, job.audience_id), theme, root
+            )
+        try:
+            renderers[job.audience_id].render(template, view, {"show_toc": True})
+        except RenderError as exc:
+            failed.add((job.audience_id, template))
+            found.append(exc.diagnostic)
+    return list(dict.fromkeys(found))

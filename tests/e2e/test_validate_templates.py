@@ -1,0 +1,81 @@
+"""validate renders each output's HTML (no layout, no files), so template errors show there."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import PROJECTS
+
+BRIEFGEN = [sys.executable, "-m", "briefgen"]
+
+
+def validate(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*BRIEFGEN, "validate", str(root)], capture_output=True, text=True, timeout=300)
+
+
+def copy(tmp_path: Path, name: str) -> Path:
+    root = tmp_path / name
+    shutil.copytree(PROJECTS / name, root)
+    return root
+
+
+def test_a_misspelt_variable_in_an_audience_override(tmp_path):
+    root = copy(tmp_path, "audiences")
+    override = root / "templates" / "partners" / "policy-brief.html.j2"
+    override.write_text(
+        '{% extends "builtin/policy-brief.html.j2" %}\n'
+        "{% block cover_extra %}\n<p>{{ brief.titel | upper }}</p>\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    result = validate(root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "templates/partners/policy-brief.html.j2:3:" in result.stderr
+    assert "titel" in result.stderr
+    # the error is reported once, not once per output that uses the template
+    assert result.stderr.count("titel") == 1
+    # nothing is written by validate
+    assert not (root / "output").exists()
+
+
+def test_a_misspelt_variable_in_a_project_template(tmp_path):
+    root = copy(tmp_path, "small")
+    (root / "templates" / "factsheet.html.j2").write_text(
+        '{% extends "builtin/base.html.j2" %}\n{% block content %}\n<h1>{{ brief.title }}</h1>\n'
+        "{% for case in cases %}<p>{{ case.sumary | md }}</p>{% endfor %}\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    settings = root / "briefgen.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + "  - id: factsheet\n    template: factsheet\n    audiences: [public-readers]\n    cases: all\n",
+        encoding="utf-8",
+    )
+    result = validate(root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "templates/factsheet.html.j2:4:" in result.stderr
+
+
+def test_a_broken_template_of_the_theme(tmp_path):
+    root = copy(tmp_path, "small")
+    theme_templates = root / "templates" / "sober" / "templates"
+    theme_templates.mkdir()
+    (theme_templates / "policy-brief.html.j2").write_text(
+        '{% extends "builtin/policy-brief.html.j2" %}\n'
+        "{% block cover_extra %}{% if brief.title %}<p>x</p>{% endblock %}\n",
+        encoding="utf-8",
+    )
+    settings = root / "briefgen.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("as_of:", "theme: sober\nas_of:", 1))
+    result = validate(root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "policy-brief.html.j2:2:" in result.stderr
+    assert "template error" in result.stderr
+
+
+def test_the_repository_and_fixtures_validate_clean():
+    for name in ("small", "audiences"):
+        result = validate(PROJECTS / name)
+        assert result.returncode == 0, result.stdout + result.stderr
