@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostic, ProjectError, error, warning
+from .diagnostics import Diagnostic, ProjectError, error, strictly, warning
 from .inputs import output_fingerprint
+from .labels import catalog_problems, label_warnings
 from .load import load_project
 from .model import Model
 from .plan import Job, UsageError, plan_jobs
@@ -54,6 +55,7 @@ class BuildOptions:
     formats: list[str] | None = None
     jobs: int | None = None
     force: bool = False
+    strict: bool = False  # warnings marked strict (missing labels, fallbacks) are errors
     pdf_variant: str | None = None
     limits: Limits = field(default_factory=Limits)
 
@@ -112,6 +114,16 @@ def _build(
     model = result.model
     diagnostics = [d for d in result.diagnostics if not d.is_error]
     jobs = plan_jobs(model, options.briefs, options.audiences, options.languages, options.formats)
+    diagnostics += catalog_problems(root)
+    diagnostics += label_warnings(model, dict.fromkeys(job.language for job in jobs))
+    views = {job: job_view(model, job) for job in jobs}
+    for job, view in views.items():
+        # Here rather than in the workers: shown on every build, up-to-date outputs too.
+        diagnostics += fallback_warnings(model, view, job)
+    if options.strict:
+        diagnostics = strictly(diagnostics)
+    if any(d.is_error for d in diagnostics):
+        raise ProjectError(_dedupe(diagnostics))
     if on_plan:
         on_plan(len(jobs))
 
@@ -120,7 +132,7 @@ def _build(
     skipped: list[JobResult] = []
     theme = project_theme(model)
     for job in jobs:
-        fingerprint = job_fingerprint(model, job, theme, options)
+        fingerprint = job_fingerprint(model, job, theme, options, views[job])
         if not options.force and _up_to_date(options.out, job, fingerprint, previous):
             outcome = JobResult(job, skipped=True, fingerprint=fingerprint)
             skipped.append(outcome)
@@ -134,7 +146,7 @@ def _build(
     for outcome in results:
         for output in outcome.outputs:
             output.record = {"inputs": outcome.fingerprint}
-        diagnostics.extend(outcome.diagnostics)
+        diagnostics.extend(strictly(outcome.diagnostics) if options.strict else outcome.diagnostics)
     if any(d.is_error for d in diagnostics):
         publisher.discard(outputs)
         raise ProjectError(_dedupe(diagnostics))
@@ -143,9 +155,9 @@ def _build(
     return BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped))
 
 
-def job_fingerprint(model: Model, job: Job, theme, options: BuildOptions) -> str:
+def job_fingerprint(model: Model, job: Job, theme, options: BuildOptions, view: View | None = None) -> str:
     brief = next(b for b in model.project.briefs if b.id == job.brief_id)
-    view: View = job_view(model, job)
+    view = view if view is not None else job_view(model, job)
     settings = {
         "pdf_variant": options.pdf_variant or model.project.pdf_variant,
         "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
@@ -248,6 +260,7 @@ def fallback_warnings(model: Model, view: View, job: Job) -> list[Diagnostic]:
                 f"{fb.collection} {fb.item_id!r}: {fb.field} has no {fb.wanted!r} text; "
                 f"the {fb.wanted!r} outputs use the {fb.used!r} text",
                 hint=f"add a '{fb.wanted}:' entry to translate it",
+                strict=True,
             )
         )
     return found

@@ -28,9 +28,12 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract as babel_extract
 from babel.messages.pofile import read_po, write_po
+from jinja2 import TemplateSyntaxError
 from jinja2.ext import babel_extract as jinja_extract
 
-from .i18n import DOMAIN, LOCALE_DIR, SHIPPED_LANGUAGES
+from .i18n import SHIPPED_LANGUAGES
+from .labels import BUILTIN_LOCALE_DIR as LOCALE_DIR
+from .labels import DOMAIN
 
 PACKAGE_DIR = Path(__file__).parent
 POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
@@ -89,21 +92,38 @@ def _sources() -> list[tuple[Path, object, dict]]:
     return sorted(found, key=lambda item: item[0].as_posix())
 
 
-def extract() -> Catalog:
-    """Every label marked in the package's Python files and built-in templates."""
+def project_template_sources(root: Path) -> list[tuple[Path, object, dict]]:
+    """A project's templates, whose `_("...")` labels are labels like the built-in ones."""
+    folder = root / "templates"
+    if not folder.is_dir():
+        return []
+    return [(p, jinja_extract, JINJA_OPTIONS) for p in sorted(folder.rglob("*.j2"))]
+
+
+def extract(sources: list[tuple[Path, object, dict]] | None = None) -> Catalog:
+    """Every label marked in the package's Python files and built-in templates (or in `sources`)."""
     catalog = Catalog(fuzzy=True)
     _set_headers(catalog, None)
-    for path, method, options in _sources():
-        location = path.relative_to(PACKAGE_DIR.parent).as_posix()
+    for path, method, options in _sources() if sources is None else sources:
+        base = PACKAGE_DIR.parent if path.is_relative_to(PACKAGE_DIR.parent) else path.parents[1]
+        location = path.relative_to(base).as_posix()
         with path.open("rb") as handle:
-            for lineno, message, comments, context in babel_extract(
-                method,  # type: ignore[arg-type]
-                handle,
-                keywords=KEYWORDS,
-                comment_tags=COMMENT_TAGS,
-                options=options,
-                strip_comment_tags=True,
-            ):
+            try:
+                found = list(
+                    babel_extract(
+                        method,  # type: ignore[arg-type]
+                        handle,
+                        keywords=KEYWORDS,
+                        comment_tags=COMMENT_TAGS,
+                        options=options,
+                        strip_comment_tags=True,
+                    )
+                )
+            except TemplateSyntaxError:
+                if sources is None:
+                    raise  # a built-in template must always parse
+                continue  # a project template's syntax error is reported by validate and build
+            for lineno, message, comments, context in found:
                 catalog.add(message, None, [(location, lineno)], auto_comments=comments, context=context)
     for message in catalog:
         if message.id:
@@ -162,6 +182,58 @@ def new_catalog(language: str) -> Catalog:
     return catalog
 
 
+_PROJECT_PO_COMMENT = (
+    "# Labels of this briefing project in {name}.\n"
+    "# They come before briefgen's built-in labels: correct a msgstr, or translate an empty one.\n"
+    "# Written by `briefgen catalogs init {language}`; run it again after adding labels to templates."
+)
+
+
+def init_project_catalog(root: Path, language: str) -> tuple[Path, int, int]:
+    """Write or extend PROJECT/locale/LANG.po with every label; returns (path, added, translated).
+
+    New entries carry the built-in translation where there is one (to correct it), else an
+    empty msgstr. Entries already in the file are kept as they are.
+    """
+    from .labels import builtin_catalog, project_catalog_path
+
+    path = project_catalog_path(root, language)
+    template = extract()
+    project = project_template_sources(root)
+    if project:
+        for message in extract(project):
+            if message.id and template.get(message.id, message.context) is None:
+                template[message.id] = message
+    if path.is_file():
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language, abort_invalid=True)
+    else:
+        catalog = new_catalog(language)
+    builtin = builtin_catalog(language) or builtin_catalog(language.split("-")[0])
+    added = 0
+    for message in template:
+        if not message.id or catalog.get(message.id, message.context) is not None:
+            continue
+        known = builtin.get(message.id, message.context) if builtin is not None else None
+        string = (
+            known.string
+            if known is not None and not known.fuzzy
+            else ("" if isinstance(message.id, str) else ("",) * catalog.num_plurals)
+        )
+        catalog.add(message.id, string, auto_comments=message.auto_comments, context=message.context)
+        added += 1
+    _set_headers(catalog, language)
+    name = catalog.locale.english_name if catalog.locale else language
+    catalog.header_comment = _PROJECT_PO_COMMENT.format(name=name, language=language)
+    catalog.last_translator = ""
+    for message in catalog:
+        if message.id:
+            _mark_brace_format(message)
+    _write(catalog, path)
+    translated = sum(1 for m in catalog if m.id and _translated(m, catalog.num_plurals))
+    return path, added, translated
+
+
 def problems() -> list[str]:
     """Everything that needs a translator's (or an update's) attention, one line each."""
     template = extract()
@@ -218,6 +290,8 @@ def format_problems(message: Message) -> list[str]:
     expected = set().union(*(placeholders(i) for i in ids))
     found = []
     for text in strings:
+        if not text:
+            continue  # untranslated: reported as such, not as a placeholder problem
         try:
             fields = placeholders(text)
         except ValueError as exc:

@@ -18,6 +18,7 @@ from .diagnostics import Diagnostic, ProjectError
 
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
+STRICT_HELP = "Treat warnings about incomplete languages (missing labels, fallbacks) as errors."
 
 
 def _project_dir(project: str | None) -> Path:
@@ -68,7 +69,8 @@ def main() -> None:
 @click.option(
     "--pdf-variant", type=click.Choice(["pdf/a-3b"]), default=None, help="Archival PDF as well as tagged."
 )
-def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_variant) -> None:
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
+def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_variant, strict) -> None:
     """Build the project's briefs into OUT."""
     from .build import BuildOptions, build_project
     from .plan import UsageError
@@ -83,6 +85,7 @@ def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_
         formats=list(formats) or None,
         jobs=jobs,
         force=force,
+        strict=strict,
         pdf_variant=pdf_variant,
     )
     reporter = ProgressReporter()
@@ -104,8 +107,10 @@ def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_
 
 @main.command()
 @click.argument("project", required=False)
-def validate(project) -> None:
+@click.option("--strict", is_flag=True, help=STRICT_HELP)
+def validate(project, strict) -> None:
     """Check everything `build` would check; build nothing."""
+    from .diagnostics import strictly
     from .load import load_project
 
     root = _project_dir(project)
@@ -115,6 +120,8 @@ def validate(project) -> None:
         from .dryrun import dry_run
 
         diagnostics += dry_run(result.model)
+    if strict:
+        diagnostics = strictly(diagnostics)
     _print_diagnostics(diagnostics)
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
@@ -182,10 +189,44 @@ def list_command(project) -> None:
         for job in (j for j in jobs if j.brief_id == brief.id):
             for fmt in job.formats:
                 click.echo(f"      -> {job.relpath(fmt)}")
-    click.echo("Languages: " + ", ".join(sorted({j.language for j in jobs})))
+    from .labels import missing_labels
+
+    click.echo("Languages:")
+    for language in sorted({j.language for j in jobs}):
+        missing = missing_labels(language, root)
+        state = f"{len(missing)} label(s) not translated" if missing else "labels complete"
+        click.echo(f"  {language}  {state}")
     templates = sorted({b.template for b in model.project.briefs})
     click.echo("Templates: " + ", ".join(templates))
     click.echo(f"Outputs: {sum(len(j.formats) for j in jobs)}")
+
+
+@main.group()
+def catalogs() -> None:
+    """Label catalogs of a project (locale/LANG.po): correct built-in labels, add languages."""
+
+
+@catalogs.command(name="init")
+@click.argument("language")
+@click.argument("project", required=False)
+def catalogs_init(language, project) -> None:
+    """Write PROJECT/locale/LANGUAGE.po with every label (or add the new ones to it)."""
+    from babel.messages.pofile import PoFileError
+
+    from .catalogs import init_project_catalog
+    from .validate import known_language
+
+    if not known_language(language):
+        raise click.UsageError(f"unknown language code {language!r}; use an ISO 639 code such as be or ka")
+    root = _project_dir(project)
+    try:
+        path, added, translated = init_project_catalog(root, language)
+    except PoFileError as exc:
+        line = (getattr(exc, "lineno", 0) or 0) + 1  # Babel counts lines from 0
+        click.echo(f"locale/{language}.po:{line}:1: this label catalog cannot be read: {exc}", err=True)
+        sys.exit(EXIT_ERRORS)
+    shown = path.relative_to(root) if path.is_relative_to(root) else path
+    click.echo(f"{shown}: {added} label(s) added; {translated} translated. Translate the empty msgstr lines.")
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m briefgen`

@@ -31,6 +31,9 @@ class Diagnostic:
     message: str
     severity: Severity = Severity.ERROR
     hint: str | None = None
+    # A warning that `--strict` turns into an error: a language that is not complete
+    # (missing labels, content falling back to another language, a font outside the theme).
+    strict: bool = False
 
     @property
     def is_error(self) -> bool:
@@ -56,5 +59,15 @@ def error(path: str, line: int, column: int, message: str, hint: str | None = No
     return Diagnostic(Location(path, line, column), message, Severity.ERROR, hint)
 
 
-def warning(path: str, line: int, column: int, message: str, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(Location(path, line, column), message, Severity.WARNING, hint)
+def warning(
+    path: str, line: int, column: int, message: str, hint: str | None = None, strict: bool = False
+) -> Diagnostic:
+    return Diagnostic(Location(path, line, column), message, Severity.WARNING, hint, strict)
+
+
+def strictly(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """--strict: the warnings marked strict become errors."""
+    return [
+        Diagnostic(d.location, d.message, Severity.ERROR, d.hint, d.strict) if d.strict else d
+        for d in diagnostics
+    ]

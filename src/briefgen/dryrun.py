@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import Diagnostic, ProjectError
+from .labels import catalog_problems, label_warnings
 from .model import Model
 
 
@@ -27,10 +28,13 @@ def dry_run(model: Model) -> list[Diagnostic]:
     except ProjectError as exc:
         return list(exc.diagnostics)
     root = Path(model.root)
+    jobs = plan_jobs(model)
+    found += catalog_problems(root)
+    found += label_warnings(model, dict.fromkeys(job.language for job in jobs))
     renderers: dict[str, DocumentRenderer] = {}
     templates = {b.id: b.template for b in model.project.briefs}
     failed: set[tuple[str, str]] = set()  # (audience, template): one broken render is enough
-    for job in plan_jobs(model):
+    for job in jobs:
         view = job_view(model, job)
         found += fallback_warnings(model, view, job)
         template = templates[job.brief_id]

@@ -7,38 +7,20 @@ numbers, durations and plurals are formatted for the language by Babel.
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 from babel.units import format_unit
 
-LOCALE_DIR = Path(__file__).parent / "locale"
-DOMAIN = "briefgen"
-SHIPPED_LANGUAGES = ("en", "ru", "fr", "az")
+from .labels import builtin_languages, translations
+
+SHIPPED_LANGUAGES = tuple(builtin_languages())
 
 # English output follows EU usage ("19 January 2016"), not US usage.
 _FORMAT_LOCALES = {"en": "en_GB"}
-
-
-@cache
-def _catalog(language: str) -> Translations | None:
-    po_path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not po_path.is_file():
-        return None
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    # Compiled in memory: the .po stays the only file to maintain and review.
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
 
 
 @cache
@@ -52,18 +34,17 @@ def babel_locale(language: str) -> Locale:
 class Localizer:
     """Labels and formatting for one output language."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, project_root: Path | None = None):
         self.language = language
         self.locale = babel_locale(language)
-        self._translations = _catalog(language.split("-")[0])
+        # The project's locale/LANG.po first, then the built-in catalog (labels.py).
+        self._translations = translations(language, project_root)
 
     def gettext(self, message: str) -> str:
-        return self._translations.ugettext(message) if self._translations else message
+        return self._translations.ugettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        if self._translations:
-            return self._translations.ungettext(singular, plural, n)
-        return singular if n == 1 else plural
+        return self._translations.ungettext(singular, plural, n)
 
     def format_date(self, value: date | str | None, style: str = "long", in_sentence: bool = False) -> str:
         """A full date ("19 January 2016") or a partial one ("August 2014", "2014").

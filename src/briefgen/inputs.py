@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .labels import labels_fingerprint
 from .render import BUILTIN_TEMPLATES, chain_links, template_dirs
 from .select import Record, View
 from .theme import Theme
@@ -117,6 +118,7 @@ def output_fingerprint(
         "templates": template_fingerprint(project_root, theme, audience_id, template),
         "theme": theme_fingerprint(theme.folder),
         "assets": assets_fingerprint(project_root, view),
+        "labels": labels_fingerprint(project_root, view.language),
         "settings": settings,
     }
     return _sha(json.dumps(parts, sort_keys=True))

@@ -187,7 +187,7 @@ class DocumentRenderer:
 
     def render(self, template_name: str, view: View, extra: dict | None = None) -> str:
         filename = template_name if template_name.endswith(".j2") else f"{template_name}.html.j2"
-        localizer = Localizer(view.language)
+        localizer = Localizer(view.language, self.project_root)
         sources = {s.id: s for s in view.sources}
         md = MarkdownRenderer(lambda source_id, locator: self._cite(localizer, sources, source_id, locator))
         context = {

@@ -126,7 +126,7 @@ class Selector:
         self.default_language = model.project.language
         self.clearance = sensitivity_rank(audience.clearance)
         self.as_of: date = brief.date or model.project.as_of or date.today()
-        self.localizer = Localizer(language)
+        self.localizer = Localizer(language, model.root)
         self.fallbacks: list[Fallback] = []
         self.removed: list[tuple[str, str]] = []
         self.visible: list[str] = []

@@ -258,9 +258,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
     root = Path(model.root)
     brief = _brief(job)
     view = job_view(model, job)
-    from .build import fallback_warnings
-
-    diagnostics = fallback_warnings(model, view, job)
+    diagnostics: list[Diagnostic] = []  # language fallbacks are reported by the main process
     theme = project_theme(model)
     env_key = (job.audience_id, theme.folder)
     if env_key not in _STATE["envs"]:
