@@ -546,11 +546,21 @@ def _deepest(
 # ---------------------------------------------------------------- walking the types
 
 
+# Walking the types is done for every value of every item (references, citations, assets):
+# the answers for one annotation never change, so they are kept. Keyed by id(), with the
+# object kept alive beside its answer so that the id cannot be reused by another object.
+_FIELD_TYPES: dict[int, tuple[Any, Any]] = {}
+_TYPE_OPTIONS: dict[int, tuple[Any, list[tuple[Any, tuple[Any, ...]]]]] = {}
+
+
 def field_type(info: Any) -> Any:
     """A model field's full annotation (pydantic keeps its outer Annotated metadata apart)."""
-    if info.metadata:
-        return Annotated[(info.annotation, *info.metadata)]  # type: ignore[return-value]
-    return info.annotation
+    known = _FIELD_TYPES.get(id(info))
+    if known is not None and known[0] is info:
+        return known[1]
+    annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    _FIELD_TYPES[id(info)] = (info, annotation)
+    return annotation
 
 
 def unwrap(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
@@ -564,6 +574,15 @@ def unwrap(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
 
 def type_options(annotation: Any) -> list[tuple[Any, tuple[Any, ...]]]:
     """The members of a union (or the type itself), each as (bare type, metadata)."""
+    known = _TYPE_OPTIONS.get(id(annotation))
+    if known is not None and known[0] is annotation:
+        return known[1]
+    options = _type_options(annotation)
+    _TYPE_OPTIONS[id(annotation)] = (annotation, options)
+    return options
+
+
+def _type_options(annotation: Any) -> list[tuple[Any, tuple[Any, ...]]]:
     bare, metadata = unwrap(annotation)
     if get_origin(bare) not in (Union, UnionType):
         return [(bare, metadata)]
