@@ -507,9 +507,7 @@ class Brief(Strict):
     )
     # A list of localized items, or a localized list ({en: [...], ru: [...]}) whose languages
     # may differ in length.
-    key_messages: (
-        list[LocalizedMarkdown] | Annotated[dict[LangCode, list[Markdown]], Field(min_length=1)]
-    ) = []
+    key_messages: list[LocalizedMarkdown] | LocalizedList = []
     intro: LocalizedMarkdown | None = None
     covering_note: LocalizedMarkdown | None = None  # extension: on each recipient's cover
 
