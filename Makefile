@@ -6,16 +6,21 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# WeasyPrint needs Pango; the tests need LibreOffice (DOCX -> PDF) and poppler (pdftoppm).
+# WeasyPrint needs Pango; the tests need LibreOffice (DOCX -> PDF) and poppler (pdftoppm), and
+# the `briefgen serve` browser test Debian's chromium (Playwright drives it; nothing is downloaded).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-                libreoffice-writer-nogui poppler-utils
+                libreoffice-writer-nogui poppler-utils chromium
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format bench catalogs system-deps system-deps-runtime venv clean
+.PHONY: demo serve test test-fast lint format bench catalogs system-deps system-deps-runtime venv clean
 
 demo: venv system-deps-runtime
 	$(BIN)/briefgen build . -o output
 	@echo "Outputs in output/ (see output/manifest.json)"
+
+# The live preview of this repository's briefings (docs/serve.md).
+serve: venv system-deps-runtime
+	$(BIN)/briefgen serve .
 
 test: venv system-deps
 	$(BIN)/ruff check .
@@ -66,4 +71,4 @@ system-deps-runtime:
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 clean:
-	rm -rf output .pytest_cache benchmarks/workdir
+	rm -rf output .pytest_cache benchmarks/workdir tests/artefacts

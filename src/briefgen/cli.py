@@ -1,4 +1,4 @@
-"""Command line: `briefgen build|validate|init|schema|list` (shared/spec/cli.md, version 1).
+"""Command line: `briefgen build|validate|init|schema|list|serve` (shared/spec/cli.md, 1 and 1.1).
 
 Exit status: 0 success (warnings allowed), 1 project errors (content, templates, a failed
 confidentiality check), 2 usage errors. Content and template mistakes are printed as
@@ -227,6 +227,29 @@ def catalogs_init(language, project) -> None:
         sys.exit(EXIT_ERRORS)
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     click.echo(f"{shown}: {added} label(s) added; {translated} translated. Translate the empty msgstr lines.")
+
+
+@main.command()
+@click.argument("project", required=False)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=None, help="Port [8000, or the next free one]."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--no-open", is_flag=True, help="Do not open the page in a web browser.")
+@click.option("--poll", is_flag=True, help="Poll for changes (file systems that send no events).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [number of CPUs].")
+def serve(project, port, host, no_open, poll, jobs) -> None:
+    """Preview the project in a web browser; saved changes show at once."""
+    try:
+        from .serve.runner import ServeOptions, run_cli
+    except ImportError as exc:  # the [serve] extra is not installed
+        raise click.UsageError(f"briefgen serve needs {exc.name}: pip install 'briefgen[serve]'") from None
+
+    root = _project_dir(project)
+    options = ServeOptions(host=host, port=port, open_browser=not no_open, poll=poll, jobs=jobs)
+    status = run_cli(root, options, lambda message, err=False: click.echo(message, err=err))
+    if status:
+        sys.exit(status)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m briefgen`

@@ -1,0 +1,327 @@
+"""Previews: a project folder + saves -> built previews in a private folder, and their status.
+
+One thread owns every build, so builds never overlap. A save (one batch of changed files)
+starts a rebuild; saves that arrive while it runs are gathered into the next one, so a burst
+of saves gives one rebuild. A rebuild runs the incremental build (build.py) in steps, the
+outputs someone is looking at first:
+
+    1. the HTML of the outputs in view      (the draft view refreshes after this step)
+    2. their PDF                            (the print view refreshes after this step)
+    3. the HTML of every other output       (so errors in any brief show at once)
+
+PDF and DOCX of the other outputs are built when they are asked for. Content and template
+errors never end the thread: they become the status's `errors`, and the files of the last
+good build stay where they are (a failed build publishes nothing).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build import BuildOptions, build_project
+from ..diagnostics import Diagnostic, ProjectError, error
+from ..load import load_project
+from ..model import IMPLICIT_AUDIENCE, Model
+from ..plan import Job, UsageError, brief_audiences, plan_jobs
+from ..publish import Publisher
+
+FORMATS = ("html", "pdf", "docx")
+FOCUS_SIZE = 2  # (output, format) pairs kept in view: the draft and print view of one output
+
+
+@dataclass(frozen=True)
+class OutputInfo:
+    """One output as the page lists it."""
+
+    stem: str
+    brief: str
+    brief_title: str
+    audience: str
+    audience_name: str
+    clearance: str
+    language: str
+    recipient: str | None
+    recipient_name: str | None
+    relpath_stem: str  # "brief/stem": + ".pdf" etc. is the file inside the preview folder
+
+
+class PreviewBuilder:
+    """Builds previews into `out` (never inside the watched project) on saves and on demand."""
+
+    def __init__(
+        self,
+        root: Path,
+        out: Path,
+        jobs: int | None = None,
+        on_status: Callable[[dict], None] | None = None,
+        build: Callable = build_project,
+    ):
+        self.root = root
+        self.out = out
+        self.jobs = jobs
+        self.on_status = on_status or (lambda status: None)
+        self._build_project = build
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = False
+        self._dirty = True  # the first build
+        self._demands: set[tuple[str, str]] = set()
+        self._focus: list[tuple[str, str]] = []
+        self.change = 0  # grows with each batch of saves
+        self.generation = 0  # grows with each finished rebuild (status.json)
+        self.building = False
+        self.project_name = root.resolve().name
+        self.outputs: list[OutputInfo] = []
+        self._jobs: dict[str, Job] = {}
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+        self.versions: dict[str, str] = {}  # relpath -> sha256 of the published file
+        self._attempted: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last tried
+        self.rebuild_log: list[dict] = []  # one entry per rebuild: what triggered it, how long
+        self._thread = threading.Thread(target=self._run, name="briefgen-previews", daemon=True)
+
+    # ------------------------------------------------------------ called from other threads
+
+    def start(self) -> None:
+        self._thread.start()
+        self._wake.set()  # the first build
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
+
+    def files_changed(self, paths: set[str]) -> None:
+        """A batch of saves (paths relative to the project): rebuild once, soon."""
+        with self._lock:
+            self._dirty = True
+            self._pending_paths = getattr(self, "_pending_paths", set()) | paths
+        self._wake.set()
+
+    def want(self, stem: str, fmt: str) -> None:
+        """Someone is looking at this output in this format: build it first from now on."""
+        with self._lock:
+            key = (stem, fmt)
+            if key in self._focus:
+                self._focus.remove(key)
+            self._focus.insert(0, key)
+            del self._focus[FOCUS_SIZE:]
+            if self._attempted.get(key) != self.change:
+                self._demands.add(key)
+                self._wake.set()
+
+    def settled(self, stem: str, fmt: str) -> bool:
+        """True once this (stem, format) was built (or failed) since the last save."""
+        with self._lock:
+            return not self._dirty and self._attempted.get((stem, fmt)) == self.change
+
+    def job(self, stem: str) -> Job | None:
+        return self._jobs.get(stem)
+
+    def path(self, stem: str, fmt: str) -> Path | None:
+        job = self._jobs.get(stem)
+        return self.out / job.relpath(fmt) if job else None
+
+    def status(self) -> dict:
+        with self._lock:
+            outputs = []
+            for info in self.outputs:
+                entry = info.__dict__.copy()
+                del entry["relpath_stem"]
+                entry["versions"] = {
+                    fmt: self.versions.get(f"{info.relpath_stem}.{fmt}") for fmt in ("html", "pdf", "docx")
+                }
+                outputs.append(entry)
+            return {
+                "ok": not self.errors,
+                "generation": self.generation,
+                "errors": list(self.errors),
+                "warnings": list(self.warnings),
+                "building": self.building,
+                "project": self.project_name,
+                "outputs": outputs,
+            }
+
+    # ------------------------------------------------------------ the build thread
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stopping:
+                return
+            with self._lock:
+                dirty, self._dirty = self._dirty, False
+                paths = getattr(self, "_pending_paths", set())
+                self._pending_paths = set()
+                demands, self._demands = self._demands, set()
+                if dirty:
+                    self.change += 1
+            try:
+                if dirty:
+                    self._rebuild(paths)
+                else:
+                    self._build_demands(demands)
+            except Exception as exc:  # a bug: report it in the page, keep serving
+                self._set_errors([f"briefgen.yaml:0:0: internal error in the preview ({exc!r})"])
+                self._announce()
+
+    def _rebuild(self, paths: set[str]) -> None:
+        started = time.perf_counter()
+        self._set_building(True)
+        steps: list[tuple[str, float]] = []
+        errors: list[str] = []
+        warnings: list[str] = []
+        try:
+            result = load_project(self.root)
+            if result.model is None:
+                errors = [str(d) for d in result.diagnostics if d.is_error]
+                warnings = [str(d) for d in result.diagnostics if not d.is_error]
+                self._set_errors(errors, warnings)
+                return
+            self._set_plan(result.model)
+            with self._lock:
+                focus = [key for key in self._focus if key[0] in self._jobs]
+            plan = [("html", [s for s, f in focus if f == "html"])]
+            plan += [(fmt, [s for s, f in focus if f == fmt]) for fmt in ("pdf", "docx")]
+            plan += [("html", None)]  # None: every output
+            first = True
+            for fmt, stems in plan:
+                if stems == []:
+                    continue
+                if not first and self._dirty:
+                    return  # saved again meanwhile: start over with the new files
+                found_errors, found_warnings = self._build(fmt, stems)
+                errors += found_errors
+                warnings += found_warnings
+                steps.append(
+                    (fmt if stems is None else f"{fmt}:{','.join(stems)}", time.perf_counter() - started)
+                )
+                if first or found_errors:
+                    self._set_errors(_unique(errors), _unique(warnings))
+                first = False
+                self._announce()
+        finally:
+            with self._lock:
+                self.generation += 1
+                self.building = False
+                self.rebuild_log.append(
+                    {
+                        "change": self.change,
+                        "paths": sorted(paths),
+                        "steps": steps,
+                        "seconds": time.perf_counter() - started,
+                    }
+                )
+            self._announce()
+
+    def _build_demands(self, demands: set[tuple[str, str]]) -> None:
+        with self._lock:  # a rebuild may have built them meanwhile
+            demands = {key for key in demands if self._attempted.get(key) != self.change}
+        for fmt in FORMATS:
+            stems = sorted(s for s, f in demands if f == fmt and s in self._jobs)
+            if stems:
+                self._set_building(True)
+                found_errors, _ = self._build(fmt, stems)
+                with self._lock:
+                    self.building = False
+                if found_errors:
+                    self._set_errors(_unique(self.errors + found_errors), self.warnings)
+                self._announce()
+
+    def _build(self, fmt: str, stems: list[str] | None) -> tuple[list[str], list[str]]:
+        """Build one format of the named outputs (None: all) incrementally; (errors, warnings)."""
+        jobs = list(self._jobs.values()) if stems is None else [self._jobs[s] for s in stems]
+        options = BuildOptions(
+            out=self.out,
+            briefs=None if stems is None else sorted({j.brief_id for j in jobs}),
+            audiences=None if stems is None else sorted({j.audience_id for j in jobs}),
+            languages=None if stems is None else sorted({j.language for j in jobs}),
+            formats=[fmt],
+            jobs=self.jobs,
+        )
+        errors: list[str] = []
+        warnings: list[str] = []
+        try:
+            report = self._build_project(self.root, options)
+            warnings = [str(d) for d in report.diagnostics if not d.is_error]
+        except ProjectError as exc:
+            errors = [str(d) for d in exc.diagnostics if d.is_error]
+            warnings = [str(d) for d in exc.diagnostics if not d.is_error]
+        except UsageError as exc:  # the project changed under the narrowing: try again next save
+            errors = [str(error("briefgen.yaml", 0, 0, str(exc)))]
+        versions = {
+            e["path"]: e["sha256"]
+            for e in Publisher(self.out).read_manifest().get("outputs", [])
+            if isinstance(e, dict) and "path" in e and "sha256" in e
+        }
+        with self._lock:
+            self.versions = versions
+            for job in jobs:
+                self._attempted[(job.stem, fmt)] = self.change
+        return errors, warnings
+
+    # ------------------------------------------------------------ state
+
+    def _set_plan(self, model: Model) -> None:
+        jobs = plan_jobs(model)
+        outputs = [_describe(model, job) for job in jobs]
+        with self._lock:
+            self.project_name = model.project.name
+            self._jobs = {job.stem: job for job in jobs}
+            self.outputs = outputs
+
+    def _set_building(self, value: bool) -> None:
+        with self._lock:
+            self.building = value
+        self._announce()
+
+    def _set_errors(self, errors: list[str], warnings: list[str] | None = None) -> None:
+        with self._lock:
+            self.errors = errors
+            if warnings is not None:
+                self.warnings = warnings
+
+    def _announce(self) -> None:
+        self.on_status(self.status())
+
+
+def _describe(model: Model, job: Job) -> OutputInfo:
+    brief = next(b for b in model.project.briefs if b.id == job.brief_id)
+    audience = next((a for a in brief_audiences(model, brief) if a.id == job.audience_id), IMPLICIT_AUDIENCE)
+    recipient = model.recipients.get(job.recipient_id) if job.recipient_id else None
+    return OutputInfo(
+        stem=job.stem,
+        brief=job.brief_id,
+        brief_title=_text(brief.title, job.language) or job.brief_id,
+        audience=job.audience_id,
+        audience_name=_text(audience.name, job.language) or job.audience_id,
+        clearance=audience.clearance,
+        language=job.language,
+        recipient=job.recipient_id,
+        recipient_name=recipient.name if recipient else None,
+        relpath_stem=job.relpath("x")[:-2],
+    )
+
+
+def _text(value, language: str) -> str | None:
+    """A localized value in `language`, else its first text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return value.get(language) or next(iter(value.values()), None)
+    found = getattr(value, "root", None)
+    return _text(found, language) if found is not None and found is not value else str(value)
+
+
+def _unique(lines: list[str]) -> list[str]:
+    return list(dict.fromkeys(lines))
+
+
+__all__ = ["FORMATS", "Diagnostic", "OutputInfo", "PreviewBuilder"]

@@ -1,0 +1,284 @@
+// The preview page of `briefgen serve`: lists the outputs, shows the chosen one, and
+// refreshes it when the server's status (server-sent events from /events) says its file
+// changed, keeping the scroll position. Nothing here reloads the page itself.
+import * as pdfjs from "/static/pdf.min.mjs";
+
+pdfjs.GlobalWorkerOptions.workerSrc = "/static/pdf.worker.min.mjs";
+
+const $ = (id) => document.getElementById(id);
+const state = { status: null, stem: null, view: "html", shown: { key: null, version: null }, token: 0 };
+
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.get("stem")) state.stem = params.get("stem");
+  if (["html", "pdf", "docx"].includes(params.get("view"))) state.view = params.get("view");
+}
+
+function writeHash() {
+  const params = new URLSearchParams({ stem: state.stem || "", view: state.view });
+  history.replaceState(null, "", "#" + params.toString());
+}
+
+// ---------------------------------------------------------------- the list of outputs
+
+// An output without its recipient: brief x audience x language.
+const baseKey = (o) => [o.brief, o.audience, o.language].join("|");
+
+function groups(outputs) {
+  const byBase = new Map();
+  for (const o of outputs) {
+    if (!byBase.has(baseKey(o))) byBase.set(baseKey(o), []);
+    byBase.get(baseKey(o)).push(o);
+  }
+  return byBase;
+}
+
+function renderList() {
+  const outputs = state.status.outputs;
+  if (!outputs.some((o) => o.stem === state.stem)) state.stem = outputs.length ? outputs[0].stem : null;
+  const byBase = groups(outputs);
+  const select = $("output");
+  const current = outputs.find((o) => o.stem === state.stem);
+  const wanted = current ? baseKey(current) : null;
+  const signature = JSON.stringify([...byBase.keys()]);
+  if (select.dataset.signature !== signature) {
+    select.replaceChildren();
+    const byBrief = new Map();
+    for (const [key, copies] of byBase) {
+      const o = copies[0];
+      if (!byBrief.has(o.brief)) {
+        const group = document.createElement("optgroup");
+        group.label = `${o.brief_title} (${o.brief})`;
+        byBrief.set(o.brief, group);
+        select.append(group);
+      }
+      const option = document.createElement("option");
+      option.value = key;
+      const copiesNote = copies.length > 1 || copies[0].recipient ? ` · ${copies.length} personalised copies` : "";
+      option.textContent = `${o.audience_name} (${o.clearance}) · ${o.language}${copiesNote}`;
+      byBrief.get(o.brief).append(option);
+    }
+    select.dataset.signature = signature;
+  }
+  if (wanted) select.value = wanted;
+  const copies = wanted ? byBase.get(wanted) : [];
+  const field = $("recipient-field");
+  const recipients = $("recipient");
+  field.hidden = !(copies.length && copies[0].recipient);
+  if (!field.hidden) {
+    const recipientSignature = JSON.stringify(copies.map((o) => o.stem));
+    if (recipients.dataset.signature !== recipientSignature) {
+      recipients.replaceChildren(
+        ...copies.map((o) => new Option(`${o.recipient_name || o.recipient} (${o.recipient})`, o.stem)),
+      );
+      recipients.dataset.signature = recipientSignature;
+    }
+    recipients.value = state.stem;
+  }
+}
+
+function currentOutput() {
+  return state.status ? state.status.outputs.find((o) => o.stem === state.stem) : null;
+}
+
+function renderBadges() {
+  const o = currentOutput();
+  const clearance = o ? o.clearance : "";
+  const badge = $("clearance");
+  badge.dataset.clearance = clearance;
+  badge.textContent = o ? `${o.audience_name} · ${clearance.toUpperCase()}` : "—";
+  badge.title = o ? `Audience ${o.audience}, clearance ${clearance}` : "";
+  $("stage").dataset.clearance = clearance;
+  const banner = $("confidential");
+  banner.hidden = clearance !== "confidential";
+  banner.textContent = o
+    ? `CONFIDENTIAL PREVIEW — for ${o.audience_name} only. Do not share screenshots of it.`
+    : "";
+  for (const button of document.querySelectorAll("#views button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.view === state.view));
+  }
+  const file = $("file");
+  if (o) file.href = `/preview/${encodeURIComponent(o.stem)}.${state.view}`;
+  document.title = o ? `${o.stem} — briefgen preview` : "briefgen preview";
+}
+
+function renderStatus() {
+  const s = state.status;
+  const label = $("state");
+  const errors = s.errors;
+  if (errors.length) {
+    label.dataset.state = "errors";
+    label.textContent = `${errors.length} error${errors.length > 1 ? "s" : ""}` + (s.building ? " · building…" : "");
+  } else if (s.building) {
+    label.dataset.state = "building";
+    label.textContent = "Building…";
+  } else {
+    label.dataset.state = "ok";
+    label.textContent = `Up to date (rebuild ${s.generation})`;
+  }
+  $("project").textContent = s.project;
+  const panel = $("errors");
+  panel.hidden = errors.length === 0;
+  $("errors-title").textContent = `${errors.length} error${errors.length > 1 ? "s" : ""}: the preview below is the last good one`;
+  $("error-list").replaceChildren(
+    ...errors.map((line) => {
+      const item = document.createElement("li");
+      item.textContent = line;
+      return item;
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- showing one output
+
+function refresh(force = false) {
+  const o = currentOutput();
+  if (!o) return;
+  const format = state.view;
+  const version = o.versions[format];
+  const key = `${o.stem}|${format}`;
+  if (!force && key === state.shown.key && (version === state.shown.version || version == null)) return;
+  state.shown = { key, version };
+  $("html-view").hidden = format !== "html";
+  $("pdf-view").hidden = format === "html";
+  const token = ++state.token;
+  const sameOutput = (element) => element && element.dataset.key === key;
+  if (format === "html") showHtml(o.stem, key, version, token, sameOutput);
+  else showPdf(o.stem, format, key, token, sameOutput);
+}
+
+function showHtml(stem, key, version, token) {
+  const holder = $("html-view");
+  const old = holder.querySelector("iframe:not(.loading)");
+  for (const stale of holder.querySelectorAll("iframe.loading")) stale.remove();
+  const frame = document.createElement("iframe");
+  frame.className = "loading";
+  frame.title = `Draft of ${stem}`;
+  frame.dataset.key = key;
+  frame.src = `/preview/${encodeURIComponent(stem)}.html?v=${encodeURIComponent(version || Date.now())}`;
+  frame.addEventListener("load", () => {
+    if (token !== state.token) return frame.remove();
+    // Swap only once the new one has loaded, at the old one's place.
+    if (old && old.dataset.key === key && old.contentWindow) {
+      frame.contentWindow.scrollTo(old.contentWindow.scrollX, old.contentWindow.scrollY);
+    }
+    frame.classList.remove("loading");
+    for (const other of holder.querySelectorAll("iframe")) if (other !== frame) other.remove();
+    showNote(null);
+    document.body.dataset.shown = key;
+  });
+  holder.append(frame);
+}
+
+async function showPdf(stem, format, key, token) {
+  const view = $("pdf-view");
+  const url = format === "docx" ? `/preview/${encodeURIComponent(stem)}.docx.pdf` : `/preview/${encodeURIComponent(stem)}.pdf`;
+  if (format === "docx") showNote("Converting the DOCX with LibreOffice…", true);
+  let response;
+  try {
+    response = await fetch(url, { cache: "no-store" });
+  } catch (error) {
+    return showNote(`Could not reach the server: ${error}`);
+  }
+  if (token !== state.token) return;
+  if (!response.ok) {
+    const text = await response.text();
+    if (format === "docx") {
+      return showNote(text, false, `/preview/${encodeURIComponent(stem)}.docx`);
+    }
+    return showNote(text);
+  }
+  const data = new Uint8Array(await response.arrayBuffer());
+  const documentPdf = await pdfjs.getDocument({ data }).promise;
+  const pages = document.createElement("div");
+  pages.className = "pages";
+  pages.dataset.key = key;
+  const width = Math.min(view.clientWidth - 32, 900);
+  for (let number = 1; number <= documentPdf.numPages; number++) {
+    const page = await documentPdf.getPage(number);
+    if (token !== state.token) return;
+    const unscaled = page.getViewport({ scale: 1 });
+    const viewport = page.getViewport({ scale: width / unscaled.width });
+    const holder = document.createElement("div");
+    holder.className = "page";
+    holder.dataset.page = String(number);
+    holder.style.width = `${viewport.width}px`;
+    holder.style.height = `${viewport.height}px`;
+    holder.style.setProperty("--scale-factor", String(viewport.scale));
+    holder.style.setProperty("--total-scale-factor", String(viewport.scale));
+    const canvas = document.createElement("canvas");
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.floor(viewport.width * ratio);
+    canvas.height = Math.floor(viewport.height * ratio);
+    canvas.style.width = `${viewport.width}px`;
+    canvas.style.height = `${viewport.height}px`;
+    holder.append(canvas);
+    await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : null }).promise;
+    const text = document.createElement("div");
+    text.className = "textLayer";
+    holder.append(text);
+    await new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
+    pages.append(holder);
+  }
+  if (token !== state.token) return;
+  const old = view.querySelector(".pages");
+  const top = old && old.dataset.key === key ? view.scrollTop : 0;
+  view.replaceChildren(pages);
+  view.scrollTop = top;
+  showNote(null);
+  document.body.dataset.shown = key;
+  documentPdf.destroy();
+}
+
+function showNote(text, busy = false, download = null) {
+  const note = $("note");
+  note.hidden = !text;
+  note.replaceChildren();
+  if (!text) return;
+  note.append(text);
+  note.dataset.busy = String(busy);
+  if (download) {
+    const link = document.createElement("a");
+    link.href = download;
+    link.textContent = " Download the DOCX.";
+    note.append(link);
+  }
+}
+
+// ---------------------------------------------------------------- wiring
+
+function onStatus(status) {
+  state.status = status;
+  renderList();
+  renderBadges();
+  renderStatus();
+  writeHash();
+  refresh();
+  document.body.dataset.generation = String(status.generation);
+}
+
+function choose(stem, view) {
+  if (stem) state.stem = stem;
+  if (view) state.view = view;
+  writeHash();
+  renderList();
+  renderBadges();
+  refresh(true);
+}
+
+$("output").addEventListener("change", (event) => {
+  const copies = groups(state.status.outputs).get(event.target.value);
+  choose(copies[0].stem);
+});
+$("recipient").addEventListener("change", (event) => choose(event.target.value));
+for (const button of document.querySelectorAll("#views button")) {
+  button.addEventListener("click", () => choose(null, button.dataset.view));
+}
+
+readHash();
+const events = new EventSource("/events");
+events.addEventListener("status", (event) => onStatus(JSON.parse(event.data)));
+events.addEventListener("error", () => {
+  $("state").dataset.state = "errors";
+  $("state").textContent = "Disconnected: is briefgen serve still running?";
+});
