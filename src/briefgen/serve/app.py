@@ -243,8 +243,12 @@ def create_app(
             return _not_found()
         return FileResponse(path, headers=PREVIEW_HEADERS)
 
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204, headers=NO_STORE)  # browsers ask; nothing to show
+
     routes = [
         Route("/", page),
+        Route("/favicon.ico", no_icon),
         Route("/status.json", status),
         Route("/events", events),
         Route("/static/{name}", static),

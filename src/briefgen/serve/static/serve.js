@@ -158,6 +158,7 @@ function showHtml(stem, key, version, token) {
   frame.src = `/preview/${encodeURIComponent(stem)}.html?v=${encodeURIComponent(version || Date.now())}`;
   frame.addEventListener("load", () => {
     if (token !== state.token) return frame.remove();
+    pageLike(frame.contentDocument);
     // Swap only once the new one has loaded, at the old one's place.
     if (old && old.dataset.key === key && old.contentWindow) {
       frame.contentWindow.scrollTo(old.contentWindow.scrollX, old.contentWindow.scrollY);
@@ -168,6 +169,16 @@ function showHtml(stem, key, version, token) {
     document.body.dataset.shown = key;
   });
   holder.append(frame);
+}
+
+// On screen, the draft sits on a sheet of the page's width (the file itself is unchanged).
+function pageLike(doc) {
+  if (!doc || !doc.head) return;
+  const style = doc.createElement("style");
+  style.textContent =
+    "@media screen { html { background: #e8e8e8; } body { background: #fff; max-width: 210mm;" +
+    " margin: 1rem auto; padding: 15mm 18mm; box-shadow: 0 1px 4px rgb(0 0 0 / 0.3); } }";
+  doc.head.append(style);
 }
 
 async function showPdf(stem, format, key, token) {
