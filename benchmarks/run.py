@@ -1,4 +1,4 @@
-"""The six benchmarks of issue 8, side by side in one run: `python -m benchmarks.run [--quick]`.
+"""The benchmarks of issues 8 and 18, side by side: `python -m benchmarks.run [--quick] [--only 7,8]`.
 
 Writes a Markdown table of ratios (benchmarks/results/latest.md) and the raw figures
 (latest.json next to it); see benchmarks/README.md for what each row measures. `--quick`
@@ -139,6 +139,7 @@ class Bench:
         self.project: Path = work / "bench"
         self.generated: gen.GeneratedProject | None = None
         self.html: Path | None = None
+        self.only: set[int] = set()  # --only: these benchmarks alone
 
     # ------------------------------------------------------------ helpers
 
@@ -448,11 +449,41 @@ class Bench:
         ]
         row.data.update(result=result)
 
+    def serve_html(self, row: Row) -> None:
+        from . import serve_latency
+
+        results = serve_latency.measure(self.work, rounds=1 if self.c.quick else 3, log=self.log)
+        self._serve = figures = serve_latency.summary(results)
+        self._serve_row(row, figures["html"], "the draft view (HTML in its iframe)", results["stem"])
+
+    def serve_pdf(self, row: Row) -> None:
+        figures = getattr(self, "_serve", None)
+        if figures is None:
+            raise BenchmarkError("benchmark 7 failed, so there is no measurement of the print view")
+        self._serve_row(row, figures["pdf"], "the print view (the PDF drawn by pdf.js)", None)
+
+    def _serve_row(self, row: Row, figure: dict, view: str, stem: str | None) -> None:
+        row.briefgen = f"{figure['median']:.2f} s"
+        row.reference = "-"
+        row.result = figure["median"]
+        runs = ", ".join(f"{r:.2f}" for r in figure["runs"])
+        row.notes += [
+            f"`briefgen serve` on a copy of the repository project, Chromium (Playwright); from just before "
+            f"content/cases.yaml is saved to the new word showing in {view}; median of {len(figure['runs'])} "
+            f"saves ({runs} s); server CPU per save (median, process + finished workers) "
+            f"{figure['server_cpu_median']:.2f} s",
+        ]
+        if stem:
+            row.notes.append(f"output shown: {stem}")
+        row.data.update(figure)
+
     def run(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         prepared = True
+        failure = ""
         try:
-            self.prepare()
+            if not self.only or self.only & {1, 2, 3, 4, 5}:
+                self.prepare()
         except Exception as exc:
             prepared = False
             self.log(traceback.format_exc())
@@ -464,8 +495,18 @@ class Bench:
             (Row(4, "copies vs separate single-copy builds", goal=0.3), self.copies_vs_separate),
             (Row(5, "no-change rebuild vs full build", goal=0.05), self.rebuild),
             (Row(6, "peak memory of a worker, 100-page dossier", unit="MB", goal=400), self.memory),
+            (
+                Row(7, "`briefgen serve`: save -> refreshed HTML preview in the browser", unit="s", goal=1.0),
+                self.serve_html,
+            ),
+            (
+                Row(8, "`briefgen serve`: save -> refreshed PDF preview in the browser", unit="s", goal=3.0),
+                self.serve_pdf,
+            ),
         ]
         for row, measure in plan:
+            if self.only and row.number not in self.only:
+                continue
             if not prepared and row.number in (1, 2, 3, 4, 5):
                 row.error = f"the benchmark project could not be prepared: {failure}"
                 self.rows.append(row)
@@ -615,6 +656,8 @@ def _git_state(package: Path | None) -> str | None:
 def _fmt_result(row: Row) -> str:
     if row.result is None:
         return "error"
+    if row.unit == "s":
+        return f"{row.result:.2f} s"
     if row.unit:
         return f"{row.result:.0f} {row.unit}"
     return f"{row.result:.3f}" if row.result < 0.1 else f"{row.result:.2f}"
@@ -648,7 +691,8 @@ def markdown(bench: Bench, facts: dict, seconds: float) -> str:
         )
     lines += [
         "",
-        "Results 1, 2 and 4-5 are time ratios (lower is better), 3 a speed-up (higher is better).",
+        "Results 1, 2 and 4-5 are time ratios (lower is better), 3 a speed-up (higher is better), "
+        "7-8 seconds.",
         "",
     ]
     lines += ["## How each figure was measured", ""]
@@ -710,13 +754,15 @@ def main(argv: list[str] | None = None) -> int:
         help="do not repeat a timing whose first run took longer (0: always repeat) [300]",
     )
     parser.add_argument("--note", action="append", default=[], help="a line for the Run section (repeatable)")
+    parser.add_argument("--only", help="run only these benchmarks, e.g. 7,8 (the table has only their rows)")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     if args.repeats is not None:
         config = Config(**{**asdict(config), "repeats": max(1, args.repeats)})
     if args.max_repeat_seconds is not None:
         config = Config(**{**asdict(config), "max_repeat_seconds": args.max_repeat_seconds})
-    temp = Path(tempfile.mkdtemp(prefix="briefgen-bench-")) if args.quick else None
+    # A partial run (--only) must not replace the committed table either.
+    temp = Path(tempfile.mkdtemp(prefix="briefgen-bench-")) if args.quick or args.only else None
     out = args.out or (temp / "results" if temp else RESULTS)
     work = args.work or (temp / "work" if temp else WORK)
 
@@ -726,6 +772,7 @@ def main(argv: list[str] | None = None) -> int:
     facts = machine_facts()
     started = time.perf_counter()
     bench = Bench(config, work, log)
+    bench.only = {int(n) for n in args.only.split(",")} if args.only else set()
     bench.run()
     seconds = time.perf_counter() - started
     facts["load_average_end"] = os.getloadavg()[0]

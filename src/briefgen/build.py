@@ -58,6 +58,9 @@ class BuildOptions:
     strict: bool = False  # warnings marked strict (missing labels, fallbacks) are errors
     pdf_variant: str | None = None
     limits: Limits = field(default_factory=Limits)
+    # Only the outputs with these stems (plan.Job.stem), within the narrowing above: `serve`
+    # builds the one personalised copy on screen, not all copies of its brief.
+    stems: frozenset[str] | None = None
 
 
 def build_project(
@@ -114,6 +117,8 @@ def _build(
     model = result.model
     diagnostics = [d for d in result.diagnostics if not d.is_error]
     jobs = plan_jobs(model, options.briefs, options.audiences, options.languages, options.formats)
+    if options.stems is not None:
+        jobs = [job for job in jobs if job.stem in options.stems]
     diagnostics += catalog_problems(root)
     diagnostics += label_warnings(model, dict.fromkeys(job.language for job in jobs))
     views = {job: job_view(model, job) for job in jobs}

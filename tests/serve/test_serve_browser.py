@@ -93,6 +93,8 @@ def test_author_session(tmp_path, browser_page):
         page.wait_for_selector("#confidential[hidden]", state="attached")
         assert page.inner_text("#clearance") == "Policymakers · PUBLIC"
         wait_until(page, lambda: words(SUMMARY) in frame_words(page), "the draft")
+        server.idle()  # no refresh of this output is still on its way
+        page.wait_for_selector("#html-view iframe.loading", state="detached")
         frame = page.frame_locator("#html-view iframe:not(.loading)")
         frame.locator("body").evaluate("b => window.scrollTo(0, 250)")
         scrolled = frame.locator("body").evaluate("b => window.scrollY")

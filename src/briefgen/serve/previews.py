@@ -5,9 +5,9 @@ starts a rebuild; saves that arrive while it runs are gathered into the next one
 of saves gives one rebuild. A rebuild runs the incremental build (build.py) in steps, the
 outputs someone is looking at first:
 
-    1. the HTML of the outputs in view      (the draft view refreshes after this step)
-    2. their PDF                            (the print view refreshes after this step)
-    3. the HTML of every other output       (so errors in any brief show at once)
+    1. a draft of the HTML of the outputs in view (draft.py; the draft view refreshes)
+    2. their HTML and PDF, built                  (the print view refreshes)
+    3. the HTML of every other output             (so errors in any brief show at once)
 
 PDF and DOCX of the other outputs are built when they are asked for. Content and template
 errors never end the thread: they become the status's `errors`, and the files of the last
@@ -16,6 +16,7 @@ good build stay where they are (a failed build publishes nothing).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from ..load import load_project
 from ..model import IMPLICIT_AUDIENCE, Model
 from ..plan import Job, UsageError, brief_audiences, plan_jobs
 from ..publish import Publisher
+from ..worker import Limits
+from .draft import has_contents, write_draft
 
 FORMATS = ("html", "pdf", "docx")
 FOCUS_SIZE = 2  # (output, format) pairs kept in view: the draft and print view of one output
@@ -81,6 +84,9 @@ class PreviewBuilder:
         self.warnings: list[str] = []
         self.versions: dict[str, str] = {}  # relpath -> sha256 of the published file
         self._attempted: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last tried
+        self._built: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last built
+        self._drafts: dict[str, tuple[int, str]] = {}  # stem -> (change, sha256) of its draft
+        self.drafts = out.with_name(out.name + "-drafts")
         self.rebuild_log: list[dict] = []  # one entry per rebuild: what triggered it, how long
         self._thread = threading.Thread(target=self._run, name="briefgen-previews", daemon=True)
 
@@ -119,14 +125,25 @@ class PreviewBuilder:
     def settled(self, stem: str, fmt: str) -> bool:
         """True once this (stem, format) was built (or failed) since the last save."""
         with self._lock:
-            return not self._dirty and self._attempted.get((stem, fmt)) == self.change
+            if self._dirty:
+                return False
+            drafted = fmt == "html" and self._drafts.get(stem, (None,))[0] == self.change
+            return drafted or self._attempted.get((stem, fmt)) == self.change
 
     def job(self, stem: str) -> Job | None:
         return self._jobs.get(stem)
 
     def path(self, stem: str, fmt: str) -> Path | None:
         job = self._jobs.get(stem)
-        return self.out / job.relpath(fmt) if job else None
+        if job is None:
+            return None
+        if fmt == "html" and self._draft_is_newer(stem):
+            return self.drafts / job.relpath(fmt)
+        return self.out / job.relpath(fmt)
+
+    def _draft_is_newer(self, stem: str) -> bool:
+        drafted = self._drafts.get(stem)
+        return drafted is not None and drafted[0] > self._built.get((stem, "html"), -1)
 
     def status(self) -> dict:
         with self._lock:
@@ -137,6 +154,8 @@ class PreviewBuilder:
                 entry["versions"] = {
                     fmt: self.versions.get(f"{info.relpath_stem}.{fmt}") for fmt in ("html", "pdf", "docx")
                 }
+                if self._draft_is_newer(info.stem):
+                    entry["versions"]["html"] = self._drafts[info.stem][1]
                 outputs.append(entry)
             return {
                 "ok": not self.errors,
@@ -188,21 +207,30 @@ class PreviewBuilder:
             self._set_plan(result.model)
             with self._lock:
                 focus = [key for key in self._focus if key[0] in self._jobs]
-            plan = [("html", [s for s, f in focus if f == "html"])]
-            plan += [(fmt, [s for s, f in focus if f == fmt]) for fmt in ("pdf", "docx")]
-            plan += [("html", None)]  # None: every output
-            first = True
-            for fmt, stems in plan:
+            drafts = [s for s, f in focus if f == "html"]
+            shown = list(dict.fromkeys(s for s, f in focus if f in ("html", "pdf")))
+            formats = ["html", "pdf"] if any(f == "pdf" for _, f in focus) else ["html"]
+            plan: list[tuple[list[str], list[str] | None]] = []
+            plan += [(formats, shown)] if shown else []
+            plan += [(["docx"], [s for s, f in focus if f == "docx"])]
+            plan += [(["html"], None)]  # None: every output
+            if drafts:
+                found_errors = self._draft(result.model, drafts)
+                errors += found_errors
+                steps.append(("draft", time.perf_counter() - started))
+                self._set_errors(_unique(errors), _unique(warnings))
+                self._announce()
+            first = not drafts
+            for step_formats, stems in plan:
                 if stems == []:
                     continue
-                if not first and self._dirty:
+                if self._dirty:
                     return  # saved again meanwhile: start over with the new files
-                found_errors, found_warnings = self._build(fmt, stems)
+                found_errors, found_warnings = self._build(step_formats, stems)
                 errors += found_errors
                 warnings += found_warnings
-                steps.append(
-                    (fmt if stems is None else f"{fmt}:{','.join(stems)}", time.perf_counter() - started)
-                )
+                label = "+".join(step_formats) + ("" if stems is None else f":{','.join(stems)}")
+                steps.append((label, time.perf_counter() - started))
                 if first or found_errors:
                     self._set_errors(_unique(errors), _unique(warnings))
                 first = False
@@ -221,6 +249,21 @@ class PreviewBuilder:
                 )
             self._announce()
 
+    def _draft(self, model: Model, stems: list[str]) -> list[str]:
+        """Draft the HTML of the outputs in view (see draft.py); returns error lines."""
+        errors: list[str] = []
+        for stem in stems:
+            job = self._jobs[stem]
+            target = self.drafts / job.relpath("html")
+            found = write_draft(model, job, target, has_contents(self.out / job.relpath("html")), Limits())
+            if found:
+                errors += found
+                continue
+            digest = hashlib.sha256(target.read_bytes()).hexdigest()
+            with self._lock:
+                self._drafts[stem] = (self.change, digest)
+        return errors
+
     def _build_demands(self, demands: set[tuple[str, str]]) -> None:
         with self._lock:  # a rebuild may have built them meanwhile
             demands = {key for key in demands if self._attempted.get(key) != self.change}
@@ -228,23 +271,24 @@ class PreviewBuilder:
             stems = sorted(s for s, f in demands if f == fmt and s in self._jobs)
             if stems:
                 self._set_building(True)
-                found_errors, _ = self._build(fmt, stems)
+                found_errors, _ = self._build([fmt], stems)
                 with self._lock:
                     self.building = False
                 if found_errors:
                     self._set_errors(_unique(self.errors + found_errors), self.warnings)
                 self._announce()
 
-    def _build(self, fmt: str, stems: list[str] | None) -> tuple[list[str], list[str]]:
-        """Build one format of the named outputs (None: all) incrementally; (errors, warnings)."""
+    def _build(self, formats: list[str], stems: list[str] | None) -> tuple[list[str], list[str]]:
+        """Build formats of the named outputs (None: all) incrementally; (errors, warnings)."""
         jobs = list(self._jobs.values()) if stems is None else [self._jobs[s] for s in stems]
         options = BuildOptions(
             out=self.out,
             briefs=None if stems is None else sorted({j.brief_id for j in jobs}),
             audiences=None if stems is None else sorted({j.audience_id for j in jobs}),
             languages=None if stems is None else sorted({j.language for j in jobs}),
-            formats=[fmt],
+            formats=formats,
             jobs=self.jobs,
+            stems=None if stems is None else frozenset(stems),
         )
         errors: list[str] = []
         warnings: list[str] = []
@@ -264,7 +308,10 @@ class PreviewBuilder:
         with self._lock:
             self.versions = versions
             for job in jobs:
-                self._attempted[(job.stem, fmt)] = self.change
+                for fmt in formats:
+                    self._attempted[(job.stem, fmt)] = self.change
+                    if not errors:
+                        self._built[(job.stem, fmt)] = self.change
         return errors, warnings
 
     # ------------------------------------------------------------ state

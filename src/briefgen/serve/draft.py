@@ -1,0 +1,124 @@
+"""Draft: one output of a loaded project -> its HTML preview, without waiting for a PDF layout.
+
+The build's HTML of a document of middling length waits for a PDF layout of it, which
+decides whether it gets a table of contents (worker.py). The draft view cannot wait that
+long after each save, so a draft takes the decision the last build of the same output took
+(read from its HTML), renders, writes and checks the HTML exactly as a build does, and is
+shown at once; the build that follows publishes the real HTML (the same bytes unless the
+decision changed, in which case the page refreshes once more).
+
+A draft renders in a forked process under the build's time and memory limits: a template
+that loops for ever must not hang the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import resource
+import shutil
+import signal
+from pathlib import Path
+
+from ..check import check_output
+from ..diagnostics import ProjectError, error
+from ..document import RenderedDocument, ResourceError
+from ..model import Model
+from ..plan import Job
+from ..render import DocumentRenderer, RenderError, make_environment, without_contents
+from ..resources import ResourceSandbox
+from ..worker import TOC_MIN_PAGES, Limits, build_timestamp, job_view, project_theme
+from ..writers import html as html_writer
+
+
+def has_contents(path: Path) -> bool | None:
+    """Whether a built HTML file has a table of contents; None when there is no file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return without_contents(text) != text
+
+
+def write_draft(model: Model, job: Job, target: Path, show_toc: bool | None, limits: Limits) -> list[str]:
+    """Write the HTML of `job` to `target` (and its `_files` folder); returns error lines."""
+    context = multiprocessing.get_context("fork")  # the child starts warm: nothing to import
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, model, job, target, show_toc, limits), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if receiver.poll(limits.seconds + 5 if limits.seconds else None):
+            return receiver.recv()
+        return [f"briefgen.yaml:0:0: {job.label}: the draft took longer than {limits.seconds:g} s"]
+    except EOFError:  # the child died (out of memory, a crash in a library)
+        return [f"briefgen.yaml:0:0: {job.label}: the draft's process ended without a result"]
+    finally:
+        receiver.close()
+        child.join(1)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _child(sender, model: Model, job: Job, target: Path, show_toc: bool | None, limits: Limits) -> None:
+    if limits.memory_mb:
+        size = limits.memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    if limits.seconds:
+        signal.alarm(int(limits.seconds) + 1)  # the default action ends the process
+    try:
+        errors = _render(model, job, target, show_toc)
+    except MemoryError:
+        errors = [f"briefgen.yaml:0:0: {job.label}: the draft needed more than {limits.memory_mb} MiB"]
+    except Exception as exc:  # a bug: one line, not a traceback
+        failure = f"{type(exc).__name__}: {exc}"
+        errors = [f"briefgen.yaml:0:0: {job.label}: internal error in the draft ({failure})"]
+    sender.send(errors)
+    sender.close()
+    os._exit(0)  # no atexit handlers or finalizers of the parent's objects
+
+
+def _render(model: Model, job: Job, target: Path, show_toc: bool | None) -> list[str]:
+    root = Path(model.root)
+    brief = next(b for b in model.project.briefs if b.id == job.brief_id)
+    try:
+        view = job_view(model, job)
+        theme = project_theme(model)
+        renderer = DocumentRenderer(make_environment(root, theme, job.audience_id), theme, root)
+        sandbox = ResourceSandbox(root, theme.folder, model.project.allow_remote_resources)
+        if show_toc is None:  # never built: contents unless the text surely fits four pages
+            from ..worker import _page_estimate
+
+            _least, most = _page_estimate(renderer.render(brief.template, view, {"show_toc": False}))
+            show_toc = most >= TOC_MIN_PAGES
+        html = renderer.render(brief.template, view, {"show_toc": show_toc})
+        document = RenderedDocument(
+            html=html,
+            theme=theme,
+            read_resource=sandbox.read,
+            base_url=sandbox.base_url,
+            template=f"{brief.template}.html.j2",
+            language=job.language,
+            timestamp=build_timestamp(view),
+            pdf_variant=model.project.pdf_variant,
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = target.with_name(target.stem + "_files")
+        shutil.rmtree(folder, ignore_errors=True)
+        written = html_writer.write(document, target)
+        for companion in written.companions:  # "NAME.html_files" -> "NAME_files", as publish does
+            os.replace(companion, folder)
+        leak = check_output(target, "html", view)
+        if leak:
+            target.unlink(missing_ok=True)
+            return [str(error(job.relpath("html"), 0, 0, leak))]
+    except RenderError as exc:
+        return [str(exc.diagnostic)]
+    except ResourceError as exc:
+        return [str(error(f"templates/{brief.template}.html.j2", 0, 0, f"{job.label}: {exc}"))]
+    except ProjectError as exc:
+        return [str(d) for d in exc.diagnostics if d.is_error]
+    return []
