@@ -126,10 +126,10 @@ def test_errors_burst_and_recovery(tmp_path):
     original = content.read_text(encoding="utf-8")
     with Server(project, "--jobs", "1") as server:
         before = server.idle()["generation"]
-        # An editor's save is several writes; a few saves in a row are a burst.
+        # An editor's save is several writes in a few milliseconds.
         for n in range(6):
             save(content, original.replace(SUMMARY, f"{SUMMARY} burst{n}"))
-            time.sleep(0.01)
+            time.sleep(0.002)
         status = server.wait_for(lambda s: s["generation"] > before and not s["building"], what="a rebuild")
         time.sleep(1.5)  # anything more would have started by now
         status = server.status()

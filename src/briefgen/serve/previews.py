@@ -33,6 +33,7 @@ from ..worker import Limits
 from .draft import has_contents, write_draft
 
 FORMATS = ("html", "pdf", "docx")
+SETTLE_SECONDS = 0.05  # a save's batches closer together than this make one rebuild
 FOCUS_SIZE = 2  # (output, format) pairs kept in view: the draft and print view of one output
 
 
@@ -73,6 +74,8 @@ class PreviewBuilder:
         self._stopping = False
         self._dirty = True  # the first build
         self._demands: set[tuple[str, str]] = set()
+        self._pending_paths: set[str] = set()
+        self._last_change = 0.0
         self._focus: list[tuple[str, str]] = []
         self.change = 0  # grows with each batch of saves
         self.generation = 0  # grows with each finished rebuild (status.json)
@@ -107,7 +110,8 @@ class PreviewBuilder:
         """A batch of saves (paths relative to the project): rebuild once, soon."""
         with self._lock:
             self._dirty = True
-            self._pending_paths = getattr(self, "_pending_paths", set()) | paths
+            self._pending_paths = self._pending_paths | paths
+            self._last_change = time.monotonic()
         self._wake.set()
 
     def want(self, stem: str, fmt: str) -> None:
@@ -175,9 +179,10 @@ class PreviewBuilder:
             self._wake.clear()
             if self._stopping:
                 return
+            self._settle()
             with self._lock:
                 dirty, self._dirty = self._dirty, False
-                paths = getattr(self, "_pending_paths", set())
+                paths = self._pending_paths
                 self._pending_paths = set()
                 demands, self._demands = self._demands, set()
                 if dirty:
@@ -190,6 +195,16 @@ class PreviewBuilder:
             except Exception as exc:  # a bug: report it in the page, keep serving
                 self._set_errors([f"briefgen.yaml:0:0: internal error in the preview ({exc!r})"])
                 self._announce()
+
+    def _settle(self) -> None:
+        """Wait until no batch of changes came for SETTLE_SECONDS: an editor that writes a file
+        in several steps, slowed by a busy machine, can spread them over more than one batch."""
+        while True:
+            with self._lock:
+                quiet = time.monotonic() - self._last_change
+            if quiet >= SETTLE_SECONDS:
+                return
+            time.sleep(SETTLE_SECONDS - quiet)
 
     def _rebuild(self, paths: set[str]) -> None:
         started = time.perf_counter()
