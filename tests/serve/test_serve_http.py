@@ -149,6 +149,11 @@ def test_errors_burst_and_recovery(tmp_path):
         # The last good preview stays reachable, and the server lives on.
         code, _, body = server.request(f"/preview/{STEM}.html")
         assert code == 200 and "burst5" in body.decode()
+        # One never built cannot be built now: a prompt 404 that says why, not a hang.
+        started = time.monotonic()
+        code, _, body = server.request("/preview/example-brief.partners.en.pdf")
+        assert code == 404 and b"errors" in body
+        assert time.monotonic() - started < 5
 
         save(content, original.replace(SUMMARY, f"{SUMMARY} fixed"))
         status = server.wait_for(lambda s: s["ok"] and not s["building"], what="the fix")

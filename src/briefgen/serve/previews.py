@@ -190,9 +190,9 @@ class PreviewBuilder:
             try:
                 if dirty:
                     self._rebuild(paths)
-                else:
-                    self._build_demands(demands)
+                self._build_demands(demands)  # those the rebuild did not build
             except Exception as exc:  # a bug: report it in the page, keep serving
+                self._give_up()
                 self._set_errors([f"briefgen.yaml:0:0: internal error in the preview ({exc!r})"])
                 self._announce()
 
@@ -218,6 +218,7 @@ class PreviewBuilder:
                 errors = [str(d) for d in result.diagnostics if d.is_error]
                 warnings = [str(d) for d in result.diagnostics if not d.is_error]
                 self._set_errors(errors, warnings)
+                self._give_up()  # nothing can be built until the next save
                 return
             self._set_plan(result.model)
             with self._lock:
@@ -263,6 +264,14 @@ class PreviewBuilder:
                     }
                 )
             self._announce()
+
+    def _give_up(self) -> None:
+        """Nothing more will be built for this save: requests waiting for it get the last good
+        file (or 404) now rather than waiting for a build that will not come."""
+        with self._lock:
+            for stem in self._jobs:
+                for fmt in FORMATS:
+                    self._attempted[(stem, fmt)] = self.change
 
     def _draft(self, model: Model, stems: list[str]) -> list[str]:
         """Draft the HTML of the outputs in view (see draft.py); returns error lines."""
