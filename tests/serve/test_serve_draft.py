@@ -1,0 +1,50 @@
+"""The draft view's HTML is the HTML `build` publishes, byte for byte, for documents with and
+without a table of contents; a template error in a draft is a PATH:LINE:COLUMN line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from serve_support import make_project
+
+from briefgen.build import BuildOptions, build_project
+from briefgen.load import load_project
+from briefgen.plan import plan_jobs
+from briefgen.serve.draft import has_contents, write_draft
+from briefgen.worker import Limits
+
+pytestmark = pytest.mark.slow  # builds
+
+
+@pytest.mark.parametrize("project", ["starter", "repository"])
+def test_draft_is_the_built_html(tmp_path, project):
+    root = make_project(tmp_path / "project") if project == "starter" else REPO
+    out = tmp_path / "out"
+    model = load_project(root).model
+    jobs = [j for j in plan_jobs(model) if project == "starter" or j.brief_id.endswith(("brief", "dossier"))]
+    job = jobs[0]
+    build_project(root, BuildOptions(out=out, formats=["html"], stems=frozenset([job.stem])))
+    built = out / job.relpath("html")
+    assert has_contents(built) is (project == "repository")  # both sides of the contents decision
+    target = tmp_path / "drafts" / job.relpath("html")
+    assert write_draft(model, job, target, has_contents(built), Limits()) == []
+    assert target.read_bytes() == built.read_bytes()
+    shipped = sorted(p.relative_to(built.parent) for p in built.parent.rglob("*") if p.is_file())
+    drafted = sorted(p.relative_to(target.parent) for p in target.parent.rglob("*") if p.is_file())
+    assert drafted == shipped  # the same images and fonts, in the same _files folder
+
+
+def test_draft_template_error(tmp_path):
+    root = make_project(tmp_path / "project")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "policy-brief.html.j2").write_text(
+        '{% extends "builtin/policy-brief.html.j2" %}\n{% block x %}{{ }}{% endblock %}\n',
+        encoding="utf-8",
+    )
+    model = load_project(root).model
+    job = plan_jobs(model)[0]
+    errors = write_draft(model, job, tmp_path / "d" / "x.html", None, Limits())
+    assert errors and errors[0].startswith("templates/policy-brief.html.j2:"), errors
+    assert not Path(tmp_path / "d" / "x.html").exists()
