@@ -62,19 +62,16 @@ class PreviewBuilder:
         out: Path,
         jobs: int | None = None,
         on_status: Callable[[dict], None] | None = None,
-        build: Callable = build_project,
     ):
         self.root = root
         self.out = out
         self.jobs = jobs
         self.on_status = on_status or (lambda status: None)
-        self._build_project = build
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = False
         self._dirty = True  # the first build
         self._demands: set[tuple[str, str]] = set()
-        self._pending_paths: set[str] = set()
         self._last_change = 0.0
         self._focus: list[tuple[str, str]] = []
         self.change = 0  # grows with each batch of saves
@@ -90,7 +87,6 @@ class PreviewBuilder:
         self._built: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last built
         self._drafts: dict[str, tuple[int, str]] = {}  # stem -> (change, sha256) of its draft
         self.drafts = out.with_name(out.name + "-drafts")
-        self.rebuild_log: list[dict] = []  # one entry per rebuild: what triggered it, how long
         self._thread = threading.Thread(target=self._run, name="briefgen-previews", daemon=True)
 
     # ------------------------------------------------------------ called from other threads
@@ -107,10 +103,10 @@ class PreviewBuilder:
         self._thread.join(timeout)
 
     def files_changed(self, paths: set[str]) -> None:
-        """A batch of saves (paths relative to the project): rebuild once, soon."""
+        """A batch of saves (paths relative to the project): rebuild once, soon. Which files
+        changed does not matter here: the incremental build finds what they change."""
         with self._lock:
             self._dirty = True
-            self._pending_paths = self._pending_paths | paths
             self._last_change = time.monotonic()
         self._wake.set()
 
@@ -182,14 +178,12 @@ class PreviewBuilder:
             self._settle()
             with self._lock:
                 dirty, self._dirty = self._dirty, False
-                paths = self._pending_paths
-                self._pending_paths = set()
                 demands, self._demands = self._demands, set()
                 if dirty:
                     self.change += 1
             try:
                 if dirty:
-                    self._rebuild(paths)
+                    self._rebuild()
                 self._build_demands(demands)  # those the rebuild did not build
             except Exception as exc:  # a bug: report it in the page, keep serving
                 self._give_up()
@@ -206,10 +200,8 @@ class PreviewBuilder:
                 return
             time.sleep(SETTLE_SECONDS - quiet)
 
-    def _rebuild(self, paths: set[str]) -> None:
-        started = time.perf_counter()
+    def _rebuild(self) -> None:
         self._set_building(True)
-        steps: list[tuple[str, float]] = []
         errors: list[str] = []
         warnings: list[str] = []
         try:
@@ -233,7 +225,6 @@ class PreviewBuilder:
             if drafts:
                 found_errors = self._draft(result.model, drafts)
                 errors += found_errors
-                steps.append(("draft", time.perf_counter() - started))
                 self._set_errors(_unique(errors), _unique(warnings))
                 self._announce()
             first = not drafts
@@ -245,8 +236,6 @@ class PreviewBuilder:
                 found_errors, found_warnings = self._build(step_formats, stems)
                 errors += found_errors
                 warnings += found_warnings
-                label = "+".join(step_formats) + ("" if stems is None else f":{','.join(stems)}")
-                steps.append((label, time.perf_counter() - started))
                 if first or found_errors:
                     self._set_errors(_unique(errors), _unique(warnings))
                 first = False
@@ -255,14 +244,6 @@ class PreviewBuilder:
             with self._lock:
                 self.generation += 1
                 self.building = False
-                self.rebuild_log.append(
-                    {
-                        "change": self.change,
-                        "paths": sorted(paths),
-                        "steps": steps,
-                        "seconds": time.perf_counter() - started,
-                    }
-                )
             self._announce()
 
     def _give_up(self) -> None:
@@ -317,7 +298,7 @@ class PreviewBuilder:
         errors: list[str] = []
         warnings: list[str] = []
         try:
-            report = self._build_project(self.root, options)
+            report = build_project(self.root, options)
             warnings = [str(d) for d in report.diagnostics if not d.is_error]
         except ProjectError as exc:
             errors = [str(d) for d in exc.diagnostics if d.is_error]
