@@ -179,27 +179,28 @@ def test_sigint_mid_build_leaves_no_process(tmp_path):
     project = make_project(tmp_path / "project")
     temp = tmp_path / "tmp"
     temp.mkdir()
-    server = Server(project, "--jobs", "2", tmpdir=temp)
-    server.idle()
-    assert list(temp.iterdir()), "the server keeps its previews in a private temporary folder"
-    # A page left open: its event stream must not hold the shutdown up.
-    stream = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    stream.request("GET", "/events", headers={"Host": server.netloc})
-    events = stream.getresponse()
-    assert events.status == 200 and events.headers["content-type"].startswith("text/event-stream")
-    assert events.readline().startswith(b"event: status")
-    content = project / CONTENT
-    save(content, content.read_text(encoding="utf-8").replace(SUMMARY, f"{SUMMARY} again"))
-    # Stop while the workers of the rebuild are running, when they are.
-    children: set[int] = set()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not children:
-        children = server.children()
-        time.sleep(0.01)
-    started = time.monotonic()
-    code, out, err = server.stop()
-    assert time.monotonic() - started < 10, "stopping took too long"
-    stream.close()
+    with Server(project, "--jobs", "2", tmpdir=temp) as server:  # stopped on failure too
+        server.idle()
+        assert list(temp.iterdir()), "the server keeps its previews in a private temporary folder"
+        # A page left open: its event stream must not hold the shutdown up.
+        stream = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        stream.request("GET", "/events", headers={"Host": server.netloc})
+        events = stream.getresponse()
+        assert events.status == 200 and events.headers["content-type"].startswith("text/event-stream")
+        assert events.readline().startswith(b"event: status")
+        content = project / CONTENT
+        save(content, content.read_text(encoding="utf-8").replace(SUMMARY, f"{SUMMARY} again"))
+        # Stop while the workers of the rebuild are running, when they are.
+        children: set[int] = set()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not children:
+            children = server.children()
+            time.sleep(0.01)
+        assert children, "the rebuild's worker processes were not seen"
+        started = time.monotonic()
+        code, out, err = server.stop()
+        assert time.monotonic() - started < 10, "stopping took too long"
+        stream.close()
     assert code == 0, err
     assert "stopped" in out
     assert "Traceback" not in err
