@@ -4,8 +4,10 @@ Every text a file can carry is read back from the file itself, not from the HTML
 made from: for a PDF the page text, document info, XMP, bookmarks, link targets, alt and
 actual text, attachments (every string object in the file); for a DOCX every part (body,
 headers, footers, footnotes, comments, relationships, properties), text and attribute
-values. A value the select stage removed for this audience, and that the audience does not
-see elsewhere, must not be found there.
+values. Images are read too: the metadata of every image in a PDF, every DOCX media part
+and every file in an HTML output's resource folder (images.metadata_text), and embedded
+files as text. A value the select stage removed for this audience, and that the audience
+does not see elsewhere, must not be found there.
 
 Matching ignores case, white space, punctuation and hyphenation (letters and digits only),
 so a value broken over lines or pages is still found. Values shorter than MIN_CHARS letters
@@ -23,6 +25,7 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+from .images import metadata_text, sniff
 from .markdown import plain_text
 
 MIN_CHARS = 4
@@ -79,7 +82,34 @@ def extract_text(path: Path, fmt: str) -> str:
         return pdf_text(path)
     if fmt == "docx":
         return docx_text(path)
-    return html_text(path.read_text(encoding="utf-8", errors="replace"))
+    return html_text(path.read_text(encoding="utf-8", errors="replace")) + "\n" + resource_folder_text(path)
+
+
+def resource_folder_text(path: Path) -> str:
+    """What an HTML output's resource folder says: image metadata, stylesheets, file names.
+
+    The folder is `NAME.html_files` beside a temporary file, `NAME_files` once published."""
+    chunks: list[str] = []
+    for folder in (path.with_name(path.name + "_files"), path.with_name(path.stem + "_files")):
+        if folder.is_dir():
+            for item in sorted(folder.rglob("*")):
+                if item.is_file():
+                    chunks.append(item.relative_to(folder).as_posix())
+                    chunks.append(binary_text(item.name, item.read_bytes()))
+    return "\n".join(chunks)
+
+
+_FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".odttf", ".fntdata")
+
+
+def binary_text(name: str, data: bytes) -> str:
+    """The text a non-XML file can carry: an image's metadata, a font's nothing (glyph
+    tables are no one's words), anything else decoded as text (an embedded file)."""
+    if sniff(data) is not None:
+        return metadata_text(data)
+    if name.lower().endswith(_FONT_SUFFIXES):
+        return ""
+    return data.decode("utf-8", errors="replace")
 
 
 def html_text(markup: str) -> str:
@@ -109,11 +139,12 @@ def pdf_text(path: Path) -> str:
 
 
 def _pdf_strings(path: Path) -> list[str]:
-    """Every string object of the PDF, and the bytes of XML and embedded-file streams.
+    """Every string object of the PDF, the bytes of XML and embedded-file streams, and the
+    metadata of images embedded as encoded files (JPEG keeps its segments in a PDF).
 
     Each indirect object is visited once (qpdf lists them all); direct objects inside it
-    are walked. Content streams, fonts and images hold no string a template chose, and
-    their page text is read by PDFium.
+    are walked. Content streams, fonts and decoded pixels hold no string a template chose,
+    and the page text is read by PDFium.
     """
     import pikepdf
 
@@ -138,6 +169,11 @@ def _pdf_strings(path: Path) -> list[str]:
                     # An undecodable stream holds no text we could match.
                     with contextlib.suppress(pikepdf.PdfError):
                         found.append(obj.read_bytes().decode("utf-8", errors="replace"))
+                elif obj.get("/Subtype") == "/Image" and _encoded_image(obj):
+                    # A JPEG (or JPEG 2000) is embedded as the file itself, segments and all.
+                    with contextlib.suppress(pikepdf.PdfError):
+                        data = obj.read_bytes(decode_level=pikepdf.StreamDecodeLevel.generalized)
+                        found.append(metadata_text(data))
                 for item in obj.values():
                     walk(item)
             elif not isinstance(obj, pikepdf.Object):
@@ -155,6 +191,14 @@ def _pdf_strings(path: Path) -> list[str]:
         for item in pdf.trailer.values():
             walk(item)
     return found
+
+
+def _encoded_image(stream) -> bool:
+    import pikepdf
+
+    filters = stream.get("/Filter")
+    names = list(filters) if isinstance(filters, pikepdf.Array) else [filters]
+    return any(str(name) in ("/DCTDecode", "/JPXDecode") for name in names)
 
 
 # A string in PDF syntax is "(literal)" or "<hex>"; "<<" opens a dictionary. qpdf writes
@@ -176,11 +220,14 @@ def _pdf_page_text(path: Path) -> list[str]:
 
 
 def docx_text(path: Path) -> str:
-    """All text and attribute values of every XML part of a DOCX."""
+    """All text and attribute values of every XML part of a DOCX; the metadata of every
+    image in it (word/media) and the text of any other part (an embedded file)."""
     chunks = []
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if not (name.endswith(".xml") or name.endswith(".rels")):
+                chunks.append(name)
+                chunks.append(binary_text(name, archive.read(name)))
                 continue
             xml = archive.read(name).decode("utf-8", errors="replace")
             chunks.extend(html.unescape(value) for value in re.findall(r'="([^"]*)"', xml))

@@ -3,20 +3,21 @@
 Both writers read images, fonts and stylesheets only through here. Allowed are files inside
 the project's `assets/` folder and the theme's folder (after resolving symlinks, so a link
 that points elsewhere is refused). Nothing is fetched from the network, and no other file is
-read, unless the project sets `allow_remote_resources: true`. Images are checked to be real
-PNG/JPEG/GIF images of sane size before anyone decodes them in full.
+read, unless the project sets `allow_remote_resources: true`. Every image (from assets/, the
+theme or the network) is handed out only as `images.clean_image` made it: pixels without
+metadata, checked to be what its name says and of sane size.
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
 import mimetypes
 import posixpath
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .document import ResourceError
+from .images import MAX_IMAGE_PIXELS, clean_image
 
 THEME_PREFIX = "_theme/"
 DEFAULT_THEME_PREFIX = "_default-theme/"
@@ -27,9 +28,9 @@ ASSETS_PREFIX = "assets/"
 # files, no trace of the build machine). The sandbox maps it back to the project folder.
 VIRTUAL_ROOT = "/briefgen-project/"
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000  # about 6300 x 6300: far above any photo a brief needs
-IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
-THEME_TYPES = {".ttf", ".otf", ".woff", ".woff2", ".css", ".png", ".jpg", ".jpeg", ".svg"}
+# Theme files handed out as they are; the theme's images are cleaned like any other.
+THEME_TYPES = {".ttf", ".otf", ".woff", ".woff2", ".css"}
+__all__ = ["MAX_IMAGE_PIXELS", "ResourceSandbox", "check_image"]
 
 
 class ResourceSandbox:
@@ -42,6 +43,8 @@ class ResourceSandbox:
         self.allow_remote = allow_remote
         self.base_url = "file://" + VIRTUAL_ROOT
         self._cache: dict[str, tuple[bytes, str]] = {}
+        self._sources: dict[str, str] = {}  # URL -> SHA-256 of the file's own bytes
+        self._asset_digests: dict[str, str | None] = {}
 
     def resolve(self, url: str) -> Path:
         """The file a URL names, if it is allowed; otherwise ResourceError."""
@@ -98,9 +101,49 @@ class ResourceSandbox:
                     mime = "font/" + path.suffix.lower().lstrip(".")
                 result = (data, mime)
             else:
-                result = (data, check_image(data, name))
+                clean = clean_image(data, name)
+                result = (clean.data, clean.mime)
+            self._sources[url] = hashlib.sha256(data).hexdigest()
         self._cache[url] = result
         return result
+
+    def source_digest(self, url: str) -> str | None:
+        """SHA-256 of the file a URL read (before cleaning), once `read` has read it."""
+        return self._sources.get(url)
+
+    def file_digest(self, asset: str) -> str | None:
+        """SHA-256 of the bytes of assets/ASSET, or None when it cannot be read."""
+        if asset not in self._asset_digests:
+            try:
+                data = self.resolve(ASSETS_PREFIX + asset).read_bytes()
+                self._asset_digests[asset] = hashlib.sha256(data).hexdigest()
+            except (ResourceError, OSError):
+                self._asset_digests[asset] = None
+        return self._asset_digests[asset]
+
+    def withholding(self, withheld: list[tuple[str, str]]):
+        """A reader like `read` that also refuses the images of withheld items (View.
+        withheld_images): compared by content, so a copy under another name is refused too."""
+        digests: dict[str, str] = {}
+        for where, asset in withheld:
+            digest = self.file_digest(asset)
+            if digest is not None:
+                digests.setdefault(digest, where)
+        if not digests:
+            return self.read
+
+        def read(url: str) -> tuple[bytes, str]:
+            result = self.read(url)
+            where = digests.get(self._sources.get(url, ""))
+            if where is not None:
+                raise ResourceError(
+                    f"{url.removeprefix(self.base_url)}: this image is {where}, withheld from this "
+                    "audience (a person shown under a pseudonym is never shown with a photo); "
+                    "remove it from the template"
+                )
+            return result
+
+        return read
 
     def weasyprint_fetcher(self, url: str, timeout: int = 10, ssl_context=None) -> dict:
         """A url_fetcher for WeasyPrint: same rules; failures stop the build (see pdf writer)."""
@@ -109,33 +152,9 @@ class ResourceSandbox:
 
 
 def check_image(data: bytes, name: str) -> str:
-    """The image's MIME type, after checking it is a PNG/JPEG/GIF of sane pixel count."""
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise ResourceError(
-                    f"{name}: image is {width}x{height} pixels, more than {MAX_IMAGE_PIXELS:,} "
-                    "(a decompression bomb or an unreasonably large picture); scale it down"
-                )
-            image.verify()
-    except ResourceError:
-        raise
-    except Image.DecompressionBombError as exc:  # Pillow's own limit, checked on opening
-        pixels = re.search(r"\((\d+) pixels\)", str(exc))
-        count = f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels"
-        raise ResourceError(
-            f"{name}: image has {count}, more than {MAX_IMAGE_PIXELS:,} (a decompression bomb or an "
-            "unreasonably large picture); scale it down"
-        ) from None
-    except Exception as exc:  # Pillow raises many types for broken files
-        raise ResourceError(f"{name}: not a readable PNG, JPEG or GIF image ({exc})") from None
-    if kind not in IMAGE_TYPES:
-        raise ResourceError(f"{name}: {kind} images are not supported; use PNG or JPEG")
-    return IMAGE_TYPES[kind]
+    """The MIME type the image will have once cleaned, after checking it in full (see
+    images.clean_image: what its name says, not truncated, of sane pixel count)."""
+    return clean_image(data, name).mime
 
 
 def _fetch_remote(url: str) -> tuple[bytes, str]:
@@ -145,4 +164,5 @@ def _fetch_remote(url: str) -> tuple[bytes, str]:
         data = response.read(MAX_RESOURCE_BYTES + 1)
     if len(data) > MAX_RESOURCE_BYTES:
         raise ResourceError(f"{url}: larger than {MAX_RESOURCE_BYTES // (1024 * 1024)} MiB")
-    return data, check_image(data, url)
+    clean = clean_image(data, url)
+    return clean.data, clean.mime

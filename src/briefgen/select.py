@@ -88,6 +88,11 @@ class View:
     visible: list[str] = field(default_factory=list)
     # Items whose content this output shows: (collection, id), for incremental builds.
     depends_on: set[tuple[str, str]] = field(default_factory=set)
+    # (where, path under assets/) of every image of an item above the clearance (the photo
+    # of a person shown under a pseudonym, a withheld organisation's logo) that no visible
+    # item shows: the writers' resource reader refuses these files, whatever a template
+    # asks for. Not given to templates.
+    withheld_images: list[tuple[str, str]] = field(default_factory=list)
 
     def template_context(self) -> dict:
         """What a template receives from the View (docs/templates.md): the one list of it,
@@ -548,7 +553,24 @@ class Selector:
             removed=self.removed,
             visible=self.visible,
             depends_on=self.depends_on,
+            withheld_images=self._withheld_images(),
         )
+
+    def _withheld_images(self) -> list[tuple[str, str]]:
+        """Photos and logos of the items above the clearance, less those a visible item shows."""
+        fields = {"people": "photo", "organisations": "logo"}
+        shown = {
+            getattr(self.model.get(collection, item_id), fields[collection], None)
+            for collection, item_id in self.depends_on
+            if collection in fields
+        }
+        withheld = []
+        for collection, name in fields.items():
+            for item_id, item in getattr(self.model, collection).items():
+                path = getattr(item, name, None)
+                if path and path not in shown and not self.allowed(item.sensitivity):
+                    withheld.append((f"{collection}.{item_id}.{name}", path))
+        return withheld
 
     def _remove_hidden_items(self) -> None:
         """Every item above the clearance, referred to or not (a pseudonym is meant to be seen);

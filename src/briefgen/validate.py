@@ -7,9 +7,10 @@ other errors:
 - errors: an id used twice in a collection (naming both places); a reference to an id
   that does not exist (every field typed `RefTo(...)` in model.py); a citation `[@id]` of
   an unknown source in any markdown field; an asset path (logo, photo) that leaves assets/
-  or names a missing file; `end_date` before `date`; a photo without `photo_alt`; a
-  brief's template that does not exist; an event-summary without `event`; an unknown
-  language; a brief recipient tag nobody has; an audience or brief id used twice.
+  or names a missing file, or an image that is not what its name says, truncated, too
+  large or an SVG with active content (images.clean_image); `end_date` before `date`; a
+  photo without `photo_alt`; a brief's template that does not exist; an event-summary
+  without `event`; an unknown language; a brief recipient tag nobody has; an audience or brief id used twice.
 - warnings: a person, organisation, source or case that nothing refers to (and no brief
   selects with `all`); a case without sources.
 
@@ -31,6 +32,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .diagnostics import Diagnostic, error, warning
+from .images import ImageError, clean_image
 from .model import (
     ASSET,
     BUILTIN_TEMPLATES,
@@ -46,6 +48,7 @@ from .model import (
     field_type,
     type_options,
 )
+from .resources import MAX_RESOURCE_BYTES
 from .slugs import suggest_slug
 from .yamlsource import Node, YamlFile
 
@@ -217,6 +220,7 @@ class _Checker:
             if not inside:
                 message = f"'{value}' is a link that leads out of assets/"
             elif exists:
+                self.image(file, node, path, value)
                 return
             elif path.is_dir():
                 message = f"'{value}' is a folder, not a file"
@@ -228,6 +232,21 @@ class _Checker:
                 self.error(file, node, f"'{value}' names a missing file: assets/{value} does not exist", hint)
                 return
         self.error(file, node, message, "write a path inside assets/, e.g. photos/name.jpg")
+
+    def image(self, file: YamlFile, node: Node, path: Path, value: str) -> None:
+        """An asset must be an image briefgen can clean: what its name says, whole, of sane
+        size, an SVG without active content (images.clean_image, which the writers use)."""
+        name = f"assets/{value}"
+        try:
+            if path.stat().st_size > MAX_RESOURCE_BYTES:
+                limit = MAX_RESOURCE_BYTES // (1024 * 1024)
+                self.error(file, node, f"{name}: larger than {limit} MiB", "scale the image down")
+                return
+            clean_image(path.read_bytes(), name)
+        except ImageError as exc:
+            self.error(file, node, exc.message, exc.hint or None)
+        except OSError as exc:
+            self.error(file, node, f"{name}: cannot be read ({exc.strerror})", None)
 
     # -- rules on single items
 

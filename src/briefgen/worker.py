@@ -269,6 +269,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
             root, theme.folder, model.project.allow_remote_resources
         )
     sandbox = _STATE["sandboxes"][theme.folder]
+    read_resource = sandbox.withholding(view.withheld_images)
     pdf_variant = _STATE["pdf_variant"] or model.project.pdf_variant
 
     rendered: dict[bool, RenderedDocument] = {}
@@ -281,7 +282,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         rendered[show_toc] = RenderedDocument(
             html=html,
             theme=theme,
-            read_resource=sandbox.read,
+            read_resource=read_resource,
             base_url=sandbox.base_url,
             template=f"{brief.template}.html.j2",
             language=job.language,

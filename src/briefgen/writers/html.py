@@ -1,13 +1,16 @@
 """HTML writer: a RenderedDocument -> the final HTML file the PDF is made from.
 
 The file is the exact HTML that WeasyPrint renders, so anyone can render it with WeasyPrint
-directly and compare. Its resources (assets and theme fonts) are copied into a folder named
-after it (`NAME_files/`), under the same relative paths, so the file is self-contained; the
-folder is published together with the file.
+directly and compare. Its resources are copied into a folder named after it (`NAME_files/`),
+so the file is self-contained; the folder is published together with the file. Images are
+the cleaned ones (images.clean_image, through the document's reader) under neutral names,
+`images/HASH.EXT`, so a photo's file name (often a person's name) is not in the folder;
+fonts and stylesheets keep their relative paths.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -24,18 +27,35 @@ def write(document: RenderedDocument, target: Path) -> WrittenFile:
     # share one, or a public copy's folder would hold a confidential copy's photo.
     folder_name = resource_folder_name(final_name(target))
     temp_folder = target.with_name(target.name + "_files")
+    placed: dict[str, str] = {}  # URL in the document -> path inside the folder
     for match in _URLS.finditer(document.html):
         url = match.group(1) or match.group(2)
-        data, _mime = document.read_resource(url)
-        destination = temp_folder / url
+        if url in placed:
+            continue
+        data, mime = document.read_resource(url)
+        placed[url] = inside = neutral_name(data, mime) or url
+        destination = temp_folder / inside
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)
-    html = _URLS.sub(
-        lambda m: m.group(0).replace(m.group(1) or m.group(2), f"{folder_name}/{m.group(1) or m.group(2)}"),
-        document.html,
-    )
+
+    def relink(match: re.Match) -> str:
+        url = match.group(1) or match.group(2)
+        return match.group(0).replace(url, f"{folder_name}/{placed[url]}")
+
+    html = _URLS.sub(relink, document.html)
     target.write_text(html, encoding="utf-8")
     return WrittenFile(target, "html", companions=(temp_folder,) if temp_folder.exists() else ())
+
+
+_IMAGE_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/svg+xml": ".svg"}
+
+
+def neutral_name(data: bytes, mime: str) -> str | None:
+    """`images/HASH.EXT` for an image (named by its content), None for anything else."""
+    if not mime.startswith("image/"):
+        return None
+    suffix = _IMAGE_SUFFIX.get(mime, "")
+    return f"images/{hashlib.sha256(data).hexdigest()[:20]}{suffix}"
 
 
 def resource_folder_name(html_name: str) -> str:

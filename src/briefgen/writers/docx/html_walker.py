@@ -11,13 +11,13 @@ is lost. Elements outside the vocabulary are reported once each and their text k
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
-import posixpath
 import re
 from dataclasses import dataclass, replace
 from typing import NamedTuple
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 import lxml.html
 from docx.image.exceptions import UnrecognizedImageError
@@ -750,7 +750,8 @@ class HtmlWalker:
         cx = min(cx, para.ctx.width * EMU_PER_TWIP)
         cy = round(cx * px_h / px_w)
         shape_id = next(self._shape_ids)
-        name = posixpath.basename(unquote(urlsplit(src).path))[:64] or f"image{shape_id}"
+        # Named by content, not by the source file (a photo's name is often a person's name).
+        name = f"image-{hashlib.sha256(data).hexdigest()[:16]}"
         inline = CT_Inline.new_pic_inline(shape_id, rid, name, cx, cy)
         for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice adds 3 mm
             inline.set(side, "0")
