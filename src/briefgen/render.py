@@ -33,6 +33,7 @@ from .markdown import MarkdownRenderer
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
 from .theme import Theme
+from .wrapping import mark_long_tokens
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -216,7 +217,7 @@ class DocumentRenderer:
         )
         try:
             template = env.get_template(filename)
-            return fill_toc(strip_active_content(template.render(context)))
+            return fill_toc(mark_long_tokens(strip_active_content(template.render(context))))
         except TemplateNotFound as exc:
             raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
         except TemplateSyntaxError as exc:

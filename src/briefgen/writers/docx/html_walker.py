@@ -780,6 +780,8 @@ class HtmlWalker:
         elif tag == "br":
             para.add("br")
             return
+        elif tag == "wbr":  # a break opportunity (wrapping.py): Word breaks long words itself
+            return
         elif tag == "img":
             self.picture(el, para, state)
             return
