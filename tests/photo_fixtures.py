@@ -12,7 +12,7 @@ import io
 import struct
 
 from PIL import Image
-from PIL.ExifTags import IFD, Base, GPS
+from PIL.ExifTags import GPS, IFD, Base
 
 MARKERS = {
     "make": "Zorkiphone",
@@ -83,7 +83,7 @@ def xmp_packet() -> bytes:
         f"<dc:creator><rdf:Seq><rdf:li>{MARKERS['xmp']}</rdf:li></rdf:Seq></dc:creator>"
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
         '<?xpacket end="w"?>'
-    ).encode("utf-8")
+    ).encode()
 
 
 def iptc_records() -> bytes:
@@ -120,7 +120,10 @@ def camera_jpeg(size=SIZE, orientation: int | None = None) -> bytes:
         out, "JPEG", exif=exif, comment=MARKERS["comment"].encode(), xmp=xmp_packet(), quality=90
     )
     data = out.getvalue()
-    return data[:2] + _app13(iptc_records()) + data[2:]  # IPTC right after SOI
+    at = 2  # IPTC after the APPn and comment segments, as cameras write it
+    while data[at] == 0xFF and (0xE0 <= data[at + 1] <= 0xEF or data[at + 1] == 0xFE):
+        at += 2 + struct.unpack(">H", data[at + 2 : at + 4])[0]
+    return data[:at] + _app13(iptc_records()) + data[at:]
 
 
 def camera_png(size=SIZE) -> bytes:

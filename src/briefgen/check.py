@@ -171,9 +171,7 @@ def _pdf_strings(path: Path) -> list[str]:
                         found.append(obj.read_bytes().decode("utf-8", errors="replace"))
                 elif obj.get("/Subtype") == "/Image" and _encoded_image(obj):
                     # A JPEG (or JPEG 2000) is embedded as the file itself, segments and all.
-                    with contextlib.suppress(pikepdf.PdfError):
-                        data = obj.read_bytes(decode_level=pikepdf.StreamDecodeLevel.generalized)
-                        found.append(metadata_text(data))
+                    found.append(metadata_text(_encoded_bytes(obj)))
                 for item in obj.values():
                     walk(item)
             elif not isinstance(obj, pikepdf.Object):
@@ -191,6 +189,16 @@ def _pdf_strings(path: Path) -> list[str]:
         for item in pdf.trailer.values():
             walk(item)
     return found
+
+
+def _encoded_bytes(stream) -> bytes:
+    """The image file inside a stream: its raw bytes, less any general filter (Flate) on top."""
+    import pikepdf
+
+    try:
+        return stream.read_bytes(decode_level=pikepdf.StreamDecodeLevel.generalized)
+    except pikepdf.PdfError:  # only the image's own filter: the raw bytes are the file
+        return stream.read_raw_bytes()
 
 
 def _encoded_image(stream) -> bool:

@@ -57,7 +57,8 @@ def mark_long_tokens(html: str) -> str:
             for span in _spans(pieces[1:], element.makeelement):
                 anchor.addnext(span)
                 anchor = span
-    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+    html = lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+    return html.replace("<wbr></wbr>", "<wbr>")  # libxml2 does not know <wbr> is void
 
 
 def _has_long_text(html: str) -> bool:

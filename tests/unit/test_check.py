@@ -69,3 +69,84 @@ def test_every_string_object_of_a_pdf_is_read(tmp_path):
     for text in ("nested secret", "indirect secret", "Ünïcode sécret – ƏƎ"):
         assert text in found
     assert all("NotAString" not in text for text in found)
+
+
+# ---------------------------------------------------------------- image metadata
+
+
+def test_a_removed_value_in_a_docx_media_parts_metadata_is_a_leak(tmp_path):
+    # An image that bypassed the cleaning (a future writer, a hand-made template part):
+    # its EXIF artist is a removed value.
+    import io
+
+    import docx
+    from photo_fixtures import MARKERS, camera_jpeg
+
+    document = docx.Document()
+    document.add_picture(io.BytesIO(camera_jpeg()))
+    path = tmp_path / "out.docx"
+    document.save(str(path))
+    message = check_output(path, "docx", FakeView([("people.x.name", MARKERS["artist"])]))
+    assert message and "people.x.name" in message
+    for marker in ("serial", "gps_area", "xmp", "iptc", "comment", "thumbnail"):
+        assert check_output(path, "docx", FakeView([("f", MARKERS[marker])])), marker
+
+
+def test_a_removed_value_in_a_docx_embedded_file_is_a_leak(tmp_path):
+    import zipfile
+
+    import docx
+
+    path = tmp_path / "out.docx"
+    docx.Document().save(str(path))
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/embeddings/oleObject1.bin", b"\x00\x01 minutes: Leyla in Ganja \x00")
+    assert check_output(path, "docx", FakeView([("f", "Leyla in Ganja")]))
+
+
+def test_a_removed_value_in_a_jpeg_inside_a_pdf_is_a_leak(tmp_path):
+    # WeasyPrint embeds a JPEG as the file itself, with its comment and EXIF segments.
+    from photo_fixtures import MARKERS, camera_jpeg
+    from weasyprint import HTML
+
+    photo = tmp_path / "raw.jpg"
+    photo.write_bytes(camera_jpeg())
+    path = tmp_path / "out.pdf"
+    HTML(string=f'<p>Photo</p><img src="{photo.as_uri()}">').write_pdf(path)
+    written = path.read_bytes()
+    present = [name for name, marker in MARKERS.items() if marker.encode() in written]
+    assert "comment" in present  # WeasyPrint drops EXIF and XMP itself, not the comment
+    for marker in present:
+        message = check_output(path, "pdf", FakeView([(f"people.x.{marker}", MARKERS[marker])]))
+        assert message and f"people.x.{marker}" in message, marker
+
+
+def test_a_removed_value_in_an_html_resource_folder_image_is_a_leak(tmp_path):
+    from photo_fixtures import MARKERS, camera_png
+
+    path = write(tmp_path, '<img src="out_files/images/a.png" alt="A photo">')
+    folder = tmp_path / "out.html_files" / "images"  # as the writer leaves it, before publishing
+    folder.mkdir(parents=True)
+    (folder / "a.png").write_bytes(camera_png())
+    assert check_output(path, "html", FakeView([("f", MARKERS["text"])]))
+    published = tmp_path / "published.html"
+    published.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "out.html_files").rename(tmp_path / "published_files")
+    assert check_output(published, "html", FakeView([("f", MARKERS["owner"])]))
+
+
+def test_pixels_are_not_read_as_text():
+    # A large cleaned photo gives the check a few dozen characters (its JFIF header), not
+    # megabytes of pixel noise in which short removed values would be found by chance.
+    from photo_fixtures import camera_jpeg, camera_png
+
+    from briefgen.check import binary_text
+    from briefgen.images import clean_image
+
+    for source, name in (
+        (camera_jpeg(size=(1200, 900)), "big.jpg"),
+        (camera_png(size=(1200, 900)), "big.png"),
+    ):
+        clean = clean_image(source, name)
+        assert len(clean.data) > 4_000
+        assert len(binary_text(name, clean.data)) < 200
