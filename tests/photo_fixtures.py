@@ -9,7 +9,9 @@ marker (MARKERS), so a test can look for each one in whatever a build wrote.
 from __future__ import annotations
 
 import io
+import json
 import struct
+import subprocess
 
 from PIL import Image
 from PIL.ExifTags import GPS, IFD, Base
@@ -167,3 +169,17 @@ CAMERA_PHOTOS = {
     "webp": camera_webp,
     "tif": camera_tiff,
 }
+
+
+# What exiftool reports for an image that holds nothing but pixels: the file's own facts,
+# the PNG header or the JPEG frame and JFIF header, and values it computes from them.
+PIXELS_ONLY = {"File", "PNG", "JFIF", "Composite", "ExifTool", "System"}
+
+
+def tag_groups(path) -> set[str]:
+    """exiftool's -G1 groups of every tag in the file (EXIF's IFD0, GPS, XMP-dc, IPTC ...)."""
+    result = subprocess.run(
+        ["exiftool", "-j", "-a", "-G1", "-u", str(path)], capture_output=True, text=True, check=True
+    )
+    (tags,) = json.loads(result.stdout)
+    return {key.split(":")[0] for key in tags if ":" in key}

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import io
-import json
 import shutil
-import subprocess
 
 import pytest
-from photo_fixtures import CAMERA_PHOTOS, MARKERS, SIZE, camera_jpeg, camera_png, pixels
+from photo_fixtures import (
+    CAMERA_PHOTOS,
+    MARKERS,
+    PIXELS_ONLY,
+    SIZE,
+    camera_jpeg,
+    camera_png,
+    pixels,
+    tag_groups,
+)
 from PIL import Image, ImageCms
 
 from briefgen import images
@@ -55,20 +62,6 @@ def test_exiftool_finds_nothing_but_pixels(ext, tmp_path):
     path = tmp_path / clean.name
     path.write_bytes(clean.data)
     assert tag_groups(path) <= PIXELS_ONLY, tag_groups(path) - PIXELS_ONLY
-
-
-# What exiftool reports for an image that holds nothing but pixels: the file's own facts,
-# the PNG header or the JPEG frame and JFIF header, and values it computes from them.
-PIXELS_ONLY = {"File", "PNG", "JFIF", "Composite", "ExifTool", "System"}
-
-
-def tag_groups(path) -> set[str]:
-    """exiftool's -G1 groups of every tag in the file (EXIF's IFD0, GPS, XMP-dc, IPTC ...)."""
-    result = subprocess.run(
-        ["exiftool", "-j", "-a", "-G1", "-u", "-b", str(path)], capture_output=True, text=True, check=True
-    )
-    (tags,) = json.loads(result.stdout)
-    return {key.split(":")[0] for key in tags if ":" in key}
 
 
 def test_source_exiftool_groups_are_seen(tmp_path):
