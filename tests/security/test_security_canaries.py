@@ -17,7 +17,15 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECTS, build, words
-from security_support import assert_clean_failure, built_canaries, readings, run_cli, snapshot, temporaries
+from security_support import (
+    assert_clean_failure,
+    built_canaries,
+    readings,
+    run_cli,
+    snapshot,
+    temporaries,
+    tiny_png,
+)
 
 from briefgen.load import load_project
 from briefgen.plan import plan_jobs
@@ -201,7 +209,8 @@ LEAK_PLACES = {
     "metadata": "{% block keywords %}human rights, " + SECRET + "{% endblock %}",
     "link-target": '{% block cover_extra %}<p><a href="https://example.org/CANARY-NOTE-CONF-0b6d/is/the/'
     "family's/safe/house\">a link</a></p>{% endblock %}",
-    "alt-text": '{% block cover_extra %}<figure><img src="assets/photos/secret-face.png" alt="'
+    # (Not the withheld person's photo: the resource reader refuses that file itself.)
+    "alt-text": '{% block cover_extra %}<figure><img src="assets/photos/picture.png" alt="'
     + SECRET
     + '"><figcaption>A picture</figcaption></figure>{% endblock %}',
     "bookmark": '{% block cover_extra %}<h1 id="x" style="bookmark-label: \''
@@ -221,6 +230,7 @@ def test_check_reads_every_place_a_value_can_hide(tmp_path, place):
 
     project = tmp_path / "canaries"
     shutil.copytree(PROJECTS / "canaries", project)
+    (project / "assets" / "photos" / "picture.png").write_bytes(tiny_png())
     override = project / "templates" / "public-readers" / "case-dossier.html.j2"
     override.parent.mkdir(parents=True)
     override.write_text(

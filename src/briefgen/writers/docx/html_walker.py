@@ -780,8 +780,10 @@ class HtmlWalker:
         elif tag == "br":
             para.add("br")
             return
-        elif tag == "wbr":  # a break opportunity (wrapping.py): Word breaks long words itself
-            return
+        elif tag == "wbr":
+            # A break opportunity (wrapping.py); Word breaks long words by itself. libxml2
+            # does not know <wbr> is empty and nests the text after it inside: keep that.
+            pass
         elif tag == "img":
             self.picture(el, para, state)
             return
