@@ -1,4 +1,4 @@
-"""Photos that cannot betray anyone (docs/security.md, section 10).
+"""Photos that cannot betray anyone (docs/security.md, section 11).
 
 A project whose photos and logo come straight from a camera (EXIF with GPS position, body
 serial number and thumbnail; XMP; IPTC; comments; PNG text chunks; in JPEG, PNG, WebP and

@@ -1,4 +1,4 @@
-"""Text that cannot break stays inside the page and its table cell (docs/security.md, 10).
+"""Text that cannot break stays inside the page and its table cell (docs/security.md, 11).
 
 A 3,000-character token and a long URL in a case's summary, its timeline table and a
 person's name: every character of the PDF lies inside the page's box and no character
