@@ -42,6 +42,7 @@ from .document import ResourceError
 
 MAX_IMAGE_PIXELS = 40_000_000  # about 6300 x 6300: far above any photo a brief needs
 _CACHE_ENTRIES = 256
+_CACHE_BYTES = 256 * 1024 * 1024  # cleaned images kept per process
 
 # Format sniffed from the first bytes -> (MIME type of the clean image, name suffixes)
 FORMATS = {
@@ -85,6 +86,7 @@ class CleanImage:
 
 
 _cache: OrderedDict[bytes, CleanImage] = OrderedDict()
+_checked: set[bytes] = set()  # sources check_image accepted (SHA-256)
 
 
 def clean_image(data: bytes, name: str) -> CleanImage:
@@ -93,6 +95,34 @@ def clean_image(data: bytes, name: str) -> CleanImage:
     `name` is how the image was named where it was referred to (a path under assets/, a
     URL, "chart 3"); it starts every error message and its suffix must match the content.
     """
+    kind = _kind(data, name)
+    key = hashlib.sha256(data).digest()
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    clean = _clean_svg(data, name) if kind == "SVG" else _clean_raster(data, name, kind)
+    _cache[key] = clean
+    while len(_cache) > _CACHE_ENTRIES or sum(len(c.data) for c in _cache.values()) > _CACHE_BYTES:
+        _cache.popitem(last=False)
+    return clean
+
+
+def check_image(data: bytes, name: str) -> None:
+    """Raise ImageError unless clean_image would accept `data`, at less cost (for validate):
+    nothing is encoded, and a JPEG is decoded at an eighth of its size (every byte of it is
+    still read, so a truncated file is still found)."""
+    kind = _kind(data, name)
+    key = hashlib.sha256(data).digest()
+    if key in _cache or key in _checked:
+        return
+    if kind == "SVG":
+        _clean_svg(data, name)
+    else:
+        _decode(data, name, kind, draft=True)
+    _checked.add(key)
+
+
+def _kind(data: bytes, name: str) -> str:
     kind = sniff(data)
     if kind is None:
         raise ImageError(
@@ -100,20 +130,7 @@ def clean_image(data: bytes, name: str) -> CleanImage:
             "export it again as PNG or JPEG",
         )
     _check_name(kind, name)
-    key = hashlib.sha256(data).digest()
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
-    clean = _clean_svg(data, name) if kind == "SVG" else _clean_raster(data, name, kind)
-    _cache[key] = clean
-    while len(_cache) > _CACHE_ENTRIES:
-        _cache.popitem(last=False)
-    return clean
-
-
-def check_image(data: bytes, name: str) -> None:
-    """Raise ImageError unless `data` is an image clean_image accepts (decoding it in full)."""
-    clean_image(data, name)
+    return kind
 
 
 def sniff(data: bytes) -> str | None:
@@ -155,33 +172,28 @@ def _label(kind: str) -> str:
 
 
 def _clean_raster(data: bytes, name: str, kind: str) -> CleanImage:
-    from PIL import Image, ImageFile, ImageOps
-
+    source = _decode(data, name, kind)
     try:
-        with _strict_decoding(ImageFile), Image.open(io.BytesIO(data), formats=[kind]) as source:
-            width, height = source.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise _too_large(name, f"{width}x{height} pixels")
-            if kind == "PNG":  # chunk checksums: a damaged file is refused, not half-shown
-                with Image.open(io.BytesIO(data), formats=["PNG"]) as again:
-                    again.verify()
-            source.seek(0)  # an animation shows its first frame
-            source.load()
-            quantization = getattr(source, "quantization", None)
-            sampling = _jpeg_sampling(source) if kind == "JPEG" else -1
-            source_mode = source.mode
-            upright = ImageOps.exif_transpose(source) or source
-            pixels = _to_srgb_pixels(upright)
-    except ImageError:
-        raise
-    except Image.DecompressionBombError as exc:  # Pillow's own limit, checked on opening
-        found = re.search(r"\((\d+) pixels\)", str(exc))
-        raise _too_large(name, f"{int(found.group(1)):,} pixels" if found else "too many pixels") from None
-    except Exception as exc:  # Pillow raises many types for broken files
+        return _encode(source, kind)
+    except Exception as exc:  # an exotic mode or profile Pillow cannot convert
         raise ImageError(
-            f"{name}: the {_label(kind)} image is truncated or damaged ({exc})",
-            "export it again from the original",
+            f"{name}: the {_label(kind)} image cannot be converted to plain RGB pixels ({exc})",
+            "export it again as an 8-bit RGB PNG or JPEG",
         ) from None
+
+
+def _encode(source, kind: str) -> CleanImage:
+    """A decoded image -> its pixels, upright and in sRGB, encoded without any metadata."""
+    from PIL import ImageOps
+
+    quantization = getattr(source, "quantization", None)
+    sampling = _jpeg_sampling(source) if kind == "JPEG" else -1
+    source_mode = source.mode
+    try:
+        upright = ImageOps.exif_transpose(source) or source
+    except Exception:  # a broken orientation tag: the pixels as stored
+        upright = source
+    pixels = _to_srgb_pixels(upright)
     out = io.BytesIO()
     if kind == "JPEG" and pixels.mode in ("L", "RGB"):
         options: dict = {"quality": 92}
@@ -195,6 +207,36 @@ def _clean_raster(data: bytes, name: str, kind: str) -> CleanImage:
         pixels.save(out, format="PNG", optimize=False, compress_level=6)
         mime = "image/png"
     return CleanImage(out.getvalue(), mime, pixels.width, pixels.height)
+
+
+def _decode(data: bytes, name: str, kind: str, draft: bool = False):
+    """The image's first frame, decoded in full (a JPEG at 1/8 scale with `draft`), after
+    checking its pixel count from the header; ImageError if it is damaged or too large."""
+    from PIL import Image, ImageFile
+
+    try:
+        with _strict_decoding(ImageFile):
+            source = Image.open(io.BytesIO(data), formats=[kind])
+            width, height = source.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise _too_large(name, f"{width}x{height} pixels")
+            if kind == "PNG":  # chunk checksums: a damaged file is refused, not half-shown
+                Image.open(io.BytesIO(data), formats=["PNG"]).verify()
+            source.seek(0)  # an animation shows its first frame
+            if draft and kind == "JPEG":
+                source.draft(source.mode, (max(width // 8, 1), max(height // 8, 1)))
+            source.load()
+            return source
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as exc:  # Pillow's own limit, checked on opening
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise _too_large(name, f"{int(found.group(1)):,} pixels" if found else "too many pixels") from None
+    except Exception as exc:  # Pillow raises many types for broken files
+        raise ImageError(
+            f"{name}: the {_label(kind)} image is truncated or damaged ({exc})",
+            "export it again from the original",
+        ) from None
 
 
 def _too_large(name: str, size: str) -> ImageError:

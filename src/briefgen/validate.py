@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .diagnostics import Diagnostic, error, warning
-from .images import ImageError, clean_image
+from .images import ImageError, check_image
 from .model import (
     ASSET,
     BUILTIN_TEMPLATES,
@@ -235,14 +235,15 @@ class _Checker:
 
     def image(self, file: YamlFile, node: Node, path: Path, value: str) -> None:
         """An asset must be an image briefgen can clean: what its name says, whole, of sane
-        size, an SVG without active content (images.clean_image, which the writers use)."""
+        size, an SVG without active content (images.check_image: what the writers' cleaning
+        would refuse, refused here at the line that names it)."""
         name = f"assets/{value}"
         try:
             if path.stat().st_size > MAX_RESOURCE_BYTES:
                 limit = MAX_RESOURCE_BYTES // (1024 * 1024)
                 self.error(file, node, f"{name}: larger than {limit} MiB", "scale the image down")
                 return
-            clean_image(path.read_bytes(), name)
+            check_image(path.read_bytes(), name)
         except ImageError as exc:
             self.error(file, node, exc.message, exc.hint or None)
         except OSError as exc:

@@ -19,14 +19,16 @@ from photo_fixtures import (
 from PIL import Image, ImageCms
 
 from briefgen import images
-from briefgen.images import ImageError, clean_image, metadata_text
+from briefgen.images import ImageError, check_image, clean_image, metadata_text
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     images._cache.clear()
+    images._checked.clear()
     yield
     images._cache.clear()
+    images._checked.clear()
 
 
 @pytest.mark.parametrize("ext", sorted(CAMERA_PHOTOS))
@@ -217,10 +219,11 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_images_are_refused_with_their_name(case):
+@pytest.mark.parametrize("function", [clean_image, check_image], ids=["clean", "check"])
+def test_hostile_images_are_refused_with_their_name(case, function):
     name, make, reason = HOSTILE[case]
     with pytest.raises(ImageError) as info:
-        clean_image(make(), f"assets/{name}")
+        function(make(), f"assets/{name}")
     message = str(info.value)
     assert message.startswith(f"assets/{name}: ") and reason in message, message
     assert info.value.hint
@@ -246,3 +249,15 @@ def test_clean_svg_keeps_drawing_drops_editor_metadata():
 
 def test_metadata_text_of_a_broken_file_is_its_bytes():
     assert "Wibble" in metadata_text(b"\x89PNG\r\n\x1a\nWibble but no chunks")
+
+
+@pytest.mark.parametrize("ext", sorted(CAMERA_PHOTOS))
+def test_check_image_accepts_what_clean_image_accepts(ext):
+    check_image(CAMERA_PHOTOS[ext](), f"photos/face.{ext}")
+    assert images._cache == {}  # nothing was encoded
+
+
+def test_a_truncated_large_jpeg_is_found_by_the_fast_check():
+    source = camera_jpeg(size=(1600, 1200))
+    with pytest.raises(ImageError, match="truncated"):
+        check_image(source[: len(source) - len(source) // 10], "photos/big.jpg")
