@@ -16,7 +16,10 @@ def project(tmp_path: Path, content: str, settings: str = "name: X\n", files: di
     (tmp_path / "content" / "c.yaml").write_text(content)
     for name, text in (files or {}).items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
+        if isinstance(text, bytes):
+            (tmp_path / name).write_bytes(text)
+        else:
+            (tmp_path / name).write_text(text)
     return tmp_path
 
 
@@ -160,9 +163,19 @@ def test_event_summary_with_its_event(tmp_path):
     assert load_project(project(tmp_path, content, settings)).errors == []
 
 
+def tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), (90, 90, 90)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def test_photo_alt_may_not_be_empty(tmp_path):
     content = "people:\n  - id: p\n    name: P\n    photo: p.jpg\n    photo_alt:\n"
-    files = {"assets/p.jpg": "x"}
+    files = {"assets/p.jpg": tiny_jpeg()}  # a real image: only the missing alt text is wrong
     errors = load_project(project(tmp_path, content, files=files)).errors
     assert [(d.location.line, d.message) for d in errors] == [(4, "person 'p' has a photo but no photo_alt")]
 
