@@ -107,10 +107,6 @@ class ResourceSandbox:
         self._cache[url] = result
         return result
 
-    def source_digest(self, url: str) -> str | None:
-        """SHA-256 of the file a URL read (before cleaning), once `read` has read it."""
-        return self._sources.get(url)
-
     def file_digest(self, asset: str) -> str | None:
         """SHA-256 of the bytes of assets/ASSET, or None when it cannot be read."""
         if asset not in self._asset_digests:
