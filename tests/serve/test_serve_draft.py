@@ -48,3 +48,29 @@ def test_draft_template_error(tmp_path):
     errors = write_draft(model, job, tmp_path / "d" / "x.html", None, Limits())
     assert errors and errors[0].startswith("templates/policy-brief.html.j2:"), errors
     assert not Path(tmp_path / "d" / "x.html").exists()
+
+
+def test_draft_refuses_a_withheld_persons_photo(tmp_path):
+    # The draft reads images as the build does: a template naming the photo of a person
+    # shown under a pseudonym (docs/security.md, section 11) gets an error, not the face.
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "security"))
+    from photo_fixtures import camera_jpeg
+    from security_support import body_template
+    from security_support import make_project as make_hostile_project
+
+    root = make_hostile_project(
+        tmp_path / "p",
+        person_extra="sensitivity: confidential\npseudonym: Witness\nphoto: face.jpg\nphoto_alt: A face",
+        template="brief",
+        templates={"brief.html.j2": body_template('<p><img src="assets/face.jpg" alt="x"></p>')},
+        files={"assets/face.jpg": camera_jpeg()},
+        formats=("html",),
+    )
+    model = load_project(root).model
+    job = plan_jobs(model)[0]
+    target = tmp_path / "d" / job.relpath("html")
+    errors = write_draft(model, job, target, None, Limits())
+    assert errors and "people.test-subject.photo" in errors[0] and "pseudonym" in errors[0], errors
+    assert not target.exists() and not target.with_name(target.stem + "_files").exists()

@@ -98,7 +98,7 @@ def _render(model: Model, job: Job, target: Path, show_toc: bool | None) -> list
         document = RenderedDocument(
             html=html,
             theme=theme,
-            read_resource=sandbox.read,
+            read_resource=sandbox.withholding(view.withheld_images),  # as the build does
             base_url=sandbox.base_url,
             template=f"{brief.template}.html.j2",
             language=job.language,
