@@ -7,9 +7,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # WeasyPrint needs Pango; the tests need LibreOffice (DOCX -> PDF) and poppler (pdftoppm), and
-# the `briefgen serve` browser test Debian's chromium (Playwright drives it; nothing is downloaded).
+# the `briefgen serve` browser test Debian's chromium (Playwright drives it; nothing is downloaded),
+# the image tests exiftool (an independent reader: cleaned images hold nothing but pixels).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-                libreoffice-writer-nogui poppler-utils chromium
+                libreoffice-writer-nogui poppler-utils chromium libimage-exiftool-perl
 PYTEST_ARGS ?=
 
 .PHONY: demo serve test test-fast lint format bench catalogs system-deps system-deps-runtime venv clean
