@@ -179,7 +179,10 @@ def test_embedded_fonts_are_valid_truetype_subsets_named_as_the_table_says(sampl
 
 
 def test_embedded_fonts_hold_every_character_of_the_document(sample):
+    # And its capitals: Field Label (<dt>) is set in capitals (w:caps), as the PDF's CSS says.
+    assert any(el.find(w("caps")) is not None for el in sample.xml("word/styles.xml").iter(w("rPr")))
     text = sample.text()
+    text += text.upper()
     fonts = sample.fonts()
     held = set().union(*(set(map(chr, font.getBestCmap())) for font, _ in fonts.values()))
     missing = {c for c in text if not c.isspace()} - held

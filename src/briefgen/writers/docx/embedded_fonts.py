@@ -9,8 +9,9 @@ DOCX carries the fonts it uses, as Word itself saves them with "Embed fonts in t
   w:hAnsi, w:eastAsia, w:cs), and the families of the font table (script fallbacks), is
   looked up among the theme's font files, then among the system's fonts (fontconfig);
 - each of its regular, bold, italic and bold-italic faces is subset to the characters the
-  document shows (its text, list markers, and the digits that fields and footnote numbers
-  print), with CFF outlines (CJK fonts) converted to TrueType ones, which Word requires;
+  document shows (its text and the capitals of it, which small-capital and all-capital
+  styles show, list markers, and the digits that fields and footnote numbers print), with
+  CFF outlines (CJK fonts) converted to TrueType ones, which Word requires;
 - the subset is obfuscated with a font key (a GUID): the key's 16 bytes, in the reverse order
   of its string form, are XORed over the font's first 32 bytes;
 - fontTable.xml names the family as the font itself does and points at the part with
@@ -86,7 +87,8 @@ def named_families(parts: Iterable[etree._Element]) -> list[str]:
 
 
 def document_characters(parts: Iterable[etree._Element]) -> str:
-    """The characters the document shows: its text, list markers and field digits."""
+    """The characters the document shows: its text and its capitals, list markers and the
+    digits of fields."""
     chars: set[str] = set(FIELD_CHARACTERS)
     t, lvl_text, val = qn("w:t"), qn("w:lvlText"), qn("w:val")
     for element in parts:
@@ -96,6 +98,8 @@ def document_characters(parts: Iterable[etree._Element]) -> str:
             else:
                 # "%1." shows the level's number and a full stop; the digits are already in.
                 chars.update(re.sub(r"%\d", "", node.get(val) or ""))
+    # Styles with w:caps or w:smallCaps (Field Label) show the capitals of what they hold.
+    chars.update("".join(chars).upper())
     chars.discard("\n")
     return "".join(sorted(chars))
 
