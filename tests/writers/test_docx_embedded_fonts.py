@@ -173,6 +173,8 @@ def test_embedded_fonts_are_valid_truetype_subsets_named_as_the_table_says(sampl
             and ("Italic" in face) == (f.style == "italic")
         )
         assert font["maxp"].numGlyphs < TTFont(str(source), lazy=True)["maxp"].numGlyphs / 4
+        # The source's date, not the build's: builds stay byte-identical.
+        assert font["head"].modified == TTFont(str(source), lazy=True)["head"].modified
         assert font["OS/2"].fsType & 0x0002 == 0  # not restricted
         # Round trip through fontTools: every table compiles again.
         font.save(io.BytesIO())
@@ -217,6 +219,17 @@ def test_fonts_are_keyed_reproducibly(tmp_path):
     first = write(tmp_path, html, name="a.docx").read_bytes()
     second = write(tmp_path, html, name="b.docx").read_bytes()
     assert first == second
+
+
+def test_embedding_never_reads_the_clock(tmp_path, monkeypatch):
+    """fontTools stamps a saved font with the time, or with SOURCE_DATE_EPOCH, which it
+    cannot read when empty; the embedded fonts keep their own date either way."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    page = '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><p>{}</p></body></html>'
+    package = Package(write(tmp_path, page.format("Quokka zebra 4711, never written before")))
+    source = TTFont(str(BUILTIN_THEMES / "default" / "fonts" / "NotoSerif-Regular.ttf"), lazy=True)
+    font, _ = package.fonts()["Noto Serif", "embedRegular"]
+    assert font["head"].modified == source["head"].modified
 
 
 def test_a_theme_can_turn_embedding_off(tmp_path):

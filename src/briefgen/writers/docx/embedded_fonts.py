@@ -240,12 +240,14 @@ def truetype_subset(source: FontSource, text: str, family: str) -> tuple[bytes, 
 
     try:
         data = _harfbuzz_subset(source, text)
-        font = TTFont(io.BytesIO(data))
+        # recalcTimestamp off: fontTools would stamp head.modified with the time of the build
+        # (and fail on an empty SOURCE_DATE_EPOCH); the source font's date keeps builds identical.
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
         fs_type = font["OS/2"].fsType if "OS/2" in font else 0
         held = "".join(sorted(map(chr, font.getBestCmap() or {})))
         subsetted = not fs_type & _FS_NO_SUBSET
         if not subsetted:
-            font = TTFont(str(source.path), fontNumber=source.index)
+            font = TTFont(str(source.path), fontNumber=source.index, recalcTimestamp=False)
     except Exception:  # an unreadable file: WeasyPrint reports the theme's fonts for the PDF
         return None
     if fs_type & (_FS_RESTRICTED | _FS_PREVIEW | _FS_BITMAP_ONLY) or not any(c.isalpha() for c in held):
