@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import shutil
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -230,6 +231,24 @@ def test_embedding_never_reads_the_clock(tmp_path, monkeypatch):
     source = TTFont(str(BUILTIN_THEMES / "default" / "fonts" / "NotoSerif-Regular.ttf"), lazy=True)
     font, _ = package.fonts()["Noto Serif", "embedRegular"]
     assert font["head"].modified == source["head"].modified
+
+
+def test_a_font_is_named_as_the_theme_calls_it(tmp_path):
+    """fontTable.xml's w:name is what the runs name, so the font must call itself that:
+    a theme that declares Noto Serif's file as "Brand Serif" embeds a "Brand Serif"."""
+    folder = tmp_path / "brand"
+    (folder / "fonts").mkdir(parents=True)
+    shutil.copy(BUILTIN_THEMES / "default" / "fonts" / "NotoSerif-Regular.ttf", folder / "fonts" / "b.ttf")
+    (folder / "theme.yaml").write_text(
+        "fonts:\n  body: Brand Serif\n  heading: Brand Serif\n  fallback: {body: [], heading: []}\n"
+        "  files:\n    - {family: Brand Serif, weight: 400, style: normal, file: fonts/b.ttf}\n",
+        encoding="utf-8",
+    )
+    page = '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><p>Brand</p></body></html>'
+    fonts = Package(write(tmp_path, page, theme=load_theme(folder))).fonts()
+    assert list(fonts) == [("Brand Serif", "embedRegular")]
+    font, _ = fonts["Brand Serif", "embedRegular"]
+    assert family_names(font) == {"Brand Serif"}
 
 
 def test_a_theme_can_turn_embedding_off(tmp_path):
