@@ -6,11 +6,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# WeasyPrint needs Pango; the tests need LibreOffice (DOCX -> PDF) and poppler (pdftoppm), and
-# the `briefgen serve` browser test Debian's chromium (Playwright drives it; nothing is downloaded),
-# the image tests exiftool (an independent reader: cleaned images hold nothing but pixels).
+# WeasyPrint needs Pango; the tests need LibreOffice (DOCX -> PDF), poppler (pdftoppm,
+# pdffonts), fontconfig's fc-list, script fonts to embed in a DOCX (Noto Arabic, CJK),
+# the `briefgen serve` browser test Debian's chromium (Playwright drives it; nothing is
+# downloaded), and the image tests exiftool (an independent reader: cleaned images hold
+# nothing but pixels).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-                libreoffice-writer-nogui poppler-utils chromium libimage-exiftool-perl
+                libreoffice-writer-nogui poppler-utils chromium fontconfig fonts-noto-core fonts-noto-cjk \
+                libimage-exiftool-perl
 PYTEST_ARGS ?=
 
 .PHONY: demo serve test test-fast lint format bench catalogs system-deps system-deps-runtime venv clean
@@ -67,7 +70,7 @@ system-deps:
 	fi
 
 system-deps-runtime:
-	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig"
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

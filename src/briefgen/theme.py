@@ -46,6 +46,7 @@ class Theme:
     logo_width_mm: float
     logo_position: str
     extra: dict = field(default_factory=dict, hash=False, compare=False)
+    embed_fonts: bool = True  # fonts.embed: the DOCX carries subsets of the fonts it uses
 
     @property
     def templates_dir(self) -> Path:
@@ -105,6 +106,9 @@ def load_theme(folder: Path) -> Theme:
         files.append(
             FontFile(entry["family"], int(entry.get("weight", 400)), entry.get("style", "normal"), path)
         )
+    embed_fonts = fonts.get("embed", True)
+    if not isinstance(embed_fonts, bool):
+        raise ThemeError(f"{_shown(folder / 'theme.yaml')}: fonts.embed must be true or false")
     spacing = tokens["spacing"]
     return Theme(
         name=str(tokens.get("name", folder.name)),
@@ -122,6 +126,7 @@ def load_theme(folder: Path) -> Theme:
         logo_width_mm=float(tokens["logo"]["width"]),
         logo_position=str(tokens["logo"]["position"]),
         extra={k: v for k, v in tokens.items() if k not in _KNOWN_KEYS},
+        embed_fonts=embed_fonts,
     )
 
 

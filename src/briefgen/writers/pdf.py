@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from ..document import RenderedDocument, ResourceError, WrittenFile
+from .pdf_tags import scope_table_headers
 
 
 def layout(document: RenderedDocument):
@@ -67,10 +68,16 @@ def write(document: RenderedDocument, target: Path, laid_out=None) -> WrittenFil
         pdf_variant=variant,
         pdf_tags=True,
         pdf_identifier=identifier,
-        finisher=_strip_producer,
+        finisher=_finish,
         uncompressed_pdf=False,
     )
     return WrittenFile(target, "pdf", pages=len(rendered.pages))
+
+
+def _finish(document, pdf) -> None:
+    """Last changes to the PDF's objects before WeasyPrint writes them."""
+    _strip_producer(document, pdf)
+    scope_table_headers(document)
 
 
 def _strip_producer(document, pdf) -> None:

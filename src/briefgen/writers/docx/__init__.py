@@ -24,7 +24,7 @@ from docx.opc.packuri import PackURI
 from docx.parts.story import StoryPart
 
 from ...document import RenderedDocument, WrittenFile
-from . import oxml, package
+from . import embedded_fonts, line_spacing, oxml, package
 from .html_walker import Head, HtmlWalker, parse_html, read_head
 from .styles import (
     LIST_INDENT,
@@ -68,6 +68,7 @@ def build(document: RenderedDocument) -> bytes:
 
     refs = _headers_and_footers(main, styles, head, cover=walker.has_cover)
     body = walker.body
+    line_spacing.keep_pictures_whole(body, styles.element)
     body.append(oxml.section_properties(geometry, refs, title_page=walker.has_cover and bool(refs)))
     root = oxml.root("w:document")
     root.append(body)
@@ -78,13 +79,12 @@ def build(document: RenderedDocument) -> bytes:
 
     main.part_related_by(RT.STYLES)._element = styles.element
     main.part_related_by(RT.NUMBERING)._element = numbering.element()
-    main.part_related_by(RT.SETTINGS)._element = oxml.settings(
-        lang, footnotes=bool(walker.footnote_count), mirror_margins=geometry.mirror
-    )
-    fonts = [theme.body_font, theme.heading_font, *theme.body_fallback, *theme.heading_fallback, MONO_FONT]
-    main.part_related_by(RT.FONT_TABLE)._blob = oxml.font_table(fonts)
     theme_part = main.part_related_by(RT.THEME)
     theme_part._blob = theme_part_blob or patch_theme_fonts(theme_part.blob, theme)
+    embedded = _font_table(main, theme)
+    main.part_related_by(RT.SETTINGS)._element = oxml.settings(
+        lang, footnotes=bool(walker.footnote_count), mirror_margins=geometry.mirror, embedded_fonts=embedded
+    )
 
     package.set_metadata(
         pkg,
@@ -99,6 +99,22 @@ def build(document: RenderedDocument) -> bytes:
     )
     package.strip_all_rsids(pkg)
     return package.save(pkg)
+
+
+def _font_table(main, theme) -> bool:
+    """fontTable.xml naming the theme's families and every family the parts name, with the
+    fonts embedded unless the theme says `fonts: {embed: false}`. True if any was embedded."""
+    fonts = [theme.body_font, theme.heading_font, *theme.body_fallback, *theme.heading_fallback, MONO_FONT]
+    table = main.part_related_by(RT.FONT_TABLE)
+    if not theme.embed_fonts:
+        table._blob = oxml.font_table(fonts)
+        return False
+    stories = [
+        part._element for part in main.package.iter_parts() if getattr(part, "_element", None) is not None
+    ]
+    named = embedded_fonts.named_families(stories)
+    text = embedded_fonts.document_characters(stories)
+    return bool(embedded_fonts.embed(table, [*fonts, *named], text, theme, named=named))
 
 
 def _headers_and_footers(main, styles: StyleSheet, head: Head, cover: bool) -> list[tuple[str, str, str]]:

@@ -392,10 +392,18 @@ def section_properties(geometry, refs: list[tuple[str, str, str]], title_page: b
     return sect
 
 
-def settings(lang: str, *, footnotes: bool, mirror_margins: bool) -> etree._Element:
+def settings(
+    lang: str, *, footnotes: bool, mirror_margins: bool, embedded_fonts: bool = False
+) -> etree._Element:
     """settings.xml written from scratch: no rsids, no preview picture, fields refreshed on open."""
     el = root("w:settings", {"w": nsmap["w"], "r": nsmap["r"]})
     sub(el, "w:zoom", {"percent": 100})
+    if embedded_fonts:
+        # Schema order (CT_Settings): right after w:zoom; Word refuses the file otherwise.
+        # saveSubsetFonts: the fonts hold only the document's characters, and Word keeps
+        # them subset when it saves the file again.
+        sub(el, "w:embedTrueTypeFonts")
+        sub(el, "w:saveSubsetFonts")
     if mirror_margins:
         sub(el, "w:mirrorMargins")
     sub(el, "w:defaultTabStop", {"val": 720})
@@ -443,7 +451,13 @@ def settings(lang: str, *, footnotes: bool, mirror_margins: bool) -> etree._Elem
 
 def font_table(families: Iterable[str]) -> bytes:
     """fontTable.xml naming the theme's families (helps substitution where they are missing)."""
-    el = root("w:fonts", {"w": nsmap["w"]})
+    el = font_table_element(families)
+    return etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def font_table_element(families: Iterable[str]) -> etree._Element:
+    """w:fonts with one w:font per family (embedded_fonts adds the embedded faces)."""
+    el = root("w:fonts", {"w": nsmap["w"], "r": nsmap["r"]})
     for family in dict.fromkeys(families):
         font = sub(el, "w:font", {"name": family})
         low = family.lower()
@@ -455,7 +469,7 @@ def font_table(families: Iterable[str]) -> bytes:
             {"val": "modern" if mono else "roman" if "serif" in low and "sans" not in low else "swiss"},
         )
         sub(font, "w:pitch", {"val": "fixed" if mono else "variable"})
-    return etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return el
 
 
 _RSID_ATTRIBUTES = etree.XPath(

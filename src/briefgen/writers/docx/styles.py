@@ -23,6 +23,7 @@ from docx.oxml.ns import nsmap
 from lxml import etree
 
 from ...theme import Theme
+from .line_spacing import exact, single
 from .oxml import (
     BULLET_NUM,
     NUMBER_NUM,
@@ -322,7 +323,8 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "CoverLogo",
             based="Normal",
             next_="Title",
-            ppr={"spacing": spacing(0, _pt_mm(42), 1.0), "jc": {"val": logo_jc}},
+            # Single spacing, never less: a tighter line clips the picture (line_spacing).
+            ppr={"spacing": {**spacing(0, _pt_mm(42)), **single()}, "jc": {"val": logo_jc}},
         ),
         _style(
             P,
@@ -336,7 +338,9 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 "keepNext": True,
                 "pBdr": _borders("w:pBdr", top=_border(brand, 24, 17)),
                 "suppressAutoHyphens": True,
-                "spacing": spacing(0, _pt_mm(6), 1.15),
+                # Exact points, as the PDF's line-height: 1.15 and a multiple of Noto's own
+                # line height overlapped the lines in any other font (line_spacing).
+                "spacing": {**spacing(0, _pt_mm(6)), **exact(size["title"], 1.15)},
             },
             rpr={
                 "rFonts": _fonts(head),
@@ -356,7 +360,11 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             next_="CoverText",
             qformat=True,
             priority=11,
-            ppr={"keepNext": True, "suppressAutoHyphens": True, "spacing": spacing(0, _pt_mm(12), 1.3)},
+            ppr={
+                "keepNext": True,
+                "suppressAutoHyphens": True,
+                "spacing": {**spacing(0, _pt_mm(12)), **exact(size["subtitle"], 1.3)},
+            },
             rpr={
                 "rFonts": _fonts(head),
                 "color": {"val": muted},
@@ -393,7 +401,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                     # A rule under section headings, as h1.section in the print CSS.
                     "pBdr": _borders("w:pBdr", bottom=_border(brand, 10, 2)) if level == 1 else None,
                     "suppressAutoHyphens": True,
-                    "spacing": spacing(before, after_h, 1.2),
+                    "spacing": {**spacing(before, after_h), **exact(pt, 1.2)},
                     "outlineLvl": {"val": level - 1},
                 },
                 rpr={
@@ -460,7 +468,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "Figure",
             based="Normal",
             next_="Caption",
-            ppr={"keepNext": True, "spacing": spacing(6, 3, 1.0)},
+            ppr={"keepNext": True, "spacing": {**spacing(6, 3), **single()}},
         ),
         _style(
             P,
@@ -470,7 +478,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             next_="BodyText",
             # Floated beside the heading in the PDF, with no keep of its own; as the first
             # paragraph of a card a keep would stop the card from ever splitting (see box()).
-            ppr={"keepNext": {"val": 0}, "spacing": spacing(0, 6, 1.0)},
+            ppr={"keepNext": {"val": 0}, "spacing": {**spacing(0, 6), **single()}},
         ),
         _style(
             P,
@@ -536,7 +544,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             qformat=True,
             ppr={
                 "pBdr": _borders("w:pBdr", bottom=None),
-                "spacing": spacing(0, 12, 1.2),
+                "spacing": {**spacing(0, 12), **exact(size["h1"], 1.2)},
                 "outlineLvl": {"val": 9},
             },
         ),
