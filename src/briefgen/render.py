@@ -27,6 +27,7 @@ from jinja2.loaders import BaseLoader, split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from . import bidi, fonts
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
 from .markdown import MarkdownRenderer
@@ -192,7 +193,7 @@ class DocumentRenderer:
         md = MarkdownRenderer(lambda source_id, locator: self._cite(localizer, sources, source_id, locator))
         context = {
             **view.template_context(),
-            "theme_css": Markup(theme_css(self.theme)),
+            "theme_css": Markup(theme_css(self.theme, view.language)),
             "template_name": filename,
             **(extra or {}),
         }
@@ -216,7 +217,7 @@ class DocumentRenderer:
         )
         try:
             template = env.get_template(filename)
-            return fill_toc(strip_active_content(template.render(context)))
+            return bidi.isolate(fill_toc(strip_active_content(template.render(context))), view.language)
         except TemplateNotFound as exc:
             raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
         except TemplateSyntaxError as exc:
@@ -361,33 +362,30 @@ def status_line(case: Record, localizer: Localizer) -> str:
     return ", ".join(parts)
 
 
-def theme_css(theme: Theme) -> str:
-    """The print CSS of a theme: its tokens applied to the theme's print.css (or the default)."""
-    return _theme_css_cached(theme)
+def theme_css(theme: Theme, language: str | None = None) -> str:
+    """The print CSS of a theme: its tokens applied to the theme's print.css (or the default),
+    with the script font chain of a text in `language` (fonts.py)."""
+    return _theme_css_cached(theme, language)
 
 
-_CSS_CACHE: dict[Path, str] = {}
+_CSS_CACHE: dict[tuple, str] = {}
 
 
-def _theme_css_cached(theme: Theme) -> str:
-    if theme.folder in _CSS_CACHE:
-        return _CSS_CACHE[theme.folder]
+def _theme_css_cached(theme: Theme, language: str | None = None) -> str:
+    # The CSS differs between languages only by the region of the CJK fonts it names.
+    font_chain = fonts.chain(theme)
+    key = (theme.folder, tuple(sorted(font_chain.region(language).items())))
+    if key in _CSS_CACHE:
+        return _CSS_CACHE[key]
     source = theme.folder / "print.css.j2"
     if not source.is_file():
         source = Path(__file__).parent / "themes" / "default" / "print.css.j2"
     # A project's theme is as untrusted as its templates: the CSS template is sandboxed too.
     css_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
-    fonts = [
-        {
-            "family": f.family,
-            "weight": f.weight,
-            "style": f.style,
-            "url": theme_url(theme, f.path),
-        }
-        for f in theme.font_files
-    ]
-    css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=theme, fonts=fonts)
-    _CSS_CACHE[theme.folder] = css
+    faces = fonts.font_faces(theme, font_chain.faces(language), theme_url)
+    tokens = fonts.ThemeForLanguage(theme, language)
+    css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=tokens, fonts=faces)
+    _CSS_CACHE[key] = css
     return css
 
 

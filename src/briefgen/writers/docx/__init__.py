@@ -82,6 +82,7 @@ def build(document: RenderedDocument) -> bytes:
         lang, footnotes=bool(walker.footnote_count), mirror_margins=geometry.mirror
     )
     fonts = [theme.body_font, theme.heading_font, *theme.body_fallback, *theme.heading_fallback, MONO_FONT]
+    fonts += sorted(walker.script_families - set(fonts))  # only the scripts the text has
     main.part_related_by(RT.FONT_TABLE)._blob = oxml.font_table(fonts)
     theme_part = main.part_related_by(RT.THEME)
     theme_part._blob = theme_part_blob or patch_theme_fonts(theme_part.blob, theme)

@@ -64,6 +64,8 @@ RPR_ORDER = [
     "u",
     "shd",
     "vertAlign",
+    "rtl",
+    "cs",
     "lang",
 ]
 TBLPR_ORDER = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
