@@ -6,10 +6,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# WeasyPrint needs Pango; the tests need LibreOffice (DOCX -> PDF) and poppler (pdftoppm), and
-# the `briefgen serve` browser test Debian's chromium (Playwright drives it; nothing is downloaded).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-                libreoffice-writer-nogui poppler-utils chromium
+# WeasyPrint needs Pango; the default theme's CJK fonts are faces of fonts-noto-cjk's
+# collections (the other script fonts ship in the package); the tests need LibreOffice
+# (DOCX -> PDF) and poppler (pdftoppm), and the `briefgen serve` browser test Debian's
+# chromium (Playwright drives it; nothing is downloaded).
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-cjk
+APT_PACKAGES := $(RUNTIME_PACKAGES) libreoffice-writer-nogui poppler-utils chromium
 PYTEST_ARGS ?=
 
 .PHONY: demo serve test test-fast lint format bench catalogs system-deps system-deps-runtime venv clean
@@ -66,7 +68,7 @@ system-deps:
 	fi
 
 system-deps-runtime:
-	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(RUNTIME_PACKAGES)"
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
