@@ -89,13 +89,28 @@ def _wrap_runs(text: str, other: str) -> str:
         elif direction is not None and start is not None:
             done = _close(text, out, done, start, last, other)
             start = last = None
-        elif char == "&" and start is not None:
-            done = _close(text, out, done, start, last, other)  # an entity ends a run
+        elif start is not None and (char == "&" or _ends_clause(text, index, start)):
+            # An entity, or the sentence's own punctuation: "نرگس محمدی, علاء عبد الفتاح and"
+            # is a list of two names, each isolated, in the sentence's order.
+            done = _close(text, out, done, start, last, other)
             start = last = None
     if start is not None:
         done = _close(text, out, done, start, last, other)
     out.append(text[done:])
     return "".join(out)
+
+
+def _ends_clause(text: str, index: int, start: int) -> bool:
+    """Latin punctuation that ends a clause of the surrounding sentence: a comma, semicolon,
+    colon, full stop, ! or ? before a space (Arabic script has its own: ، ؛ ؟), or a closing
+    bracket whose opening one is before the run."""
+    char = text[index]
+    if char in ",;:.!?":
+        return index + 1 == len(text) or text[index + 1].isspace()
+    pairs = {")": "(", "]": "[", "}": "{"}
+    if char in pairs:
+        return text.count(pairs[char], start, index) <= text.count(char, start, index)
+    return False
 
 
 def _close(text: str, out: list[str], done: int, start: int, last: int, other: str) -> int:

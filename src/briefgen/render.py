@@ -21,13 +21,14 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     pass_context,
+    pass_environment,
 )
 from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.loaders import BaseLoader, split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import bidi, fonts
+from . import bidi, collate, fonts
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
 from .markdown import MarkdownRenderer
@@ -166,6 +167,22 @@ def _per_output(function):
     return per_output
 
 
+def collating_sort(language: str):
+    """Jinja's `sort` filter, same arguments, that sorts texts in `language`'s collation
+    (collate.py: Azerbaijani ç after c, Russian ё with е ...); other values as Jinja does."""
+    from jinja2.filters import do_sort, make_attrgetter
+
+    @pass_environment
+    def sort(environment, value, reverse=False, case_sensitive=False, attribute=None):
+        values = list(value)
+        pick = make_attrgetter(environment, attribute) if attribute is not None else (lambda v: v)
+        if not values or not all(isinstance(pick(v), str) for v in values):
+            return do_sort(environment, values, reverse, case_sensitive, attribute)
+        return collate.sort_texts(values, language, key=pick, reverse=reverse)
+
+    return sort
+
+
 def precompile_builtin() -> None:
     """Compile the built-in templates, under the names and files a project's chain finds them by."""
     env = _environment(FileSystemLoader(str(BUILTIN_TEMPLATES)))
@@ -199,6 +216,7 @@ class DocumentRenderer:
         }
         env = self.env.overlay()
         env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)
+        env.filters["sort"] = collating_sort(view.language)
         env.filters.update(
             output_filters(
                 md.block,

@@ -179,6 +179,14 @@ def test_bidi_isolates_rtl_runs_in_ltr_text_only_in_the_body():
     assert bidi.isolate("<p>Tamara Qasımov</p>", "en") == "<p>Tamara Qasımov</p>"
 
 
+def test_bidi_isolates_each_name_of_a_list_in_the_sentences_order():
+    out = bidi.isolate("<p>in Evin (زندان اوین); علاء عبد الفتاح in Cairo, نرگس محمدی, and x</p>", "en")
+    assert out == (
+        '<p>in Evin (<bdi dir="rtl">زندان اوین</bdi>); <bdi dir="rtl">علاء عبد الفتاح</bdi> in Cairo, '
+        '<bdi dir="rtl">نرگس محمدی</bdi>, and x</p>'
+    )
+
+
 def test_system_fonts_and_theme_files_exist():
     missing = fonts.missing_package_hint(DEFAULT)
     assert missing == [], missing
