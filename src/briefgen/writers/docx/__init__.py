@@ -66,7 +66,7 @@ def build(document: RenderedDocument) -> bytes:
     walker = HtmlWalker(document, styles, main, footnotes_part, numbering, geometry.text_width, template)
     walker.walk(tree.body)
 
-    refs = _headers_and_footers(main, styles, head, cover=walker.has_cover)
+    refs = _headers_and_footers(main, styles, head, cover=walker.has_cover, text_runs=walker.text_runs)
     body = walker.body
     body.append(oxml.section_properties(geometry, refs, title_page=walker.has_cover and bool(refs)))
     root = oxml.root("w:document")
@@ -102,8 +102,11 @@ def build(document: RenderedDocument) -> bytes:
     return package.save(pkg)
 
 
-def _headers_and_footers(main, styles: StyleSheet, head: Head, cover: bool) -> list[tuple[str, str, str]]:
-    """Running header and page-number footer; empty first-page ones when there is a cover."""
+def _headers_and_footers(
+    main, styles: StyleSheet, head: Head, cover: bool, text_runs=None
+) -> list[tuple[str, str, str]]:
+    """Running header and page-number footer; empty first-page ones when there is a cover.
+    `text_runs(paragraph, text)` writes a text in the scripts' character styles."""
     refs: list[tuple[str, str, str]] = []
     if head.running_title or head.running_publisher:
         part, rid = main.add_header_part()
@@ -111,7 +114,10 @@ def _headers_and_footers(main, styles: StyleSheet, head: Head, cover: bool) -> l
         p = oxml.paragraph(part._element, styles.id("Header"))
         # As the PDF's @top-left and @top-right: the title at the margin, the publisher at
         # the Header style's right tab stop.
-        oxml.run(p, head.running_title)
+        if text_runs is not None:
+            text_runs(p, head.running_title)
+        else:
+            oxml.run(p, head.running_title)
         if head.running_publisher:
             publisher = oxml.run(p)
             oxml.sub(publisher, "w:tab")

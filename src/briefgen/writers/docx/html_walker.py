@@ -412,17 +412,7 @@ class HtmlWalker:
             style = self._char_styles.get(roles, "?")
             if style == "?":
                 style = self._char_styles[roles] = self.styles.char_style(roles)
-            if seg.text.isascii():
-                oxml.run(parent, seg.text, style, seg.state.vert)
-                return
-            for piece, script in fonts.script_runs(seg.text, self._chain):
-                piece_style = style
-                if script is not None:
-                    role = self._role(parent)
-                    family, rpr = fonts.docx_run_fonts(script, role, self.doc.language, self._chain)
-                    self.script_families.add(family)
-                    piece_style = self.styles.script_style(style, f"{family} Text", rpr)
-                oxml.run(parent, piece, piece_style, seg.state.vert)
+            self.text_runs(parent, seg.text, style, seg.state.vert)
         elif seg.kind == "lit":
             oxml.run(parent, seg.text)
         elif seg.kind == "br":
@@ -434,6 +424,22 @@ class HtmlWalker:
             oxml.sub(oxml.run(parent, style=self.sid("Footnote Reference")), "w:footnoteRef")
         elif seg.kind == "drawing":
             oxml.sub(oxml.run(parent), "w:drawing").append(seg.payload)
+
+    def text_runs(self, parent: etree._Element, text: str, style: str | None = None, vert: str | None = None):
+        """Runs for `text`, one per script of the theme's chain it holds: a run in a script
+        gets that script's character style (its Word font slot, its direction), based on
+        `style` when the run has one."""
+        if text.isascii():
+            oxml.run(parent, text, style, vert)
+            return
+        for piece, script in fonts.script_runs(text, self._chain):
+            piece_style, rpr = style, None
+            if script is not None:
+                role = self._role(parent)
+                family, rpr = fonts.docx_run_fonts(script, role, self.doc.language, self._chain)
+                self.script_families.add(family)
+                piece_style = self.styles.script_style(style, f"{family} Text", rpr)
+            oxml.run(parent, piece, piece_style, vert, script=rpr)
 
     def _role(self, parent: etree._Element) -> str:
         """'heading' when the paragraph's style sets the theme's heading font, else 'body':
@@ -956,7 +962,7 @@ class HtmlWalker:
             if i == 0:
                 oxml.field_begin(p, TOC_INSTRUCTION, dirty=True)
             target = oxml.hyperlink(p, anchor=anchor) if anchor else p
-            oxml.run(target, text)
+            self.text_runs(target, text)
             if i == len(entries) - 1:
                 oxml.field_end(p)
             for bid in marks:
