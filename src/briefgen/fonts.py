@@ -273,33 +273,53 @@ def _invisible(char: str) -> bool:
 
 
 class _Coverage:
-    """The code points both roles' chains can draw, as sorted ranges per role."""
+    """Whether both roles' chains can draw a code point. The main fonts' maps are read at
+    once; a script's only when a text has a character in its range, so a project without
+    CJK text never reads the 20-27 MB collections."""
 
-    def __init__(self, per_role: dict[str, list[tuple[int, int]]]):
-        self.per_role = {role: _merge_ranges(r) for role, r in per_role.items()}
+    def __init__(self, chain_: Chain):
+        self.chain = chain_
+        self.names: dict[str, set[str]] = {}
+        self.main: dict[str, tuple[tuple[int, int], ...]] = {}
+        for role in ROLES:
+            names = set(chain_.families(role))
+            for script in chain_.scripts:
+                names.update(script.family(role, region) for region in script.regions)
+            self.names[role] = names
+            ranges = [
+                r for f in chain_.theme.font_files if f.family in names for r in cmap_ranges(f.path, None)
+            ]
+            self.main[role] = _merge_ranges(ranges)
+        self.by_script: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}
 
     def __contains__(self, code: int) -> bool:
-        return all(_in_ranges(ranges, code) for ranges in self.per_role.values())
+        scripts = [s for s in self.chain.scripts if s.covers(code)]
+        for role in ROLES:
+            if _in_ranges(self.main[role], code):
+                continue
+            if not any(_in_ranges(self._script(s)[role], code) for s in scripts):
+                return False
+        return True
+
+    def _script(self, script: Script) -> dict[str, tuple[tuple[int, int], ...]]:
+        if script.key not in self.by_script:
+            self.by_script[script.key] = {
+                role: _merge_ranges(
+                    [
+                        r
+                        for font in script.fonts
+                        if font.family in self.names[role] and font.path.exists()
+                        for r in _clip(cmap_ranges(font.path, font.face), script.ranges)
+                    ]
+                )
+                for role in ROLES
+            }
+        return self.by_script[script.key]
 
 
 @cache
 def _coverage(chain_: Chain) -> _Coverage:
-    theme = chain_.theme
-    per_role: dict[str, list[tuple[int, int]]] = {}
-    for role in ROLES:
-        names = set(chain_.families(role))
-        for script in chain_.scripts:
-            names.update(script.family(role, region) for region in script.regions)
-        ranges: list[tuple[int, int]] = []
-        for font in theme.font_files:
-            if font.family in names:
-                ranges.extend(cmap_ranges(font.path, None))
-        for script in chain_.scripts:
-            for font in script.fonts:
-                if font.family in names:
-                    ranges.extend(_clip(cmap_ranges(font.path, font.face), script.ranges))
-        per_role[role] = ranges
-    return _Coverage(per_role)
+    return _Coverage(chain_)
 
 
 def _clip(ranges: Iterable[tuple[int, int]], limits) -> list[tuple[int, int]]:
@@ -441,6 +461,18 @@ def system_font(theme: Theme, name: str) -> ChainFont | None:
     return None
 
 
+def _missing_for(char: str, chain_: Chain) -> str:
+    """The Debian packages of the system fonts that would cover `char` but are missing."""
+    packages = {
+        f"{font.path} (Debian package {font.package}; `make` installs it)"
+        for script in chain_.scripts
+        if script.covers(ord(char))
+        for font in script.fonts
+        if not font.path.exists()
+    }
+    return ", ".join(sorted(packages))
+
+
 def missing_package_hint(theme: Theme) -> list[str]:
     """Messages for system fonts the chain declares but this machine lacks."""
     out = []
@@ -467,7 +499,7 @@ def describe(char: str) -> str:
     return f"'{shown}' (U+{ord(char):04X})"
 
 
-def uncovered_message(char: str) -> tuple[str, str]:
+def uncovered_message(char: str, chain_: Chain | None = None) -> tuple[str, str]:
     """(message, hint) for a character no font of the chain can draw."""
     code = ord(char)
     category = unicodedata.category(char)
@@ -475,6 +507,8 @@ def uncovered_message(char: str) -> tuple[str, str]:
         hint = "a private-use character has no agreed shape; write the character it stands for"
     elif category == "So" and (0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF):
         hint = "emoji are not in the theme's fonts; write the word, or add an emoji font under `scripts`"
+    elif chain_ is not None and (missing := _missing_for(char, chain_)):
+        hint = f"its font is not installed: {missing}"
     else:
         name = unicodedata.name(char, "")
         hint = (
@@ -502,7 +536,7 @@ def check_yaml_file(yaml_file, chain_: Chain, skip_keys: frozenset[str] = frozen
             at = yaml_file.text.find(char, node.start, max(node.end, node.start + 1))
             if at >= 0:  # written as itself (not as an escape such as "\U0001F600")
                 line, column = yaml_file.position(at)
-            message, hint = uncovered_message(char)
+            message, hint = uncovered_message(char, chain_)
             out.append(error(yaml_file.path, line, column, message, hint))
     return out
 
@@ -673,7 +707,7 @@ def check_rendered(html: str, theme: Theme, project_root: Path, template: str) -
     out = []
     for char in found:
         path, line, column = _find_in_project(project_root, char) or (f"templates/{template}", 0, 0)
-        message, hint = uncovered_message(char)
+        message, hint = uncovered_message(char, chain_)
         out.append(error(path, line, column, message, hint))
     return out
 

@@ -193,3 +193,19 @@ def test_system_fonts_and_theme_files_exist():
     for script in CHAIN.scripts:
         for font in script.fonts:
             assert Path(font.path).is_file()
+
+
+def test_a_missing_font_package_is_named_in_the_hint(tmp_path):
+    theme_dir = tmp_path / "templates" / "thai"
+    theme_dir.mkdir(parents=True)
+    (theme_dir / "theme.yaml").write_text(
+        "scripts:\n  thai:\n    range: U+0E00-0E7F\n    body: Noto Serif Thai\n    heading: Noto Sans Thai\n"
+        "    files:\n      - {family: Noto Serif Thai, system: /usr/share/fonts/none/NotoSerifThai.ttf, "
+        "package: fonts-noto-extra}\n",
+        encoding="utf-8",
+    )
+    chain = fonts.chain(load_theme(theme_dir))
+    assert [s.key for s in chain.scripts][-1] == "thai"  # added after the default theme's
+    found = fonts.check_yaml_file(read_yaml("content/x.yaml", "name: กรุงเทพ\n".encode()), chain)
+    assert str(found[0]).startswith("content/x.yaml:1:7: 'ก' (U+0E01) cannot be printed")
+    assert "Debian package fonts-noto-extra" in str(found[0])
