@@ -675,14 +675,14 @@ NOT_SHOWN = frozenset({"id", "photo", "logo", "template", "theme", "file", "emai
 
 def check_project_texts(root: Path, theme_name: str | None, files: Iterable) -> list[Diagnostic]:
     """Each character of the project's YAML texts (content and briefgen.yaml) that the
-    theme's chain cannot draw, at its file, line and column. A theme that cannot be read is
-    reported where it is loaded, not here."""
+    theme's chain cannot draw, at its file, line and column; or the theme's own problem (a
+    `scripts` entry without a range, a font file that is not there), as the build says it."""
     from .theme import load_theme, resolve_theme
 
     try:
         chain_ = chain(load_theme(resolve_theme(theme_name or "default", root)))
-    except ThemeError:
-        return []
+    except ThemeError as exc:
+        return [error("briefgen.yaml", 0, 0, str(exc))]
     out: list[Diagnostic] = []
     for yaml_file in files:
         out.extend(check_yaml_file(yaml_file, chain_, NOT_SHOWN))

@@ -29,6 +29,7 @@ from .check import check_output
 from .diagnostics import Diagnostic, ProjectError, error, warning
 from .document import RenderedDocument, ResourceError
 from .fonts import UncoveredText, check_rendered
+from .fonts import chain as font_chain
 from .model import IMPLICIT_AUDIENCE, Model
 from .plan import Job
 from .publish import Publisher, TempOutput
@@ -247,7 +248,9 @@ def job_view(model: Model, job: Job) -> View:
 
 def project_theme(model: Model) -> Theme:
     try:
-        return load_theme(resolve_theme(model.project.theme, Path(model.root)))
+        theme = load_theme(resolve_theme(model.project.theme, Path(model.root)))
+        font_chain(theme)  # its `scripts` tokens too: a mistake there is the theme's error
+        return theme
     except ThemeError as exc:
         raise ProjectError([error(model.settings_path, 0, 0, str(exc))]) from None
 

@@ -209,3 +209,19 @@ def test_a_missing_font_package_is_named_in_the_hint(tmp_path):
     found = fonts.check_yaml_file(read_yaml("content/x.yaml", "name: กรุงเทพ\n".encode()), chain)
     assert str(found[0]).startswith("content/x.yaml:1:7: 'ก' (U+0E01) cannot be printed")
     assert "Debian package fonts-noto-extra" in str(found[0])
+
+
+def test_a_broken_scripts_entry_is_a_validate_error(tmp_path):
+    from briefgen.load import load_project
+
+    project = tmp_path / "p"
+    (project / "templates" / "broken").mkdir(parents=True)
+    (project / "templates" / "broken" / "theme.yaml").write_text(
+        "scripts:\n  thai:\n    body: X\n    heading: X\n", encoding="utf-8"
+    )
+    (project / "briefgen.yaml").write_text("name: P\nlanguage: en\ntheme: broken\n", encoding="utf-8")
+    result = load_project(project)
+    messages = [str(d) for d in result.errors]
+    assert any(
+        "scripts.thai: 'range' is missing" in m and m.startswith("briefgen.yaml:") for m in messages
+    ), messages
