@@ -86,15 +86,18 @@ def test_uncovered_character_in_a_template_fails_the_build_at_the_template(tmp_p
         "{{ super() }}{% endblock %}\n",
         encoding="utf-8",
     )
-    assert run("validate", str(project)).returncode == 0  # content is fine; the template is not
+    expected = (
+        "templates/policy-brief.html.j2:3:10: '\ufffd' (U+E000) cannot be printed with the theme's fonts"
+    )
+    checked = run("validate", str(project))  # renders every output's HTML, as the build does
+    assert checked.returncode == 1 and expected in checked.stdout + checked.stderr, (
+        checked.stdout + checked.stderr
+    )
     result = run(
         "build", str(project), "-o", str(tmp_path / "out"), "--brief", "scripts-brief", "--format", "docx"
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    assert (
-        "templates/policy-brief.html.j2:3:10: '\ufffd' (U+E000) cannot be printed with the theme's fonts"
-        in (result.stdout + result.stderr)
-    )
+    assert expected in result.stdout + result.stderr
 
 
 # ---------------------------------------------------------------- the fixture built
