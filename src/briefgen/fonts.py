@@ -673,7 +673,9 @@ def docx_run_fonts(script: Script, role: str, language: str | None, chain_: Chai
 NOT_SHOWN = frozenset({"id", "photo", "logo", "template", "theme", "file", "email", "phone", "url"})
 
 
-def check_project_texts(root: Path, theme_name: str | None, files: Iterable) -> list[Diagnostic]:
+def check_project_texts(
+    root: Path, theme_name: str | None, files: Iterable, theme_at: tuple[int, int] = (1, 1)
+) -> list[Diagnostic]:
     """Each character of the project's YAML texts (content and briefgen.yaml) that the
     theme's chain cannot draw, at its file, line and column; or the theme's own problem (a
     `scripts` entry without a range, a font file that is not there), as the build says it."""
@@ -682,7 +684,7 @@ def check_project_texts(root: Path, theme_name: str | None, files: Iterable) -> 
     try:
         chain_ = chain(load_theme(resolve_theme(theme_name or "default", root)))
     except ThemeError as exc:
-        return [error("briefgen.yaml", 0, 0, str(exc))]
+        return [error("briefgen.yaml", *theme_at, str(exc))]  # at `theme:` in briefgen.yaml
     out: list[Diagnostic] = []
     for yaml_file in files:
         out.extend(check_yaml_file(yaml_file, chain_, NOT_SHOWN))

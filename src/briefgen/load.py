@@ -85,11 +85,13 @@ def _glyph_coverage(root: Path, settings: Settings, entries: list[Entry]) -> lis
     from .fonts import check_project_texts
 
     files = list({id(e.file): e.file for e in entries}.values())
-    theme = None
+    theme, at = None, (1, 1)
     if settings.file is not None and settings.file.root is not None:
         files.insert(0, settings.file)
         theme = settings.file.root.text("theme")
-    return check_project_texts(root, theme, files)
+        node = settings.file.root.get("theme")
+        at = (node.line, node.column) if node is not None else at
+    return check_project_texts(root, theme, files, at)
 
 
 # ---------------------------------------------------------------- files
