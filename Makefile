@@ -6,13 +6,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# WeasyPrint needs Pango; the tests need LibreOffice (DOCX -> PDF), poppler (pdftoppm,
-# pdffonts), fontconfig's fc-list, script fonts to embed in a DOCX (Noto Arabic, CJK),
-# the `briefgen serve` browser test Debian's chromium (Playwright drives it; nothing is
-# downloaded), and the image tests exiftool (an independent reader: cleaned images hold
-# nothing but pixels).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-                libreoffice-writer-nogui poppler-utils chromium fontconfig fonts-noto-core fonts-noto-cjk \
+# WeasyPrint needs Pango and fontconfig; the default theme's CJK fonts are faces of
+# fonts-noto-cjk's collections (the other script fonts ship in the package). The tests need
+# LibreOffice (DOCX -> PDF), poppler (pdftoppm, pdffonts), Noto's system fonts to embed in
+# a DOCX, the `briefgen serve` browser test Debian's chromium (Playwright drives it;
+# nothing is downloaded), and the image tests exiftool (an independent reader: cleaned
+# images hold nothing but pixels).
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig \
+                    fonts-noto-cjk
+APT_PACKAGES := $(RUNTIME_PACKAGES) libreoffice-writer-nogui poppler-utils chromium fonts-noto-core \
                 libimage-exiftool-perl
 PYTEST_ARGS ?=
 
@@ -70,7 +72,7 @@ system-deps:
 	fi
 
 system-deps-runtime:
-	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig"
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="$(RUNTIME_PACKAGES)"
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import Diagnostic, ProjectError
+from .fonts import check_rendered
 from .labels import catalog_problems, label_warnings
 from .model import Model
 
@@ -45,7 +46,9 @@ def dry_run(model: Model) -> list[Diagnostic]:
                 make_environment(root, theme, job.audience_id), theme, root
             )
         try:
-            renderers[job.audience_id].render(template, view, {"show_toc": True})
+            html = renderers[job.audience_id].render(template, view, {"show_toc": True})
+            # A character of a template or label no font of the theme has (fonts.py).
+            found += check_rendered(html, theme, root, f"{template}.html.j2")
         except RenderError as exc:
             failed.add((job.audience_id, template))
             found.append(exc.diagnostic)

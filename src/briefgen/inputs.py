@@ -92,7 +92,28 @@ def theme_fingerprint(folder: Path) -> str:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(_file_sha(path).encode())
+    digest.update(_system_fonts_stamp(folder).encode())
     return digest.hexdigest()
+
+
+def _system_fonts_stamp(folder: Path) -> str:
+    """The installed fonts the theme's script chain takes faces from (fonts-noto-cjk), by
+    path, size and time: an upgraded package rebuilds; 100 MB are not hashed each build."""
+    from .fonts import chain
+    from .theme import ThemeError, load_theme
+
+    try:
+        paths = sorted({f.path for s in chain(load_theme(folder)).scripts for f in s.fonts if f.face})
+    except ThemeError:
+        return ""
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            stamps.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            stamps.append(f"{path}:missing")
+    return "\n".join(stamps)
 
 
 def assets_fingerprint(project_root: Path, view: View) -> str:

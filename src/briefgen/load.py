@@ -68,12 +68,30 @@ def load_project(root: Path) -> LoadResult:
         diagnostics.extend(check_project(root, settings, entries, complete))
     except Exception as exc:
         diagnostics.append(_internal_error(SETTINGS_FILE, exc))
+    try:
+        diagnostics.extend(_glyph_coverage(root, settings, entries))
+    except Exception as exc:
+        diagnostics.append(_internal_error(SETTINGS_FILE, exc))
     diagnostics.sort(key=lambda d: (d.location, not d.is_error, d.message))
     model = None
     if settings.project is not None and not any(d.is_error for d in diagnostics):
         model = _build_model(root, settings, entries)
         diagnostics.extend(model_warnings(model))
     return LoadResult(model, diagnostics)
+
+
+def _glyph_coverage(root: Path, settings: Settings, entries: list[Entry]) -> list[Diagnostic]:
+    """Characters of the project's texts that the theme's fonts cannot print (fonts.py)."""
+    from .fonts import check_project_texts
+
+    files = list({id(e.file): e.file for e in entries}.values())
+    theme, at = None, (1, 1)
+    if settings.file is not None and settings.file.root is not None:
+        files.insert(0, settings.file)
+        theme = settings.file.root.text("theme")
+        node = settings.file.root.get("theme")
+        at = (node.line, node.column) if node is not None else at
+    return check_project_texts(root, theme, files, at)
 
 
 # ---------------------------------------------------------------- files

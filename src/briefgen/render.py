@@ -21,12 +21,14 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     pass_context,
+    pass_environment,
 )
 from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.loaders import BaseLoader, split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from . import bidi, collate, fonts
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
 from .markdown import MarkdownRenderer
@@ -166,6 +168,22 @@ def _per_output(function):
     return per_output
 
 
+def collating_sort(language: str):
+    """Jinja's `sort` filter, same arguments, that sorts texts in `language`'s collation
+    (collate.py: Azerbaijani ç after c, Russian ё with е ...); other values as Jinja does."""
+    from jinja2.filters import do_sort, make_attrgetter
+
+    @pass_environment
+    def sort(environment, value, reverse=False, case_sensitive=False, attribute=None):
+        values = list(value)
+        pick = make_attrgetter(environment, attribute) if attribute is not None else (lambda v: v)
+        if not values or not all(isinstance(pick(v), str) for v in values):
+            return do_sort(environment, values, reverse, case_sensitive, attribute)
+        return collate.sort_texts(values, language, key=pick, reverse=reverse)
+
+    return sort
+
+
 def precompile_builtin() -> None:
     """Compile the built-in templates, under the names and files a project's chain finds them by."""
     env = _environment(FileSystemLoader(str(BUILTIN_TEMPLATES)))
@@ -193,12 +211,13 @@ class DocumentRenderer:
         md = MarkdownRenderer(lambda source_id, locator: self._cite(localizer, sources, source_id, locator))
         context = {
             **view.template_context(),
-            "theme_css": Markup(theme_css(self.theme)),
+            "theme_css": Markup(theme_css(self.theme, view.language)),
             "template_name": filename,
             **(extra or {}),
         }
         env = self.env.overlay()
         env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)
+        env.filters["sort"] = collating_sort(view.language)
         env.filters.update(
             output_filters(
                 md.block,
@@ -217,7 +236,9 @@ class DocumentRenderer:
         )
         try:
             template = env.get_template(filename)
-            return fill_toc(mark_long_tokens(strip_active_content(template.render(context))))
+            return bidi.isolate(
+                fill_toc(mark_long_tokens(strip_active_content(template.render(context)))), view.language
+            )
         except TemplateNotFound as exc:
             raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
         except TemplateSyntaxError as exc:
@@ -362,33 +383,30 @@ def status_line(case: Record, localizer: Localizer) -> str:
     return ", ".join(parts)
 
 
-def theme_css(theme: Theme) -> str:
-    """The print CSS of a theme: its tokens applied to the theme's print.css (or the default)."""
-    return _theme_css_cached(theme)
+def theme_css(theme: Theme, language: str | None = None) -> str:
+    """The print CSS of a theme: its tokens applied to the theme's print.css (or the default),
+    with the script font chain of a text in `language` (fonts.py)."""
+    return _theme_css_cached(theme, language)
 
 
-_CSS_CACHE: dict[Path, str] = {}
+_CSS_CACHE: dict[tuple, str] = {}
 
 
-def _theme_css_cached(theme: Theme) -> str:
-    if theme.folder in _CSS_CACHE:
-        return _CSS_CACHE[theme.folder]
+def _theme_css_cached(theme: Theme, language: str | None = None) -> str:
+    # The CSS differs between languages only by the region of the CJK fonts it names.
+    font_chain = fonts.chain(theme)
+    key = (theme.folder, tuple(sorted(font_chain.region(language).items())))
+    if key in _CSS_CACHE:
+        return _CSS_CACHE[key]
     source = theme.folder / "print.css.j2"
     if not source.is_file():
         source = Path(__file__).parent / "themes" / "default" / "print.css.j2"
     # A project's theme is as untrusted as its templates: the CSS template is sandboxed too.
     css_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
-    fonts = [
-        {
-            "family": f.family,
-            "weight": f.weight,
-            "style": f.style,
-            "url": theme_url(theme, f.path),
-        }
-        for f in theme.font_files
-    ]
-    css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=theme, fonts=fonts)
-    _CSS_CACHE[theme.folder] = css
+    faces = fonts.font_faces(theme, font_chain.faces(language), theme_url)
+    tokens = fonts.ThemeForLanguage(theme, language)
+    css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=tokens, fonts=faces)
+    _CSS_CACHE[key] = css
     return css
 
 

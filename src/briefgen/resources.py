@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .document import ResourceError
+from .fonts import SYSTEM_PREFIX, font_bytes, system_font
 from .images import MAX_IMAGE_PIXELS, clean_image
 
 THEME_PREFIX = "_theme/"
@@ -85,6 +86,9 @@ class ResourceSandbox:
         """(bytes, mime type) of an allowed resource; images are checked before use."""
         if url in self._cache:
             return self._cache[url]
+        system = self._system_font(url)
+        if system is not None:
+            return system  # not cached here: fonts.py keeps each face once per process
         if urlsplit(url).scheme in ("http", "https") and self.allow_remote:
             result = _fetch_remote(url)
         else:
@@ -140,6 +144,25 @@ class ResourceSandbox:
             return result
 
         return read
+
+    def _system_font(self, url: str) -> tuple[bytes, str] | None:
+        """A face of an installed font the theme's script chain declares (fonts.py), by its
+        `_system-fonts/<file>/<face>` URL; no other system file is ever read."""
+        path = unquote(urlsplit(url).path)
+        relative = path[len(VIRTUAL_ROOT) :] if path.startswith(VIRTUAL_ROOT) else path
+        if not relative.startswith(SYSTEM_PREFIX):
+            return None
+        from .theme import ThemeError, load_theme
+
+        name = relative[len(SYSTEM_PREFIX) :]
+        font = system_font(load_theme(self.theme_folder), name)
+        if font is None:
+            raise ResourceError(f"{SYSTEM_PREFIX}{name}: not a font the theme declares")
+        try:
+            return font_bytes(font), "font/otf"
+        except (OSError, ThemeError) as exc:
+            package = f" (install the Debian package {font.package})" if font.package else ""
+            raise ResourceError(f"{font.family}: {exc}{package}") from None
 
     def weasyprint_fetcher(self, url: str, timeout: int = 10, ssl_context=None) -> dict:
         """A url_fetcher for WeasyPrint: same rules; failures stop the build (see pdf writer)."""

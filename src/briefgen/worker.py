@@ -28,6 +28,8 @@ from pathlib import Path
 from .check import check_output
 from .diagnostics import Diagnostic, ProjectError, error, warning
 from .document import RenderedDocument, ResourceError
+from .fonts import UncoveredText, check_rendered
+from .fonts import chain as font_chain
 from .model import IMPLICIT_AUDIENCE, Model
 from .plan import Job
 from .publish import Publisher, TempOutput
@@ -246,7 +248,9 @@ def job_view(model: Model, job: Job) -> View:
 
 def project_theme(model: Model) -> Theme:
     try:
-        return load_theme(resolve_theme(model.project.theme, Path(model.root)))
+        theme = load_theme(resolve_theme(model.project.theme, Path(model.root)))
+        font_chain(theme)  # its `scripts` tokens too: a mistake there is the theme's error
+        return theme
     except ThemeError as exc:
         raise ProjectError([error(model.settings_path, 0, 0, str(exc))]) from None
 
@@ -279,6 +283,9 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         if show_toc in rendered:
             return rendered[show_toc]
         html = renderer.render(brief.template, view, {"show_toc": show_toc})
+        uncovered = check_rendered(html, theme, root, f"{brief.template}.html.j2")
+        if uncovered:  # before any layout: the PDF would print empty boxes
+            raise UncoveredText(uncovered)
         rendered[show_toc] = RenderedDocument(
             html=html,
             theme=theme,
@@ -327,6 +334,8 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
                 diagnostics.append(error(output.relpath, 0, 0, leak))
     except RenderError as exc:
         diagnostics.append(exc.diagnostic)
+    except UncoveredText as exc:
+        diagnostics.extend(exc.diagnostics)
     except ResourceError as exc:
         diagnostics.append(error(f"templates/{brief.template}.html.j2", 0, 0, f"{job.label}: {exc}"))
     except BaseException:  # a time or memory limit: leave no temporary file behind

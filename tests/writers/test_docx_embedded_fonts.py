@@ -22,6 +22,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from briefgen.document import RenderedDocument, ResourceError
+from briefgen.fonts import chain
 from briefgen.theme import BUILTIN_THEMES, ThemeError, load_theme
 from briefgen.writers.docx import embedded_fonts
 from briefgen.writers.docx import write as write_docx
@@ -166,9 +167,11 @@ def test_embedded_fonts_are_valid_truetype_subsets_named_as_the_table_says(sampl
         assert "glyf" in font and "CFF " not in font
         assert family in family_names(font), (family, family_names(font))
         assert embed.get(w("subsetted")) == "1"
+        # The theme's own files: its main fonts, or its script chain's (fonts.py).
+        files = [*theme.font_files, *(f for script in chain(theme).scripts for f in script.fonts)]
         source = next(
             f.path
-            for f in theme.font_files
+            for f in files
             if f.family == family
             and (f.weight >= 600) == ("Bold" in face)
             and ("Italic" in face) == (f.style == "italic")
@@ -196,7 +199,8 @@ def test_embedded_fonts_hold_every_character_of_the_document(sample):
     for (family, face), (font, _) in fonts.items():
         if face != "embedRegular" or family not in sample.named_families():
             continue
-        source = next(f.path for f in theme.font_files if f.family == family and f.weight == 400)
+        files = [*theme.font_files, *(f for script in chain(theme).scripts for f in script.fonts)]
+        source = next(f.path for f in files if f.family == family and f.weight == 400)
         source_cmap = TTFont(str(source), lazy=True).getBestCmap()
         wanted = {c for c in text if ord(c) in source_cmap and not c.isspace()}
         assert wanted <= set(map(chr, font.getBestCmap())), (

@@ -9,29 +9,95 @@ file identifier, so identical input gives identical bytes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
 from .pdf_tags import scope_table_headers
 
 
 def layout(document: RenderedDocument):
     """Lay the document out into pages (a weasyprint.Document), for counting or writing."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_class()(document.read_resource)
     try:
         html = HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+        late_faces = fonts.late_font_faces_css(document.theme, document.language, document.html)
+        stylesheets = None
+        if late_faces:
+            css = CSS(
+                string=late_faces, base_url=document.base_url, url_fetcher=fetcher, font_config=_font_config()
+            )
+            stylesheets = [css]
         # Presentational hints make <ol start="3"> count from 3, as the DOCX does.
-        rendered = html.render(font_config=_font_config(), pdf_tags=True, presentational_hints=True)
+        with _font_warnings(document):
+            rendered = html.render(
+                font_config=_font_config(), pdf_tags=True, presentational_hints=True, stylesheets=stylesheets
+            )
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise ResourceError(str(cause) if cause else str(exc)) from None
     _check_laid_out(rendered)
     return rendered
+
+
+_NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported .* \(U\+([0-9A-F]+)\)")
+
+
+@contextmanager
+def _font_warnings(document: RenderedDocument):
+    """WeasyPrint's own word on fonts, as a second line of defence behind fonts.py's check:
+    an empty box (.notdef) drawn for a character stops the build; a face that could not be
+    loaded is a warning. Other WeasyPrint messages are left to its logger."""
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    boxes = []
+    for message in handler.messages:
+        found = _NOTDEF.search(message)
+        if found:
+            boxes.append(chr(int(found.group(1), 16)))
+        elif "Font-face" in message and "cannot be loaded" in message:
+            document.warn(f"{message} (the theme's fonts)")
+    if boxes:
+        chars = ", ".join(fonts.describe(c) for c in dict.fromkeys(boxes))
+        raise ResourceError(
+            f"{chars} cannot be printed with the theme's fonts: the PDF would show an empty box "
+            "(hint: add a font for its script under `scripts` in the theme, docs/themes.md)"
+        )
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _foreign_fonts(document: RenderedDocument, rendered) -> None:
+    """A warning for each font WeasyPrint took from the system rather than the theme: the
+    characters it drew depend on the machine that built the file."""
+    declared = fonts.chain(document.theme).declared_families()
+    for font in rendered.fonts.values():
+        if font.family in declared:
+            continue
+        drawn = "".join(sorted(set("".join(font.to_unicode.values()))))
+        document.warn(
+            f"{drawn!r} printed with {font.family!r}, a font outside the theme that this machine happens "
+            "to have; add a font for these characters under `scripts` in the theme (docs/themes.md)"
+        )
 
 
 MAX_PAGE_SIDE = 14400 / 72 * 96  # PDF's limit, 200 inches, in CSS px
@@ -63,14 +129,16 @@ def write(document: RenderedDocument, target: Path, laid_out=None) -> WrittenFil
     rendered.metadata.modified = stamp
     rendered.metadata.generator = None
     identifier = hashlib.sha256(document.html.encode("utf-8")).hexdigest()[:32].encode()
-    rendered.write_pdf(
-        target,
-        pdf_variant=variant,
-        pdf_tags=True,
-        pdf_identifier=identifier,
-        finisher=_finish,
-        uncompressed_pdf=False,
-    )
+    with _font_warnings(document):
+        rendered.write_pdf(
+            target,
+            pdf_variant=variant,
+            pdf_tags=True,
+            pdf_identifier=identifier,
+            finisher=_finish,
+            uncompressed_pdf=False,
+        )
+    _foreign_fonts(document, rendered)
     return WrittenFile(target, "pdf", pages=len(rendered.pages))
 
 

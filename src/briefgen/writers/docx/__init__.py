@@ -66,7 +66,7 @@ def build(document: RenderedDocument) -> bytes:
     walker = HtmlWalker(document, styles, main, footnotes_part, numbering, geometry.text_width, template)
     walker.walk(tree.body)
 
-    refs = _headers_and_footers(main, styles, head, cover=walker.has_cover)
+    refs = _headers_and_footers(main, styles, head, cover=walker.has_cover, text_runs=walker.text_runs)
     body = walker.body
     line_spacing.keep_pictures_whole(body, styles.element)
     body.append(oxml.section_properties(geometry, refs, title_page=walker.has_cover and bool(refs)))
@@ -81,7 +81,7 @@ def build(document: RenderedDocument) -> bytes:
     main.part_related_by(RT.NUMBERING)._element = numbering.element()
     theme_part = main.part_related_by(RT.THEME)
     theme_part._blob = theme_part_blob or patch_theme_fonts(theme_part.blob, theme)
-    embedded = _font_table(main, theme)
+    embedded = _font_table(main, theme, walker.script_families)
     main.part_related_by(RT.SETTINGS)._element = oxml.settings(
         lang, footnotes=bool(walker.footnote_count), mirror_margins=geometry.mirror, embedded_fonts=embedded
     )
@@ -101,10 +101,12 @@ def build(document: RenderedDocument) -> bytes:
     return package.save(pkg)
 
 
-def _font_table(main, theme) -> bool:
-    """fontTable.xml naming the theme's families and every family the parts name, with the
-    fonts embedded unless the theme says `fonts: {embed: false}`. True if any was embedded."""
+def _font_table(main, theme, script_families: set[str]) -> bool:
+    """fontTable.xml naming the theme's families, the script fonts the text needs and every
+    family the parts name, with the fonts embedded unless the theme says `fonts: {embed:
+    false}`. True if any was embedded."""
     fonts = [theme.body_font, theme.heading_font, *theme.body_fallback, *theme.heading_fallback, MONO_FONT]
+    fonts += sorted(script_families - set(fonts))  # only the scripts the text has
     table = main.part_related_by(RT.FONT_TABLE)
     if not theme.embed_fonts:
         table._blob = oxml.font_table(fonts)
@@ -117,8 +119,11 @@ def _font_table(main, theme) -> bool:
     return bool(embedded_fonts.embed(table, [*fonts, *named], text, theme, named=named))
 
 
-def _headers_and_footers(main, styles: StyleSheet, head: Head, cover: bool) -> list[tuple[str, str, str]]:
-    """Running header and page-number footer; empty first-page ones when there is a cover."""
+def _headers_and_footers(
+    main, styles: StyleSheet, head: Head, cover: bool, text_runs=None
+) -> list[tuple[str, str, str]]:
+    """Running header and page-number footer; empty first-page ones when there is a cover.
+    `text_runs(paragraph, text)` writes a text in the scripts' character styles."""
     refs: list[tuple[str, str, str]] = []
     if head.running_title or head.running_publisher:
         part, rid = main.add_header_part()
@@ -126,7 +131,10 @@ def _headers_and_footers(main, styles: StyleSheet, head: Head, cover: bool) -> l
         p = oxml.paragraph(part._element, styles.id("Header"))
         # As the PDF's @top-left and @top-right: the title at the margin, the publisher at
         # the Header style's right tab stop.
-        oxml.run(p, head.running_title)
+        if text_runs is not None:
+            text_runs(p, head.running_title)
+        else:
+            oxml.run(p, head.running_title)
         if head.running_publisher:
             publisher = oxml.run(p)
             oxml.sub(publisher, "w:tab")

@@ -192,6 +192,16 @@ def font_sources(family: str, theme: Theme) -> dict[str, FontSource]:
             face = _face_name(file.weight >= 600, file.style in ("italic", "oblique"))
             found.setdefault(face, FontSource(file.path))
     if not found:
+        # The script chain's own files (fonts.py), as the PDF uses them; collections (CJK)
+        # are found through fontconfig below.
+        from ...fonts import chain
+
+        for script in chain(theme).scripts:
+            for font in script.fonts:
+                if font.family.lower() == family.lower() and font.face is None and font.path.is_file():
+                    face = _face_name(font.weight >= 600, font.style in ("italic", "oblique"))
+                    found.setdefault(face, FontSource(font.path))
+    if not found:
         found = dict(_system_sources(family))
     return found
 

@@ -26,6 +26,7 @@ from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
 from lxml import etree
 
+from ... import bidi, fonts
 from ...document import RenderedDocument
 from . import oxml
 from .oxml import qn
@@ -38,12 +39,11 @@ PHOTO_WIDTH_MM = 30
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 CONTAINERS = {"body", "section", "article", "div", "header", "footer", "main", "nav"}
-INLINE = {"a", "em", "i", "strong", "b", "code", "sup", "sub", "br", "span", "img"}
+INLINE = {"a", "em", "i", "strong", "b", "code", "sup", "sub", "br", "span", "img", "bdi"}
 # Phrasing elements outside the vocabulary: reported, text kept inside the paragraph.
 INLINE_UNKNOWN = {
     "abbr",
     "acronym",
-    "bdi",
     "bdo",
     "big",
     "cite",
@@ -284,6 +284,9 @@ class HtmlWalker:
         self._warned: set[str] = set()
         self._style_ids: dict[str, str] = {}
         self._char_styles: dict[tuple, str | None] = {}
+        self._chain = fonts.chain(document.theme)
+        self._roles: dict[str, str] = {}  # paragraph style id -> "body" | "heading"
+        self.script_families: set[str] = set()  # the chain's fonts the runs name (font table)
 
     # -- entry point --
 
@@ -409,7 +412,7 @@ class HtmlWalker:
             style = self._char_styles.get(roles, "?")
             if style == "?":
                 style = self._char_styles[roles] = self.styles.char_style(roles)
-            oxml.run(parent, seg.text, style, seg.state.vert)
+            self.text_runs(parent, seg.text, style, seg.state.vert)
         elif seg.kind == "lit":
             oxml.run(parent, seg.text)
         elif seg.kind == "br":
@@ -421,6 +424,44 @@ class HtmlWalker:
             oxml.sub(oxml.run(parent, style=self.sid("Footnote Reference")), "w:footnoteRef")
         elif seg.kind == "drawing":
             oxml.sub(oxml.run(parent), "w:drawing").append(seg.payload)
+
+    def text_runs(self, parent: etree._Element, text: str, style: str | None = None, vert: str | None = None):
+        """Runs for `text`, one per script of the theme's chain it holds: a run in a script
+        gets that script's character style (its Word font slot, its direction), based on
+        `style` when the run has one."""
+        if text.isascii():
+            oxml.run(parent, text, style, vert)
+            return
+        for piece, script in fonts.script_runs(text, self._chain):
+            piece_style, rpr = style, None
+            if script is not None:
+                role = self._role(parent)
+                family, rpr = fonts.docx_run_fonts(script, role, self.doc.language, self._chain)
+                self.script_families.add(family)
+                piece_style = self.styles.script_style(style, f"{family} Text", rpr)
+            oxml.run(parent, piece, piece_style, vert, script=rpr)
+
+    def _role(self, parent: etree._Element) -> str:
+        """'heading' when the paragraph's style sets the theme's heading font, else 'body':
+        the family a script's run takes (Noto Sans Arabic in a heading, Noto Naskh in text)."""
+        p = parent if parent.tag == qn("w:p") else parent.getparent()
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if p is not None else None
+        sid = style.get(qn("w:val")) if style is not None else ""
+        if sid not in self._roles:
+            self._roles[sid] = self._style_role(sid)
+        return self._roles[sid]
+
+    def _style_role(self, sid: str) -> str:
+        by_id = {el.get(qn("w:styleId")): el for el in self.styles.element.iterchildren(qn("w:style"))}
+        seen: set[str] = set()
+        while sid and sid not in seen and sid in by_id:
+            seen.add(sid)
+            family = by_id[sid].find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+            if family is not None and family.get(qn("w:ascii")):
+                return "heading" if family.get(qn("w:ascii")) == self.doc.theme.heading_font else "body"
+            based = by_id[sid].find(qn("w:basedOn"))
+            sid = based.get(qn("w:val")) if based is not None else ""
+        return "body"
 
     # -- block level --
 
@@ -784,6 +825,9 @@ class HtmlWalker:
             # A break opportunity (wrapping.py); Word breaks long words by itself. libxml2
             # does not know <wbr> is empty and nests the text after it inside: keep that.
             pass
+        elif tag == "bdi":
+            self.isolated(el, para, state)
+            return
         elif tag == "img":
             self.picture(el, para, state)
             return
@@ -805,6 +849,24 @@ class HtmlWalker:
             if isinstance(child.tag, str):
                 self.inline(child, para, state)
             para.text(child.tail, state)
+
+    def isolated(self, el: etree._Element, para: Para, state: InlineState) -> None:
+        """<bdi>: the text between Unicode isolates (RLI or LRI ... PDI), then a mark of the
+        surrounding direction, which Word (that ignores isolates) and LibreOffice both honour:
+        the digits and punctuation after a right-to-left name stay where the sentence has them."""
+        direction = (el.get("dir") or "").lower()
+        if direction not in ("ltr", "rtl"):
+            text = el.text_content()
+            strong = next((d for d in map(bidi.strong_direction, text) if d), "ltr")
+            direction = strong
+        opening, closing = ("\u2067", "\u2069\u200e") if direction == "rtl" else ("\u2066", "\u2069\u200f")
+        para.text(opening, state)
+        para.text(el.text, state)
+        for child in el:
+            if isinstance(child.tag, str):
+                self.inline(child, para, state)
+            para.text(child.tail, state)
+        para.text(closing, state)
 
     def link(self, el: etree._Element, para: Para, state: InlineState) -> InlineState:
         href = (el.get("href") or "").strip()
@@ -905,7 +967,7 @@ class HtmlWalker:
             if i == 0:
                 oxml.field_begin(p, TOC_INSTRUCTION, dirty=True)
             target = oxml.hyperlink(p, anchor=anchor) if anchor else p
-            oxml.run(target, text)
+            self.text_runs(target, text)
             if i == len(entries) - 1:
                 oxml.field_end(p)
             for bid in marks:

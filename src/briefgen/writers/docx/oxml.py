@@ -64,6 +64,8 @@ RPR_ORDER = [
     "u",
     "shd",
     "vertAlign",
+    "rtl",
+    "cs",
     "lang",
 ]
 TBLPR_ORDER = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
@@ -148,10 +150,20 @@ def add_text(run: etree._Element, text: str) -> None:
                 t.set(XML_SPACE, "preserve")
 
 
-def run(parent: etree._Element, text: str | None = None, style: str | None = None, vert: str | None = None):
-    """Append a w:r carrying only a character style and vertAlign (never direct formatting)."""
+def run(
+    parent: etree._Element,
+    text: str | None = None,
+    style: str | None = None,
+    vert: str | None = None,
+    script: dict | None = None,
+):
+    """Append a w:r carrying only a character style and vertAlign (never direct formatting),
+    except for text in a script of the theme's chain: `script` (rFonts, rtl, cs from
+    fonts.docx_run_fonts) repeats its character style's fonts on the run, because LibreOffice
+    lets a table style's fonts override character styles in table cells (callouts, cards)."""
     r = sub(parent, "w:r")
-    rpr = props("w:rPr", RPR_ORDER, {"rStyle": style and {"val": style}, "vertAlign": vert and {"val": vert}})
+    spec = {"rStyle": style and {"val": style}, "vertAlign": vert and {"val": vert}, **(script or {})}
+    rpr = props("w:rPr", RPR_ORDER, spec)
     if rpr is not None:
         r.append(rpr)
     if text:

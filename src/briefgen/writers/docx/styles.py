@@ -765,6 +765,7 @@ class StyleSheet:
         for style in element.iterchildren(qn("w:style")):
             self._index(style)
         self._composites: dict[tuple[str, ...], str] = {}
+        self._scripts: dict[tuple[str | None, str], str] = {}
 
     def _index(self, style: etree._Element) -> None:
         name = style.find(qn("w:name"))
@@ -837,6 +838,31 @@ class StyleSheet:
         )
         self.element.append(style)
         self._index(style)
+        return sid
+
+    def script_style(self, role_style: str | None, name: str, rpr: dict) -> str:
+        """A character style for text in one script ("Arabic Text": its font slots, its
+        direction), based on the run's role style when it has one (Word allows one character
+        style per run, so "Strong + Arabic Text" merges both). Added on first use."""
+        key = (role_style, name)
+        if key in self._scripts:
+            return self._scripts[key]
+        merged: dict[str, object] = {}
+        full = name
+        if role_style is not None:
+            base = self._by_id[role_style]
+            full = f"{base.find(qn('w:name')).get(qn('w:val'))} + {name}"
+            rpr_el = base.find(qn("w:rPr"))
+            for child in rpr_el if rpr_el is not None else ():
+                merged[etree.QName(child).localname] = copy.deepcopy(child)
+        merged.update({k: v for k, v in rpr.items() if v is not None})
+        sid = self._unique_id(full.replace(" ", "").replace("+", ""))
+        style = _style(
+            "character", full, sid, based=role_style, rpr={k: merged[k] for k in RPR_ORDER if k in merged}
+        )
+        self.element.append(style)
+        self._index(style)
+        self._scripts[key] = sid
         return sid
 
     def _unique_id(self, sid: str) -> str:
