@@ -54,6 +54,7 @@ _AMBIGUOUS = re.compile(
     r"^(?:y|n|yes|no|true|false|on|off|null|~|[-+]?(?:\.?\d[\d_.,:eE+-]*|\.inf|\.nan))$",
     re.IGNORECASE,
 )
+_DATE = re.compile(r"^\d{4}-\d\d(-\d\d)?$")  # a date as authors write it: plain
 _INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_UNSAFE = set(",[]{}")
 
@@ -453,7 +454,7 @@ def _plain_key(key: str) -> str:
 def _plain_ok(text: str, flow: bool = False) -> bool:
     if not text or text != text.strip() or "\n" in text or "\r" in text or "\t" in text:
         return False
-    if text in NULL_WORDS or _AMBIGUOUS.match(text) or text[0] in _INDICATORS:
+    if text in NULL_WORDS or (_AMBIGUOUS.match(text) and not _DATE.match(text)) or text[0] in _INDICATORS:
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
