@@ -116,3 +116,30 @@ def test_no_template_leftovers_in_any_pdf(repo_build):
         text = pdf_text(out / entry["path"])
         assert "None" not in text, entry["path"]
         assert "{{" not in text and "<span" not in text and "[@" not in text, entry["path"]
+
+
+def test_french_outputs_are_in_french(repo_build):
+    """The content was translated through `briefgen translate` (docs/translating-content.md)."""
+    out, manifest = repo_build
+    [event] = [
+        o
+        for o in outputs(manifest, "justice-behind-bars-event", "pdf", "fr")
+        if o["audience"] == "eu-policymakers"
+    ]
+    text = words(pdf_text(out / event["path"]))
+    for french in (
+        "La justice derrière les barreaux : la persécution de la société civile en Azerbaïdjan",
+        "Compte rendu de la discussion d’experts du 19 janvier 2016",
+        "A récemment saisi la Cour européenne des droits de l’homme",
+        "Page 2 sur",
+    ):
+        assert words(french) in text, french
+    assert words("Summary of the expert discussion") not in text
+    [brief] = [
+        o
+        for o in outputs(manifest, "justice-behind-bars-brief", "pdf", "fr")
+        if o["audience"] == "eu-policymakers"
+    ]
+    text = words(pdf_text(out / brief["path"]))
+    assert words("Exiger des autorités azerbaïdjanaises qu’elles mettent fin à la persécution") in text
+    assert words("Madame,") in text
