@@ -74,6 +74,10 @@ def export_po(
             texts.setdefault(text.context, text)
             shown_in.setdefault(text.context, []).append(brief.id)
     labels = _labels(texts.values(), project_language)
+    for case_id, case in model.cases.items():  # a case without a title: its subjects' names
+        names = [labels.get(("people", s)) for s in case.subjects]
+        if ("cases", case_id) not in labels and names and all(names):  # none withheld
+            labels[("cases", case_id)] = ", ".join(names)  # type: ignore[arg-type]
     entries = []
     for text in texts.values():
         source = text.source(project_language)
