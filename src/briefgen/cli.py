@@ -293,7 +293,10 @@ def translate_export(project, language, briefs, clearance, out) -> None:
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     if out:
-        Path(out).write_bytes(data)
+        try:
+            Path(out).write_bytes(data)
+        except OSError as exc:
+            raise click.UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
         click.echo(f"{out}: {count} texts to translate into {language} (clearance {clearance})", err=True)
     else:
         sys.stdout.buffer.write(data)

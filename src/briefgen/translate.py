@@ -176,6 +176,9 @@ def import_po(root: Path, raw: bytes, po_label: str) -> ImportReport:
         return report
     model = loaded.model
     project_language = model.project.language
+    offered = {code for brief in model.project.briefs for code in brief_languages(model, brief)}
+    if language not in offered and language.split("-")[0] in offered:
+        language = language.split("-")[0]  # a CAT tool's fr_FR for a project that builds fr
     if language == project_language:
         report.diagnostics.append(
             error(po_label, catalog.header_line, 1, f"the PO file is in {language}, the project language")
@@ -186,10 +189,10 @@ def import_po(root: Path, raw: bytes, po_label: str) -> ImportReport:
         return report
     documents: dict[str, YamlDocument] = {}
     for edit in edits:
-        doc = documents.get(edit.file)
-        if doc is None:
-            doc = documents[edit.file] = YamlDocument.read(root / edit.file, edit.file)
         try:
+            doc = documents.get(edit.file)
+            if doc is None:
+                doc = documents[edit.file] = YamlDocument.read(root / edit.file, edit.file)
             changed = doc.set_translation(
                 edit.text.yaml_path, language, edit.message.msgstr, project_language
             )

@@ -364,3 +364,27 @@ def test_status_reports_coverage_and_fails_under_a_threshold(tmp_path, fixture_c
     result = cli("translate", "status", str(fixture_copy), "--fail-under", "100")
     assert result.exit_code == 0, result.output
     assert "100.0% translated" in result.output and "0 value(s) fall back" in result.output
+
+
+def test_a_regional_language_code_from_a_cat_tool_goes_to_the_language_the_briefs_use(tmp_path, fixture_copy):
+    po = tmp_path / "de.po"
+    po.write_bytes(_export(fixture_copy, "de").replace(b'"Language: de\\n"', b'"Language: de_DE\\n"'))
+    assert b"de_DE" in po.read_bytes()
+    fill(po, lambda msgid: "DE " + msgid)
+    result = cli("translate", "import", str(fixture_copy), str(po))
+    assert result.exit_code == 0, result.output
+    data = read_yaml("items", (fixture_copy / "content" / "items.yaml").read_bytes()).root.data()
+    assert data["recommendations"][0]["text"]["de"].startswith("DE Release Ana Example")
+
+
+def test_an_entry_the_project_no_longer_has_is_a_warning(tmp_path, fixture_copy):
+    po, _ = _po_with(tmp_path, fixture_copy, {})
+    po.write_text(
+        po.read_text().replace(
+            'msgctxt "cases/ana-case/timeline/0/text"', 'msgctxt "cases/gone-case/summary"'
+        )
+    )
+    result = cli("translate", "import", str(fixture_copy), str(po))
+    assert result.exit_code == 0
+    assert "'cases/gone-case/summary' is not a translatable text of the project" in result.output
+    assert "not applied" in result.output and "1 not applied" in result.output
