@@ -210,3 +210,21 @@ def test_any_text_reads_back_exactly_and_the_rest_is_untouched(text, path):
     end = SOURCE.find("\n", original._content_end(node))
     assert d.text[:start] == SOURCE[:start]
     assert d.text.endswith(SOURCE[end:])
+
+
+@settings(max_examples=150, deadline=None)
+@given(_texts, st.sampled_from([("cases", "one-case", "title"), ("cases", "one-case", "quoted"),
+                                ("cases", "one-case", "single"), ("cases", "one-case", "summary"),
+                                ("cases", "one-case", "names", "ru"), ("cases", "one-case", "tags", 1),
+                                ("cases", "one-case", "timeline", 1, "text"),
+                                ("cases", "two-case", "title", "en")]))  # fmt: skip
+def test_set_scalar_takes_any_text_anywhere(text, path):
+    d = doc()
+    d.set_scalar(path, text)
+    assert d.node(path).value == text
+    expected = YamlDocument(SOURCE).data()
+    target = expected["cases"][0 if path[1] == "one-case" else 1]
+    for part in path[2:-1]:
+        target = target[part]
+    target[path[-1]] = text
+    assert d.data() == expected
