@@ -324,10 +324,12 @@ def translate_import(project, po_file) -> None:
 
 @translate.command("status")
 @click.argument("project")
+@click.option("--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
+@click.option("--brief", "briefs", multiple=True, metavar="ID", help="Only this brief (repeatable).")
 @click.option(
     "--fail-under", type=click.FloatRange(0, 100), default=None, metavar="N", help="Exit 1 below N percent."
 )
-def translate_status(project, fail_under) -> None:
+def translate_status(project, languages, briefs, fail_under) -> None:
     """Per brief and language: the share of words translated, and the values that fall back."""
     from .load import load_project
     from .translate import status
@@ -337,10 +339,19 @@ def translate_status(project, fail_under) -> None:
     if result.model is None:
         _print_diagnostics(result.diagnostics)
         sys.exit(EXIT_ERRORS)
-    rows = status(result.model)
+    known = [b.id for b in result.model.project.briefs]
+    for brief_id in briefs:
+        if brief_id not in known:
+            raise click.UsageError(f"unknown brief {brief_id!r}; the project defines: {', '.join(known)}")
+    rows = [
+        row
+        for row in status(result.model)
+        if (not languages or row.language in languages) and (not briefs or row.brief in briefs)
+    ]
     language = result.model.project.language
     if not rows:
-        click.echo(f"Every brief is in {language} only: nothing to translate.")
+        named = " (of the briefs and languages named)" if languages or briefs else ""
+        click.echo(f"No brief is built in a language other than {language}{named}: nothing to translate.")
     below = []
     for row in rows:
         click.echo(

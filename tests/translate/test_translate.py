@@ -356,6 +356,9 @@ def test_status_reports_coverage_and_fails_under_a_threshold(tmp_path, fixture_c
     assert "organisations/parliament/name" not in result.output  # it has German
     assert cli("translate", "status", str(fixture_copy), "--fail-under", "90").exit_code == 1
     assert cli("translate", "status", str(fixture_copy), "--fail-under", "1").exit_code == 0
+    narrowed = cli("translate", "status", str(fixture_copy), "--lang", "fr", "--fail-under", "90")
+    assert narrowed.exit_code == 0 and "nothing to translate" in narrowed.output  # no brief builds fr
+    assert cli("translate", "status", str(fixture_copy), "--brief", "nope").exit_code == 2
 
     po = tmp_path / "de.po"
     po.write_bytes(_export(fixture_copy, "de", "--clearance", "internal"))
