@@ -133,7 +133,8 @@ class _Reader:
                     self._finish(entry)
                     entry = self._new_entry()
                 current = None
-                self._comment(entry, stripped, number)
+                if not stripped.startswith("#~"):  # obsolete entries are not read
+                    self._comment(entry, stripped, number)
                 continue
             if stripped.startswith('"'):
                 if current is None:
@@ -179,15 +180,13 @@ class _Reader:
 
     def _new_entry(self) -> dict:
         return {"fields": {}, "lines": {}, "flags": set(), "comments": [], "auto": [], "refs": [],
-                "start": 0, "obsolete": False}  # fmt: skip
+                "start": 0}  # fmt: skip
 
     def _comment(self, entry: dict, stripped: str, number: int) -> None:
         if not entry["start"]:
             entry["start"] = number
         kind, text = stripped[:2], stripped[2:].strip()
-        if kind == "#~":
-            entry["obsolete"] = True
-        elif kind == "#,":
+        if kind == "#,":
             entry["flags"].update(f.strip() for f in text.split(",") if f.strip())
         elif kind == "#.":
             entry["auto"].append(text)
@@ -200,8 +199,6 @@ class _Reader:
 
     def _finish(self, entry: dict) -> None:
         fields, lines = entry["fields"], entry["lines"]
-        if entry["obsolete"] and not fields:
-            return
         if not fields:
             return  # comments at the end of the file
         if "msgid" in fields and "msgstr" not in fields and "msgstr[]" not in fields:

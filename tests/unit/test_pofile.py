@@ -45,10 +45,17 @@ msgstr "Nouveau"
 #~ msgctxt "x/y/z"
 #~ msgid "Gone"
 #~ msgstr "Parti"
+
+#. after an obsolete entry
+msgctxt "a/b/d"
+msgid "Next"
+msgstr "Suivant"
 """
     catalog = read_po(raw)
-    assert len(catalog.messages) == 1
-    assert catalog.messages[0].fuzzy
+    assert [(m.msgctxt, m.line, m.fuzzy) for m in catalog.messages] == [
+        ("a/b/c", 4, True),
+        ("a/b/d", 14, False),
+    ]
 
 
 @pytest.mark.parametrize(
