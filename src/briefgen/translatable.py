@@ -45,6 +45,9 @@ class Translatable:
     field: tuple[str | int, ...]  # e.g. ("timeline", 2, "text")
     value: Any  # the model's value: a text, or {language: text}
     markdown: bool
+    # A localized list ({en: [...], fr: [...]}): `value` holds each language's entry at this
+    # position, and a translation is the entry at the same position of that language's list.
+    in_list: bool = False
 
     @property
     def context(self) -> str:
@@ -72,11 +75,14 @@ class Translatable:
 
     def where(self, model: Model, language: str) -> tuple[str, int]:
         """(file, line) of the source text, for `#:` references and messages."""
-        lang = () if isinstance(self.value, str) else (language,)
-        if self.collection in SETTINGS_COLLECTIONS:
-            loc = model.settings_locate(self.collection, self.item_id, *self.field, *lang)
+        if self.in_list:
+            path = (*self.field[:-1], language, self.field[-1])
         else:
-            loc = model.locate(self.collection, self.item_id, *self.field, *lang)
+            path = self.field if isinstance(self.value, str) else (*self.field, language)
+        if self.collection in SETTINGS_COLLECTIONS:
+            loc = model.settings_locate(self.collection, self.item_id, *path)
+        else:
+            loc = model.locate(self.collection, self.item_id, *path)
         return loc.path, loc.line
 
 
@@ -167,9 +173,53 @@ def shown_texts(
             continue  # not a field of the item as written (a computed text)
         if collection == "people" and path == ("pseudonym",):
             continue  # shown only for a withheld person, whose id the path would name
+        lists = written_value(model, collection, item_id, path[:-1]) if isinstance(path[-1], int) else None
+        if isinstance(lists, dict):  # a localized list: every entry of the project language's
+            for text in list_entries(
+                collection, item_id, path[:-1], lists, model.project.language, annotation
+            ):
+                found.setdefault(text.context, text)
+            continue
         text = Translatable(collection, item_id, path, value, is_markdown(annotation))
         found.setdefault(text.context, text)
     return list(found.values())
+
+
+def written_value(model: Model, collection: str, item_id: str, path: tuple[str | int, ...]) -> Any:
+    """The model's value at `path` in an item (None if there is none)."""
+    if collection in SETTINGS_COLLECTIONS:
+        items = model.project.briefs if collection == "briefs" else model.project.audiences
+        value: Any = next((i for i in items if i.id == item_id), None)
+    else:
+        value = model.get(collection, item_id) if collection in COLLECTIONS else None
+    for part in path:
+        if value is None:
+            return None
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, list | tuple) and 0 <= part < len(value) else None
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            value = getattr(value, part, None)
+    return value
+
+
+def list_entries(
+    collection: str, item_id: str, path: tuple[str | int, ...], lists: dict, language: str, annotation: Any
+) -> list[Translatable]:
+    """The entries of a localized list ({en: [...], fr: [...]}), one per position of the
+    project language's list, each with the other languages' entries at that position."""
+    return [
+        Translatable(
+            collection,
+            item_id,
+            (*path, index),
+            {lang: entries[index] for lang, entries in lists.items() if index < len(entries)},
+            is_markdown(annotation),
+            in_list=True,
+        )
+        for index in range(len(lists.get(language) or []))
+    ]
 
 
 # ---------------------------------------------------------------- what a translation keeps

@@ -28,11 +28,13 @@ from .translatable import (
     Translatable,
     is_localized,
     is_markdown,
+    list_entries,
     marker_problems,
     markers,
     shown_texts,
     value_type,
     word_count,
+    written_value,
 )
 from .yamledit import YamlDocument, YamlEditError, write_documents
 
@@ -193,9 +195,7 @@ def import_po(root: Path, raw: bytes, po_label: str) -> ImportReport:
             doc = documents.get(edit.file)
             if doc is None:
                 doc = documents[edit.file] = YamlDocument.read(root / edit.file, edit.file)
-            changed = doc.set_translation(
-                edit.text.yaml_path, language, edit.message.msgstr, project_language
-            )
+            changed = _write(doc, edit.text, language, edit.message.msgstr, project_language)
         except YamlEditError as exc:
             report.diagnostics.append(
                 error(
@@ -283,27 +283,43 @@ def _resolve(model: Model, context: str | None) -> tuple[Translatable | None, st
     if annotation is None or not is_localized(annotation):
         return None, ""
     if collection in SETTINGS_COLLECTIONS:
-        items = {b.id: b for b in model.project.briefs} if collection == "briefs" else {
-            a.id: a for a in model.project.audiences
-        }  # fmt: skip
-        item = items.get(item_id)
         file = SETTINGS_FILE
     elif collection in COLLECTIONS:
-        item = model.get(collection, item_id)
         file = model.positions.get((collection, item_id), ("",))[0]
     else:
         return None, ""
-    value = item
-    for part in field:
-        if value is None:
-            return None, ""
-        if isinstance(part, int):
-            value = value[part] if isinstance(value, list | tuple) and part < len(value) else None
-        else:
-            value = getattr(value, part, None)
+    if isinstance(field[-1], int):
+        lists = written_value(model, collection, item_id, field[:-1])
+        if isinstance(lists, dict):  # a localized list
+            entries = list_entries(collection, item_id, field[:-1], lists, model.project.language, annotation)
+            found = next((e for e in entries if e.field == field), None)
+            return found, file if found else ""
+    value = written_value(model, collection, item_id, field)
     if value is None or not isinstance(value, str | dict):
         return None, ""
     return Translatable(collection, item_id, field, value, is_markdown(annotation)), file
+
+
+def _write(doc: YamlDocument, text: Translatable, language: str, value: str, source_language: str) -> bool:
+    """Write one translation; whether the file changed."""
+    if not text.in_list:
+        return doc.set_translation(text.yaml_path, language, value, source_language)
+    # A localized list: the entry at the same position of the language's own list.
+    container, index = text.yaml_path[:-1], text.yaml_path[-1]
+    assert isinstance(index, int)
+    own = doc.node((*container, language))
+    if own is None and index == 0:
+        doc.add_key(container, language, [value])
+        return True
+    if own is not None and own.kind == "seq" and index < len(own.items):
+        return doc.set_scalar((*container, language, index), value)
+    if own is not None and own.kind == "seq" and index == len(own.items):
+        doc.append_item((*container, language), value)
+        return True
+    raise YamlEditError(
+        f"the {language} list of {text.context.rsplit('/', 1)[0]} has no entry before position {index}; "
+        "translate the entries in order"
+    )
 
 
 # ---------------------------------------------------------------- status

@@ -391,3 +391,40 @@ def test_an_entry_the_project_no_longer_has_is_a_warning(tmp_path, fixture_copy)
     assert result.exit_code == 0
     assert "'cases/gone-case/summary' is not a translatable text of the project" in result.output
     assert "not applied" in result.output and "1 not applied" in result.output
+
+
+def test_a_localized_list_gets_the_translations_as_its_own_list(tmp_path, fixture_copy):
+    settings = fixture_copy / "briefgen.yaml"
+    text = settings.read_text()
+    old = text[text.index("    key_messages:\n") : text.index("    intro: |-")]
+    settings.write_text(
+        text.replace(
+            old,
+            "    key_messages:   # one list per language\n"
+            "      en:\n        - First message [@rights-report, p. 12].\n        - Second message.\n"
+            "      de:\n        - Nur eine Botschaft auf Deutsch.\n",
+        )
+    )
+    assert load_project(fixture_copy).model is not None
+    po, _ = _po_with(tmp_path, fixture_copy, {})
+    exported = {m.msgctxt: m for m in read_po(po.read_bytes()).messages}
+    assert (
+        exported["briefs/translated-brief/key_messages/0"].msgid == "First message [@rights-report, p. 12]."
+    )
+    assert exported["briefs/translated-brief/key_messages/1"].msgid == "Second message."
+    assert "briefs/translated-brief/key_messages/2" not in exported
+    result = cli("translate", "import", str(fixture_copy), str(po))
+    assert result.exit_code == 0, result.output
+    assert settings.read_text().count(
+        "      de:\n        - Nur eine Botschaft auf Deutsch.\n"
+        "      fr:\n        - FR First message [@rights-report, p. 12].\n        - FR Second message.\n"
+    )
+    before = settings.read_bytes()
+    assert cli("translate", "import", str(fixture_copy), str(po)).exit_code == 0
+    assert settings.read_bytes() == before
+    again = {m.msgctxt: m.msgstr for m in read_po(_export(fixture_copy, "fr")).messages}
+    assert again["briefs/translated-brief/key_messages/1"] == "FR Second message."
+    # German has one entry where English has two: the export asks for the second.
+    de = {m.msgctxt: m.msgstr for m in read_po(_export(fixture_copy, "de")).messages}
+    assert de["briefs/translated-brief/key_messages/0"] == "Nur eine Botschaft auf Deutsch."
+    assert de["briefs/translated-brief/key_messages/1"] == ""
