@@ -470,9 +470,19 @@ def _plain_ok(text: str, flow: bool = False) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
-    if flow and (_FLOW_UNSAFE & set(text)):
+    if flow and (_FLOW_UNSAFE & set(text) or ":" in text):  # PyYAML refuses ':' in flow text
         return False
-    return _printable(text)
+    if not _printable(text):
+        return False
+    # The final word is the parser's: the text must read back as itself, unquoted.
+    snippet = f"k: [{text}]" if flow else f"k: {text}"
+    parsed = read_yaml("<check>", snippet.encode("utf-8"))
+    if parsed.problems or parsed.root is None:
+        return False
+    node = parsed.root.get("k")
+    if node is not None and flow:
+        node = node.items[0] if node.kind == "seq" and len(node.items) == 1 else None
+    return node is not None and node.kind == "scalar" and not node.quoted and node.value == text
 
 
 def _printable(text: str) -> bool:
