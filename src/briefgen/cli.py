@@ -256,5 +256,121 @@ def serve(project, port, host, no_open, poll, jobs) -> None:
     os._exit(status)
 
 
+@main.group()
+def translate() -> None:
+    """Work with translators: PO files of the content, and how much is translated."""
+
+
+@translate.command("export")
+@click.argument("project")
+@click.option("--lang", "language", required=True, metavar="CODE", help="The language to translate into.")
+@click.option(
+    "--brief", "briefs", multiple=True, metavar="ID", help="Only the texts of this brief (repeatable)."
+)
+@click.option(
+    "--clearance",
+    type=click.Choice(["public", "internal", "confidential"]),
+    default="public",
+    show_default=True,
+    help="The most sensitive content the file may hold.",
+)
+@click.option(
+    "-o", "--out", "out", type=click.Path(dir_okay=False), help="The PO file to write [standard output]."
+)
+def translate_export(project, language, briefs, clearance, out) -> None:
+    """Write a PO file with every text the briefs show, for translators."""
+    from .load import load_project
+    from .plan import UsageError
+    from .translate import export_po
+
+    root = _project_dir(project)
+    result = load_project(root)
+    if result.model is None:
+        _print_diagnostics(result.diagnostics)
+        sys.exit(EXIT_ERRORS)
+    try:
+        data, count = export_po(result.model, language, list(briefs) or None, clearance)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    if out:
+        try:
+            Path(out).write_bytes(data)
+        except OSError as exc:
+            raise click.UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        click.echo(f"{out}: {count} texts to translate into {language} (clearance {clearance})", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@translate.command("import")
+@click.argument("project")
+@click.argument("po_file", type=click.Path(exists=True, dir_okay=False))
+def translate_import(project, po_file) -> None:
+    """Write the translations of a PO file into the content, changing nothing else."""
+    from .translate import import_po
+
+    root = _project_dir(project)
+    report = import_po(root, Path(po_file).read_bytes(), po_file)
+    _print_diagnostics(report.diagnostics)
+    if report.errors:
+        click.echo(f"briefgen: {len(report.errors)} error(s); nothing was written", err=True)
+        sys.exit(EXIT_ERRORS)
+    files = ", ".join(report.written) or "no file"
+    click.echo(
+        f"{report.applied} translation(s) written ({files}); {report.unchanged} already there, "
+        f"{report.untranslated} untranslated or fuzzy, {report.skipped} not applied"
+    )
+
+
+@translate.command("status")
+@click.argument("project")
+@click.option("--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
+@click.option("--brief", "briefs", multiple=True, metavar="ID", help="Only this brief (repeatable).")
+@click.option(
+    "--fail-under", type=click.FloatRange(0, 100), default=None, metavar="N", help="Exit 1 below N percent."
+)
+def translate_status(project, languages, briefs, fail_under) -> None:
+    """Per brief and language: the share of words translated, and the values that fall back."""
+    from .load import load_project
+    from .translate import status
+
+    root = _project_dir(project)
+    result = load_project(root)
+    if result.model is None:
+        _print_diagnostics(result.diagnostics)
+        sys.exit(EXIT_ERRORS)
+    known = [b.id for b in result.model.project.briefs]
+    for brief_id in briefs:
+        if brief_id not in known:
+            raise click.UsageError(f"unknown brief {brief_id!r}; the project defines: {', '.join(known)}")
+    rows = [
+        row
+        for row in status(result.model)
+        if (not languages or row.language in languages) and (not briefs or row.brief in briefs)
+    ]
+    language = result.model.project.language
+    if not rows:
+        named = " (of the briefs and languages named)" if languages or briefs else ""
+        click.echo(f"No brief is built in a language other than {language}{named}: nothing to translate.")
+    below = []
+    for row in rows:
+        click.echo(
+            f"{row.brief}  {row.language}  {row.percent:.1f}% translated "
+            f"({row.translated_words} of {row.words} words); "
+            f"{len(row.fallbacks)} value(s) fall back to {language}"
+        )
+        for path, line, context in row.fallbacks:
+            click.echo(f"  {path}:{line}: {context}")
+        if fail_under is not None and row.percent < fail_under:
+            below.append(row)
+    if below:
+        click.echo(
+            f"briefgen: {len(below)} brief/language pair(s) below {fail_under:g}%: "
+            + ", ".join(f"{r.brief} {r.language} ({r.percent:.1f}%)" for r in below),
+            err=True,
+        )
+        sys.exit(EXIT_ERRORS)
+
+
 def run() -> None:  # pragma: no cover - console entry for `python -m briefgen`
     main()

@@ -219,7 +219,9 @@ class Selector:
         self._orgs[org_id] = record
         return record
 
-    def person(self, person_id: str | None, role_override: Any = None) -> Record | None:
+    def person(
+        self, person_id: str | None, role_override: Any = None, role_field: tuple[str, str, str] | None = None
+    ) -> Record | None:
         if person_id is None:
             return None
         key = person_id
@@ -246,13 +248,14 @@ class Selector:
         self.depends_on.add(("people", person_id))
         t = lambda v, f: self.text(v, "people", person_id, f)  # noqa: E731
         affiliations = []
-        for aff in person.affiliations:
+        for index, aff in enumerate(person.affiliations):
             org = self.organisation(aff.organisation)
             if org is not None:
-                affiliations.append(Record(organisation=org, role=t(aff.role, "affiliations.role")))
+                affiliations.append(Record(organisation=org, role=t(aff.role, f"affiliations[{index}].role")))
         role_line = None
         if role_override is not None:
-            role_line = t(role_override, "speakers.role")
+            # The role is the event's text: its place is the speaker entry (role_field).
+            role_line = self.text(role_override, *(role_field or ("people", person_id, "role")))
         elif affiliations:
             first = affiliations[0]
             role_line = ", ".join(x for x in (first.role, first.organisation.name) if x)
@@ -439,7 +442,11 @@ class Selector:
         t = lambda v, f: self.text(v, "events", event.id, f)  # noqa: E731
         speakers = []
         for index, speaker in enumerate(event.speakers):
-            person = self.person(speaker.person, role_override=speaker.role)
+            person = self.person(
+                speaker.person,
+                role_override=speaker.role,
+                role_field=("events", event.id, f"speakers[{index}].role"),
+            )
             if person is None:
                 continue
             speakers.append(

@@ -29,11 +29,13 @@ def test_cover_then_running_header_and_page_x_of_y(pdfs):
         with pikepdf.open(path) as document:
             title = str(document.docinfo.Title)
         assert words(title) in words(pages[0]), entry["path"]
-        assert "19 January 2016" in pages[0] or "19 января 2016" in pages[0], entry["path"]
+        assert any(d in pages[0] for d in ("19 January 2016", "19 января 2016", "19 janvier 2016")), entry[
+            "path"
+        ]
         assert not re.search(r"(Page|Страница) \d", pages[0])
         for number, text in enumerate(pages[1:], start=2):
             label = "Страница" if entry["language"] == "ru" else "Page"
-            assert re.search(rf"{label} {number} (of|из) {len(pages)}", text), (entry["path"], number)
+            assert re.search(rf"{label} {number} (of|из|sur) {len(pages)}", text), (entry["path"], number)
             assert text.lstrip().startswith(title[:30]), (entry["path"], number)
 
 

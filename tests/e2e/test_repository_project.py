@@ -116,3 +116,23 @@ def test_no_template_leftovers_in_any_pdf(repo_build):
         text = pdf_text(out / entry["path"])
         assert "None" not in text, entry["path"]
         assert "{{" not in text and "<span" not in text and "[@" not in text, entry["path"]
+
+
+def test_french_policy_brief_is_in_french(repo_build):
+    """The content was translated through `briefgen translate` (docs/translating-content.md)."""
+    out, manifest = repo_build
+    entries = outputs(manifest, "justice-behind-bars-brief", "pdf", "fr")
+    assert {e["audience"] for e in entries} == {"eu-policymakers", "partners"}
+    for entry in entries:
+        text = words(pdf_text(out / entry["path"]))
+        for french in (
+            "La justice derrière les barreaux : la persécution de la société civile en Azerbaïdjan",
+            "Affaires et recommandations tirées du rapport d’IPHR",
+            "Exiger des autorités azerbaïdjanaises qu’elles mettent fin à la persécution",
+            "Le système de justice pénale est détourné contre la société civile",
+            "elle a été arrêtée en décembre 2014 et condamnée en septembre 2015",
+            "Madame,",
+            "Page 2 sur",
+        ):
+            assert words(french) in text, (entry["path"], french)
+        assert words("Cases and recommendations from the IPHR report") not in text

@@ -22,7 +22,7 @@ def documents(repo_build):
         if entry["format"] == "docx":
             pdf = out / (entry["path"].removesuffix(".docx") + ".pdf")
             pairs.append((entry, Docx(out / entry["path"]), pdf))
-    assert len(pairs) == 11
+    assert len(pairs) == 11  # en, ru and fr (Maria Muster's copies of the policy brief)
     return pairs
 
 
@@ -87,7 +87,11 @@ def test_contents_field_lists_the_pdfs_contents_entries(documents):
             for line in toc_page.splitlines()
             if re.search(r"\.{5,}\s*\d+$", line)
         ]
-        assert [text_of(p).strip() for p in entries] == pdf_titles, entry["path"]
+        # Compared with white space normalised: French labels keep a no-break space before ':'
+        # that the PDF's text extraction gives as a plain space.
+        assert [" ".join(text_of(p).split()) for p in entries] == [" ".join(t.split()) for t in pdf_titles], (
+            entry["path"]
+        )
         instructions = "".join(t.text for t in docx.xml("word/document.xml").iter(f"{{{W}}}instrText"))
         assert "TOC" in instructions
 
