@@ -189,6 +189,7 @@ def _narrowing(options: BuildOptions) -> dict:
         "formats": options.formats or [],
         "pdf_variant": options.pdf_variant,
         "strict": options.strict,
+        "stems": sorted(options.stems or []),
     }
 
 
