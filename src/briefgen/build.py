@@ -181,15 +181,15 @@ def _build(
 
 
 def _narrowing(options: BuildOptions) -> dict:
-    """The options a build's outcome depends on, besides the project's files."""
+    """The options a build's outcome depends on, besides the project's files (cache.build_key)."""
     return {
-        "briefs": options.briefs or [],
-        "audiences": options.audiences or [],
-        "languages": options.languages or [],
-        "formats": options.formats or [],
+        "briefs": options.briefs,
+        "audiences": options.audiences,
+        "languages": options.languages,
+        "formats": options.formats,
         "pdf_variant": options.pdf_variant,
         "strict": options.strict,
-        "stems": sorted(options.stems or []),
+        "stems": options.stems,
     }
 
 

@@ -224,13 +224,28 @@ def render_key(root: Path, *extra: str) -> str:
     return digest.hexdigest()
 
 
-def build_key(root: Path, out: Path, **narrowing: Any) -> str:
-    """What a build's outcome depends on: render_key, the command line and SOURCE_DATE_EPOCH."""
+def build_key(
+    root: Path,
+    out: Path,
+    *,
+    briefs=None,
+    audiences=None,
+    languages=None,
+    formats=None,
+    pdf_variant: str | None = None,
+    strict: bool = False,
+    stems=None,
+) -> str:
+    """What a build's outcome depends on: render_key, the command line and SOURCE_DATE_EPOCH.
+    The CLI's quick check and the build itself call this alike, so their keys agree."""
     wanted = {
-        **{
-            name: sorted(value) if isinstance(value, (list, tuple)) else value
-            for name, value in narrowing.items()
-        },
+        "briefs": sorted(briefs or []),
+        "audiences": sorted(audiences or []),
+        "languages": sorted(languages or []),
+        "formats": sorted(formats or []),
+        "pdf_variant": pdf_variant,
+        "strict": bool(strict),
+        "stems": sorted(stems or []),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
         "out": str(Path(out).resolve()),
     }

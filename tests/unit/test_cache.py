@@ -223,3 +223,51 @@ def test_a_new_version_of_briefgen_gives_new_keys(project, monkeypatch):
     monkeypatch.setattr(cache_module, "__version__", "9.9.9")
     monkeypatch.setattr(cache_module, "_SOFTWARE", None)
     assert cache_module.project_key(project) != before
+
+
+def test_a_no_change_rebuild_from_the_command_line_loads_nothing(project, tmp_path):
+    out = tmp_path / "out"
+    first = run("build", str(project), "-o", str(out), "--format", "html", "--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "briefgen",
+            "build",
+            str(project),
+            "-o",
+            str(out),
+            "--format",
+            "html",
+            "--jobs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "0 file(s) written" in again.stderr and "up to date" in again.stderr
+    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if "import time:" in line}
+    # Neither the content model (pydantic) nor a writer's library was imported.
+    assert not {"pydantic", "briefgen.model", "weasyprint", "docx", "briefgen.load"} & imported
+    validate = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", "validate", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    validate = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", "validate", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert validate.returncode == 0
+    imported = {
+        line.split("|")[-1].strip() for line in validate.stderr.splitlines() if "import time:" in line
+    }
+    assert not {"pydantic", "briefgen.model", "weasyprint", "docx"} & imported
