@@ -477,12 +477,128 @@ class Bench:
             row.notes.append(f"output shown: {stem}")
         row.data.update(figure)
 
+    # ------------------------------------------------------------ whole processes (issue: load once)
+
+    def process(self, label: str, argv: list[str], cwd: Path | None = None) -> dict:
+        """Wall and CPU time of one command in a fresh process, as a user waits for it."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=cwd)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode != 0:
+            raise BenchmarkError(f"{label} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        return {"wall": wall, "cpu": cpu}
+
+    def repeated(self, *sides: tuple[str, list[str]]) -> list[Runs]:
+        """Each command run `repeats` times (at least 5 when quick commands), alternating."""
+        runs = [Runs(label) for label, _ in sides]
+        for _ in range(max(self.c.repeats, 5)):
+            for (label, argv), collected in zip(sides, runs, strict=True):
+                collected.add(self.process(label, argv))
+        for collected in runs:
+            self.log(f"  {collected.label}: best {collected.best:.3f} s of {len(collected.wall)}")
+        return runs
+
+    def whole_process_ratio(
+        self, row: Row, ours: tuple[str, list[str]], theirs: tuple[str, list[str]]
+    ) -> None:
+        mine, reference = self.repeated(ours, theirs)
+        row.briefgen, row.reference = f"{mine.best:.2f} s", f"{reference.best:.2f} s"
+        row.result = mine.best / reference.best
+        row.notes += [
+            f"whole processes, best of {len(mine.wall)} alternating runs",
+            _cpu_note(mine, reference),
+        ]
+        row.data.update(briefgen=asdict(mine), reference=asdict(reference))
+
+    def warm_validate(self, row: Row) -> None:
+        cli = _briefgen_command()
+        self.process("validate (warming the cache)", [*cli, "validate", str(self.project)])
+        self.whole_process_ratio(
+            row,
+            ("briefgen validate (warm)", [*cli, "validate", str(self.project)]),
+            ("--version", [*cli, "--version"]),
+        )
+
+    def warm_rebuild(self, row: Row) -> None:
+        cli = _briefgen_command()
+        out = self.work / "out" / "process-rebuild"
+        build = [*cli, "build", str(self.project), "-o", str(out), "--brief", gen.DOSSIER, "--format", "html"]
+        self.process("build (first)", build)
+        self.whole_process_ratio(row, ("no-change rebuild", build), ("--version", [*cli, "--version"]))
+
+    def one_case_edit(self, row: Row) -> None:
+        cli = _briefgen_command()
+        out = self.work / "out" / "process-edit"
+        build = [*cli, "build", str(self.project), "-o", str(out), "--format", "html"]
+        cold = [*build, "--force", "--no-cache"]
+        case_file = sorted((self.project / "content" / "cases").glob("*.yaml"))[0]
+        original = case_file.read_text(encoding="utf-8")
+        edits = Runs("rebuild after editing one case (HTML)")
+        colds = Runs("cold full HTML build")
+        self.process("build (first)", build)
+        try:
+            for n in range(max(self.c.repeats, 3)):
+                case_file.write_text(original.replace("summary:", f"summary: Edit {n}.", 1), encoding="utf-8")
+                edits.add(self.process("edited rebuild", build))
+                colds.add(self.process("cold build", cold))
+        finally:
+            case_file.write_text(original, encoding="utf-8")
+        row.briefgen, row.reference = f"{edits.best:.2f} s", f"{colds.best:.2f} s"
+        row.result = edits.best / colds.best
+        row.notes += [
+            f"whole processes, best of {len(edits.wall)}; every output in HTML; the cold build uses --force "
+            "--no-cache; the edit changes one case's summary in the first case file",
+            _cpu_note(edits, colds),
+        ]
+        row.data.update(briefgen=asdict(edits), reference=asdict(colds))
+
+    def process_docx_vs_pandoc(self, row: Row) -> None:
+        import pypandoc
+
+        cli = _briefgen_command()
+        lang = self.c.languages[0]
+        out = self.work / "out" / "process-docx"
+        target = self.work / "out" / "pandoc-process.docx"
+        ours = [*cli, "build", str(self.project), "-o", str(out), "--brief", gen.DOSSIER, "--lang", lang]
+        pandoc = [pypandoc.get_pandoc_path(), str(self.html), "-f", "html", "-t", "docx", "-o", str(target)]
+        pandoc += ["--resource-path", str(self.html.parent)]
+        self.whole_process_ratio(
+            row,
+            (
+                "briefgen build --format docx --force --jobs 1",
+                [*ours, "--format", "docx", "--force", "--jobs", "1"],
+            ),
+            ("pandoc", pandoc),
+        )
+
+    def process_pdf_vs_weasyprint(self, row: Row) -> None:
+        cli = _briefgen_command()
+        lang = self.c.languages[0]
+        out = self.work / "out" / "process-pdf"
+        target = self.work / "out" / "weasyprint-process.pdf"
+        ours = [*cli, "build", str(self.project), "-o", str(out), "--brief", gen.DOSSIER, "--lang", lang]
+        script = "import sys\nfrom weasyprint import HTML\nHTML(filename=sys.argv[1]).write_pdf(sys.argv[2])"
+        self.whole_process_ratio(
+            row,
+            (
+                "briefgen build --format pdf --force --jobs 1",
+                [*ours, "--format", "pdf", "--force", "--jobs", "1"],
+            ),
+            (
+                "python -c 'HTML(...).write_pdf()'",
+                [sys.executable, "-c", script, str(self.html), str(target)],
+            ),
+        )
+
     def run(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         prepared = True
         failure = ""
         try:
-            if not self.only or self.only & {1, 2, 3, 4, 5}:
+            if not self.only or self.only & {1, 2, 3, 4, 5, 9, 10, 11, 12, 13}:
                 self.prepare()
         except Exception as exc:
             prepared = False
@@ -503,11 +619,39 @@ class Bench:
                 Row(8, "`briefgen serve`: save -> refreshed PDF preview in the browser", unit="s", goal=3.0),
                 self.serve_pdf,
             ),
+            (
+                Row(9, "warm `briefgen validate` vs `briefgen --version` (whole processes)", goal=3.0),
+                self.warm_validate,
+            ),
+            (
+                Row(10, "no-change rebuild vs `briefgen --version` (whole processes)", goal=3.0),
+                self.warm_rebuild,
+            ),
+            (
+                Row(
+                    11,
+                    "rebuild after editing one case (HTML) vs a cold full HTML build (whole processes)",
+                    goal=0.25,
+                ),
+                self.one_case_edit,
+            ),
+            (
+                Row(12, "DOCX of the dossier vs pandoc on the same HTML (whole processes)", goal=1.0),
+                self.process_docx_vs_pandoc,
+            ),
+            (
+                Row(
+                    13,
+                    "PDF of the dossier vs WeasyPrint in a fresh process on the same HTML (whole processes)",
+                    goal=1.10,
+                ),
+                self.process_pdf_vs_weasyprint,
+            ),
         ]
         for row, measure in plan:
             if self.only and row.number not in self.only:
                 continue
-            if not prepared and row.number in (1, 2, 3, 4, 5):
+            if not prepared and row.number in (1, 2, 3, 4, 5, 9, 10, 11, 12, 13):
                 row.error = f"the benchmark project could not be prepared: {failure}"
                 self.rows.append(row)
                 continue

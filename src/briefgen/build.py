@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .cache import ContentCache, build_key, output_unchanged
 from .diagnostics import Diagnostic, ProjectError, error, strictly, warning
 from .inputs import output_fingerprint
 from .labels import catalog_problems, label_warnings
@@ -56,6 +56,7 @@ class BuildOptions:
     jobs: int | None = None
     force: bool = False
     strict: bool = False  # warnings marked strict (missing labels, fallbacks) are errors
+    cache: bool = False  # keep what loading gave in PROJECT/.briefgen/cache (the CLI's default)
     pdf_variant: str | None = None
     limits: Limits = field(default_factory=Limits)
     # Only the outputs with these stems (plan.Job.stem), within the narrowing above: `serve`
@@ -111,7 +112,13 @@ def _build(
     progress: Callable[[JobResult], None] | None,
     on_plan: Callable[[int], None] | None,
 ) -> BuildReport:
-    result = load_project(root)
+    cache = ContentCache(root) if options.cache else None
+    if cache is not None and cache.folder.resolve().is_relative_to(Path(options.out).resolve()):
+        cache = None  # confidential content is never kept inside what gets published
+    # The inputs as they are before anything is read: a file saved during the build gives
+    # another key, so the record below can never describe outputs made from older files.
+    record_key = build_key(root, options.out, **_narrowing(options)) if cache is not None else None
+    result = load_project(root, cache)
     if result.model is None:
         raise ProjectError(list(result.diagnostics))
     model = result.model
@@ -157,7 +164,33 @@ def _build(
         raise ProjectError(_dedupe(diagnostics))
     defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in ALL_FORMATS}
     publisher.publish(outputs, version=__version__, defined=defined)
-    return BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped))
+    report = BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped))
+    if cache is not None and record_key is not None:
+        # What the next run with the same inputs may print without loading (cli.build).
+        fingerprints = {r.job: r.fingerprint for r in skipped} | dict(todo)
+        record = {
+            "jobs": [
+                (job.label, job.formats, [(job.relpath(fmt), fingerprints[job]) for fmt in job.formats])
+                for job in jobs
+            ],
+            "diagnostics": [(str(d), d.is_error) for d in report.diagnostics],
+        }
+        cache.put("build", record_key, record)
+        cache.keep_only("build", [record_key])
+    return report
+
+
+def _narrowing(options: BuildOptions) -> dict:
+    """The options a build's outcome depends on, besides the project's files (cache.build_key)."""
+    return {
+        "briefs": options.briefs,
+        "audiences": options.audiences,
+        "languages": options.languages,
+        "formats": options.formats,
+        "pdf_variant": options.pdf_variant,
+        "strict": options.strict,
+        "stems": options.stems,
+    }
 
 
 def job_fingerprint(model: Model, job: Job, theme, options: BuildOptions, view: View | None = None) -> str:
@@ -173,22 +206,10 @@ def job_fingerprint(model: Model, job: Job, theme, options: BuildOptions, view: 
 
 
 def _up_to_date(out: Path, job: Job, fingerprint: str, previous: dict) -> bool:
-    for fmt in job.formats:
-        entry = previous.get(job.relpath(fmt))
-        path = out / job.relpath(fmt)
-        if entry is None or entry.get("inputs") != fingerprint or not path.is_file():
-            return False
-        if path.stat().st_size != entry.get("bytes") or _sha256(path) != entry.get("sha256"):
-            return False  # changed or damaged since it was published
-    return True
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return all(
+        output_unchanged(out, job.relpath(fmt), fingerprint, previous.get(job.relpath(fmt)))
+        for fmt in job.formats
+    )
 
 
 # The manifest keeps entries of formats an earlier build made that this one did not ask for.

@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, ProjectError
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
 STRICT_HELP = "Treat warnings about incomplete languages (missing labels, fallbacks) as errors."
+NO_CACHE_HELP = "Load the project afresh, without PROJECT/.briefgen/cache."
 
 
 def _project_dir(project: str | None) -> Path:
@@ -43,6 +44,12 @@ def find_project(start: Path) -> Path | None:
         if (candidate / "briefgen.yaml").is_file():
             return candidate
     return None
+
+
+def _cache(root: Path, no_cache: bool):
+    from .cache import ContentCache
+
+    return None if no_cache else ContentCache(root)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
@@ -71,15 +78,34 @@ def main() -> None:
     "--pdf-variant", type=click.Choice(["pdf/a-3b"]), default=None, help="Archival PDF as well as tagged."
 )
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
-def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_variant, strict) -> None:
+@click.option("--no-cache", is_flag=True, help=NO_CACHE_HELP)
+def build(
+    project, out, briefs, audiences, languages, formats, jobs, force, pdf_variant, strict, no_cache
+) -> None:
     """Build the project's briefs into OUT."""
+    root = _project_dir(project)
+    out_dir = Path(out) if out else root / "output"
+    if (
+        not force
+        and not no_cache
+        and _nothing_to_build(
+            root,
+            out_dir,
+            briefs=list(briefs),
+            audiences=list(audiences),
+            languages=list(languages),
+            formats=list(formats),
+            pdf_variant=pdf_variant,
+            strict=strict,
+        )
+    ):
+        return
     from .build import BuildOptions, build_project
     from .plan import UsageError
     from .progress import ProgressReporter
 
-    root = _project_dir(project)
     options = BuildOptions(
-        out=Path(out) if out else root / "output",
+        out=out_dir,
         briefs=list(briefs) or None,
         audiences=list(audiences) or None,
         languages=list(languages) or None,
@@ -87,6 +113,7 @@ def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_
         jobs=jobs,
         force=force,
         strict=strict,
+        cache=not no_cache,
         pdf_variant=pdf_variant,
     )
     reporter = ProgressReporter()
@@ -106,26 +133,68 @@ def build(project, out, briefs, audiences, languages, formats, jobs, force, pdf_
     reporter.summary(report)
 
 
+def _nothing_to_build(root: Path, out: Path, **narrowing) -> bool:
+    """A rebuild with the inputs of the last build, all its outputs intact: report that,
+    without loading the project (cache.unchanged_build)."""
+    import time
+
+    from .cache import ContentCache, build_key, unchanged_build
+
+    started = time.perf_counter()
+    cache = ContentCache(root)
+    if cache.folder.resolve().is_relative_to(out.resolve()):
+        return False
+    record = unchanged_build(cache, build_key(root, out, **narrowing), out)
+    if record is None:
+        return False
+    for label, formats, _outputs in record["jobs"]:
+        click.echo(f"up to date: {label} ({', '.join(formats)}, 0.0 s)", err=True)
+    for line, _is_error in record["diagnostics"]:
+        click.echo(line, err=True)
+    warnings = sum(1 for _line, is_error in record["diagnostics"] if not is_error)
+    click.echo(
+        f"briefgen: 0 file(s) written, {len(record['jobs'])} up to date, 0 PDF page(s), "
+        f"{warnings} warning(s), {time.perf_counter() - started:.1f} s",
+        err=True,
+    )
+    return True
+
+
 @main.command()
 @click.argument("project", required=False)
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
-def validate(project, strict) -> None:
+@click.option("--no-cache", is_flag=True, help=NO_CACHE_HELP)
+def validate(project, strict, no_cache) -> None:
     """Check everything `build` would check; build nothing."""
-    from .diagnostics import strictly
-    from .load import load_project
-
     root = _project_dir(project)
-    result = load_project(root)
-    diagnostics = list(result.diagnostics)
-    if result.model is not None:
-        from .dryrun import dry_run
+    cache = _cache(root, no_cache)
+    report = None
+    if cache is not None:
+        # An unchanged project gives the same report: print it without loading anything.
+        from .cache import render_key
 
-        diagnostics += dry_run(result.model)
-    if strict:
-        diagnostics = strictly(diagnostics)
-    _print_diagnostics(diagnostics)
-    errors = sum(1 for d in diagnostics if d.is_error)
-    warnings = len(diagnostics) - errors
+        key = render_key(root, "strict" if strict else "")
+        report = cache.get("validate", key)
+    if not (isinstance(report, list) and all(isinstance(r, tuple) and len(r) == 2 for r in report)):
+        from .diagnostics import strictly
+        from .load import load_project
+
+        result = load_project(root, cache)
+        diagnostics = list(result.diagnostics)
+        if result.model is not None:
+            from .dryrun import dry_run
+
+            diagnostics += dry_run(result.model)
+        if strict:
+            diagnostics = strictly(diagnostics)
+        report = [(str(d), d.is_error) for d in diagnostics]
+        if cache is not None:
+            cache.put("validate", key, report)
+            cache.keep_only("validate", [key])
+    for line, _is_error in report:
+        click.echo(line, err=True)
+    errors = sum(1 for _line, is_error in report if is_error)
+    warnings = len(report) - errors
     if errors:
         click.echo(f"briefgen: {errors} error(s), {warnings} warning(s)", err=True)
         sys.exit(EXIT_ERRORS)
@@ -159,13 +228,14 @@ def schema(project_file) -> None:
 
 @main.command(name="list")
 @click.argument("project", required=False)
-def list_command(project) -> None:
+@click.option("--no-cache", is_flag=True, help=NO_CACHE_HELP)
+def list_command(project, no_cache) -> None:
     """Print the briefs, audiences, languages and templates, and the outputs each brief makes."""
     from .load import load_project
     from .plan import brief_audiences, brief_languages, brief_recipients, plan_jobs
 
     root = _project_dir(project)
-    result = load_project(root)
+    result = load_project(root, _cache(root, no_cache))
     if result.model is None:
         _print_diagnostics(result.diagnostics)
         sys.exit(EXIT_ERRORS)
@@ -200,6 +270,22 @@ def list_command(project) -> None:
     templates = sorted({b.template for b in model.project.briefs})
     click.echo("Templates: " + ", ".join(templates))
     click.echo(f"Outputs: {sum(len(j.formats) for j in jobs)}")
+
+
+@main.group()
+def cache() -> None:
+    """The content cache in PROJECT/.briefgen/cache (see docs/security.md)."""
+
+
+@cache.command(name="clear")
+@click.argument("project", required=False)
+def cache_clear(project) -> None:
+    """Delete the project's content cache."""
+    from .cache import ContentCache
+
+    root = _project_dir(project)
+    removed = ContentCache(root).clear()
+    click.echo(f"{root}: content cache cleared ({removed} entr{'y' if removed == 1 else 'ies'})")
 
 
 @main.group()

@@ -37,6 +37,9 @@ class RenderedDocument:
     timestamp: datetime
     warnings: list[str] = field(default_factory=list)
     pdf_variant: str | None = None  # e.g. "pdf/a-3b"
+    # The brief's pages in the PDF layout (without a recipient's letter), when the same build
+    # laid it out: the DOCX shows it as the cached page count until Word updates its fields.
+    page_count: int | None = None
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

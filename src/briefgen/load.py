@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .advice import model_warnings
+from .cache import ContentCache, file_digest, project_key
 from .diagnostics import Diagnostic, error
 from .model import COLLECTIONS, SINGULAR, Item, Model, Project, child_type, model_class
 from .slugs import first_bad_character, suggest_slug
@@ -47,23 +48,44 @@ class LoadResult:
         return [d for d in self.diagnostics if not d.is_error]
 
 
-def load_project(root: Path) -> LoadResult:
-    """Read, type and check the project in `root`; never raises for content mistakes."""
+def load_project(root: Path, cache: ContentCache | None = None) -> LoadResult:
+    """Read, type and check the project in `root`; never raises for content mistakes.
+
+    With a `cache` (cache.py), an unchanged project is not loaded again, and after a change
+    only the changed content files are parsed and typed again.
+    """
     root = Path(root)
+    if cache is None:
+        return _load(root, None)
+    key = project_key(root)
+    result = cache.get("project", key)
+    if isinstance(result, LoadResult):
+        if result.model is not None:
+            result.model.root = root
+        return result
+    result = _load(root, cache)
+    if result.model is not None:
+        result.model.memo.clear()
+    cache.put("project", key, result)
+    cache.keep_only("project", [key])
+    return result
+
+
+def _load(root: Path, cache: ContentCache | None) -> LoadResult:
     diagnostics: list[Diagnostic] = []
     settings = _load_settings(root, diagnostics)
     entries: list[Entry] = []
     complete = True  # every content file could be read
+    used: list[str] = []
     for path in _content_files(root, diagnostics):
-        yaml_file = _read_file(root, path, diagnostics)
-        if yaml_file is None or not yaml_file.readable:
-            complete = False
-            continue
-        try:
-            entries.extend(_content_entries(yaml_file, diagnostics))
-        except Exception as exc:  # a bug, not a content mistake: still no traceback for authors
-            complete = False
-            diagnostics.append(_internal_error(yaml_file.path, exc))
+        readable, file_entries, file_diagnostics, key = _content_file(root, path, cache)
+        diagnostics.extend(file_diagnostics)
+        entries.extend(file_entries)
+        complete = complete and readable
+        if key:
+            used.append(key)
+    if cache is not None:
+        cache.keep_only("files", used)
     try:
         diagnostics.extend(check_project(root, settings, entries, complete))
     except Exception as exc:
@@ -167,6 +189,34 @@ def _not_readable(path: Path, inside: Path) -> tuple[str, str] | None:
     if not regular:
         return ("this is not a regular file", "content files are plain text files")
     return None
+
+
+def _content_file(
+    root: Path, path: Path, cache: ContentCache | None
+) -> tuple[bool, list[Entry], list[Diagnostic], str | None]:
+    """(readable, items, problems, cache key) of one content file, from the cache when its bytes are."""
+    relative = _relative(root, path)
+    key = None
+    if cache is not None:
+        try:
+            key = file_digest(relative, path.read_bytes())
+        except OSError:
+            key = None
+        cached = cache.get("files", key) if key else None
+        if isinstance(cached, tuple) and len(cached) == 3:
+            return cached[0], cached[1], cached[2], key
+    diagnostics: list[Diagnostic] = []
+    yaml_file = _read_file(root, path, diagnostics)
+    if yaml_file is None or not yaml_file.readable:
+        return False, [], diagnostics, None
+    try:
+        entries = _content_entries(yaml_file, diagnostics)
+    except Exception as exc:  # a bug, not a content mistake: still no traceback for authors
+        diagnostics.append(_internal_error(yaml_file.path, exc))
+        return False, [], diagnostics, None
+    if cache is not None and key:
+        cache.put("files", key, (True, entries, diagnostics))
+    return True, entries, diagnostics, key
 
 
 def _read_file(root: Path, path: Path, diagnostics: list[Diagnostic]) -> YamlFile | None:

@@ -287,6 +287,9 @@ class Person(Item):
         description="shown instead of the name to audiences not cleared for this person; "
         'default "Name withheld"',
     )
+    signature: AssetPath | None = Field(
+        default=None, description="image of the person's signature, under a letter they sign"
+    )
 
 
 class Charge(Strict):
@@ -487,6 +490,23 @@ class RecipientFilter(Strict):
     tags: list[Slug] = Field(min_length=1)
 
 
+LETTER_PLACEHOLDERS = ("recipient.name", "recipient.title", "recipient.organisation", "brief.title")
+PLACEHOLDER_RE = re.compile(r"\{([^{}\n]*)\}")
+
+
+class Letter(Strict):
+    """The letter that opens each recipient's copy (content format 1.1)."""
+
+    body: LocalizedMarkdown = Field(
+        description="the letter's text; may use {recipient.name}, {recipient.title}, "
+        "{recipient.organisation} and {brief.title}"
+    )
+    signatories: list[PersonRef] = Field(min_length=1, description="people who sign, in order")
+    closing: LocalizedText | None = Field(
+        default=None, description='default per language, e.g. "Yours sincerely,"'
+    )
+
+
 class Brief(Strict):
     """A briefing to build."""
 
@@ -510,6 +530,7 @@ class Brief(Strict):
     key_messages: list[LocalizedMarkdown] | LocalizedList = []
     intro: LocalizedMarkdown | None = None
     covering_note: LocalizedMarkdown | None = None  # extension: on each recipient's cover
+    letter: Letter | None = Field(default=None, description="opens each recipient's copy; needs recipients")
 
 
 class Project(Strict):

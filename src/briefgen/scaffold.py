@@ -18,3 +18,14 @@ def write_starter_project(target: Path) -> None:
     shutil.copytree(STARTER, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     (target / "assets").mkdir(exist_ok=True)
     (target / "templates").mkdir(exist_ok=True)
+    # Built files and the content cache (which holds confidential content) stay out of git.
+    (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+
+
+GITIGNORE = """\
+# Written by `briefgen init`.
+# What briefgen builds:
+/output/
+# briefgen's content cache: it holds confidential content, never commit or share it.
+/.briefgen/
+"""

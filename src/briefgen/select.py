@@ -14,6 +14,7 @@ must not see, and `View.visible` every value it may, for the confidentiality che
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -22,6 +23,7 @@ from typing import Any
 from .i18n import Localizer
 from .model import (
     CITATION_RE,
+    PLACEHOLDER_RE,
     Audience,
     Brief,
     Case,
@@ -83,6 +85,7 @@ class View:
     recommendation_groups: list[Record]
     event: Record | None
     sources: list[Record]  # every visible source, in the order first referred to
+    letter: Record | None = None  # a recipient's copy of a brief with a letter
     fallbacks: list[Fallback] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (where, value)
     visible: list[str] = field(default_factory=list)
@@ -109,6 +112,7 @@ class View:
             "recommendation_groups": self.recommendation_groups,
             "event": self.event,
             "sources": self.sources,
+            "letter": self.letter,
         }
 
 
@@ -241,6 +245,7 @@ class Selector:
                 bio=None,
                 photo=None,
                 photo_alt=None,
+                signature=None,
                 tags=[],
             )
             self._people[key] = record
@@ -268,6 +273,7 @@ class Selector:
             bio=t(person.bio, "bio"),
             photo=person.photo,
             photo_alt=t(person.photo_alt, "photo_alt"),
+            signature=person.signature,
             tags=list(person.tags),
         )
         if role_override is None:
@@ -538,6 +544,7 @@ class Selector:
         )
         project_record = Record(name=model.project.name, language=model.project.language)
         recipient = self.recipient()
+        letter = self.letter(brief, recipient, title)
         self._remove_other_recipients()
         self._remove_hidden_items()
         for text in list(self.visible):
@@ -556,6 +563,7 @@ class Selector:
             recommendation_groups=groups,
             event=event,
             sources=sources,
+            letter=letter,
             fallbacks=_unique(self.fallbacks),
             removed=self.removed,
             visible=self.visible,
@@ -578,6 +586,34 @@ class Selector:
                 if path and path not in shown and not self.allowed(item.sensitivity):
                     withheld.append((f"{collection}.{item_id}.{name}", path))
         return withheld
+
+    def letter(self, brief: Brief, recipient: Record | None, title: str) -> Record | None:
+        """The letter of a recipient's copy, its placeholders filled with that recipient."""
+        letter = brief.letter
+        if letter is None or recipient is None:
+            return None
+        t = lambda v, f: self.text(v, "briefs", brief.id, f)  # noqa: E731
+        organisation = recipient.organisation.name if recipient.organisation is not None else ""
+        values = {
+            "recipient.name": recipient.name,
+            "recipient.title": recipient.title or "",
+            "recipient.organisation": organisation,
+            "brief.title": title,
+        }
+        body = PLACEHOLDER_RE.sub(
+            lambda m: _markdown_literal(values.get(m.group(1).strip(), m.group(0))),
+            t(letter.body, "letter.body"),
+        )
+        salutation = recipient.salutation or self.localizer.gettext("Dear {name},").format(
+            name=recipient.name
+        )
+        return Record(
+            date=self.as_of,
+            salutation=salutation,
+            body=body,
+            closing=t(letter.closing, "letter.closing") or self.localizer.gettext("Yours sincerely,"),
+            signatories=[p for p in (self.person(pid) for pid in letter.signatories) if p is not None],
+        )
 
     def _remove_hidden_items(self) -> None:
         """Every item above the clearance, referred to or not (a pseudonym is meant to be seen);
@@ -675,3 +711,8 @@ def _group_by_addressee(recs: list[Record]) -> list[Record]:
 
 def _unique(items: list) -> list:
     return list(dict.fromkeys(items))
+
+
+def _markdown_literal(text: str) -> str:
+    """`text` as markdown that prints exactly that text (a name with * or _ in it)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~])", r"\\\1", text)

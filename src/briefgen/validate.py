@@ -38,7 +38,10 @@ from .model import (
     BUILTIN_TEMPLATES,
     CITATION_RE,
     COLLECTIONS,
+    LETTER_PLACEHOLDERS,
     MARKDOWN,
+    PLACEHOLDER_RE,
+    SENSITIVITY_LEVELS,
     SINGULAR,
     SLUG_RE,
     Event,
@@ -328,6 +331,83 @@ class _Checker:
             tags = recipients.get("tags")
             for tag in tags.items if tags is not None and tags.kind == "seq" else []:
                 self.recipient_tag(file, tag)
+        letter = brief.get("letter")
+        if letter is not None and letter.kind == "map":
+            self.letter(file, brief, letter)
+
+    def letter(self, file: YamlFile, brief: Node, letter: Node) -> None:
+        brief_id = brief.text("id")
+        if brief.get("recipients") is None:
+            self.error(
+                file,
+                brief.key("letter") or letter,
+                f"brief '{brief_id}' has a letter but no recipients: a letter opens each recipient's copy",
+                "add 'recipients: all', or a list of recipient ids, to the brief; or remove the letter",
+            )
+        body = letter.get("body")
+        texts = (
+            [body]
+            if body is not None and body.kind == "scalar"
+            else [v for _, v in (body.pairs if body else [])]
+        )
+        for node in texts:
+            self.placeholders(file, node)
+        self.signatories(file, brief, letter.get("signatories"))
+
+    def placeholders(self, file: YamlFile, node: Node) -> None:
+        if node.kind != "scalar" or not node.value:
+            return
+        raw = file.text[node.start : node.end]
+        searched = 0
+        for match in PLACEHOLDER_RE.finditer(node.value):
+            name = match.group(1).strip()
+            found = raw.find(match.group(0), searched)
+            if found >= 0:
+                searched = found + 1
+            if name in LETTER_PLACEHOLDERS:
+                continue
+            line, column = file.position(node.start + found) if found >= 0 else (node.line, node.column)
+            close = _did_you_mean(name, LETTER_PLACEHOLDERS)
+            self.out.append(
+                error(
+                    file.path,
+                    line,
+                    column,
+                    f"unknown placeholder {match.group(0)} in the letter",
+                    close
+                    or "use {recipient.name}, {recipient.title}, {recipient.organisation} or {brief.title}",
+                )
+            )
+
+    def signatories(self, file: YamlFile, brief: Node, signatories: Node | None) -> None:
+        """A signatory must be visible to every audience that receives the letter."""
+        audiences = {
+            a.text("id"): a.text("clearance") or "public"
+            for a in _list_of_maps(self.settings_node, "audiences")
+        }
+        named = brief.get("audiences")
+        receiving = [a.value for a in _scalars(named)] if named is not None else ["public"]
+        for node in _scalars(signatories):
+            entry = self.ids["people"].get(node.value or "")
+            if entry is None:
+                continue  # an unknown person: reported by the reference check
+            level = entry.node.text("sensitivity") or "public"
+            for audience in receiving:
+                clearance = audiences.get(audience, "public")
+                if (
+                    level in SENSITIVITY_LEVELS
+                    and clearance in SENSITIVITY_LEVELS
+                    and (SENSITIVITY_LEVELS.index(level) > SENSITIVITY_LEVELS.index(clearance))
+                ):
+                    self.error(
+                        file,
+                        node,
+                        f"signatory '{node.value}' is {level}, but the audience '{audience}' receiving "
+                        f"this letter is cleared only for {clearance} content",
+                        f"sign with a person whose sensitivity is {clearance}, or leave '{audience}' "
+                        "out of the brief's audiences",
+                    )
+                    break
 
     def template(self, file: YamlFile, node: Node, name: str) -> None:
         if name in BUILTIN_TEMPLATES:

@@ -298,7 +298,12 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         )
         return rendered[show_toc]
 
-    from .writers.pdf import layout
+    from .writers.pdf import layout as layout_document
+    from .writers.pdf import without_letter
+
+    def layout(document: RenderedDocument):
+        # The brief's pages: a recipient's letter is laid out apart, when the PDF is written.
+        return layout_document(without_letter(document))
 
     outputs: list[TempOutput] = []
     publisher = Publisher(out)
@@ -315,6 +320,8 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
             document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
             if job.recipient_id:
                 shared[group] = {"toc": toc, "body": split_cover(document.html)[2], "layout": laid_out}
+        if laid_out is not None:
+            document.page_count = len(laid_out.pages)
         for fmt in job.formats:
             temp = publisher.temp_path(job.relpath(fmt))
             if fmt == "pdf":
@@ -407,6 +414,9 @@ def split_cover(html: str) -> tuple[str, str, str]:
 
 def _reuse_body(document: RenderedDocument, reuse: dict, layout):
     """A laid-out document: this copy's cover page + the shared body pages, or None."""
+    from .writers.pdf import without_letter
+
+    document = without_letter(document)
     head, cover, body = split_cover(document.html)
     if not cover or body != reuse["body"]:
         return None

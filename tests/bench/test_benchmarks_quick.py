@@ -1,6 +1,6 @@
 """The benchmark's project generator, and the benchmark itself in quick mode (so it cannot rot).
 
-The quick run asserts that the table has its eight rows with numeric figures; it never
+The quick run asserts that the table has all its rows with numeric figures; it never
 asserts the goals (the table reports them, met or not).
 """
 
@@ -152,7 +152,7 @@ ROW = re.compile(r"^\| (\d) \| (.+?) \| (.+?) \| (.+?) \| (.+?) \| (.+?) \| (.+?
 
 
 @pytest.mark.slow
-def test_quick_benchmark_writes_the_eight_rows(tmp_path):
+def test_quick_benchmark_writes_every_row(tmp_path):
     # pandoc comes with the test extra (pypandoc-binary): no skip, the benchmark must not rot.
     out, work = tmp_path / "results", tmp_path / "work"
     run = subprocess.run(
@@ -161,12 +161,12 @@ def test_quick_benchmark_writes_the_eight_rows(tmp_path):
         env=_env(),
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,
     )
     assert run.returncode == 0, run.stderr[-5000:]
     table = (out / "latest.md").read_text(encoding="utf-8")
     rows = ROW.findall(table)
-    assert [int(r[0]) for r in rows] == [1, 2, 3, 4, 5, 6, 7, 8], table
+    assert [int(r[0]) for r in rows] == list(range(1, 14)), table
     for number, _name, _ours, _theirs, result, goal, met in rows:
         value = result.removesuffix(" MB").removesuffix(" s")
         assert re.fullmatch(r"\d+(\.\d+)?", value), (number, result)
@@ -175,7 +175,7 @@ def test_quick_benchmark_writes_the_eight_rows(tmp_path):
         assert goal.startswith(("≤", "≥")), (number, goal)
     data = json.loads((out / "latest.json").read_text(encoding="utf-8"))
     assert data["mode"] == "quick"
-    assert [r["number"] for r in data["rows"]] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert [r["number"] for r in data["rows"]] == list(range(1, 14))
     assert all(isinstance(r["result"], float) and r["error"] is None for r in data["rows"])
     assert data["machine"]["cpus"] and data["machine"]["weasyprint"]
     assert "(quick run)" in table

@@ -164,6 +164,13 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
         ("content/people.yaml", 10, 16, "unknown person 'ales-bialiacki'"),
     ],
     "all-outside-briefs": [("content/content.yaml", 8, 12, "cases: expected a list, but found 'all'")],
+    "letter-mistakes": [
+        ("briefgen.yaml", 9, 5, "brief 'no-recipients' has a letter but no recipients"),
+        ("briefgen.yaml", 17, 27, "unknown person 'ghost'"),
+        ("briefgen.yaml", 17, 34, "signatory 'secret-adviser' is confidential, but the audience 'officials'"),
+        ("briefgen.yaml", 19, 26, "unknown placeholder {recipient.nmae} in the letter"),
+        ("briefgen.yaml", 20, 27, "unknown placeholder {recipient} in the letter"),
+    ],
     "yaml-surprises": [
         ("content/content.yaml", 14, 36, "sentence.months: expected a whole number, but found '0x1'"),
         ("content/content.yaml", 20, 9, "contacts[0].name: expected text, but found nothing"),
@@ -201,6 +208,8 @@ HINTS = {
         10,
     ): "content/people.yaml:4:9 has the id 'ales-bialiackі', which is not valid: correct it to",
     ("all-outside-briefs", 8): "list the ids one by one",
+    ("letter-mistakes", 9): "add 'recipients: all'",
+    ("letter-mistakes", 19): "did you mean 'recipient.name'?",
 }
 
 # Hints that would do harm if followed: the fix they suggest loses content or fails again.

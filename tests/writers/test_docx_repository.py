@@ -60,11 +60,18 @@ def test_cover_without_furniture_then_running_header_and_page_fields(documents):
         title_run, publisher_run = p.findall("w:r", NS)
         assert text_of(title_run) == docx.document.core_properties.title, entry["path"]
         assert publisher_run.find("w:tab", NS) is not None, entry["path"]
+        # A recipient's letter is a section of its own before the brief's (no header or
+        # footer); the brief's section counts its own pages.
+        letter = body.find("w:body/w:p/w:pPr/w:sectPr", NS) is not None
         with pdfplumber.open(pdf) as document:
-            top_line = document.pages[1].extract_text().splitlines()[0]
+            texts = [page.extract_text() or "" for page in document.pages]
+        second = next(i for i, t in enumerate(texts) if re.search(r"(Page|Страница) 2 (of|из)", t))
+        top_line = texts[second].splitlines()[0]
         assert top_line.split() == text_of(p).replace(text_of(title_run), text_of(title_run) + " ").split()
         footer = docx.xml("word/" + targets[refs[("footerReference", "default")]])
-        assert [t.text.strip() for t in footer.iter(f"{{{W}}}instrText")] == ["PAGE", "NUMPAGES"]
+        pages_field = "SECTIONPAGES" if letter else "NUMPAGES"
+        assert [t.text.strip() for t in footer.iter(f"{{{W}}}instrText")] == ["PAGE", pages_field]
+        assert letter == (second > 1), entry["path"]
 
 
 def test_contents_field_lists_the_pdfs_contents_entries(documents):

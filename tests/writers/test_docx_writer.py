@@ -45,6 +45,16 @@ EMU_PER_MM = 36000
 # The named styles a paragraph may carry (compared case-insensitively: Word's built-ins
 # are stored under its internal names, "heading 1", "footnote text", "toc 1" ...).
 PARAGRAPH_STYLES = {
+    # A recipient's letter (Word's own letter styles where it has them)
+    "Letterhead Logo",
+    "Letterhead",
+    "Date",
+    "Inside Address",
+    "Salutation",
+    "Letter Text",
+    "Closing",
+    "Signature",
+    "Signature Role",
     "Title",
     "Subtitle",
     "Cover Text",

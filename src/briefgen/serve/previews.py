@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import BuildOptions, build_project
+from ..cache import ContentCache
 from ..diagnostics import Diagnostic, ProjectError, error
 from ..load import load_project
 from ..model import IMPLICIT_AUDIENCE, Model
@@ -205,7 +206,7 @@ class PreviewBuilder:
         errors: list[str] = []
         warnings: list[str] = []
         try:
-            result = load_project(self.root)
+            result = load_project(self.root, ContentCache(self.root))
             if result.model is None:
                 errors = [str(d) for d in result.diagnostics if d.is_error]
                 warnings = [str(d) for d in result.diagnostics if not d.is_error]
@@ -294,6 +295,7 @@ class PreviewBuilder:
             formats=formats,
             jobs=self.jobs,
             stems=None if stems is None else frozenset(stems),
+            cache=True,  # a save reloads only the file saved
         )
         errors: list[str] = []
         warnings: list[str] = []

@@ -121,8 +121,46 @@ def _check_laid_out(rendered) -> None:
             )
 
 
+_LETTER_START = re.compile(r'<section class="letter"[^>]*>')
+_SECTION_TAG = re.compile(r"<(/?)section\b")
+
+
+def split_letter(html: str) -> tuple[str | None, str]:
+    """(the letter alone as a document, or None; the document without its letter).
+
+    A recipient's letter is laid out on pages of its own, so the brief after it is laid out,
+    numbered and shared between copies exactly as in a copy without a letter.
+    """
+    start = _LETTER_START.search(html)
+    if start is None:
+        return None, html
+    depth = 0
+    for tag in _SECTION_TAG.finditer(html, start.start()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = html.index(">", tag.end()) + 1
+            body = html.find("<body", 0, start.start())
+            head = html[: html.index(">", body) + 1] if body >= 0 else html[: start.start()]
+            letter = head + html[start.start() : end] + "</body></html>"
+            return letter, html[: start.start()] + html[end:]
+    return None, html
+
+
+def without_letter(document: RenderedDocument) -> RenderedDocument:
+    """The document as the brief's own pages are laid out: without the recipient's letter."""
+    letter, rest = split_letter(document.html)
+    if letter is None:
+        return document
+    return RenderedDocument(**{**document.__dict__, "html": rest})
+
+
 def write(document: RenderedDocument, target: Path, laid_out=None) -> WrittenFile:
-    rendered = laid_out if laid_out is not None else layout(document)
+    """Write the PDF; `laid_out` is the brief's layout (without the letter) when already made."""
+    letter, _rest = split_letter(document.html)
+    rendered = laid_out if laid_out is not None else layout(without_letter(document))
+    if letter is not None:
+        letter_pages = layout(RenderedDocument(**{**document.__dict__, "html": letter})).pages
+        rendered = rendered.copy([*letter_pages, *rendered.pages])
     variant = document.pdf_variant or "pdf/ua-1"
     stamp = document.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     rendered.metadata.created = stamp

@@ -66,10 +66,26 @@ def build(document: RenderedDocument) -> bytes:
     walker = HtmlWalker(document, styles, main, footnotes_part, numbering, geometry.text_width, template)
     walker.walk(tree.body)
 
-    refs = _headers_and_footers(main, styles, head, cover=walker.has_cover, text_runs=walker.text_runs)
+    letter = walker.letter_end is not None
+    refs = _headers_and_footers(
+        main,
+        styles,
+        head,
+        cover=walker.has_cover,
+        text_runs=walker.text_runs,
+        letter=letter,
+        pages=document.page_count,
+    )
     body = walker.body
     line_spacing.keep_pictures_whole(body, styles.element)
-    body.append(oxml.section_properties(geometry, refs, title_page=walker.has_cover and bool(refs)))
+    if letter:
+        # The letter is a section of its own with no header or footer; the brief after it
+        # counts its pages (and footnotes) from 1, as the PDF does.
+        ppr = walker.letter_end.find(oxml.qn("w:pPr"))
+        ppr.append(oxml.section_properties(geometry, [], title_page=False))
+    body.append(
+        oxml.section_properties(geometry, refs, title_page=walker.has_cover and bool(refs), restart=letter)
+    )
     root = oxml.root("w:document")
     root.append(body)
     main._element = root
@@ -120,9 +136,17 @@ def _font_table(main, theme, script_families: set[str]) -> bool:
 
 
 def _headers_and_footers(
-    main, styles: StyleSheet, head: Head, cover: bool, text_runs=None
+    main,
+    styles: StyleSheet,
+    head: Head,
+    cover: bool,
+    text_runs=None,
+    letter: bool = False,
+    pages: int | None = None,
 ) -> list[tuple[str, str, str]]:
     """Running header and page-number footer; empty first-page ones when there is a cover.
+    After a recipient's letter the footer counts the brief's own pages (SECTIONPAGES), with
+    `pages`, the PDF's count, as the cached result until Word updates the fields.
     `text_runs(paragraph, text)` writes a text in the scripts' character styles."""
     refs: list[tuple[str, str, str]] = []
     if head.running_title or head.running_publisher:
@@ -148,7 +172,8 @@ def _headers_and_footers(
             if piece == "{page}":
                 oxml.field(p, "PAGE", "1")
             elif piece == "{pages}":
-                oxml.field(p, "NUMPAGES", "1")
+                # After a letter, the brief's own pages: its section's, not the whole file's.
+                oxml.field(p, "SECTIONPAGES" if letter else "NUMPAGES", str(pages or 1))
             elif piece:
                 oxml.run(p, piece)
         refs.append(("footerReference", "default", rid))

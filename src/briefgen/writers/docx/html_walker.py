@@ -86,7 +86,20 @@ DROPPED = {
     "textarea",
     "button",
 }
-P_CLASS_STYLES = {"subtitle": "Subtitle", "small": "Small Text", "status": "Status"}
+P_CLASS_STYLES = {
+    "subtitle": "Subtitle",
+    "small": "Small Text",
+    "status": "Status",
+    # A recipient's letter: Word's own letter styles where it has them, so an officer
+    # editing one copy finds the usual names.
+    "letterhead-name": "Letterhead",
+    "letter-date": "Date",
+    "salutation": "Salutation",
+    "closing": "Closing",
+    "signatory-name": "Signature",
+    "signatory-role": "Signature Role",
+}
+SIGNATURE_HEIGHT_MM = 14
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 
 _WS = re.compile(r"[ \t\n\r\f]+")
@@ -276,6 +289,7 @@ class HtmlWalker:
         self.footnotes = oxml.footnotes_root()
         self.footnote_count = 0
         self.has_cover = False
+        self.letter_end: etree._Element | None = None  # the paragraph that ends the letter
         self._page_break = False
         self._pending_bookmarks: list[str] = []
         self._bookmarks: dict[str, str] = {}  # HTML id -> bookmark name
@@ -503,7 +517,9 @@ class HtmlWalker:
             return
         classes = set((el.get("class") or "").split())
         self._mark_id(el, ctx)
-        if tag == "section" and "cover" in classes:
+        if tag == "section" and "letter" in classes:
+            self.letter(el, ctx)
+        elif tag == "section" and "cover" in classes:
             self.cover(el, ctx)
         elif tag == "nav" and "toc" in classes:
             self.toc(el, ctx)
@@ -554,6 +570,22 @@ class HtmlWalker:
         else:
             self.warn_unknown(el)
             self.flow(el, ctx, inline_imgs=False)
+
+    def letter(self, el: etree._Element, ctx: Ctx) -> None:
+        """A recipient's letter: its own Word section (ended by `letter_end`), before the cover."""
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            classes = set((child.get("class") or "").split())
+            if "letter-recipient" in classes:
+                self.flow(child, replace(ctx, p_style="Inside Address", list_item=None), inline_imgs=False)
+            elif "letterhead" in classes:
+                self.flow(child, replace(ctx, p_style="Letterhead", list_item=None), inline_imgs=False)
+            else:
+                self.block(child, replace(ctx, p_style="Letter Text"))
+        if ctx.container is self.body:
+            # The section break is written by the writer, which knows the page geometry.
+            self.letter_end = oxml.paragraph(self.body, self.sid("Letter Text"))
 
     def cover(self, el: etree._Element, ctx: Ctx) -> None:
         self.has_cover = True
@@ -744,7 +776,11 @@ class HtmlWalker:
 
     def block_picture(self, el: etree._Element, ctx: Ctx) -> None:
         classes = set((el.get("class") or "").split())
-        if "logo" in classes or ctx.in_cover:
+        if "letter-logo" in classes:
+            style = "Letterhead Logo"
+        elif "signature" in classes:
+            style = "Signature"
+        elif "logo" in classes or ctx.in_cover:
             style = "Cover Logo"
         elif "photo" in classes:
             style = "Card Photo"
@@ -780,7 +816,11 @@ class HtmlWalker:
             rid, image = para.ctx.part.get_or_add_image(io.BytesIO(converted))
         classes = set((el.get("class") or "").split())
         px_w, px_h = max(image.px_width, 1), max(image.px_height, 1)
-        if "logo" in classes:
+        if "letter-logo" in classes:  # as .letterhead img.letter-logo in the print CSS
+            cx = round(self.doc.theme.logo_width_mm * 0.7 * EMU_PER_MM)
+        elif "signature" in classes:  # 14 mm high, as img.signature in the print CSS
+            cx = round(SIGNATURE_HEIGHT_MM * EMU_PER_MM * px_w / px_h)
+        elif "logo" in classes:
             cx = round(self.doc.theme.logo_width_mm * EMU_PER_MM)
         elif "photo" in classes:
             cx = PHOTO_WIDTH_MM * EMU_PER_MM

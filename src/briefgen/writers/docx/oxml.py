@@ -71,7 +71,7 @@ RPR_ORDER = [
 TBLPR_ORDER = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
 TRPR_ORDER = ["cantSplit", "tblHeader"]
 TCPR_ORDER = ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "vAlign"]
-SECTPR_ORDER = ["pgSz", "pgMar", "cols", "titlePg", "docGrid"]
+SECTPR_ORDER = ["footnotePr", "pgSz", "pgMar", "pgNumType", "cols", "titlePg", "docGrid"]
 
 # Characters XML 1.0 cannot carry; HTML may still contain them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -372,8 +372,13 @@ def table_cell(tr: etree._Element, width: int, span: int = 1, vmerge: str | None
 # --- section, settings, fonts -------------------------------------------------------------
 
 
-def section_properties(geometry, refs: list[tuple[str, str, str]], title_page: bool) -> etree._Element:
-    """w:sectPr: header/footer references ("headerReference", type, rId), page size, margins."""
+def section_properties(
+    geometry, refs: list[tuple[str, str, str]], title_page: bool, restart: bool = False
+) -> etree._Element:
+    """w:sectPr: header/footer references ("headerReference", type, rId), page size, margins.
+
+    `restart`: pages and footnotes count from 1 again in this section (the brief after a
+    recipient's letter)."""
     sect = etree.Element(qn("w:sectPr"))
     for kind, ref_type, rid in refs:
         el = sub(sect, f"w:{kind}", {"type": ref_type})
@@ -395,6 +400,8 @@ def section_properties(geometry, refs: list[tuple[str, str, str]], title_page: b
                 "footer": geometry.footer,
                 "gutter": 0,
             },
+            "footnotePr": _footnote_restart() if restart else None,
+            "pgNumType": {"start": 1} if restart else None,
             "cols": {"space": 720},
             "titlePg": title_page,
             "docGrid": {"linePitch": 360},
@@ -402,6 +409,12 @@ def section_properties(geometry, refs: list[tuple[str, str, str]], title_page: b
     )
     sect.extend(list(tail))
     return sect
+
+
+def _footnote_restart() -> etree._Element:
+    el = etree.Element(qn("w:footnotePr"))
+    sub(el, "w:numRestart", {"val": "eachSect"})
+    return el
 
 
 def settings(

@@ -381,6 +381,75 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             ppr={"spacing": spacing(0, 2, 1.3)},
             rpr={"rFonts": _fonts(head)},
         ),
+        # A recipient's letter, as the print CSS sets it (.letter rules).
+        _style(
+            P,
+            "Letterhead",
+            "Letterhead",
+            based="Normal",
+            next_="Date",
+            ppr={
+                "keepNext": True,
+                "pBdr": _borders("w:pBdr", bottom=_border(brand, 10, 8)),
+                "spacing": spacing(0, _pt_mm(12), 1.2),
+            },
+            rpr={"rFonts": _fonts(head), "b": True, "bCs": True, "color": {"val": brand}},
+        ),
+        # Single line spacing: a paragraph holding a picture must not clip it.
+        _style(
+            P, "Letterhead Logo", "LetterheadLogo", based="Normal", next_="Letterhead", ppr={"keepNext": True}
+        ),
+        _style(P, "Letter Text", "LetterText", based="BodyText", next_="LetterText"),
+        _style(
+            P,
+            "Date",
+            "Date",
+            based="Normal",
+            next_="InsideAddress",
+            ppr={"jc": {"val": "right"}, "spacing": spacing(0, _pt_mm(8), line)},
+        ),
+        _style(
+            P,
+            "Inside Address",
+            "InsideAddress",
+            based="Normal",
+            next_="Salutation",
+            ppr={"spacing": spacing(0, 0, line)},
+        ),
+        _style(
+            P,
+            "Salutation",
+            "Salutation",
+            based="Normal",
+            next_="LetterText",
+            ppr={"spacing": spacing(_pt_mm(10), _pt_mm(4), line)},
+        ),
+        _style(
+            P,
+            "Closing",
+            "Closing",
+            based="Normal",
+            next_="Signature",
+            ppr={"keepNext": True, "spacing": spacing(_pt_mm(6), _pt_mm(14), line)},
+        ),
+        _style(
+            P,
+            "Signature",
+            "Signature",
+            based="Normal",
+            next_="SignatureRole",
+            ppr={"keepNext": True, "spacing": spacing(0, 0, line)},
+            rpr={"b": True, "bCs": True},
+        ),
+        _style(
+            P,
+            "Signature Role",
+            "SignatureRole",
+            based="Normal",
+            next_="Signature",
+            ppr={"spacing": spacing(0, _pt_mm(4), line)},
+            rpr={"color": {"val": muted}, "sz": _hp(size["small"]), "szCs": _hp(size["small"])},
+        ),
     ]
     heading_spacing = {1: (18, 8), 2: (14, 6), 3: (10, 4), 4: (8, 3)}
     for level in (1, 2, 3, 4):

@@ -1,0 +1,273 @@
+"""The content cache (cache.py): builds from the cache equal fresh builds; nothing foreign is trusted."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefgen.cache import CACHE_DIR, ContentCache
+from briefgen.load import load_project
+
+BRIEFGEN = [sys.executable, "-m", "briefgen"]
+
+
+@pytest.fixture(autouse=True)
+def own_key(tmp_path, monkeypatch):
+    # The signing key lives in the user's cache folder: a test's own.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*BRIEFGEN, *args], capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})}
+    )
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    assert run("init", str(root)).returncode == 0
+    (root / "content" / "extra.yaml").write_text(
+        "sources:\n  - id: extra-source\n    title: An extra source\n", encoding="utf-8"
+    )
+    return root
+
+
+def loaded(root: Path, cache: ContentCache | None) -> tuple:
+    result = load_project(root, cache)
+    model = result.model
+    items = (
+        {c: {i: item.model_dump() for i, item in items.items()} for c, items in model.items.items()}
+        if model
+        else None
+    )
+    return items, [str(d) for d in result.diagnostics]
+
+
+def edit(root: Path, change: str) -> None:
+    content = root / "content"
+    files = sorted(content.rglob("*.yaml"))
+    if change == "edit":
+        text = files[0].read_text(encoding="utf-8")
+        files[0].write_text(text.replace("name:", "name: ", 1) + "\n# edited\n", encoding="utf-8")
+        text = files[-1].read_text(encoding="utf-8")
+        files[-1].write_text(text.replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+    elif change == "add":
+        (content / "more.yaml").write_text(
+            "sources:\n  - id: added-source\n    title: An added source\n", encoding="utf-8"
+        )
+    elif change == "delete":
+        extra = content / "extra.yaml"
+        if extra.exists():
+            extra.unlink()
+        else:
+            files[-1].unlink()
+    elif change == "rename":
+        files[0].rename(content / "renamed.yaml")
+    elif change == "break":
+        files[0].write_text("people:\n  - id: x\n    name: [unclosed\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "delete", "rename", "break"])
+def test_a_load_from_the_cache_equals_a_fresh_load_after_every_change(project, change):
+    cache = ContentCache(project)
+    assert loaded(project, cache) == loaded(project, None)
+    edit(project, change)
+    assert loaded(project, cache) == loaded(project, None)
+    assert loaded(project, cache) == loaded(project, None)  # and again, from the cache
+
+
+def test_only_the_changed_file_is_parsed_again(project, monkeypatch):
+    import briefgen.load as load
+
+    cache = ContentCache(project)
+    load_project(project, cache)
+    first = sorted((project / "content").rglob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    parsed = []
+    real = load._read_file
+    monkeypatch.setattr(
+        load, "_read_file", lambda root, path, d: parsed.append(path.name) or real(root, path, d)
+    )
+    load_project(project, cache)
+    # briefgen.yaml is always read; of the content files, only the edited one.
+    assert parsed == ["briefgen.yaml", first.name]
+    assert len(list((project / "content").rglob("*.yaml"))) == 2
+
+
+@pytest.mark.parametrize("damage", ["truncated", "random", "other-version", "foreign-key"])
+def test_a_damaged_or_foreign_cache_is_ignored(project, tmp_path, damage, monkeypatch):
+    cache = ContentCache(project)
+    expected = loaded(project, None)
+    loaded(project, cache)
+    entries = [p for p in cache.folder.rglob("*.bin")]
+    assert entries
+    for path in entries:
+        data = path.read_bytes()
+        if damage == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "random":
+            path.write_bytes(os.urandom(len(data)))
+        elif damage == "other-version":
+            path.write_bytes(data.replace(b"briefgen-cache-1", b"briefgen-cache-0", 1))
+    if damage == "foreign-key":  # a cache written by someone else, e.g. copied in with a project
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    assert loaded(project, ContentCache(project)) == expected
+    result = run("validate", str(project), env={"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_cache_is_owner_only_and_inside_the_project(project):
+    cache = ContentCache(project)
+    load_project(project, cache)
+    assert cache.folder == project / CACHE_DIR
+    for folder in (project / ".briefgen", cache.folder, *[p for p in cache.folder.rglob("*") if p.is_dir()]):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    files = [p for p in cache.folder.rglob("*") if p.is_file()]
+    assert files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_init_keeps_the_cache_out_of_git(project):
+    ignored = (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/.briefgen/" in ignored and "/output/" in ignored
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    assert run("validate", str(project)).returncode == 0
+    status = subprocess.run(
+        ["git", "-C", str(project), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert ".briefgen" not in status and (project / CACHE_DIR).is_dir()
+
+
+def test_cache_clear_and_no_cache(project):
+    assert run("validate", str(project)).returncode == 0
+    assert (project / CACHE_DIR).is_dir()
+    cleared = run("cache", "clear", str(project))
+    assert cleared.returncode == 0, cleared.stderr
+    assert not (project / CACHE_DIR).exists()
+    assert run("validate", "--no-cache", str(project)).returncode == 0
+    assert not (project / CACHE_DIR).exists()
+
+
+def test_the_cache_is_never_inside_the_output_folder(project):
+    result = run("build", str(project), "-o", str(project), "--format", "html", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert not (project / CACHE_DIR).exists()
+    manifest = json.loads((project / "manifest.json").read_text())
+    assert all(".briefgen" not in o["path"] for o in manifest["outputs"])
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+
+
+@pytest.mark.slow
+def test_cached_builds_equal_fresh_builds_after_every_change(project, tmp_path):
+    env = {"SOURCE_DATE_EPOCH": "1453161600", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+    theme = project / "templates" / "house"
+    theme.mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: house\ncolors:\n  brand: '#2e7d32'\n", encoding="utf-8")
+    settings = project / "briefgen.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("as_of:", "theme: house\nas_of:", 1))
+
+    def compare(step: str) -> None:
+        cached = run(
+            "build", str(project), "-o", str(tmp_path / "cached"), "--format", "html", "--jobs", "1", env=env
+        )
+        assert cached.returncode == 0, (step, cached.stderr)
+        fresh_out = tmp_path / f"fresh-{step}"
+        fresh = run(
+            "build",
+            str(project),
+            "-o",
+            str(fresh_out),
+            "--format",
+            "html",
+            "--jobs",
+            "1",
+            "--no-cache",
+            env=env,
+        )
+        assert fresh.returncode == 0, (step, fresh.stderr)
+        assert outputs(tmp_path / "cached") == outputs(fresh_out), step
+
+    compare("first")
+    compare("unchanged")  # the fast path: nothing loaded, nothing written
+    for change in ("edit", "add", "delete", "rename"):
+        edit(project, change)
+        compare(change)
+    (theme / "theme.yaml").write_text("name: house\ncolors:\n  brand: '#8e24aa'\n", encoding="utf-8")
+    compare("theme")
+    assert "#8e24aa" in next(iter(outputs(tmp_path / "cached").values())).decode()
+
+
+def test_a_new_version_of_briefgen_gives_new_keys(project, monkeypatch):
+    import briefgen.cache as cache_module
+
+    before = cache_module.project_key(project)
+    monkeypatch.setattr(cache_module, "__version__", "9.9.9")
+    monkeypatch.setattr(cache_module, "_SOFTWARE", None)
+    assert cache_module.project_key(project) != before
+
+
+def test_a_no_change_rebuild_from_the_command_line_loads_nothing(project, tmp_path):
+    out = tmp_path / "out"
+    first = run("build", str(project), "-o", str(out), "--format", "html", "--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "briefgen",
+            "build",
+            str(project),
+            "-o",
+            str(out),
+            "--format",
+            "html",
+            "--jobs",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "0 file(s) written" in again.stderr and "up to date" in again.stderr
+    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if "import time:" in line}
+    # Neither the content model (pydantic) nor a writer's library was imported.
+    assert not {"pydantic", "briefgen.model", "weasyprint", "docx", "briefgen.load"} & imported
+    validate = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", "validate", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    validate = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", "validate", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert validate.returncode == 0
+    imported = {
+        line.split("|")[-1].strip() for line in validate.stderr.splitlines() if "import time:" in line
+    }
+    assert not {"pydantic", "briefgen.model", "weasyprint", "docx"} & imported
