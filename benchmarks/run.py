@@ -521,6 +521,16 @@ class Bench:
             ("briefgen validate (warm)", [*cli, "validate", str(self.project)]),
             ("--version", [*cli, "--version"]),
         )
+        # validate without the cache: it loads the project and renders every output's HTML
+        # (no layout), which is what a first validate, or one after any change, costs.
+        (cold,) = self.repeated(
+            ("briefgen validate --no-cache", [*cli, "validate", "--no-cache", str(self.project)])
+        )
+        row.notes.append(
+            f"validate --no-cache (load, and every output's HTML rendered): {cold.best:.2f} s, "
+            f"CPU {cold.best_cpu:.2f} s"
+        )
+        row.data["cold_validate"] = asdict(cold)
 
     def warm_rebuild(self, row: Row) -> None:
         cli = _briefgen_command()
