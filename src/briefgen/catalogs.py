@@ -68,6 +68,10 @@ _POT_COMMENT = (
 )
 _PO_COMMENT = (
     "# briefgen labels in {name}.\n"
+    "# Drafted by briefgen's contributors. Anyone who writes {name} as a\n"
+    "# native speaker or legal translator may correct a label: change its\n"
+    "# msgstr and send the change (an organisation can also correct a label\n"
+    "# for its own project only: `briefgen catalogs init`).\n"
     "# Translate the msgstr lines only; `python -m briefgen.catalogs`\n"
     "# keeps the msgids in step with the code. See docs/translations.md."
 )

@@ -31,6 +31,26 @@ def babel_locale(language: str) -> Locale:
         return Locale.parse("en_GB")
 
 
+def N_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural label for extraction; translated where it is used (ngettext)."""
+    return singular, plural
+
+
+_UNIT_LABELS = {
+    "duration-year": N_("{n} year", "{n} years"),
+    "duration-month": N_("{n} month", "{n} months"),
+    "duration-day": N_("{n} day", "{n} days"),
+}
+
+
+@cache
+def _has_unit_names(locale: str) -> bool:
+    """Whether CLDR spells out durations in this locale (Maltese and Tajik it does not)."""
+    return format_unit(7, "duration-year", length="long", locale=locale) != format_unit(
+        7, "duration-year", length="long", locale="root"
+    )
+
+
 class Localizer:
     """Labels and formatting for one output language."""
 
@@ -68,8 +88,13 @@ class Localizer:
         """ "7 years 6 months" in the output language; zero parts are left out."""
         parts = []
         for amount, unit in ((years, "duration-year"), (months, "duration-month"), (days, "duration-day")):
-            if amount:
+            if not amount:
+                continue
+            if _has_unit_names(str(self.locale)):
                 parts.append(format_unit(amount, unit, length="long", locale=self.locale))
+            else:  # CLDR has no names for this locale (it would print "7 y"): the labels do
+                singular, plural = _UNIT_LABELS[unit]
+                parts.append(self.ngettext(singular, plural, amount).format(n=amount))
         return " ".join(parts)
 
     def display_language(self, code: str) -> str:
