@@ -39,7 +39,7 @@ PACKAGE_DIR = Path(__file__).parent
 POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
 SOURCE_LANGUAGE = "en"  # msgids are English: en.po repeats them, so every language is checked alike
 
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "Nn_": (1, 2), "gettext": None, "ngettext": (1, 2)}
 COMMENT_TAGS = ("Translators:",)
 # The same syntax settings as render.make_environment, and syntax errors are errors.
 JINJA_OPTIONS = {

@@ -31,15 +31,15 @@ def babel_locale(language: str) -> Locale:
         return Locale.parse("en_GB")
 
 
-def N_(singular: str, plural: str) -> tuple[str, str]:
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext's naming
     """Marks a plural label for extraction; translated where it is used (ngettext)."""
     return singular, plural
 
 
 _UNIT_LABELS = {
-    "duration-year": N_("{n} year", "{n} years"),
-    "duration-month": N_("{n} month", "{n} months"),
-    "duration-day": N_("{n} day", "{n} days"),
+    "duration-year": Nn_("{n} year", "{n} years"),
+    "duration-month": Nn_("{n} month", "{n} months"),
+    "duration-day": Nn_("{n} day", "{n} days"),
 }
 
 
