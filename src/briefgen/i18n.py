@@ -31,7 +31,7 @@ def babel_locale(language: str) -> Locale:
         return Locale.parse("en_GB")
 
 
-def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - gettext's naming
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
     """Marks a plural label for extraction; translated where it is used (ngettext)."""
     return singular, plural
 
