@@ -278,6 +278,9 @@ def unchanged_build(cache: ContentCache, key: str, out: Path) -> dict | None:
     record = cache.get("build", key)
     if not isinstance(record, dict) or not isinstance(record.get("jobs"), list):
         return None
+    # Temporary files of a build that was killed: a real build sweeps them away.
+    if any(Path(out).rglob(".briefgen-tmp-*")):
+        return None
     try:
         manifest = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
         previous = {e["path"]: e for e in manifest.get("outputs", [])}

@@ -278,6 +278,10 @@ def _style(
     return el
 
 
+# Run properties the style schema does not allow in a style's rPr (CT_RPrStyle).
+STYLE_RUN_ONLY = frozenset({"rStyle", "rtl", "cs", "highlight"})
+
+
 def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Element]:
     """Every style the walker uses, defined from the theme's tokens."""
     spacing = partial(_spacing, ratio=natural_line_height(theme))
@@ -926,8 +930,11 @@ class StyleSheet:
                 merged[etree.QName(child).localname] = copy.deepcopy(child)
         merged.update({k: v for k, v in rpr.items() if v is not None})
         sid = self._unique_id(full.replace(" ", "").replace("+", ""))
+        # A style's run properties may not hold rtl or cs (the schema's CT_RPrStyle, which
+        # Word and openxml-audit apply): those stay on the runs (oxml.run's `script`).
+        allowed = [k for k in RPR_ORDER if k not in STYLE_RUN_ONLY]
         style = _style(
-            "character", full, sid, based=role_style, rpr={k: merged[k] for k in RPR_ORDER if k in merged}
+            "character", full, sid, based=role_style, rpr={k: merged[k] for k in allowed if k in merged}
         )
         self.element.append(style)
         self._index(style)
