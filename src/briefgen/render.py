@@ -35,6 +35,7 @@ from .markdown import MarkdownRenderer
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
 from .theme import Theme
+from .webnav import add_web_navigation
 from .wrapping import mark_long_tokens
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -208,7 +209,10 @@ class DocumentRenderer:
         filename = template_name if template_name.endswith(".j2") else f"{template_name}.html.j2"
         localizer = Localizer(view.language, self.project_root)
         sources = {s.id: s for s in view.sources}
-        md = MarkdownRenderer(lambda source_id, locator: self._cite(localizer, sources, source_id, locator))
+        md = MarkdownRenderer(
+            lambda source_id, locator: self._cite(localizer, sources, source_id, locator),
+            cited_visible=sources.__contains__,
+        )
         context = {
             **view.template_context(),
             "theme_css": Markup(theme_css(self.theme, view.language)),
@@ -236,8 +240,11 @@ class DocumentRenderer:
         )
         try:
             template = env.get_template(filename)
-            return bidi.isolate(
+            html = bidi.isolate(
                 fill_toc(mark_long_tokens(strip_active_content(template.render(context)))), view.language
+            )
+            return add_web_navigation(
+                html, localizer.gettext(N_("Notes")), localizer.gettext(N_("Back to the text"))
             )
         except TemplateNotFound as exc:
             raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
@@ -406,8 +413,24 @@ def _theme_css_cached(theme: Theme, language: str | None = None) -> str:
     faces = fonts.font_faces(theme, font_chain.faces(language), theme_url)
     tokens = fonts.ThemeForLanguage(theme, language)
     css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=tokens, fonts=faces)
+    css += screen_css(tokens, css_env)
     _CSS_CACHE[key] = css
     return css
+
+
+# What exists only for the web page (note calls, the list of notes, the footer) is left out
+# of every printed rendering; the DOCX writer leaves it out too (html_walker).
+SCREEN_ONLY_CSS = "\n@media print {\n  .screen-only { display: none !important; }\n}\n"
+
+
+def screen_css(theme: Theme, css_env: SandboxedEnvironment) -> str:
+    """The theme's screen.css.j2 (or the default's) with its tokens, inside `@media screen`:
+    browsers apply it, WeasyPrint (print media) does not, so the PDF is unchanged."""
+    source = theme.folder / "screen.css.j2"
+    if not source.is_file():
+        source = Path(__file__).parent / "themes" / "default" / "screen.css.j2"
+    screen = css_env.from_string(source.read_text(encoding="utf-8")).render(t=theme)
+    return f"\n@media screen {{\n{screen}\n}}\n{SCREEN_ONLY_CSS}"
 
 
 _HEADING = re.compile(r'<h([12])((?:\s+[a-z-]+="[^"]*")*)>(.*?)</h\1>', re.S)
