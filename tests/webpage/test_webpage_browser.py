@@ -8,14 +8,12 @@ tests/artefacts/webpage/ (git-ignored) for a person to look at.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-from webpage_support import CHROMIUM_ARGS, axe_source, axe_violations, chromium, screenshot
+from webpage_support import CHROMIUM_ARGS, axe_source, axe_violations, chromium, make_project, screenshot
 
 pytestmark = pytest.mark.slow
 
@@ -26,34 +24,6 @@ PAGES = {
     "event-summary-ru": "justice-behind-bars-event/justice-behind-bars-event.eu-policymakers.ru.html",
     "case-dossier": "justice-behind-bars-dossier/justice-behind-bars-dossier.partners.en.html",
 }
-
-
-# What the example lacks and web pages are often broken by: a link inside a sentence, a
-# source with a long URL, a token too long for a phone's line.
-LINK = "The [verdict](https://www.example.org/verdicts/2014/anar-mammadli) was published."
-TOKEN = "Registry entry NGO-REGISTRY-2014-000000000000000000017-AZERBAIJAN-BAKU-CITY."
-URL = "https://www.example.org/publications/2015/justice-behind-bars-the-persecution-of-civil-society-full-report.pdf"
-
-
-def make_project(folder: Path) -> Path:
-    """The repository's example project, with a link, a long URL and a long token added."""
-    for name in ("briefgen.yaml", "content", "assets", "templates"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name)
-        else:
-            shutil.copy(source, folder / name)
-    cases = folder / "content" / "cases.yaml"
-    text = cases.read_text(encoding="utf-8")
-    anchor = "        19 January 2016.\n"
-    assert anchor in text
-    cases.write_text(text.replace(anchor, f"        19 January 2016. {LINK} {TOKEN}\n", 1), encoding="utf-8")
-    sources = folder / "content" / "sources.yaml"
-    text = sources.read_text(encoding="utf-8")
-    sources.write_text(
-        text.replace("    date: 2015-12\n", f"    date: 2015-12\n    url: {URL}\n", 1), encoding="utf-8"
-    )
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,34 @@ CHROMIUM_ARGS = [
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+# What the example lacks and web pages are often broken by: a link inside a sentence, a
+# source with a long URL, a token too long for a phone's line.
+LINK = "The [verdict](https://www.example.org/verdicts/2014/anar-mammadli) was published."
+TOKEN = "Registry entry NGO-REGISTRY-2014-000000000000000000017-AZERBAIJAN-BAKU-CITY."
+URL = "https://www.example.org/publications/2015/justice-behind-bars-the-persecution-of-civil-society-full-report.pdf"
+
+
+def make_project(folder: Path) -> Path:
+    """The repository's example project, with a link, a long URL and a long token added."""
+    for name in ("briefgen.yaml", "content", "assets", "templates"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
+    cases = folder / "content" / "cases.yaml"
+    text = cases.read_text(encoding="utf-8")
+    anchor = "        19 January 2016.\n"
+    assert anchor in text
+    cases.write_text(text.replace(anchor, f"        19 January 2016. {LINK} {TOKEN}\n", 1), encoding="utf-8")
+    sources = folder / "content" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(
+        text.replace("    date: 2015-12\n", f"    date: 2015-12\n    url: {URL}\n", 1), encoding="utf-8"
+    )
+    return folder
+
+
 def axe_source() -> str:
     if not AXE_JS.is_file():
         npm = shutil.which("npm")
@@ -71,3 +99,19 @@ def screenshot(page, name: str) -> Path:
     path = ARTEFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def build_html(project: Path, out: Path, *args: str) -> None:
+    """`briefgen build PROJECT -o OUT --format html ARGS` with a fixed SOURCE_DATE_EPOCH."""
+    import os
+    import sys
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1453161600"}
+    done = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", str(project), "-o", str(out), "--format", "html", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
