@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from . import bidi, collate, fonts
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
+from .langmark import bracket, mark_languages, wrap_block, wrap_inline
 from .markdown import MarkdownRenderer
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
@@ -109,6 +110,8 @@ def _environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         bytecode_cache=COMPILED_TEMPLATES,
+        # A value in another language than the output's is marked, to carry a lang attribute.
+        finalize=bracket,
     )
 
 
@@ -224,8 +227,8 @@ class DocumentRenderer:
         env.filters["sort"] = collating_sort(view.language)
         env.filters.update(
             output_filters(
-                md.block,
-                md.inline,
+                lambda text: wrap_block(text, md.block(text)),
+                lambda text: wrap_inline(text, md.inline(text)),
                 localizer.format_date,
                 localizer.format_duration,
                 localizer.display_language,
@@ -241,7 +244,8 @@ class DocumentRenderer:
         try:
             template = env.get_template(filename)
             html = bidi.isolate(
-                fill_toc(mark_long_tokens(strip_active_content(template.render(context)))), view.language
+                fill_toc(mark_long_tokens(mark_languages(strip_active_content(template.render(context))))),
+                view.language,
             )
             return add_web_navigation(
                 html, localizer.gettext(N_("Notes")), localizer.gettext(N_("Back to the text"))
