@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from jinja2 import pass_eval_context
+from jinja2.filters import do_join, make_attrgetter
 from markupsafe import Markup
 
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
@@ -59,3 +61,18 @@ def mark_languages(html: str) -> str:
         else:
             out.append(_MARK.sub(lambda m: f'<span lang="{m.group(1)}">' if m.group(1) else "</span>", token))
     return "".join(out)
+
+
+def lang_attr(value) -> str:
+    """` lang="en"` for a ForeignText, "" for anything else (for HTML built in Python)."""
+    lang = getattr(value, "lang", None)
+    return f' lang="{lang}"' if lang else ""
+
+
+@pass_eval_context
+def marked_join(eval_ctx, value, d: str = "", attribute=None):
+    """Jinja's join, keeping the marks of the ForeignText items it joins (names of
+    organisers, say, some of them untranslated)."""
+    if attribute is not None:
+        value = map(make_attrgetter(eval_ctx.environment, attribute), value)
+    return do_join(eval_ctx, [bracket(item) for item in value], d)

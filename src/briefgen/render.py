@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from . import bidi, collate, fonts
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
-from .langmark import bracket, mark_languages, wrap_block, wrap_inline
+from .langmark import bracket, lang_attr, mark_languages, marked_join, wrap_block, wrap_inline
 from .markdown import MarkdownRenderer
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
@@ -100,7 +100,7 @@ def make_environment(
 
 
 def _environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         # select_autoescape() would not cover .html.j2: escape everything, always.
         autoescape=True,
@@ -113,6 +113,8 @@ def _environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
         # A value in another language than the output's is marked, to carry a lang attribute.
         finalize=bracket,
     )
+    env.filters["join"] = marked_join
+    return env
 
 
 class CompiledTemplates(BytecodeCache):
@@ -316,11 +318,14 @@ class DocumentRenderer:
 
 def _source_reference(localizer: Localizer, source: Record) -> str:
     """Title, publisher, date, URL, escaped HTML: how a source is cited in a footnote."""
-    parts = [f"<em>{escape(source.title)}</em>"]
+    parts = [f"<em{lang_attr(source.title)}>{escape(source.title)}</em>"]
     if source.authors:
         parts.insert(0, str(escape(", ".join(source.authors))))
     if source.publisher is not None:
-        parts.append(str(escape(source.publisher.name)))
+        name = source.publisher.name
+        parts.append(
+            f"<span{lang_attr(name)}>{escape(name)}</span>" if lang_attr(name) else str(escape(name))
+        )
     if source.date:
         parts.append(str(escape(localizer.format_date(source.date))))
     if source.url:

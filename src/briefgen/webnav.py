@@ -26,7 +26,7 @@ _ID = re.compile(r'\sid="([^"]*)"')
 _NOTE_OPEN = re.compile(r'<span class="footnote"((?:\s+[a-z-]+="[^"]*")*)>')
 _SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
 _SOURCE = re.compile(r'\sdata-source="([^"]*)"')
-_TITLE = re.compile(r"<em>.*?</em>", re.S)
+_TITLE = re.compile(r"<em\b[^>]*>.*?</em>", re.S)
 
 
 def add_web_navigation(html: str, notes_label: str, back_label: str) -> str:
@@ -70,7 +70,7 @@ def _link_notes(html: str, notes_label: str, back_label: str) -> str:
             body = _TITLE.sub(lambda m, t=target: f'<a href="{t}">{m.group(0)}</a>', body, count=1)
         notes.append(
             f'<li id="note-{number}">{body} <a class="footnote-back" href="#note-{number}-call" '
-            f'aria-label="{escape(back_label)} ({number})">\u2191</a></li>'
+            f'aria-label="{escape(back_label)} ({number})">^</a></li>'
         )
         before = html[pos : found.start()]
         text = before.rstrip()

@@ -51,12 +51,14 @@ def test_a_fallback_value_is_marked_with_its_language(tmp_path):
     source = (
         '<title>{{ brief.subtitle }}</title><p title="{{ brief.subtitle }}">{{ brief.title }}: '
         "{{ brief.subtitle }}</p>{{ cases[0].summary | md }}<p>{{ cases[0].summary | md_inline }}</p>"
+        '<p>{{ [brief.title, brief.subtitle] | join("; ") }}</p>'
     )
     html = render_in(project, "ru", source)
     assert "<title>Only in English</title>" in html
     assert '<p title="Only in English">Краткая записка: <span lang="en">Only in English</span></p>' in html
     assert '<div lang="en"><p>Rəşad Əliyev was arrested.</p>\n</div>' in html
     assert '<p><span lang="en">Rəşad Əliyev was arrested.</span></p>' in html
+    assert '<p>Краткая записка; <span lang="en">Only in English</span></p>' in html  # join keeps it
     assert not any(0xE000 <= ord(c) <= 0xE002 for c in html)
     # In the language it is written in, nothing is marked.
     assert "lang=" not in render_in(project, "en", source)
