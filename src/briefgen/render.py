@@ -429,7 +429,11 @@ def _theme_css_cached(theme: Theme, language: str | None = None) -> str:
 
 # What exists only for the web page (note calls, the list of notes, the footer) is left out
 # of every printed rendering; the DOCX writer leaves it out too (html_walker).
-SCREEN_ONLY_CSS = "\n@media print {\n  .screen-only { display: none !important; }\n}\n"
+# A passage marked with its own language (langmark.py) is set in print as it was before it
+# was marked: not hyphenated, so the PDF's lines do not change.
+SCREEN_ONLY_CSS = (
+    "\n@media print {\n  .screen-only { display: none !important; }\n  body [lang] { hyphens: manual; }\n}\n"
+)
 
 
 def screen_css(theme: Theme, css_env: SandboxedEnvironment) -> str:
