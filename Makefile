@@ -9,16 +9,21 @@ STAMP  := $(VENV)/.installed
 # WeasyPrint needs Pango and fontconfig; the default theme's CJK fonts are faces of
 # fonts-noto-cjk's collections (the other script fonts ship in the package). The tests need
 # LibreOffice (DOCX -> PDF), poppler (pdftoppm, pdffonts), Noto's system fonts to embed in
-# a DOCX, the `briefgen serve` browser test Debian's chromium (Playwright drives it;
-# nothing is downloaded), and the image tests exiftool (an independent reader: cleaned
+# a DOCX, the `briefgen serve` and web page browser tests Debian's chromium (Playwright
+# drives it; nothing is downloaded), the web page's accessibility test npm (nodejs: to
+# install axe-core, below), and the image tests exiftool (an independent reader: cleaned
 # images hold nothing but pixels).
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig \
                     fonts-noto-cjk
 APT_PACKAGES := $(RUNTIME_PACKAGES) libreoffice-writer-nogui poppler-utils chromium fonts-noto-core \
-                libimage-exiftool-perl
+                libimage-exiftool-perl nodejs
 PYTEST_ARGS ?=
+# axe-core (npm), the accessibility engine the web page tests run in Chromium; pinned, so a
+# new rule cannot turn the suite red overnight (tests/webpage/webpage_support.py: the same).
+AXE_VERSION := 4.10.3
+AXE_JS := tests/.axe/node_modules/axe-core/axe.min.js
 
-.PHONY: demo serve test test-fast lint format bench catalogs system-deps system-deps-runtime venv clean
+.PHONY: demo serve test test-fast lint format bench catalogs system-deps system-deps-runtime venv clean axe
 
 demo: venv system-deps-runtime
 	$(BIN)/briefgen build . -o output
@@ -28,7 +33,7 @@ demo: venv system-deps-runtime
 serve: venv system-deps-runtime
 	$(BIN)/briefgen serve .
 
-test: venv system-deps
+test: venv system-deps axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m briefgen.catalogs --check
@@ -63,6 +68,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Into tests/.axe/ (git-ignored); the test installs it there too when it is missing.
+axe: $(AXE_JS)
+
+$(AXE_JS):
+	npm install --no-audit --no-fund --prefix tests/.axe axe-core@$(AXE_VERSION)
+
 # Installs only what is missing, so a prepared machine pays nothing.
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -77,4 +88,4 @@ system-deps-runtime:
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 clean:
-	rm -rf output .pytest_cache benchmarks/workdir tests/artefacts
+	rm -rf output .pytest_cache benchmarks/workdir tests/artefacts tests/.axe

@@ -58,6 +58,7 @@ class BuildOptions:
     strict: bool = False  # warnings marked strict (missing labels, fallbacks) are errors
     cache: bool = False  # keep what loading gave in PROJECT/.briefgen/cache (the CLI's default)
     pdf_variant: str | None = None
+    self_contained: bool = False  # every HTML output as one file (--self-contained)
     limits: Limits = field(default_factory=Limits)
     # Only the outputs with these stems (plan.Job.stem), within the narrowing above: `serve`
     # builds the one personalised copy on screen, not all copies of its brief.
@@ -78,7 +79,13 @@ def build_project(
     # workers now, so that their start-up overlaps the loading (see pool.py).
     certain = options.force or not previous
     pool = WorkerPool(
-        options.out, options.jobs, options.pdf_variant, options.limits, options.formats, start_early=certain
+        options.out,
+        options.jobs,
+        options.pdf_variant,
+        options.limits,
+        options.formats,
+        start_early=certain,
+        self_contained=options.self_contained,
     )
     try:
         with pool, _fewer_collections():
@@ -190,6 +197,7 @@ def _narrowing(options: BuildOptions) -> dict:
         "pdf_variant": options.pdf_variant,
         "strict": options.strict,
         "stems": options.stems,
+        "self_contained": options.self_contained,
     }
 
 
@@ -201,6 +209,7 @@ def job_fingerprint(model: Model, job: Job, theme, options: BuildOptions, view: 
         "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
         "allow_remote": model.project.allow_remote_resources,
         "theme": model.project.theme,
+        "self_contained": options.self_contained or brief.html.self_contained,
     }
     return output_fingerprint(Path(model.root), theme, view, job.audience_id, brief.template, settings)
 

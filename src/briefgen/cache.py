@@ -235,6 +235,7 @@ def build_key(
     pdf_variant: str | None = None,
     strict: bool = False,
     stems=None,
+    self_contained: bool = False,
 ) -> str:
     """What a build's outcome depends on: render_key, the command line and SOURCE_DATE_EPOCH.
     The CLI's quick check and the build itself call this alike, so their keys agree."""
@@ -246,6 +247,8 @@ def build_key(
         "pdf_variant": pdf_variant,
         "strict": bool(strict),
         "stems": sorted(stems or []),
+        # Only asked for when set, so the keys of builds before the option are unchanged.
+        **({"self_contained": True} if self_contained else {}),
         "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
         "out": str(Path(out).resolve()),
     }

@@ -114,22 +114,53 @@ def binary_text(name: str, data: bytes) -> str:
 
 def html_text(markup: str) -> str:
     """Text and attribute values of an HTML file, entities decoded: tags and `&#39;` inside a
-    value (`<em>`, a `<br>` after a hyphen) would otherwise hide it from the matching."""
+    value (`<em>`, a `<br>` after a hyphen) would otherwise hide it from the matching.
+
+    A self-contained file carries its resources as data: URLs (in attributes and in the
+    CSS): a text resource (SVG, XML, plain text) is read as its decoded text, a binary one
+    (font, photo) as nothing, since base64 is letters and digits that match by chance."""
     from html.parser import HTMLParser
 
     chunks: list[str] = []
 
     class Reader(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            chunks.extend(value for _name, value in attrs if value)
+            chunks.extend(_data_urls_read(value) for _name, value in attrs if value)
 
         def handle_data(self, data):
-            chunks.append(data)
+            chunks.append(_data_urls_read(data))
 
     reader = Reader(convert_charrefs=True)
     reader.feed(markup)
     reader.close()
     return "".join(chunks)
+
+
+_DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[\w.-]+)*)(;base64)?,([A-Za-z0-9+/=%._~-]*)")
+_TEXT_TYPES = re.compile(r"^(text/|image/svg\+xml$|application/(xml|xhtml\+xml|json)$)")
+
+
+def _data_urls_read(value: str) -> str:
+    if "data:" not in value:
+        return value
+
+    def read(match: re.Match) -> str:
+        mime, _params, is_base64, payload = match.groups()
+        if not _TEXT_TYPES.match(mime or "text/plain"):
+            return " "
+        if is_base64:
+            import base64
+            import binascii
+
+            try:
+                return " " + base64.b64decode(payload).decode("utf-8", errors="replace") + " "
+            except (binascii.Error, ValueError):
+                return " "
+        from urllib.parse import unquote
+
+        return " " + unquote(payload) + " "
+
+    return _DATA_URL.sub(read, value)
 
 
 def pdf_text(path: Path) -> str:

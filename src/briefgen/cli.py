@@ -77,10 +77,26 @@ def main() -> None:
 @click.option(
     "--pdf-variant", type=click.Choice(["pdf/a-3b"]), default=None, help="Archival PDF as well as tagged."
 )
+@click.option(
+    "--self-contained",
+    is_flag=True,
+    help="Write each HTML output as one file, fonts and images inlined (for e-mail and archives).",
+)
 @click.option("--strict", is_flag=True, help=STRICT_HELP)
 @click.option("--no-cache", is_flag=True, help=NO_CACHE_HELP)
 def build(
-    project, out, briefs, audiences, languages, formats, jobs, force, pdf_variant, strict, no_cache
+    project,
+    out,
+    briefs,
+    audiences,
+    languages,
+    formats,
+    jobs,
+    force,
+    pdf_variant,
+    self_contained,
+    strict,
+    no_cache,
 ) -> None:
     """Build the project's briefs into OUT."""
     root = _project_dir(project)
@@ -97,6 +113,7 @@ def build(
             formats=list(formats),
             pdf_variant=pdf_variant,
             strict=strict,
+            self_contained=self_contained,
         )
     ):
         return
@@ -115,6 +132,7 @@ def build(
         strict=strict,
         cache=not no_cache,
         pdf_variant=pdf_variant,
+        self_contained=self_contained,
     )
     reporter = ProgressReporter()
     try:

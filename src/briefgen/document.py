@@ -40,6 +40,8 @@ class RenderedDocument:
     # The brief's pages in the PDF layout (without a recipient's letter), when the same build
     # laid it out: the DOCX shows it as the cached page count until Word updates its fields.
     page_count: int | None = None
+    # The HTML as one file, resources inlined as data: URLs (writers/html_inline.py).
+    self_contained: bool = False
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

@@ -62,8 +62,12 @@ def _parse(text: str) -> tuple:
 class MarkdownRenderer:
     """Renders markdown fields of one output; citations are formatted by `cite`."""
 
-    def __init__(self, cite: CiteFormatter):
+    def __init__(self, cite: CiteFormatter, cited_visible: Callable[[str], bool] | None = None):
         self._cite = cite
+        # Whether a cited source is shown to this output: its note then names it in a
+        # data-source attribute, which the web page links to the list of sources (webnav).
+        # A withheld source's id is never written.
+        self._cited_visible = cited_visible or (lambda source: False)
         self.cited: list[str] = []  # source ids in order of first citation
 
     def block(self, text: str | None) -> Markup:
@@ -154,7 +158,10 @@ class MarkdownRenderer:
                 if source not in self.cited:
                     self.cited.append(source)
                 note = self._cite(source, child.meta["locator"])
-                out.append(f'<span class="footnote">{note}</span>')
+                if self._cited_visible(source):
+                    out.append(f'<span class="footnote" data-source="{escape(source)}">{note}</span>')
+                else:
+                    out.append(f'<span class="footnote">{note}</span>')
             elif kind == "footnote_ref":
                 _trim_space_before_note(out)
                 body = footnotes.get(child.meta["id"], [])

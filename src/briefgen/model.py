@@ -507,6 +507,16 @@ class Letter(Strict):
     )
 
 
+class HtmlSettings(Strict):
+    """How a brief's HTML output is written."""
+
+    self_contained: bool = Field(
+        default=False,
+        description="one .html file with fonts (subset) and images inlined as data: URLs, "
+        "for e-mail and archives (also --self-contained); default: the file and its _files folder",
+    )
+
+
 class Brief(Strict):
     """A briefing to build."""
 
@@ -519,6 +529,7 @@ class Brief(Strict):
     audiences: list[AudienceRef] | None = None
     languages: list[LangCode] | None = Field(default=None, description="default: the project language")
     formats: list[Literal[FORMATS]] = ["pdf", "docx"]  # type: ignore[valid-type]
+    html: HtmlSettings = Field(default_factory=HtmlSettings, description="settings of the HTML output")
     event: EventRef | None = Field(default=None, description="required for event-summary")
     cases: Literal["all"] | list[CaseRef] | None = None
     recommendations: Literal["all"] | list[RecommendationRef] | None = None

@@ -31,10 +31,12 @@ from markupsafe import Markup, escape
 from . import bidi, collate, fonts
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
+from .langmark import bracket, lang_attr, mark_languages, marked_join, wrap_block, wrap_inline
 from .markdown import MarkdownRenderer
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
 from .theme import Theme
+from .webnav import add_web_navigation
 from .wrapping import mark_long_tokens
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -98,7 +100,7 @@ def make_environment(
 
 
 def _environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         # select_autoescape() would not cover .html.j2: escape everything, always.
         autoescape=True,
@@ -108,7 +110,11 @@ def _environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         bytecode_cache=COMPILED_TEMPLATES,
+        # A value in another language than the output's is marked, to carry a lang attribute.
+        finalize=bracket,
     )
+    env.filters["join"] = marked_join
+    return env
 
 
 class CompiledTemplates(BytecodeCache):
@@ -208,7 +214,10 @@ class DocumentRenderer:
         filename = template_name if template_name.endswith(".j2") else f"{template_name}.html.j2"
         localizer = Localizer(view.language, self.project_root)
         sources = {s.id: s for s in view.sources}
-        md = MarkdownRenderer(lambda source_id, locator: self._cite(localizer, sources, source_id, locator))
+        md = MarkdownRenderer(
+            lambda source_id, locator: self._cite(localizer, sources, source_id, locator),
+            cited_visible=sources.__contains__,
+        )
         context = {
             **view.template_context(),
             "theme_css": Markup(theme_css(self.theme, view.language)),
@@ -220,8 +229,8 @@ class DocumentRenderer:
         env.filters["sort"] = collating_sort(view.language)
         env.filters.update(
             output_filters(
-                md.block,
-                md.inline,
+                lambda text: wrap_block(text, md.block(text)),
+                lambda text: wrap_inline(text, md.inline(text)),
                 localizer.format_date,
                 localizer.format_duration,
                 localizer.display_language,
@@ -236,8 +245,12 @@ class DocumentRenderer:
         )
         try:
             template = env.get_template(filename)
-            return bidi.isolate(
-                fill_toc(mark_long_tokens(strip_active_content(template.render(context)))), view.language
+            html = bidi.isolate(
+                fill_toc(mark_long_tokens(mark_languages(strip_active_content(template.render(context))))),
+                view.language,
+            )
+            return add_web_navigation(
+                html, localizer.gettext(N_("Notes")), localizer.gettext(N_("Back to the text"))
             )
         except TemplateNotFound as exc:
             raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
@@ -305,11 +318,14 @@ class DocumentRenderer:
 
 def _source_reference(localizer: Localizer, source: Record) -> str:
     """Title, publisher, date, URL, escaped HTML: how a source is cited in a footnote."""
-    parts = [f"<em>{escape(source.title)}</em>"]
+    parts = [f"<em{lang_attr(source.title)}>{escape(source.title)}</em>"]
     if source.authors:
         parts.insert(0, str(escape(", ".join(source.authors))))
     if source.publisher is not None:
-        parts.append(str(escape(source.publisher.name)))
+        name = source.publisher.name
+        parts.append(
+            f"<span{lang_attr(name)}>{escape(name)}</span>" if lang_attr(name) else str(escape(name))
+        )
     if source.date:
         parts.append(str(escape(localizer.format_date(source.date))))
     if source.url:
@@ -406,8 +422,28 @@ def _theme_css_cached(theme: Theme, language: str | None = None) -> str:
     faces = fonts.font_faces(theme, font_chain.faces(language), theme_url)
     tokens = fonts.ThemeForLanguage(theme, language)
     css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=tokens, fonts=faces)
+    css += screen_css(tokens, css_env)
     _CSS_CACHE[key] = css
     return css
+
+
+# What exists only for the web page (note calls, the list of notes, the footer) is left out
+# of every printed rendering; the DOCX writer leaves it out too (html_walker).
+# A passage marked with its own language (langmark.py) is set in print as it was before it
+# was marked: not hyphenated, so the PDF's lines do not change.
+SCREEN_ONLY_CSS = (
+    "\n@media print {\n  .screen-only { display: none !important; }\n  body [lang] { hyphens: manual; }\n}\n"
+)
+
+
+def screen_css(theme: Theme, css_env: SandboxedEnvironment) -> str:
+    """The theme's screen.css.j2 (or the default's) with its tokens, inside `@media screen`:
+    browsers apply it, WeasyPrint (print media) does not, so the PDF is unchanged."""
+    source = theme.folder / "screen.css.j2"
+    if not source.is_file():
+        source = Path(__file__).parent / "themes" / "default" / "screen.css.j2"
+    screen = css_env.from_string(source.read_text(encoding="utf-8")).render(t=theme)
+    return f"\n@media screen {{\n{screen}\n}}\n{SCREEN_ONLY_CSS}"
 
 
 _HEADING = re.compile(r'<h([12])((?:\s+[a-z-]+="[^"]*")*)>(.*?)</h\1>', re.S)

@@ -59,6 +59,23 @@ SINCE_TYPES = {
 }
 
 
+class ForeignText(str):
+    """A localized value shown in another language than the output's (the translation is
+    missing): equal to the text itself everywhere, it also knows its language, which the
+    renderer writes as a lang attribute around it (render.py, mark_languages)."""
+
+    lang: str = ""
+
+    def __reduce__(self):
+        return (_foreign, (str(self), self.lang))
+
+
+def _foreign(text: str, lang: str) -> ForeignText:
+    value = ForeignText(text)
+    value.lang = lang
+    return value
+
+
 class Record(SimpleNamespace):
     """An item as a template sees it: attributes only, no methods to trip over."""
 
@@ -164,6 +181,8 @@ class Selector:
             if lang in value:
                 self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang))
                 self.visible.append(value[lang])
+                if isinstance(value[lang], str) and lang.split("-")[0] != self.language.split("-")[0]:
+                    return _foreign(value[lang], lang)
                 return value[lang]
         return None
 
@@ -179,6 +198,8 @@ class Selector:
                 lang = next(iter(lang for lang in (self.default_language, *value) if lang in value))
                 self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang))
                 chosen = value[lang]
+                if lang.split("-")[0] != self.language.split("-")[0]:
+                    chosen = [_foreign(v, lang) if isinstance(v, str) else v for v in chosen]
             value = chosen
         texts = (self.text(v, collection, item_id, f"{field_name}[{i}]") for i, v in enumerate(value))
         return [text for text in texts if text is not None]

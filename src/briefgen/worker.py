@@ -79,7 +79,12 @@ _STATE: dict = {}
 
 
 def init_worker(
-    model, out: Path, pdf_variant: str | None, limits: Limits, formats: list[str] | None = None
+    model,
+    out: Path,
+    pdf_variant: str | None,
+    limits: Limits,
+    formats: list[str] | None = None,
+    self_contained: bool = False,
 ) -> None:
     """Runs once in each worker process. `model` is the Model, or the pool's SharedModel
     when the worker starts before the project is loaded (the first batch reads it)."""
@@ -90,6 +95,7 @@ def init_worker(
         shared_model=None if loaded else model,
         out=out,
         pdf_variant=pdf_variant,
+        self_contained=self_contained,
         limits=limits,
         envs={},
         sandboxes={},
@@ -275,6 +281,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
     sandbox = _STATE["sandboxes"][theme.folder]
     read_resource = sandbox.withholding(view.withheld_images)
     pdf_variant = _STATE["pdf_variant"] or model.project.pdf_variant
+    self_contained = _STATE.get("self_contained", False) or brief.html.self_contained
 
     rendered: dict[bool, RenderedDocument] = {}
 
@@ -295,6 +302,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
             language=job.language,
             timestamp=build_timestamp(view),
             pdf_variant=pdf_variant,
+            self_contained=self_contained,
         )
         return rendered[show_toc]
 

@@ -74,7 +74,7 @@ def test_syntax_error_has_line(project):
 
 def test_markdown_filter_and_labels(project):
     html = render(project, "{{ cases[0].summary | md }}|{{ _('Contents') }}|{{ brief.date | date }}")
-    assert '<span class="footnote">' in html
+    assert '<span class="footnote" data-source="' in html  # a visible source, named for the web page
     assert "|Contents|30 June 2020" in html
 
 

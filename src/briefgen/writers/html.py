@@ -6,6 +6,8 @@ so the file is self-contained; the folder is published together with the file. I
 the cleaned ones (images.clean_image, through the document's reader) under neutral names,
 `images/HASH.EXT`, so a photo's file name (often a person's name) is not in the folder;
 fonts and stylesheets keep their relative paths.
+With `self_contained` (a brief's `html: {self_contained: true}` or `build --self-contained`)
+there is no folder: the resources are inlined as data: URLs, fonts subset (html_inline.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ _URLS = re.compile(
 
 
 def write(document: RenderedDocument, target: Path) -> WrittenFile:
+    if document.self_contained:
+        from .html_inline import inline_resources
+
+        target.write_text(inline_resources(document.html, _URLS, document.read_resource), encoding="utf-8")
+        return WrittenFile(target, "html")
     # Each HTML file gets its own resource folder: outputs for different audiences must not
     # share one, or a public copy's folder would hold a confidential copy's photo.
     folder_name = resource_folder_name(final_name(target))

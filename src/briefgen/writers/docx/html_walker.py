@@ -516,6 +516,8 @@ class HtmlWalker:
             self.warn_unknown(el, "it was left out")
             return
         classes = set((el.get("class") or "").split())
+        if "screen-only" in classes:
+            return  # the web page's own parts (list of notes, footer): not in any print rendering
         self._mark_id(el, ctx)
         if tag == "section" and "letter" in classes:
             self.letter(el, ctx)
@@ -846,6 +848,8 @@ class HtmlWalker:
     def inline(self, el: etree._Element, para: Para, state: InlineState) -> None:
         tag = el.tag
         classes = set((el.get("class") or "").split())
+        if "screen-only" in classes:
+            return  # a note's call on the web page: Word numbers its own footnotes
         if el.get("id"):
             self._mark_id(el, para.ctx)
         if tag in ("em", "i"):

@@ -1,0 +1,117 @@
+"""Web navigation: a rendered document -> the same document with the links a web page needs.
+
+The print document floats each `<span class="footnote">` to the foot of its page; a web
+page has no pages. So every note gets a numbered call (`<sup class="footnote-call
+screen-only">`) placed just before it, and a list of notes at the end of `<main>` (`<section
+class="notes screen-only">`) whose entries link back to their calls; a citation's entry links
+to its source in the list of sources. Headings without an id get one made from their text,
+so every heading can be linked to. The notes are numbered in reading order, as both writers
+number footnotes, so the web page and the PDF agree.
+
+Everything added for the screen carries the class `screen-only`: hidden in print (so the
+PDF's text does not change) and left out of the DOCX. Text is only added, never moved: the
+document otherwise stays byte for byte what the template made.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+from .slugs import suggest_slug
+
+_HEADING = re.compile(r"<h([1-4])((?:\s+[a-z-]+=\"[^\"]*\")*)>(.*?)</h\1>", re.S)
+_ID = re.compile(r'\sid="([^"]*)"')
+_NOTE_OPEN = re.compile(r'<span class="footnote"((?:\s+[a-z-]+="[^"]*")*)>')
+_SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
+_SOURCE = re.compile(r'\sdata-source="([^"]*)"')
+_TITLE = re.compile(r"<em\b[^>]*>.*?</em>", re.S)
+
+
+def add_web_navigation(html: str, notes_label: str, back_label: str) -> str:
+    """Ids on every heading, numbered note calls and the list of notes (see the module)."""
+    html = _heading_ids(html)
+    return _link_notes(html, notes_label, back_label)
+
+
+def _heading_ids(html: str) -> str:
+    taken = set(_ID.findall(html))
+
+    def with_id(match: re.Match) -> str:
+        if _ID.search(match.group(2)):
+            return match.group(0)
+        text = re.sub(r"<[^>]+>", "", match.group(3))
+        base = suggest_slug(text) or "section"
+        anchor, n = base, 2
+        while anchor in taken:
+            anchor, n = f"{base}-{n}", n + 1
+        taken.add(anchor)
+        level = match.group(1)
+        return f'<h{level}{match.group(2)} id="{anchor}">{match.group(3)}</h{level}>'
+
+    return _HEADING.sub(with_id, html)
+
+
+def _link_notes(html: str, notes_label: str, back_label: str) -> str:
+    out: list[str] = []
+    notes: list[str] = []
+    pos = 0
+    while (found := _NOTE_OPEN.search(html, pos)) is not None:
+        end = _span_end(html, found.end())
+        if end is None:
+            break  # unbalanced spans: leave the rest of the document as it is
+        number = len(notes) + 1
+        body = html[found.end() : end]
+        source = _SOURCE.search(found.group(1))
+        if source and f'id="source-{source.group(1)}"' in html:
+            # The title of the cited source leads to its entry in the list of sources.
+            target = f"#source-{source.group(1)}"
+            body = _TITLE.sub(lambda m, t=target: f'<a href="{t}">{m.group(0)}</a>', body, count=1)
+        notes.append(
+            f'<li id="note-{number}">{body} <a class="footnote-back" href="#note-{number}-call" '
+            f'aria-label="{escape(back_label)} ({number})">^</a></li>'
+        )
+        before = html[pos : found.start()]
+        text = before.rstrip()
+        # The call sits against the word it follows, even where the note's markdown came
+        # after a line break (the white space stays after the call, hidden on screen: the
+        # PDF keeps its text).
+        out.append(text)
+        out.append(
+            f'<sup class="footnote-call screen-only"><a id="note-{number}-call" href="#note-{number}">'
+            f"{number}</a></sup>"
+        )
+        if before[len(text) :]:
+            out.append(f'<span class="print-only">{before[len(text) :]}</span>')
+        out.append(html[found.start() : end + len("</span>")])
+        pos = end + len("</span>")
+    if not notes:
+        return html
+    out.append(html[pos:])
+    html = "".join(out)
+    anchor, n = "notes", 2
+    while f'id="{anchor}"' in html:
+        anchor, n = f"notes-{n}", n + 1
+    section = (
+        f'<section class="notes screen-only" aria-labelledby="{anchor}">\n'
+        f'<h1 class="section" id="{anchor}">{escape(notes_label)}</h1>\n<ol>\n'
+        + "\n".join(notes)
+        + "\n</ol>\n</section>\n"
+    )
+    at = html.rfind("</main>")
+    if at < 0:
+        at = html.rfind("</body>")
+    if at < 0:
+        return html + section
+    return html[:at] + section + html[at:]
+
+
+def _span_end(html: str, start: int) -> int | None:
+    """Where the <span> opened just before `start` closes (spans may nest inside a note)."""
+    depth = 1
+    for tag in _SPAN_TAG.finditer(html, start):
+        depth += -1 if tag.group(0) == "</span>" else 1
+        if depth == 0:
+            return tag.start()
+    return None
