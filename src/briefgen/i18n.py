@@ -44,7 +44,7 @@ class Localizer:
         return self._translations.ugettext(message)
 
     def pgettext(self, context: str, message: str) -> str:
-        return self._translations.upgettext(context, message) if self._translations else message
+        return self._translations.pgettext(context, message)
 
     def gendered(self, message: str, gender: str | None) -> str:
         """A label that agrees with a person's grammatical gender where the language needs it
