@@ -39,7 +39,17 @@ PACKAGE_DIR = Path(__file__).parent
 POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
 SOURCE_LANGUAGE = "en"  # msgids are English: en.po repeats them, so every language is checked alike
 
-KEYWORDS = {"_": None, "N_": None, "Nn_": (1, 2), "gettext": None, "ngettext": (1, 2)}
+# pgettext and NP_ (a marker) carry a context: "female"/"male" for labels that agree with a
+# person's gender (i18n.Localizer.gendered).
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "Nn_": (1, 2),
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2),
+}
 COMMENT_TAGS = ("Translators:",)
 # The same syntax settings as render.make_environment, and syntax errors are errors.
 JINJA_OPTIONS = {
@@ -248,10 +258,9 @@ def problems() -> list[str]:
         with POT_PATH.open("rb") as handle:
             pot = read_po(handle)
         wanted, have = _ids(template), _ids(pot)
-        out += [f"{_rel(POT_PATH)}: not extracted yet: {_show(i)}" for i in sorted(wanted - have, key=str)]
-        out += [
-            f"{_rel(POT_PATH)}: no longer in the code: {_show(i)}" for i in sorted(have - wanted, key=str)
-        ]
+        where = _rel(POT_PATH)
+        out += [f"{where}: not extracted yet: {_show(i, c)}" for c, i in sorted(wanted - have, key=str)]
+        out += [f"{where}: no longer in the code: {_show(i, c)}" for c, i in sorted(have - wanted, key=str)]
     for language in languages():
         path = po_path(language)
         if not path.is_file():
@@ -265,15 +274,16 @@ def problems() -> list[str]:
                 continue
             found = catalog.get(message.id, message.context)
             if found is None or not _translated(found, catalog.num_plurals):
-                out.append(f"{where}: untranslated: {_show(message.id)}")
+                out.append(f"{where}: untranslated: {_show(message.id, message.context)}")
             elif found.fuzzy:
-                out.append(f"{where}: fuzzy: {_show(message.id)}")
+                out.append(f"{where}: fuzzy: {_show(message.id, message.context)}")
             else:
-                out += [f"{where}: {problem}: {_show(message.id)}" for problem in format_problems(found)]
+                shown = _show(message.id, message.context)
+                out += [f"{where}: {problem}: {shown}" for problem in format_problems(found)]
         wanted = _ids(template)
         for message in catalog:
-            if message.id and _key(message.id) not in wanted:
-                out.append(f"{where}: obsolete: {_show(message.id)}")
+            if message.id and (message.context, _key(message.id)) not in wanted:
+                out.append(f"{where}: obsolete: {_show(message.id, message.context)}")
         out += [f"{where}: obsolete: {_show(m.id)}" for m in catalog.obsolete.values()]
     return out
 
@@ -317,15 +327,17 @@ def _translated(message: Message, num_plurals: int) -> bool:
 
 
 def _ids(catalog: Catalog) -> set:
-    return {_key(m.id) for m in catalog if m.id}
+    """(context, msgid) of every message: "Detained" and the female "Detained" are two."""
+    return {(m.context, _key(m.id)) for m in catalog if m.id}
 
 
 def _key(message_id: str | tuple) -> str | tuple:
     return tuple(message_id) if isinstance(message_id, (list, tuple)) else message_id
 
 
-def _show(message_id: str | tuple) -> str:
-    return '"' + (message_id[0] if isinstance(message_id, (list, tuple)) else message_id) + '"'
+def _show(message_id: str | tuple, context: str | None = None) -> str:
+    shown = '"' + (message_id[0] if isinstance(message_id, (list, tuple)) else message_id) + '"'
+    return f"{shown} ({context})" if context else shown
 
 
 def _rel(path: Path) -> str:

@@ -63,6 +63,17 @@ class Localizer:
     def gettext(self, message: str) -> str:
         return self._translations.ugettext(message)
 
+    def pgettext(self, context: str, message: str) -> str:
+        return self._translations.pgettext(context, message)
+
+    def gendered(self, message: str, gender: str | None) -> str:
+        """A label that agrees with a person's grammatical gender where the language needs it
+        (Russian "Задержан"/"Задержана"): the catalog holds it under the context "female" or
+        "male"; without a gender, the neutral form."""
+        if gender in ("female", "male"):
+            return self.pgettext(gender, message)
+        return self.gettext(message)
+
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._translations.ungettext(singular, plural, n)
 

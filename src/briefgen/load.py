@@ -510,7 +510,8 @@ class _Explainer:
         if kind == "extra_forbidden":
             name = problem.path[-1] if problem.path else "?"
             model = self.model_at(problem.path[:-1])
-            fields = list(model.model_fields) if model else []
+            # as written in YAML: `as`, not the Python name `as_`
+            fields = [info.alias or name for name, info in model.model_fields.items()] if model else []
             hint = _did_you_mean(str(name), fields)
             where = self.describe(problem.path[:-1])
             return self.at(problem, f"unknown field '{name}' in {where}", hint)

@@ -13,13 +13,24 @@ against (scalars as an editor parses them: a year is a number, a date is text).
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date as Date
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from .diagnostics import Location
 from .slugs import SLUG_RE, slug_problem
@@ -28,6 +39,8 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+TIME_RE = re.compile(r"^\d{2}:\d{2}$")
+TIMEZONE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 # A citation in markdown: `[@source-id]` or `[@source-id, p. 12]`; group 1 is the source id,
 # group 2 the locator. Any id-like text after `[@` counts (so that a mistyped id is reported
@@ -49,7 +62,12 @@ TIMELINE_TYPES = (
     "arrest", "search", "charge", "detention", "detention-extended", "trial", "verdict", "appeal",
     "release", "pardon", "travel-ban", "asset-freeze", "citizenship-revoked", "exile",
     "hunger-strike", "ill-treatment", "international", "other",
+    # v1.2
+    "designation", "incommunicado", "transfer", "lawyer-denied",
 )  # fmt: skip
+GENDERS = ("female", "male", "other")
+LAWYER_ACCESS = ("none", "restricted", "regular")
+RECOGNITION_KINDS = ("political-prisoner", "prisoner-of-conscience", "other")
 SOURCE_TYPES = ("report", "judgment", "decision", "article", "statement", "law", "other")
 PRIORITIES = ("high", "medium", "low")
 FORMATS = ("pdf", "docx", "html")
@@ -101,6 +119,32 @@ def _strict_date(value: Any) -> Any:
         except ValueError as exc:
             raise ValueError(f"not a real date ({exc})") from None
     return value
+
+
+def _time(value: str) -> str:
+    if not TIME_RE.match(value):
+        raise ValueError("must be a time of day written HH:MM, e.g. 14:30")
+    hours, minutes = (int(p) for p in value.split(":"))
+    if hours > 23 or minutes > 59:
+        raise ValueError("not a real time of day (hours 00-23, minutes 00-59)")
+    return value
+
+
+def _timezone(value: str) -> str:
+    if not TIMEZONE_RE.match(value) or not _known_timezone(value):
+        close = difflib.get_close_matches(value, sorted(zoneinfo.available_timezones()), n=1)
+        example = f"did you mean {close[0]}?" if close else "e.g. Europe/Minsk or Europe/Brussels"
+        raise ValueError(f"must be an IANA time zone name ({example})")
+    return value
+
+
+@functools.cache
+def _known_timezone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _url(value: str) -> str:
@@ -228,6 +272,24 @@ Country = Annotated[
         {"type": "string", "pattern": COUNTRY_RE.pattern, "description": "ISO 3166-1 alpha-2 code"}
     ),
 ]
+Time = Annotated[
+    str,
+    AfterValidator(_time),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "a time HH:MM"}
+    ),
+]
+TimeZone = Annotated[
+    str,
+    AfterValidator(_timezone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": TIMEZONE_RE.pattern,
+            "description": "an IANA time zone, e.g. Europe/Minsk",
+        }
+    ),
+]
 AssetPath = Annotated[
     str,
     AfterValidator(_single_line),
@@ -266,10 +328,18 @@ class Organisation(Item):
 
 
 class Affiliation(Strict):
-    """A person's role in an organisation."""
+    """A person's role in an organisation, or a role alone (v1.2: "freelance journalist")."""
 
-    organisation: OrganisationRef
+    organisation: OrganisationRef | None = Field(
+        default=None, description="optional when role is given: nobody must be tied to an organisation"
+    )
     role: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _organisation_or_role(self) -> Affiliation:
+        if self.organisation is None and self.role is None:
+            raise ValueError("an affiliation needs an organisation, a role or both")
+        return self
 
 
 class Person(Item):
@@ -290,6 +360,21 @@ class Person(Item):
     signature: AssetPath | None = Field(
         default=None, description="image of the person's signature, under a letter they sign"
     )
+    # v1.2: what documenters record about a person at risk
+    born: PartialDate | None = Field(
+        default=None, description="date or year of birth; templates show the age on as_of"
+    )
+    gender: Literal[GENDERS] | None = Field(  # type: ignore[valid-type]
+        default=None, description="female, male or other: used where a language's grammar needs it"
+    )
+    region: LocalizedText | None = Field(default=None, description="home region or city")
+    occupation: LocalizedText | None = Field(
+        default=None, description="for a role with no organisation worth naming, e.g. freelance journalist"
+    )
+    also_known_as: list[Text] = Field(
+        default=[],
+        description="other spellings and transliterations (court records, lists); withheld like the name",
+    )
 
 
 class Charge(Strict):
@@ -307,6 +392,8 @@ class Sentence(Strict):
     date: StrictDate | None = None
     court: Text | None = None
     suspended: bool = False
+    in_absentia: bool = False  # v1.2
+    regime: LocalizedText | None = Field(default=None, description='e.g. "strict-regime penal colony"')
 
 
 class TimelineEntry(Strict):
@@ -354,6 +441,48 @@ class Contact(Strict):
     sensitivity: Sensitivity = "confidential"
 
 
+class Detention(Strict):
+    """Where and how the person is held now (v1.2)."""
+
+    place: LocalizedText | None = Field(default=None, description='e.g. "Penal colony No. 9, Horki"')
+    regime: LocalizedText | None = Field(default=None, description='e.g. "strict regime"')
+    since: StrictDate | None = Field(default=None, description="held there since")
+    incommunicado: bool | None = Field(default=None, description="held without contact with the outside")
+    lawyer_access: Literal[LAWYER_ACCESS] | None = Field(  # type: ignore[valid-type]
+        default=None, description="none, restricted or regular"
+    )
+    sensitivity: Sensitivity = "public"
+
+
+class HealthNote(Strict):
+    """What is known of the person's health; confidential unless marked otherwise (v1.2)."""
+
+    text: LocalizedMarkdown
+    sensitivity: Sensitivity = "confidential"
+
+
+class Designation(Strict):
+    """The person put on a list by the authorities (v1.2): "extremist formations" ..."""
+
+    list: LocalizedText = Field(description='the list, e.g. "extremist formations"')
+    by: OrganisationRef | None = Field(default=None, description="who keeps the list")
+    date: PartialDate | None = None
+    source: SourceRef | None = None
+
+
+class Recognition(Strict):
+    """The person recognised, e.g. as a political prisoner by a monitoring group (v1.2)."""
+
+    by: OrganisationRef = Field(description="the organisation that recognised the person")
+    as_: Literal[RECOGNITION_KINDS] = Field(  # type: ignore[valid-type]
+        default="political-prisoner",
+        alias="as",
+        description="political-prisoner (default), prisoner-of-conscience or other",
+    )
+    date: PartialDate | None = None
+    source: SourceRef | None = None
+
+
 class Case(Item):
     """The case of one or more people persecuted."""
 
@@ -370,6 +499,12 @@ class Case(Item):
     sources: list[SourceRef] = []
     notes: list[Note] = Field(default=[], description="internal by default")
     contacts: list[Contact] = Field(default=[], description="confidential by default")
+    # v1.2
+    detention: Detention | None = Field(default=None, description="where and how the person is held now")
+    expected_release: StrictDate | None = None
+    health: list[HealthNote] = Field(default=[], description="confidential by default")
+    designations: list[Designation] = Field(default=[], description='e.g. "extremist formations" lists')
+    recognitions: list[Recognition] = Field(default=[], description="e.g. as a political prisoner")
 
 
 class Speaker(Strict):
@@ -389,6 +524,9 @@ class Event(Item):
     type: LocalizedText | None = Field(default=None, description='e.g. "expert discussion"')
     date: StrictDate
     end_date: StrictDate | None = Field(default=None, description="not before date")
+    time: Time | None = Field(default=None, description="start, local time of the event (HH:MM)")
+    end_time: Time | None = Field(default=None, description="end, local time of the event (HH:MM)")
+    timezone: TimeZone | None = Field(default=None, description="IANA name, e.g. Europe/Brussels")
     location: LocalizedText | None = None
     organisers: list[OrganisationRef] = []
     moderator: PersonRef | None = None
@@ -482,6 +620,11 @@ class Audience(Strict):
     language: LangCode | None = None
     addressees: list[OrganisationRef] = Field(default=[], description="these recommendations first")
     vars: dict[str, Any] = Field(default={}, description="free values for templates")
+    marking: LocalizedText | None = Field(
+        default=None,
+        description="protective marking on the cover and every page; replaces the default "
+        '("Internal: not for distribution", "Confidential: {audience name} only")',
+    )
 
 
 class RecipientFilter(Strict):
@@ -629,8 +772,10 @@ def child_type(annotation: Any, part: str | int) -> Any | None:
     for bare, _ in type_options(annotation):
         origin = get_origin(bare)
         if isinstance(bare, type) and issubclass(bare, BaseModel):
-            if isinstance(part, str) and part in bare.model_fields:
-                return field_type(bare.model_fields[part])
+            if isinstance(part, str):
+                for name, info in bare.model_fields.items():
+                    if part in (name, info.alias):  # `as` is the alias of as_
+                        return field_type(info)
         elif origin is list and isinstance(part, int):
             return get_args(bare)[0]
         elif origin is dict and isinstance(part, str):

@@ -28,7 +28,8 @@ from jinja2.loaders import BaseLoader, split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import bidi, collate, fonts
+from . import bidi, caselabels, collate, fonts
+from .caselabels import STATUS_LABELS  # noqa: F401 (kept importable from here)
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
 from .langmark import bracket, lang_attr, mark_languages, marked_join, wrap_block, wrap_inline
@@ -224,6 +225,16 @@ class DocumentRenderer:
             "template_name": filename,
             **(extra or {}),
         }
+
+        def cite(source: Record | None) -> Markup:
+            """A source as a footnote, as markdown's [@id] makes it: for values that are not
+            markdown (a timeline entry's source, a designation's)."""
+            if source is None:
+                return Markup("")
+            return Markup('<span class="footnote">{}</span>').format(
+                self._cite(localizer, sources, source.id, None)
+            )
+
         env = self.env.overlay()
         env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)
         env.filters["sort"] = collating_sort(view.language)
@@ -238,6 +249,8 @@ class DocumentRenderer:
         )
         env.globals.update(
             status_line=lambda case: status_line(case, localizer),
+            case_facts=lambda case: caselabels.case_facts(case, localizer, cite),
+            cite=cite,
             timeline_label=lambda kind: localizer.gettext(TIMELINE_LABELS.get(kind, kind)),
             source_reference=lambda source: Markup(_source_reference(localizer, source)),
             ngettext=localizer.ngettext,
@@ -338,19 +351,6 @@ def N_(message: str) -> str:
     return message
 
 
-STATUS_LABELS = {
-    "detained": N_("Detained"),
-    "imprisoned": N_("Imprisoned"),
-    "house-arrest": N_("Under house arrest"),
-    "travel-ban": N_("Under a travel ban"),
-    "released": N_("Released"),
-    "pardoned": N_("Pardoned"),
-    "acquitted": N_("Acquitted"),
-    "exiled": N_("In exile"),
-    "deceased": N_("Deceased"),
-    "at-risk": N_("At risk"),
-}
-
 TIMELINE_LABELS = {
     "arrest": N_("Arrest"),
     "search": N_("Search"),
@@ -370,13 +370,18 @@ TIMELINE_LABELS = {
     "ill-treatment": N_("Ill-treatment"),
     "international": N_("International"),
     "other": N_("Other"),
+    # v1.2
+    "designation": N_("Designation"),
+    "incommunicado": N_("Incommunicado"),
+    "transfer": N_("Transfer"),
+    "lawyer-denied": N_("Lawyer denied"),
 }
 
 
 def status_line(case: Record, localizer: Localizer) -> str:
     """ "Imprisoned since 2 August 2014, sentenced to 7 years 6 months", in the output language."""
     _ = localizer.gettext
-    label = _(STATUS_LABELS[case.status])
+    label = caselabels.status_label(case, localizer)
     parts = [label]
     if case.since:
         since = localizer.format_date(case.since, in_sentence=True)
@@ -385,11 +390,9 @@ def status_line(case: Record, localizer: Localizer) -> str:
         parts = [
             _("{status} (as of {date})").format(status=label, date=localizer.format_date(case.status_date))
         ]
-    sentence = case.sentence
-    if sentence is not None and (sentence.years or sentence.months):
-        duration = localizer.format_duration(sentence.years, sentence.months)
-        key = N_("suspended sentence of {duration}") if sentence.suspended else N_("sentenced to {duration}")
-        parts.append(_(key).format(duration=duration))
+    sentenced = caselabels.sentence_phrase(case, localizer)
+    if sentenced:
+        parts.append(sentenced)
     if case.days_in_detention:
         parts.append(
             localizer.ngettext(

@@ -20,7 +20,10 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from . import facts
+from .facts import DETAINED_STATUSES, SINCE_TYPES  # noqa: F401 (kept importable from here)
 from .i18n import Localizer
+from .marking import marking_text
 from .model import (
     CITATION_RE,
     PLACEHOLDER_RE,
@@ -40,23 +43,18 @@ from .model import (
 # Vocabulary codes and dates: the same words appear in every output's labels, so they tell
 # nothing about the removed item and are not checked for leaks.
 _NOT_TEXT_FIELDS = {"sensitivity", "tags", "type", "status", "priority", "kind", "country", "language"}
+# v1.2 vocabulary and times of day ("14:00" is in every programme)
+_NOT_TEXT_FIELDS |= {"gender", "lawyer_access", "as_", "as", "time", "end_time", "timezone"}
 _DATE_FIELDS = {"date", "end_date", "status_date", "accessed"}
+_DATE_FIELDS |= {"born", "since", "expected_release"}  # v1.2
 # Ids of other items: each is judged on its own (a visible item's id may appear in anchors).
 _REFERENCE_FIELDS = {
     "subjects", "addressees", "organisers", "cases", "sources", "made_by", "organisation", "person",
     "source", "publisher", "moderator", "made_at", "publications", "recommendations", "event",
+    "by",
 }  # fmt: skip
 _NOT_CHECKED = _NOT_TEXT_FIELDS | _DATE_FIELDS | _REFERENCE_FIELDS
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-DETAINED_STATUSES = {"detained", "imprisoned"}
-# The timeline entries whose first date says since when a status holds.
-SINCE_TYPES = {
-    "detained": ("arrest", "detention"),
-    "imprisoned": ("arrest", "detention"),
-    "house-arrest": ("detention", "arrest"),
-    "travel-ban": ("travel-ban",),
-    "exiled": ("exile",),
-}
 
 
 class ForeignText(str):
@@ -268,6 +266,7 @@ class Selector:
                 photo_alt=None,
                 signature=None,
                 tags=[],
+                **_WITHHELD_PERSON_FACTS,
             )
             self._people[key] = record
             return record
@@ -276,7 +275,7 @@ class Selector:
         affiliations = []
         for index, aff in enumerate(person.affiliations):
             org = self.organisation(aff.organisation)
-            if org is not None:
+            if org is not None or aff.organisation is None:  # v1.2: a role needs no organisation
                 affiliations.append(Record(organisation=org, role=t(aff.role, f"affiliations[{index}].role")))
         role_line = None
         if role_override is not None:
@@ -284,7 +283,11 @@ class Selector:
             role_line = self.text(role_override, *(role_field or ("people", person_id, "role")))
         elif affiliations:
             first = affiliations[0]
-            role_line = ", ".join(x for x in (first.role, first.organisation.name) if x)
+            org_name = first.organisation.name if first.organisation else None
+            role_line = ", ".join(x for x in (first.role, org_name) if x)
+        occupation = t(person.occupation, "occupation")
+        if role_line is None and occupation:
+            role_line = occupation
         record = Record(
             id=person.id,
             name=t(person.name, "name"),
@@ -296,6 +299,12 @@ class Selector:
             photo_alt=t(person.photo_alt, "photo_alt"),
             signature=person.signature,
             tags=list(person.tags),
+            born=person.born,
+            age=facts.age(person.born, self.as_of),
+            gender=person.gender,
+            region=t(person.region, "region"),
+            occupation=occupation,
+            also_known_as=list(person.also_known_as),
         )
         if role_override is None:
             self._people[key] = record
@@ -374,6 +383,8 @@ class Selector:
                 date=s.date,
                 court=s.court,
                 suspended=s.suspended,
+                in_absentia=s.in_absentia,
+                regime=t(s.regime, "sentence.regime"),
             )
         title = t(case.title, "title") or self._join_names([p.name for p in subjects if p.name])
         return Record(
@@ -410,21 +421,60 @@ class Selector:
             notes=notes,
             contacts=contacts,
             tags=list(case.tags),
+            **self._case_v12(case, subjects),
         )
+
+    def _case_v12(self, case: Case, subjects: list[Record]) -> dict[str, Any]:
+        """What content format 1.2 adds to a case: detention, health, designations ..."""
+        t = lambda v, f: self.text(v, "cases", case.id, f)  # noqa: E731
+        detention = None
+        if case.detention is not None and self.allowed(case.detention.sensitivity):
+            d = case.detention
+            detention = Record(
+                place=t(d.place, "detention.place"),
+                regime=t(d.regime, "detention.regime"),
+                since=d.since,
+                incommunicado=d.incommunicado,
+                lawyer_access=d.lawyer_access,
+            )
+        elif case.detention is not None:
+            self._remove(f"cases.{case.id}.detention", case.detention)
+        health = []
+        for index, note in enumerate(case.health):
+            if self.allowed(note.sensitivity):
+                health.append(Record(text=t(note.text, f"health[{index}].text")))
+            else:
+                self._remove(f"cases.{case.id}.health[{index}]", note)
+        # The grammatical gender of the status words: only for one subject whose name is
+        # shown (the gender of a withheld person is not the audience's to know).
+        gender = subjects[0].gender if len(subjects) == 1 and not subjects[0].withheld else None
+        return {
+            "detention": detention,
+            "expected_release": case.expected_release,
+            "health": health,
+            "designations": [
+                Record(
+                    list=t(d.list, f"designations[{i}].list"),
+                    by=self.organisation(d.by),
+                    date=d.date,
+                    source=self.source(d.source),
+                )
+                for i, d in enumerate(case.designations)
+            ],
+            "recognitions": [
+                Record(by=self.organisation(r.by), kind=r.as_, date=r.date, source=self.source(r.source))
+                for r in case.recognitions
+            ],
+            "gender": gender if gender in ("female", "male") else None,
+        }
 
     def _since(self, case: Case, timeline: list[Record]) -> str | None:
         """The first timeline date of a kind that starts the current status, if any."""
-        kinds = SINCE_TYPES.get(case.status, ())
-        dates = [e.date for e in timeline if e.type in kinds]
-        return dates[0] if dates else None
+        return facts.since(case.status, timeline)
 
     def _days_in_detention(self, case: Case, timeline: list[Record]) -> int | None:
         """Days from the first arrest/detention to the brief's date, for people still held."""
-        since = self._since(case, timeline)
-        if since is None or case.status not in DETAINED_STATUSES or since.count("-") != 2:
-            return None
-        start = date.fromisoformat(since)
-        return (self.as_of - start).days if start <= self.as_of else None
+        return facts.days_in_detention(case.status, self._since(case, timeline), self.as_of)
 
     def recommendation(self, rec_id: str) -> Record | None:
         rec: Recommendation | None = self.model.recommendations.get(rec_id)
@@ -488,6 +538,9 @@ class Selector:
             type=t(event.type, "type"),
             date=event.date,
             end_date=event.end_date,
+            time=event.time,
+            end_time=event.end_time,
+            timezone=event.timezone,
             location=t(event.location, "location"),
             organisers=[o for o in (self.organisation(x) for x in event.organisers) if o is not None],
             moderator=self.person(event.moderator),
@@ -563,6 +616,14 @@ class Selector:
             addressees=[o for o in (self.organisation(a) for a in self.audience.addressees) if o is not None],
             vars=dict(self.audience.vars),
         )
+        audience_record.marking = marking_text(
+            self.text(self.audience.marking, "audiences", self.audience.id, "marking"),
+            self.audience.clearance,
+            audience_record.name or self.audience.id,
+            self.localizer,
+        )
+        if audience_record.marking:
+            self.visible.append(audience_record.marking)
         project_record = Record(name=model.project.name, language=model.project.language)
         recipient = self.recipient()
         letter = self.letter(brief, recipient, title)
@@ -679,6 +740,13 @@ class Selector:
             if self.recipient_item is not None and rec.id == self.recipient_item.id:
                 continue
             self._remove_item("recipients", rec.id, rec)
+
+
+# The v1.2 facts of a person shown under a pseudonym: none of them (a region or an old
+# spelling of the name tells who it is).
+_WITHHELD_PERSON_FACTS = {
+    "born": None, "age": None, "gender": None, "region": None, "occupation": None, "also_known_as": [],
+}  # fmt: skip
 
 
 def _collect_texts(where: str, value: Any, found: list[tuple[str, str]]) -> None:

@@ -8,9 +8,10 @@ other errors:
   that does not exist (every field typed `RefTo(...)` in model.py); a citation `[@id]` of
   an unknown source in any markdown field; an asset path (logo, photo) that leaves assets/
   or names a missing file, or an image that is not what its name says, truncated, too
-  large or an SVG with active content (images.clean_image); `end_date` before `date`; a
-  photo without `photo_alt`; a brief's template that does not exist; an event-summary
-  without `event`; an unknown language; a brief recipient tag nobody has; an audience or brief id used twice.
+  large or an SVG with active content (images.clean_image); `end_date` before `date`; an
+  event's `end_time` before its `time` on the same day; a photo without `photo_alt`; a
+  brief's template that does not exist; an event-summary without `event`; an unknown
+  language; a brief recipient tag nobody has; an audience or brief id used twice.
 - warnings: a person, organisation, source or case that nothing refers to (and no brief
   selects with `all`); a case without sources.
 
@@ -263,6 +264,13 @@ class _Checker:
                 node.get("end_date") or node,
                 f"end_date {item.end_date} is before date {item.date}",
                 "an event ends on or after the day it starts: correct one of the two dates",
+            )
+        if isinstance(item, Event) and _ends_before_it_starts(item):
+            self.error(
+                entry.file,
+                node.get("end_time") or node,
+                f"end_time {item.end_time} is before time {item.time} on the same day",
+                "correct one of the two times, or give the day it ends as end_date",
             )
         alt = node.get("photo_alt")
         no_alt = alt is None or (alt.kind == "scalar" and not (alt.value or "").strip())
@@ -518,6 +526,11 @@ def _scalars(node: Node | None) -> list[Node]:
     if node is None or node.kind != "seq":
         return []
     return [item for item in node.items if item.kind == "scalar"]
+
+
+def _ends_before_it_starts(event: Event) -> bool:
+    one_day = event.end_date in (None, event.date)
+    return bool(event.time and event.end_time and one_day and event.end_time < event.time)
 
 
 def _case_has_sources(node: Node) -> bool:

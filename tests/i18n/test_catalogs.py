@@ -6,6 +6,7 @@ translation fails here, naming the message and the language.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -35,7 +36,8 @@ def read_catalog(language: str):
 
 
 def message_ids(catalog) -> set:
-    return {tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id for m in catalog if m.id}
+    """(context, msgid) of every message: a gendered form ("Detained" for a woman) is one."""
+    return {(m.context, tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id) for m in catalog if m.id}
 
 
 def show(ids) -> str:
@@ -213,7 +215,7 @@ def test_status_line_is_fully_translated(language):
     """
     english: dict[str, str] = {}  # English words -> an example line
     for status in sorted(STATUS_LABELS):
-        for suspended in (False, True):
+        for suspended, gender in itertools.product((False, True), (None, "female", "male")):
             for since, status_date in (("2014-08-02", None), (None, "2016-01-19")):
                 case = Record(
                     status=status,
@@ -221,6 +223,7 @@ def test_status_line_is_fully_translated(language):
                     status_date=status_date,
                     sentence=Record(years=7, months=6, suspended=suspended),
                     days_in_detention=21,
+                    gender=gender,
                 )
                 line = status_line(case, Localizer(language))
                 words = [w for w in re.findall(r"\w+", line) if w.lower() in _ENGLISH_WORDS]
@@ -229,6 +232,22 @@ def test_status_line_is_fully_translated(language):
     assert not english, f"{language}: English left in the status line:\n  " + "\n  ".join(
         f"{words!r}, e.g. {line!r}" for words, line in sorted(english.items())
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "female", "male"),
+    [("ru", "Задержана", "Задержан"), ("fr", "Détenue", "Détenu"), ("en", "Detained", "Detained")],
+)
+def test_status_words_agree_with_the_gender(language, female, male):
+    def line(gender):
+        case = Record(status="detained", since="2021-01-10", status_date=None, sentence=None,
+                      days_in_detention=None, gender=gender)  # fmt: skip
+        return status_line(case, Localizer(language))
+
+    assert line("female").startswith(female + " ")
+    assert line("male").startswith(male + " ")
+    if language == "ru":  # no gender known: the neutral wording, not the masculine
+        assert line(None).startswith("Под стражей ")
 
 
 # ----------------------------------------------------------------- the update

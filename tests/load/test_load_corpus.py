@@ -171,6 +171,26 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
         ("briefgen.yaml", 19, 26, "unknown placeholder {recipient.nmae} in the letter"),
         ("briefgen.yaml", 20, 27, "unknown placeholder {recipient} in the letter"),
     ],
+    "case-records": [  # content format 1.2
+        ("content/content.yaml", 7, 13, "gender: 'woman' is not allowed; use one of: female, male, other"),
+        (
+            "content/content.yaml",
+            9,
+            9,
+            "affiliations[0]: an affiliation needs an organisation, a role or both",
+        ),
+        (
+            "content/content.yaml",
+            18,
+            22,
+            "detention.lawyer_access: 'sometimes' is not allowed; use one of: none, restricted, regular",
+        ),
+        ("content/content.yaml", 20, 13, "unknown organisation 'viasnaa': there is no organisation"),
+        ("content/content.yaml", 23, 13, "recognitions[1].as: 'prisoner' is not allowed"),
+        ("content/content.yaml", 31, 11, "time '25:00': not a real time of day"),
+        ("content/content.yaml", 33, 15, "timezone 'Europe/Minks': must be an IANA time zone name"),
+        ("content/content.yaml", 39, 15, "end_time 12:30 is before time 14:00 on the same day"),
+    ],
     "yaml-surprises": [
         ("content/content.yaml", 14, 36, "sentence.months: expected a whole number, but found '0x1'"),
         ("content/content.yaml", 20, 9, "contacts[0].name: expected text, but found nothing"),
@@ -210,6 +230,8 @@ HINTS = {
     ("all-outside-briefs", 8): "list the ids one by one",
     ("letter-mistakes", 9): "add 'recipients: all'",
     ("letter-mistakes", 19): "did you mean 'recipient.name'?",
+    ("case-records", 20): "did you mean 'viasna'?",
+    ("case-records", 23): "did you mean 'political-prisoner'?",
 }
 
 # Hints that would do harm if followed: the fix they suggest loses content or fails again.

@@ -81,6 +81,18 @@ def test_schema_accepts_the_valid_corpus(validator, name):
     assert errors == []
 
 
+CASEFILE = Path(__file__).parents[1] / "fixtures" / "projects" / "casefile"
+
+
+def test_schema_accepts_every_field_of_version_1_2(validator):
+    data = parse((CASEFILE / "content" / "content.yaml").read_text(encoding="utf-8"))
+    assert data["people"][1]["born"] == 1979  # a bare year is a number to an editor
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+    assert errors == []
+    settings = parse((CASEFILE / "briefgen.yaml").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(project_schema()).iter_errors(settings)) == []
+
+
 def test_editor_view_really_has_numbers_and_booleans():
     data = parse((VALID / "content/cases/emin.yaml").read_text(encoding="utf-8"))
     case = data["cases"][0]
@@ -135,6 +147,24 @@ def test_schema_accepts_the_repository_content(validator):
         ("organisations:\n  - {id: o, name: O, country: Belgium}\n", "country"),
         ("recommendations:\n  - {id: r, text: R, addressees: [o], priority: urgent}\n", "priority"),
         ("people:\n  id: x\n", "collection not a list"),
+        # content format 1.2
+        ("people:\n  - {id: x, name: X, gender: woman}\n", "gender"),
+        ("people:\n  - {id: x, name: X, born: 12.04.1985}\n", "born"),
+        (
+            "cases:\n  - {id: c, subjects: [p], status: exiled, summary: S, "
+            "detention: {lawyer_access: sometimes}}\n",
+            "lawyer_access",
+        ),
+        (
+            "cases:\n  - {id: c, subjects: [p], status: exiled, summary: S, "
+            "recognitions: [{by: o, as: prisoner}]}\n",
+            "recognition kind",
+        ),
+        (
+            "cases:\n  - {id: c, subjects: [p], status: exiled, summary: S, recognitions: [{as: other}]}\n",
+            "by",
+        ),
+        ("events:\n  - {id: e, title: E, date: 2022-03-10, time: '25:00'}\n", "time"),
     ],
 )
 def test_schema_rejects_wrong_files(validator, text, why):

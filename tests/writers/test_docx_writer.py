@@ -66,6 +66,8 @@ PARAGRAPH_STYLES = {
     "Body Text",
     "Small Text",
     "Status",
+    "Marking",  # the protective marking: on the cover, and in headers and footers
+    "Running Marking",
     "List Bullet",
     "List Bullet 2",
     "List Bullet 3",

@@ -135,6 +135,13 @@ def _font_table(main, theme, script_families: set[str]) -> bool:
     return bool(embedded_fonts.embed(table, [*fonts, *named], text, theme, named=named))
 
 
+def _marking(part, styles: StyleSheet, marking: str) -> None:
+    """The protective marking as a centred paragraph of its own in a header or footer: on a
+    line of its own it stays readable whatever the length of the running title."""
+    if marking:
+        oxml.run(oxml.paragraph(part, styles.id("Running Marking")), marking)
+
+
 def _headers_and_footers(
     main,
     styles: StyleSheet,
@@ -144,14 +151,17 @@ def _headers_and_footers(
     letter: bool = False,
     pages: int | None = None,
 ) -> list[tuple[str, str, str]]:
-    """Running header and page-number footer; empty first-page ones when there is a cover.
+    """Running header and page-number footer, each with the protective marking when there is
+    one (above the header, below the footer); first-page ones when there is a cover (empty,
+    or the marking alone).
     After a recipient's letter the footer counts the brief's own pages (SECTIONPAGES), with
     `pages`, the PDF's count, as the cached result until Word updates the fields.
     `text_runs(paragraph, text)` writes a text in the scripts' character styles."""
     refs: list[tuple[str, str, str]] = []
-    if head.running_title or head.running_publisher:
+    if head.running_title or head.running_publisher or head.marking:
         part, rid = main.add_header_part()
         part._element = oxml.root("w:hdr")
+        _marking(part._element, styles, head.marking)
         p = oxml.paragraph(part._element, styles.id("Header"))
         # As the PDF's @top-left and @top-right: the title at the margin, the publisher at
         # the Header style's right tab stop.
@@ -164,7 +174,7 @@ def _headers_and_footers(
             oxml.sub(publisher, "w:tab")
             oxml.add_text(publisher, head.running_publisher)
         refs.append(("headerReference", "default", rid))
-    if head.page_label:
+    if head.page_label or head.marking:
         part, rid = main.add_footer_part()
         part._element = oxml.root("w:ftr")
         p = oxml.paragraph(part._element, styles.id("Footer"))
@@ -176,6 +186,7 @@ def _headers_and_footers(
                 oxml.field(p, "SECTIONPAGES" if letter else "NUMPAGES", str(pages or 1))
             elif piece:
                 oxml.run(p, piece)
+        _marking(part._element, styles, head.marking)
         refs.append(("footerReference", "default", rid))
     if cover and refs:
         for kind, tag, style, add in (
@@ -184,6 +195,9 @@ def _headers_and_footers(
         ):
             part, rid = add()
             part._element = oxml.root(tag)
-            oxml.paragraph(part._element, styles.id(style))
+            if head.marking:
+                _marking(part._element, styles, head.marking)
+            else:
+                oxml.paragraph(part._element, styles.id(style))
             refs.append((kind, "first", rid))
     return refs

@@ -90,6 +90,7 @@ P_CLASS_STYLES = {
     "subtitle": "Subtitle",
     "small": "Small Text",
     "status": "Status",
+    "marking": "Marking",  # the protective marking on the cover
     # A recipient's letter: Word's own letter styles where it has them, so an officer
     # editing one copy finds the usual names.
     "letterhead-name": "Letterhead",
@@ -121,6 +122,7 @@ class Head:
     running_publisher: str = ""
     page_label: str = ""
     template: str = ""
+    marking: str = ""  # the protective marking, on every page
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement:
@@ -148,6 +150,7 @@ def read_head(tree: lxml.html.HtmlElement) -> Head:
         running_publisher=meta.get("briefgen:running-publisher", ""),
         page_label=meta.get("briefgen:page-label", ""),
         template=meta.get("briefgen:template", ""),
+        marking=meta.get("briefgen:marking", ""),
     )
 
 
@@ -291,6 +294,7 @@ class HtmlWalker:
         self.has_cover = False
         self.letter_end: etree._Element | None = None  # the paragraph that ends the letter
         self._page_break = False
+        self._break_before: list[etree._Element] = []  # tables that start a new page
         self._pending_bookmarks: list[str] = []
         self._bookmarks: dict[str, str] = {}  # HTML id -> bookmark name
         self._bookmark_ids = itertools.count(0)
@@ -313,6 +317,8 @@ class HtmlWalker:
         }
         ctx = Ctx(container=self.body, part=self.main_part, width=self.text_width, p_style="Body Text")
         self.flow(body, ctx, inline_imgs=False)
+        for tbl in self._break_before:
+            _break_before(tbl)
         if not len(self.body) or self.body[-1].tag == qn("w:tbl"):
             self.spacer(self.body)  # a body ends with a paragraph
         if self._pending_bookmarks:  # ids on elements that made no paragraph of their own
@@ -657,9 +663,12 @@ class HtmlWalker:
         """Append a table: after a pending page break, never directly after another table."""
         container = ctx.container
         if ctx.story == "body" and container is self.body and self._page_break:
+            # The table's first paragraph starts the page (pageBreakBefore, set once the
+            # table is filled), not a paragraph of its own before it: a paragraph holding a
+            # page break moves to the next page when the page before is full, and its break
+            # then leaves that page blank; an empty one costs a line at the top of the page.
             self._page_break = False
-            p, _ = self.open_p(ctx, self.sid("Body Text"), take_marks=False)
-            oxml.sub(oxml.run(p), "w:br", {"type": "page"})
+            self._break_before.append(tbl)
         elif len(container) and container[-1].tag == qn("w:tbl"):
             self.spacer(container)
         container.append(tbl)
@@ -1069,6 +1078,20 @@ def _set_cell_margin(tc: etree._Element, side: str) -> None:
 def _span(cell: etree._Element, attr: str) -> int:
     value = (cell.get(attr) or "1").strip()
     return max(1, min(int(value), 1000)) if value.isdigit() else 1
+
+
+def _break_before(tbl: etree._Element) -> None:
+    """pageBreakBefore on a table's first paragraph: the table starts a new page."""
+    p = tbl.find(f".//{qn('w:p')}")
+    if p is None:
+        return
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.SubElement(p, qn("w:pPr"))
+        p.insert(0, ppr)
+    # pPr children keep the schema's order: after pStyle, keepNext and keepLines.
+    before = [c for c in ppr if etree.QName(c).localname in ("pStyle", "keepNext", "keepLines")]
+    ppr.insert(len(before), etree.Element(qn("w:pageBreakBefore")))
 
 
 def _layout(rows: list[list[tuple[etree._Element, int, int]]]):

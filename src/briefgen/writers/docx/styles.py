@@ -288,6 +288,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
     size = theme.sizes
     head = theme.heading_font
     brand, text, muted = theme.color("brand"), theme.color("text"), theme.color("muted")
+    accent = theme.color("accent")
     box, rule = theme.color("box"), theme.color("rule")
     after = theme.paragraph_after
     line = theme.line_height
@@ -505,6 +506,25 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             next_="BodyText",
             rpr={"rFonts": _fonts(head), "b": True, "bCs": True, "color": {"val": brand}},
         ),
+        # The protective marking on the cover (<p class="marking">): boxed, bold and red.
+        _style(
+            P,
+            "Marking",
+            "Marking",
+            based="BodyText",
+            next_="BodyText",
+            ppr={
+                "pBdr": _borders(
+                    "w:pBdr",
+                    top=_border(accent, 8, 4),
+                    left=_border(accent, 8, 4),
+                    bottom=_border(accent, 8, 4),
+                    right=_border(accent, 8, 4),
+                ),
+                "jc": {"val": "center"},
+            },
+            rpr={"rFonts": _fonts(head), "b": True, "bCs": True, "color": {"val": accent}},
+        ),
         _style(
             P,
             "Quote",
@@ -644,6 +664,17 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 },
             )
             for internal, shown, align in (("header", "Header", "left"), ("footer", "Footer", "right"))
+        ),
+        # The protective marking in every header and footer, centred on a line of its own:
+        # as the PDF's @top-center and @bottom-center, bold in the accent colour.
+        _style(
+            P,
+            "Running Marking",
+            "RunningMarking",
+            based="Header",
+            priority=99,
+            ppr={"jc": {"val": "center"}},
+            rpr={"b": True, "bCs": True, "color": {"val": accent}},
         ),
         _style(
             P,
