@@ -102,11 +102,6 @@ class ResourceSandbox:
         self._cache[url] = result
         return result
 
-    def weasyprint_fetcher(self, url: str, timeout: int = 10, ssl_context=None) -> dict:
-        """A url_fetcher for WeasyPrint: same rules; failures stop the build (see pdf writer)."""
-        data, mime = self.read(url)
-        return {"string": data, "mime_type": mime, "redirected_url": url}
-
 
 def check_image(data: bytes, name: str) -> str:
     """The image's MIME type, after checking it is a PNG/JPEG/GIF of sane pixel count."""

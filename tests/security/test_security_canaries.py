@@ -19,9 +19,9 @@ import pytest
 from conftest import PROJECTS, build, words
 from security_support import assert_clean_failure, built_canaries, readings, run_cli, snapshot, temporaries
 
+from briefgen.jobs import job_view
 from briefgen.load import load_project
 from briefgen.plan import plan_jobs
-from briefgen.worker import job_view
 
 LEVEL = {"public-readers": 0, "staff": 1, "trusted": 2}
 EVERYTHING = "canary-everything"  # its template prints every value it is given

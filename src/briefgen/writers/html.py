@@ -8,15 +8,13 @@ folder is published together with the file.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..document import RenderedDocument, WrittenFile
 from ..publish import final_name
+from ..resources import ASSETS_PREFIX, DEFAULT_THEME_PREFIX, THEME_PREFIX
 
-_URLS = re.compile(
-    r"""(?:src|href)="((?:assets|_theme|_default-theme)/[^"]+)"|url\("((?:assets|_theme|_default-theme)/[^"]+)"\)"""
-)
+RESOURCE_PREFIXES = (ASSETS_PREFIX, THEME_PREFIX, DEFAULT_THEME_PREFIX)
 
 
 def write(document: RenderedDocument, target: Path) -> WrittenFile:
@@ -24,17 +22,13 @@ def write(document: RenderedDocument, target: Path) -> WrittenFile:
     # share one, or a public copy's folder would hold a confidential copy's photo.
     folder_name = resource_folder_name(final_name(target))
     temp_folder = target.with_name(target.name + "_files")
-    for match in _URLS.finditer(document.html):
-        url = match.group(1) or match.group(2)
+    urls = document.parsed.resource_urls(RESOURCE_PREFIXES)
+    for url in urls:
         data, _mime = document.read_resource(url)
         destination = temp_folder / url
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)
-    html = _URLS.sub(
-        lambda m: m.group(0).replace(m.group(1) or m.group(2), f"{folder_name}/{m.group(1) or m.group(2)}"),
-        document.html,
-    )
-    target.write_text(html, encoding="utf-8")
+    target.write_text(document.parsed.with_urls_moved(urls, folder_name), encoding="utf-8")
     return WrittenFile(target, "html", companions=(temp_folder,) if temp_folder.exists() else ())
 
 

@@ -54,8 +54,10 @@ def _check_laid_out(rendered) -> None:
             )
 
 
-def write(document: RenderedDocument, target: Path, laid_out=None) -> WrittenFile:
-    rendered = laid_out if laid_out is not None else layout(document)
+def write(document: RenderedDocument, target: Path) -> WrittenFile:
+    # Pages laid out already (for the contents decision, or a copy's reused body) are written
+    # as they are.
+    rendered = document.layout if document.layout is not None else layout(document)
     variant = document.pdf_variant or "pdf/ua-1"
     stamp = document.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     rendered.metadata.created = stamp
