@@ -27,7 +27,7 @@ def brief_start(pages: list[str]) -> int:
     """The index of the brief's cover: a recipient's letter comes before it, on pages of its
     own without page numbers, and the brief is numbered from its cover."""
     for index, text in enumerate(pages):
-        if re.search(r"(Page|Страница) 2 (of|из)", text):
+        if re.search(r"(Page|Страница) 2 (of|из|sur)", text):
             return index - 1
     return 0
 

@@ -65,7 +65,7 @@ def test_cover_without_furniture_then_running_header_and_page_fields(documents):
         letter = body.find("w:body/w:p/w:pPr/w:sectPr", NS) is not None
         with pdfplumber.open(pdf) as document:
             texts = [page.extract_text() or "" for page in document.pages]
-        second = next(i for i, t in enumerate(texts) if re.search(r"(Page|Страница) 2 (of|из)", t))
+        second = next(i for i, t in enumerate(texts) if re.search(r"(Page|Страница) 2 (of|из|sur)", t))
         top_line = texts[second].splitlines()[0]
         assert top_line.split() == text_of(p).replace(text_of(title_run), text_of(title_run) + " ").split()
         footer = docx.xml("word/" + targets[refs[("footerReference", "default")]])
