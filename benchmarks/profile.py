@@ -28,10 +28,12 @@ def profile(
     limit: int | None,
     out: Path,
 ) -> tuple[cProfile.Profile, cProfile.Profile, float, float]:
-    from briefgen.build import BuildOptions, job_fingerprint
+    from briefgen.build import BuildOptions
+    from briefgen.jobs import job_fingerprint
     from briefgen.load import load_project
     from briefgen.plan import plan_jobs
-    from briefgen.worker import Limits, init_worker, project_theme, run_batch
+    from briefgen.theme import project_theme
+    from briefgen.worker import Limits, init_worker, run_batch
 
     main = cProfile.Profile()
     started = time.perf_counter()
@@ -41,7 +43,7 @@ def profile(
     jobs = plan_jobs(model, briefs, None, languages, formats)[: limit or None]
     options = BuildOptions(out=out, force=True)
     theme = project_theme(model)
-    batch = [(job, job_fingerprint(model, job, theme, options)) for job in jobs]
+    batch = [(job, job_fingerprint(model, job, theme, options.pdf_variant)) for job in jobs]
     main.disable()
     main_seconds = time.perf_counter() - started
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -22,16 +21,17 @@ from pathlib import Path
 
 from . import __version__
 from .cache import ContentCache, build_key, output_unchanged
-from .diagnostics import Diagnostic, ProjectError, error, strictly, warning
-from .inputs import output_fingerprint
+from .diagnostics import Diagnostic, ProjectError, error, strictly
+from .jobs import fallback_warnings, job_fingerprint, job_view
 from .labels import catalog_problems, label_warnings
 from .load import load_project
 from .model import Model
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
 from .publish import Publisher, TempOutput
-from .select import View
-from .worker import GC_THRESHOLDS, JobResult, Limits, job_view, project_theme
+from .theme import project_theme
+from .worker import GC_THRESHOLDS, JobResult, Limits
+from .writers import FORMATS
 
 
 @dataclass
@@ -151,7 +151,7 @@ def _build(
     skipped: list[JobResult] = []
     theme = project_theme(model)
     for job in jobs:
-        fingerprint = job_fingerprint(model, job, theme, options, views[job])
+        fingerprint = job_fingerprint(model, job, theme, options.pdf_variant, views[job])
         if not options.force and _up_to_date(options.out, job, fingerprint, previous):
             outcome = JobResult(job, skipped=True, fingerprint=fingerprint)
             skipped.append(outcome)
@@ -169,7 +169,8 @@ def _build(
     if any(d.is_error for d in diagnostics):
         publisher.discard(outputs)
         raise ProjectError(_dedupe(diagnostics))
-    defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in ALL_FORMATS}
+    # The manifest keeps entries of formats an earlier build made that this one did not ask for.
+    defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in FORMATS}
     publisher.publish(outputs, version=__version__, defined=defined)
     report = BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped))
     if cache is not None and record_key is not None:
@@ -201,28 +202,11 @@ def _narrowing(options: BuildOptions) -> dict:
     }
 
 
-def job_fingerprint(model: Model, job: Job, theme, options: BuildOptions, view: View | None = None) -> str:
-    brief = next(b for b in model.project.briefs if b.id == job.brief_id)
-    view = view if view is not None else job_view(model, job)
-    settings = {
-        "pdf_variant": options.pdf_variant or model.project.pdf_variant,
-        "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
-        "allow_remote": model.project.allow_remote_resources,
-        "theme": model.project.theme,
-        "self_contained": options.self_contained or brief.html.self_contained,
-    }
-    return output_fingerprint(Path(model.root), theme, view, job.audience_id, brief.template, settings)
-
-
 def _up_to_date(out: Path, job: Job, fingerprint: str, previous: dict) -> bool:
     return all(
         output_unchanged(out, job.relpath(fmt), fingerprint, previous.get(job.relpath(fmt)))
         for fmt in job.formats
     )
-
-
-# The manifest keeps entries of formats an earlier build made that this one did not ask for.
-ALL_FORMATS = ("pdf", "docx", "html")
 
 
 def _render_all(
@@ -277,41 +261,6 @@ def _batches(todo: list[tuple[Job, str]], workers: int) -> list[list[tuple[Job, 
         batches.extend(items[i : i + size] for i in range(0, len(items), size))
     # Biggest first, so a long batch does not start last.
     return sorted(batches, key=len, reverse=True)
-
-
-def fallback_warnings(model: Model, view: View, job: Job) -> list[Diagnostic]:
-    """Localized fields that lack the output's language (the project language was used)."""
-    found = []
-    for fb in view.fallbacks:
-        if fb.collection in ("briefs", "audiences"):
-            where = model.settings_locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
-        else:
-            where = model.locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
-        found.append(
-            warning(
-                where.path,
-                where.line,
-                where.column,
-                f"{fb.collection} {fb.item_id!r}: {fb.field} has no {fb.wanted!r} text; "
-                f"the {fb.wanted!r} outputs use the {fb.used!r} text",
-                hint=f"add a '{fb.wanted}:' entry to translate it",
-                strict=True,
-            )
-        )
-    return found
-
-
-def _field_path(field: str) -> list[str | int]:
-    """ "timeline[2].text" -> ["timeline", 2, "text"]."""
-    path: list[str | int] = []
-    for part in field.split("."):
-        name, _, rest = part.partition("[")
-        path.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            path.append(int(index))
-            rest = rest.lstrip("[")
-    return path
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

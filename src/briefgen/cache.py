@@ -210,6 +210,11 @@ def project_key(root: Path) -> str:
     digest.update(tree_digest(root / "content", read_bytes=True).encode())
     for folder in ("templates", "assets", "locale"):
         digest.update(f"{folder}:{tree_digest(root / folder, read_bytes=False)}".encode())
+    # Loading types the project's theme.yaml and checks the texts against its fonts: its bytes
+    # count, as an edit of the same size must not keep a stale verdict.
+    for theme_file in sorted((root / "templates").glob("**/theme.yaml")):
+        digest.update(str(theme_file.relative_to(root)).encode() + b"\0")
+        digest.update(hashlib.sha256(theme_file.read_bytes()).digest())
     return digest.hexdigest()
 
 

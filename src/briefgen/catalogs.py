@@ -31,9 +31,8 @@ from babel.messages.pofile import read_po, write_po
 from jinja2 import TemplateSyntaxError
 from jinja2.ext import babel_extract as jinja_extract
 
-from .i18n import SHIPPED_LANGUAGES
 from .labels import BUILTIN_LOCALE_DIR as LOCALE_DIR
-from .labels import DOMAIN
+from .labels import DOMAIN, builtin_languages
 
 PACKAGE_DIR = Path(__file__).parent
 POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
@@ -95,7 +94,7 @@ def po_path(language: str) -> Path:
 def languages() -> list[str]:
     """The shipped languages and every language with a catalog on disk."""
     on_disk = {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
-    return sorted(set(SHIPPED_LANGUAGES) | on_disk)
+    return sorted(set(builtin_languages()) | on_disk)
 
 
 def _sources() -> list[tuple[Path, object, dict]]:

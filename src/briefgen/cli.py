@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .diagnostics import Diagnostic, ProjectError
+from .writers import FORMATS
 
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
@@ -70,7 +71,7 @@ def main() -> None:
 @click.option("--audience", "audiences", multiple=True, metavar="ID", help="Only this audience (repeatable).")
 @click.option("--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 @click.option(
-    "--format", "formats", multiple=True, type=click.Choice(["pdf", "docx", "html"]), help="Only this format."
+    "--format", "formats", multiple=True, type=click.Choice(list(FORMATS)), help="Only this format."
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [number of CPUs].")
 @click.option("--force", is_flag=True, help="Rebuild outputs that are up to date.")

@@ -1,6 +1,7 @@
 """The rendered document: what the render stage hands to every writer.
 
-A RenderedDocument is one HTML string (the single source of every format) plus what a
+A RenderedDocument is one HTML string (the single source of every format), its parsed tree
+(parsed.py: parsed once, read by the stages that need its structure) plus what a
 writer needs to resolve it: the theme, the sandboxed resource reader, the build's fixed
 timestamp and a sink for warnings. Writers turn it into a file; they never see the model.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from .parsed import ParsedDocument
 from .theme import Theme
 
 
@@ -42,6 +44,17 @@ class RenderedDocument:
     page_count: int | None = None
     # The HTML as one file, resources inlined as data: URLs (writers/html_inline.py).
     self_contained: bool = False
+    # The PDF's pages (a weasyprint.Document) when they were laid out before writing: the
+    # contents decision counts them, and personalised copies reuse the body's.
+    layout: object | None = None
+    parsed_html: ParsedDocument | None = field(default=None, repr=False)
+
+    @property
+    def parsed(self) -> ParsedDocument:
+        """The HTML parsed once (render hands over its own parse; see parsed.py)."""
+        if self.parsed_html is None or self.parsed_html.html is not self.html:
+            self.parsed_html = ParsedDocument(self.html)
+        return self.parsed_html
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

@@ -18,10 +18,10 @@ from .model import Model
 
 def dry_run(model: Model) -> list[Diagnostic]:
     """Every diagnostic of rendering each output's HTML, once each."""
-    from .build import fallback_warnings
+    from .jobs import fallback_warnings, job_view
     from .plan import plan_jobs
     from .render import DocumentRenderer, RenderError, make_environment
-    from .worker import job_view, project_theme
+    from .theme import project_theme
 
     found: list[Diagnostic] = []
     try:

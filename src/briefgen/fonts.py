@@ -32,12 +32,11 @@ from functools import cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error
-from .theme import BUILTIN_THEMES, Theme, ThemeError, _read_tokens, _shown
+from .theme import DEFAULT_THEME_DIR, SYSTEM_FONTS, Theme, ThemeError
+from .tokens import ScriptFontToken, ScriptToken, parse_ranges
 
-SYSTEM_FONTS = Path("/usr/share/fonts")
 SYSTEM_PREFIX = "_system-fonts/"  # URL prefix of a system font face (see resources.py)
 ROLES = ("body", "heading")
-_RANGE = re.compile(r"^\s*U\+([0-9A-Fa-f]{1,6})(?:-([0-9A-Fa-f]{1,6}))?\s*$")
 # Region of the Han script by language (BCP 47, lower case): Chinese in Simplified or
 # Traditional characters, Japanese, Korean. Other languages take the theme's default.
 _REGION_BY_LANGUAGE = {
@@ -163,6 +162,15 @@ class Chain:
                 yield index, char
 
 
+class FontReadError(ThemeError):
+    """A font of the chain cannot be read (an installed collection that is missing or broken,
+    a face it does not have): a message, placed by whoever reports it."""
+
+    def __init__(self, message: str):
+        Exception.__init__(self, message)
+        self.diagnostics = [error("briefgen.yaml", 1, 1, message)]
+
+
 def chain(theme: Theme) -> Chain:
     """The script font chain of a theme (read once per theme folder)."""
     if theme.folder not in _CHAINS:
@@ -174,80 +182,39 @@ _CHAINS: dict[Path, Chain] = {}
 
 
 def _chain(theme: Theme, folder: Path) -> Chain:
-    own_path = folder / "theme.yaml"
-    default_path = BUILTIN_THEMES / "default" / "theme.yaml"
-    default_scripts = _read_tokens(default_path).get("scripts") or {}
-    own_scripts = (_read_tokens(own_path).get("scripts") or {}) if own_path != default_path.resolve() else {}
-    if not isinstance(own_scripts, dict):
-        raise ThemeError(f"{_shown(own_path)}: `scripts` must be a mapping of script name to its fonts")
-    merged: dict[str, tuple[dict, Path, Path]] = {}
-    for key, value in default_scripts.items():
-        merged[key] = (value, default_path.parent, default_path)
-    for key, value in own_scripts.items():
-        if value is None:  # `georgian: ~` takes a script out of the chain
-            merged.pop(key, None)
-        else:
-            merged[key] = (value, folder, own_path)
-    return Chain(theme, tuple(_script(key, *merged[key]) for key in merged))
+    """The typed `scripts` tokens (theme.py read, typed and checked them, with positions) ->
+    the chain. A script the theme writes has its files in the theme's folder; one it keeps
+    from the default theme, in the default theme's."""
+    scripts = []
+    for key, tokens in theme.tokens.scripts.items():
+        if tokens is None:  # `georgian: ~` takes a script out of the chain
+            continue
+        base = folder if key in theme.own_scripts else DEFAULT_THEME_DIR.resolve()
+        scripts.append(_script(key, tokens, base))
+    return Chain(theme, tuple(scripts))
 
 
-def _script(key: str, tokens: object, base: Path, source: Path) -> Script:
-    where = f"{_shown(source)}: scripts.{key}"
-    if not isinstance(tokens, dict):
-        raise ThemeError(f"{where}: expected a mapping with range, body, heading and files")
-    try:
-        ranges = parse_ranges(str(tokens["range"]))
-        families = {role: str(tokens[role]) for role in ROLES}
-    except KeyError as exc:
-        raise ThemeError(f"{where}: {exc.args[0]!r} is missing") from None
-    except ValueError as exc:
-        raise ThemeError(f"{where}: {exc}") from None
-    regions = tuple(str(r) for r in tokens.get("regions", ()))
-    default_region = str(tokens.get("default_region", regions[0] if regions else "")) or None
+def _script(key: str, tokens: ScriptToken, base: Path) -> Script:
+    ranges = parse_ranges(tokens.range)
+    families = {role: getattr(tokens, role) for role in ROLES}
+    regions = tuple(tokens.regions)
+    default_region = tokens.default_region or (regions[0] if regions else None)
     fonts: list[ChainFont] = []
-    for entry in tokens.get("files") or []:
-        fonts.extend(_font_entries(where, entry, base, ranges, key, regions))
-    slot = str(tokens.get("docx_slot", "ascii"))
-    if slot not in ("ascii", "cs", "eastAsia"):
-        raise ThemeError(f"{where}: docx_slot must be ascii, cs or eastAsia, not {slot!r}")
-    return Script(key, ranges, families, regions, default_region, bool(tokens.get("rtl")), slot, tuple(fonts))
+    for entry in tokens.files:
+        fonts.extend(_font_entries(entry, base, ranges, key, regions))
+    return Script(key, ranges, families, regions, default_region, tokens.rtl, tokens.docx_slot, tuple(fonts))
 
 
-def _font_entries(where, entry, base: Path, ranges, key, regions) -> Iterator[ChainFont]:
-    if not isinstance(entry, dict) or "family" not in entry:
-        raise ThemeError(f"{where}: each file is a mapping with family, weight, style and file (or system)")
-    for region in regions if "{region}" in str(entry["family"]) else (None,):
-        family = str(entry["family"]).replace("{region}", region or "")
-        weight, style = int(entry.get("weight", 400)), str(entry.get("style", "normal"))
-        if "system" in entry:
-            path = Path(str(entry["system"]))
-            # A theme may come from a partner: it names installed fonts, never other files.
-            if not path.is_absolute() or ".." in path.parts or not path.is_relative_to(SYSTEM_FONTS):
-                raise ThemeError(f"{where}: a system font is a file under {SYSTEM_FONTS}/, not {path}")
-            face = str(entry.get("face", family)).replace("{region}", region or "")
-            yield ChainFont(family, weight, style, path, face, ranges, key, entry.get("package"), region)
-        elif "file" in entry:
-            path = (base / str(entry["file"])).resolve()
-            if not path.is_relative_to(base.resolve()) or not path.is_file():
-                raise ThemeError(f"{where}: font file {entry['file']!r} not found")
-            yield ChainFont(family, weight, style, path, None, ranges, key, None, region)
+def _font_entries(entry: ScriptFontToken, base: Path, ranges, key, regions) -> Iterator[ChainFont]:
+    for region in regions if "{region}" in entry.family else (None,):
+        family = entry.family.replace("{region}", region or "")
+        if entry.system is not None:
+            face = (entry.face or entry.family).replace("{region}", region or "")
+            path = Path(entry.system)
+            yield ChainFont(family, entry.weight, entry.style, path, face, ranges, key, entry.package, region)
         else:
-            raise ThemeError(f"{where}: a font needs `file` (in the theme) or `system` (installed)")
-
-
-def parse_ranges(text: str) -> tuple[tuple[int, int], ...]:
-    """'U+0590-05FF, U+FB1D-FB4F' -> ((0x590, 0x5FF), (0xFB1D, 0xFB4F)), sorted."""
-    out = []
-    for part in text.split(","):
-        match = _RANGE.match(part)
-        if not match:
-            raise ValueError(f"range {part.strip()!r} is not a unicode-range such as U+0590-05FF")
-        start = int(match.group(1), 16)
-        end = int(match.group(2), 16) if match.group(2) else start
-        if end < start:
-            raise ValueError(f"range {part.strip()!r} ends before it starts")
-        out.append((start, end))
-    return tuple(sorted(out))
+            path = (base / str(entry.file)).resolve()
+            yield ChainFont(family, entry.weight, entry.style, path, None, ranges, key, None, region)
 
 
 def _in_ranges(ranges, code: int) -> bool:
@@ -356,7 +323,7 @@ def cmap_ranges(path: Path, face: str | None) -> tuple[tuple[int, int], ...]:
     except ThemeError:
         raise
     except Exception as exc:
-        raise ThemeError(f"font {path.name}: cannot read its character map ({exc})") from None
+        raise FontReadError(f"font {path.name}: cannot read its character map ({exc})") from None
     return _merge_ranges(_parse_cmap(data))
 
 
@@ -368,12 +335,12 @@ def _face_index(path: Path, face: str) -> int:
     try:
         collection = TTCollection(str(path), lazy=True)
     except Exception as exc:
-        raise ThemeError(f"font {path} cannot be read ({exc}); is its package installed?") from None
+        raise FontReadError(f"font {path} cannot be read ({exc}); is its package installed?") from None
     for index, font in enumerate(collection.fonts):
         names = {font["name"].getDebugName(1), font["name"].getDebugName(16)}
         if face in names:
             return index
-    raise ThemeError(f"font {path.name} has no face named {face!r}")
+    raise FontReadError(f"font {path.name} has no face named {face!r}")
 
 
 def _parse_cmap(data: bytes) -> list[tuple[int, int]]:
@@ -448,7 +415,7 @@ def _face_bytes(path: Path, face: str) -> bytes:
     except ThemeError:
         raise
     except Exception as exc:
-        raise ThemeError(f"font {path.name}: cannot take the face {face!r} out of it ({exc})") from None
+        raise FontReadError(f"font {path.name}: cannot take the face {face!r} out of it ({exc})") from None
     return out.getvalue()
 
 
@@ -683,8 +650,10 @@ def check_project_texts(
 
     try:
         chain_ = chain(load_theme(resolve_theme(theme_name or "default", root)))
-    except ThemeError as exc:
+    except FontReadError as exc:
         return [error("briefgen.yaml", *theme_at, str(exc))]  # at `theme:` in briefgen.yaml
+    except ThemeError as exc:
+        return exc.diagnostics  # a mistake in theme.yaml, at its line
     out: list[Diagnostic] = []
     for yaml_file in files:
         out.extend(check_yaml_file(yaml_file, chain_, NOT_SHOWN))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import fields, is_dataclass
 from datetime import date
 from functools import cache
@@ -21,12 +20,9 @@ from typing import Any
 
 from . import __version__
 from .labels import labels_fingerprint
-from .render import BUILTIN_TEMPLATES, chain_links, template_dirs
+from .lookup import TemplateChain, referenced_templates, template_filename
 from .select import Record, View
-from .theme import Theme
-
-_TEMPLATE_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+(["'])([^"']+)\1""")
-_DYNAMIC_REFERENCE = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+[^"'\s]""")
+from .theme import DEFAULT_THEME_DIR, Theme
 
 
 def view_fingerprint(view: View) -> str:
@@ -50,45 +46,32 @@ def _as_json(value: Any) -> Any:
 
 def template_fingerprint(project_root: Path, theme: Theme, audience_id: str, template: str) -> dict[str, str]:
     """{template name: "where it was found:sha256"} for the template and all it pulls in."""
-    dirs = template_dirs(project_root, theme, audience_id)
-    links = dict(chain_links(project_root, theme))
+    chain = TemplateChain(project_root, theme.templates_dir, audience_id)
     seen: dict[str, str] = {}
-    pending = [template if template.endswith(".j2") else f"{template}.html.j2"]
+    pending = [template_filename(template)]
     while pending:
         name = pending.pop()
         if name in seen:
             continue
-        prefix, _, rest = name.partition("/")
-        candidates = [links[prefix] / rest] if prefix in links else []
-        candidates += [d / name for d in dirs]
-        path = next((c for c in candidates if c.is_file()), None)
+        path = chain.find(name)
         if path is None:
             seen[name] = "missing"
             continue
         source = path.read_text(encoding="utf-8", errors="replace")
-        seen[name] = f"{_where(path, project_root, theme)}:{_sha(source)}"
-        if _DYNAMIC_REFERENCE.search(source):
+        seen[name] = f"{chain.label(path)}:{_sha(source)}"
+        references = referenced_templates(source)
+        if None in references:
             # A template named by a variable could be any of them: depend on them all.
-            for folder in dirs:
-                pending.extend(p.relative_to(folder).as_posix() for p in folder.rglob("*.j2"))
-        pending.extend(match.group(2) for match in _TEMPLATE_REFERENCE.finditer(source))
+            pending.extend(chain.all_names())
+        pending.extend(name for name in references if name)
     return dict(sorted(seen.items()))
-
-
-def _where(path: Path, project_root: Path, theme: Theme) -> str:
-    for root, label in ((project_root, "project"), (theme.folder, "theme"), (BUILTIN_TEMPLATES, "builtin")):
-        if path.is_relative_to(root):
-            return f"{label}/{path.relative_to(root).as_posix()}"
-    return path.name
 
 
 @cache
 def theme_fingerprint(folder: Path) -> str:
     """The theme's tokens, CSS, templates and fonts (and the default theme it builds on)."""
-    from .theme import BUILTIN_THEMES
-
     digest = hashlib.sha256()
-    for root in dict.fromkeys([folder, BUILTIN_THEMES / "default"]):
+    for root in dict.fromkeys([folder, DEFAULT_THEME_DIR]):
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(_file_sha(path).encode())

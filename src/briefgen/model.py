@@ -34,6 +34,7 @@ from pydantic import (
 
 from .diagnostics import Location
 from .slugs import SLUG_RE, slug_problem
+from .writers import DEFAULT_FORMATS, FORMATS
 
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -70,8 +71,6 @@ LAWYER_ACCESS = ("none", "restricted", "regular")
 RECOGNITION_KINDS = ("political-prisoner", "prisoner-of-conscience", "other")
 SOURCE_TYPES = ("report", "judgment", "decision", "article", "statement", "law", "other")
 PRIORITIES = ("high", "medium", "low")
-FORMATS = ("pdf", "docx", "html")
-BUILTIN_TEMPLATES = ("policy-brief", "event-summary", "case-dossier")
 
 
 def sensitivity_rank(level: str) -> int:
@@ -671,7 +670,7 @@ class Brief(Strict):
     date: StrictDate | None = Field(default=None, description="publication date (default as_of)")
     audiences: list[AudienceRef] | None = None
     languages: list[LangCode] | None = Field(default=None, description="default: the project language")
-    formats: list[Literal[FORMATS]] = ["pdf", "docx"]  # type: ignore[valid-type]
+    formats: list[Literal[FORMATS]] = list(DEFAULT_FORMATS)  # type: ignore[valid-type]
     html: HtmlSettings = Field(default_factory=HtmlSettings, description="settings of the HTML output")
     event: EventRef | None = Field(default=None, description="required for event-summary")
     cases: Literal["all"] | list[CaseRef] | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import IMPLICIT_AUDIENCE, Audience, Brief, Model, Recipient
+from .writers import WRITERS
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Job:
         return ".".join(parts)
 
     def relpath(self, fmt: str) -> str:
-        return f"{self.brief_id}/{self.stem}.{fmt}"
+        return f"{self.brief_id}/{self.stem}{WRITERS[fmt].suffix}"
 
     @property
     def label(self) -> str:
@@ -88,7 +89,7 @@ def plan_jobs(
     _check_known("audience", audiences, known_audiences)
     known_languages = {lang for b in model.project.briefs for lang in brief_languages(model, b)}
     _check_known("language", languages, known_languages)
-    _check_known("format", formats, {"pdf", "docx", "html"})
+    _check_known("format", formats, set(WRITERS))
 
     jobs: list[Job] = []
     for brief in model.project.briefs:

@@ -1,9 +1,9 @@
 """Render: a View + templates (Jinja, sandboxed) -> one HTML document, the source of every format.
 
-Templates are looked up through a chain, first match wins: the project's
-`templates/<audience-id>/`, the project's `templates/`, the theme's `templates/`, then
-briefgen's built-in templates. They run in Jinja's sandbox with autoescaping on for every
-file and StrictUndefined, so a misspelt variable is an error naming the template and line.
+Templates are found through lookup.py's chain (project `templates/<audience-id>/`, project
+`templates/`, the theme's `templates/`, built-in). They run in Jinja's sandbox with
+autoescaping on for every file and StrictUndefined, so a misspelt variable is an error
+naming the template and line.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ import sys
 from pathlib import Path
 
 from jinja2 import (
-    ChoiceLoader,
     FileSystemLoader,
-    PrefixLoader,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
@@ -24,7 +22,7 @@ from jinja2 import (
     pass_environment,
 )
 from jinja2.bccache import Bucket, BytecodeCache
-from jinja2.loaders import BaseLoader, split_template_path
+from jinja2.loaders import BaseLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -33,14 +31,14 @@ from .caselabels import STATUS_LABELS  # noqa: F401 (kept importable from here)
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
 from .langmark import bracket, lang_attr, mark_languages, marked_join, wrap_block, wrap_inline
+from .lookup import BUILTIN_DIR, TemplateChain, shown_path, template_filename
 from .markdown import MarkdownRenderer
+from .parsed import ParsedDocument
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
-from .theme import Theme
+from .theme import DEFAULT_THEME_DIR, Theme
 from .webnav import add_web_navigation
 from .wrapping import mark_long_tokens
-
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
 
 class RenderError(Exception):
@@ -49,55 +47,11 @@ class RenderError(Exception):
         super().__init__(str(diagnostic))
 
 
-def template_dirs(project_root: Path, theme: Theme, audience_id: str | None) -> list[Path]:
-    dirs = []
-    if audience_id:
-        dirs.append(project_root / "templates" / audience_id)
-    dirs += [project_root / "templates", theme.templates_dir, BUILTIN_TEMPLATES]
-    return [d for d in dirs if d.is_dir()]
-
-
-class ContainedLoader(FileSystemLoader):
-    """A FileSystemLoader that does not follow a symbolic link out of its folder: a project's
-    templates/x.html.j2 -> /etc/passwd would otherwise print that file into the brief. A folder
-    inside the project may not lead out of the project either."""
-
-    def __init__(self, folder: Path, project_root: Path):
-        super().__init__(str(folder))
-        self.boundary = (project_root if folder.is_relative_to(project_root) else folder).resolve()
-
-    def get_source(self, environment, template):
-        target = Path(self.searchpath[0]).joinpath(*split_template_path(template))
-        if target.is_file() and not target.resolve().is_relative_to(self.boundary):
-            # Not TemplateNotFound: the chain must not quietly fall back to a built-in template.
-            raise TemplateError(f"{template} is a link that leads out of its templates folder")
-        return super().get_source(environment, template)
-
-
-def chain_links(project_root: Path, theme: Theme) -> list[tuple[str, Path]]:
-    links = [
-        ("project", project_root / "templates"),
-        ("theme", theme.templates_dir),
-        ("builtin", BUILTIN_TEMPLATES),
-    ]
-    return [(name, folder) for name, folder in links if folder.is_dir()]
-
-
 def make_environment(
     project_root: Path, theme: Theme, audience_id: str | None
 ) -> ImmutableSandboxedEnvironment:
-    # "builtin/x", "theme/x" and "project/x" name one link of the chain, so an override
-    # can extend the template it replaces: {% extends "builtin/policy-brief.html.j2" %}.
-    prefixed = PrefixLoader(
-        {name: ContainedLoader(folder, project_root) for name, folder in chain_links(project_root, theme)}
-    )
-    loader = ChoiceLoader(
-        [
-            prefixed,
-            *(ContainedLoader(d, project_root) for d in template_dirs(project_root, theme, audience_id)),
-        ]
-    )
-    return _environment(loader)
+    """The Jinja environment of one project, theme and audience (lookup.py's chain)."""
+    return _environment(TemplateChain(project_root, theme.templates_dir, audience_id).loader())
 
 
 def _environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
@@ -193,13 +147,13 @@ def collating_sort(language: str):
 
 def precompile_builtin() -> None:
     """Compile the built-in templates, under the names and files a project's chain finds them by."""
-    env = _environment(FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    env = _environment(FileSystemLoader(str(BUILTIN_DIR)))
     # Jinja checks at compile time that filters exist; their functions are looked up when
     # a template runs, in the environment DocumentRenderer.render makes.
     env.filters.update(output_filters(*[_compile_only] * 5))
     # The i18n extension compiles differently for new-style gettext: as render sets it.
     env.install_gettext_callables(_compile_only, _compile_only, newstyle=True)
-    for path in sorted(BUILTIN_TEMPLATES.glob("*.j2")):
+    for path in sorted(BUILTIN_DIR.glob("*.j2")):
         env.get_template(path.name)
 
 
@@ -212,7 +166,12 @@ class DocumentRenderer:
         self.project_root = project_root
 
     def render(self, template_name: str, view: View, extra: dict | None = None) -> str:
-        filename = template_name if template_name.endswith(".j2") else f"{template_name}.html.j2"
+        """The HTML text of one output (see render_parsed)."""
+        return self.render_parsed(template_name, view, extra).html
+
+    def render_parsed(self, template_name: str, view: View, extra: dict | None = None) -> ParsedDocument:
+        """One output's document, parsed once: without active content, contents filled."""
+        filename = template_filename(template_name)
         localizer = Localizer(view.language, self.project_root)
         sources = {s.id: s for s in view.sources}
         md = MarkdownRenderer(
@@ -258,13 +217,20 @@ class DocumentRenderer:
         )
         try:
             template = env.get_template(filename)
-            html = bidi.isolate(
-                fill_toc(mark_long_tokens(mark_languages(strip_active_content(template.render(context))))),
-                view.language,
+            parsed = ParsedDocument(template.render(context)).without_active_content()
+            # Passages in another language (langmark.py) and long tokens (wrapping.py) are
+            # marked before the contents are filled, so an entry for a heading wraps as the
+            # heading does; bidi isolation and the web page's navigation come last.
+            marked = mark_long_tokens(mark_languages(parsed.html))
+            if marked != parsed.html:
+                parsed = ParsedDocument(marked)
+            parsed = parsed.with_contents()
+            finished = add_web_navigation(
+                bidi.isolate(parsed.html, view.language),
+                localizer.gettext(N_("Notes")),
+                localizer.gettext(N_("Back to the text")),
             )
-            return add_web_navigation(
-                html, localizer.gettext(N_("Notes")), localizer.gettext(N_("Back to the text"))
-            )
+            return parsed if finished == parsed.html else ParsedDocument(finished)
         except TemplateNotFound as exc:
             raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
         except TemplateSyntaxError as exc:
@@ -295,16 +261,7 @@ class DocumentRenderer:
             raise RenderError(error(path, line, 0, f"template error: {type(exc).__name__}: {exc}")) from None
 
     def _relative(self, filename: str) -> str:
-        path = Path(filename)
-        for root, label in ((self.project_root, ""), (BUILTIN_TEMPLATES, "<built-in>/")):
-            try:
-                return label + path.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
-                continue
-        try:
-            return "<theme>/" + path.resolve().relative_to(self.theme.folder).as_posix()
-        except ValueError:
-            return path.name
+        return shown_path(filename, self.project_root, self.theme.folder)
 
     def _template_frame(self, fallback: str) -> tuple[str, int]:
         """The innermost template file and line in the traceback being handled."""
@@ -419,7 +376,7 @@ def _theme_css_cached(theme: Theme, language: str | None = None) -> str:
         return _CSS_CACHE[key]
     source = theme.folder / "print.css.j2"
     if not source.is_file():
-        source = Path(__file__).parent / "themes" / "default" / "print.css.j2"
+        source = DEFAULT_THEME_DIR / "print.css.j2"
     # A project's theme is as untrusted as its templates: the CSS template is sandboxed too.
     css_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
     faces = fonts.font_faces(theme, font_chain.faces(language), theme_url)
@@ -447,82 +404,6 @@ def screen_css(theme: Theme, css_env: SandboxedEnvironment) -> str:
         source = Path(__file__).parent / "themes" / "default" / "screen.css.j2"
     screen = css_env.from_string(source.read_text(encoding="utf-8")).render(t=theme)
     return f"\n@media screen {{\n{screen}\n}}\n{SCREEN_ONLY_CSS}"
-
-
-_HEADING = re.compile(r'<h([12])((?:\s+[a-z-]+="[^"]*")*)>(.*?)</h\1>', re.S)
-_ATTR = re.compile(r'([a-z-]+)="([^"]*)"')
-_TOC = re.compile(r'(<nav class="toc">.*?</h1>)(.*?)(</nav>)', re.S)
-
-
-def fill_toc(html: str) -> str:
-    """Fill an empty <nav class="toc"> with links to the document's h1 and h2 headings.
-
-    Headings without an id, inside the cover, or with class "no-toc" are left out.
-    """
-    nav = _TOC.search(html)
-    if nav is None:
-        return html
-    body = html[nav.end() :]
-    entries: list[tuple[int, str, str]] = []
-    for match in _HEADING.finditer(body):
-        attrs = dict(_ATTR.findall(match.group(2)))
-        if "id" not in attrs or "no-toc" in attrs.get("class", "").split():
-            continue
-        title = re.sub(r"<[^>]+>", "", match.group(3)).strip()
-        entries.append((int(match.group(1)), attrs["id"], title))
-    out, open_sub = ["<ul>"], False
-    for level, anchor, title in entries:
-        if level == 2 and not open_sub and len(out) > 1:
-            out[-1] = out[-1].removesuffix("</li>") + "<ul>"
-            open_sub = True
-        elif level == 1 and open_sub:
-            out.append("</ul></li>")
-            open_sub = False
-        if level == 2 and not open_sub:
-            continue  # a sub-heading before any section has no place in the tree
-        out.append(f'<li><a href="#{anchor}">{title}</a></li>')
-    if open_sub:
-        out.append("</ul></li>")
-    out.append("</ul>")
-    return html[: nav.start()] + nav.group(1) + "".join(out) + nav.group(3) + body
-
-
-def without_contents(html: str) -> str:
-    """The document without its <nav class="toc">: what the text alone amounts to."""
-    nav = _TOC.search(html)
-    return html if nav is None else html[: nav.start()] + html[nav.end() :]
-
-
-_ACTIVE = re.compile(
-    r"<(script|iframe|object|embed|form|base|frame|frameset)\b|\son[a-z]+\s*=|javascript:", re.I
-)
-
-
-def strip_active_content(html: str) -> str:
-    """Scripts, frames, forms, event handlers and javascript: links out of the document.
-
-    No writer runs them, but the HTML output would carry them to whoever opens it; a
-    partner's template must not be able to make briefgen ship a script. Most documents
-    have none, and are returned untouched.
-    """
-    if not _ACTIVE.search(html):
-        return html
-    import lxml.html
-
-    root = lxml.html.document_fromstring(html)
-    for element in list(
-        root.iter("script", "iframe", "object", "embed", "form", "base", "frame", "frameset")
-    ):
-        element.drop_tree()
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name in [n for n in element.attrib if n.lower().startswith("on")]:
-            del element.attrib[name]
-        for name in ("href", "src", "action"):
-            if element.get(name, "").strip().lower().startswith("javascript:"):
-                del element.attrib[name]
-    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def css_string(value: object) -> Markup:

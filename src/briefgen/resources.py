@@ -164,11 +164,6 @@ class ResourceSandbox:
             package = f" (install the Debian package {font.package})" if font.package else ""
             raise ResourceError(f"{font.family}: {exc}{package}") from None
 
-    def weasyprint_fetcher(self, url: str, timeout: int = 10, ssl_context=None) -> dict:
-        """A url_fetcher for WeasyPrint: same rules; failures stop the build (see pdf writer)."""
-        data, mime = self.read(url)
-        return {"string": data, "mime_type": mime, "redirected_url": url}
-
 
 def check_image(data: bytes, name: str) -> str:
     """The MIME type the image will have once cleaned, after checking it in full (see

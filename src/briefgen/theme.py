@@ -1,24 +1,41 @@
-"""Themes: a folder of design tokens (theme.yaml), fonts and optional templates -> a Theme.
+"""Themes: a theme's name -> its folder -> a Theme (typed tokens, font files, CSS and templates).
 
-One Theme drives both writers: `css()` turns the tokens into the print CSS that WeasyPrint
-uses, and the DOCX writer reads the same tokens to define its Word styles. A theme folder may
-also hold `templates/` (found after the project's templates, before the built-in ones) and
+A theme folder holds `theme.yaml` (design tokens), and optionally `print.css.j2`, `fonts/`,
+`templates/` (found after the project's templates, before the built-in ones) and
 `reference.docx` (a designer's Word styles, used instead of generated ones).
+
+theme.yaml is read by yamlsource, the reader content uses, and typed by `tokens.Tokens`:
+every mistake in it (an unquoted `#1d4e89`, `body: large`, a misspelt token, a colour that
+is not one, a missing font file) is a Diagnostic at its PATH:LINE:COLUMN, gathered in a
+ThemeError. Tokens a theme leaves out take the default theme's values.
+
+One Theme drives both writers: render.theme_css turns the tokens into the print CSS that
+WeasyPrint uses, and the DOCX writer reads the same tokens to define its Word styles.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cache
+import difflib
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from .diagnostics import Diagnostic, Location, ProjectError, error
+from .tokens import Tokens, hint_for
+from .typed import validate_node
+from .yamlsource import Node, YamlFile, read_yaml, size_problem
+
+if TYPE_CHECKING:
+    from .model import Model
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
+DEFAULT_THEME_DIR = BUILTIN_THEMES / "default"
+THEME_FILE = "theme.yaml"
 
 
-class ThemeError(Exception):
-    """A theme is missing or its theme.yaml is unusable."""
+class ThemeError(ProjectError):
+    """A theme is missing, or its theme.yaml has mistakes; carries them as diagnostics."""
 
 
 @dataclass(frozen=True)
@@ -29,24 +46,21 @@ class FontFile:
     path: Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Theme:
-    name: str
+    """A theme's typed tokens and where its files are. The properties are the names the
+    writers and print.css.j2 (as `t`) have always used."""
+
     folder: Path
-    colors: dict[str, str]
-    body_font: str
-    heading_font: str
+    tokens: Tokens
     font_files: tuple[FontFile, ...]
-    body_fallback: tuple[str, ...]
-    heading_fallback: tuple[str, ...]
-    sizes: dict[str, float]
-    line_height: float
-    paragraph_after: float
-    page: dict[str, object]
-    logo_width_mm: float
-    logo_position: str
-    extra: dict = field(default_factory=dict, hash=False, compare=False)
-    embed_fonts: bool = True  # fonts.embed: the DOCX carries subsets of the fonts it uses
+    # The script keys the theme's own theme.yaml writes: their font files are relative to its
+    # folder, the others' to the default theme's (fonts.py).
+    own_scripts: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        return self.tokens.name or self.folder.name
 
     @property
     def templates_dir(self) -> Path:
@@ -57,9 +71,75 @@ class Theme:
         ref = self.folder / "reference.docx"
         return ref if ref.is_file() else None
 
+    @cached_property
+    def colors(self) -> dict[str, str]:
+        return self.tokens.colors.model_dump()
+
+    @cached_property
+    def sizes(self) -> dict[str, float]:
+        return self.tokens.sizes.model_dump(exclude_none=True)
+
+    @cached_property
+    def page(self) -> dict[str, Any]:
+        return self.tokens.page.model_dump()
+
+    @property
+    def body_font(self) -> str:
+        return self.tokens.fonts.body
+
+    @property
+    def heading_font(self) -> str:
+        return self.tokens.fonts.heading
+
+    @property
+    def body_fallback(self) -> tuple[str, ...]:
+        return tuple(self.tokens.fonts.fallback.body)
+
+    @property
+    def heading_fallback(self) -> tuple[str, ...]:
+        return tuple(self.tokens.fonts.fallback.heading)
+
+    @property
+    def embed_fonts(self) -> bool:
+        """fonts.embed: the DOCX carries subsets of the fonts it uses."""
+        return self.tokens.fonts.embed
+
+    @property
+    def line_height(self) -> float:
+        return self.tokens.spacing.line_height
+
+    @property
+    def paragraph_after(self) -> float:
+        return self.tokens.spacing.paragraph_after
+
+    @property
+    def logo_width_mm(self) -> float:
+        return self.tokens.logo.width
+
+    @property
+    def logo_position(self) -> str:
+        return self.tokens.logo.position
+
+    @property
+    def logo_gap_mm(self) -> int | float:
+        return self.tokens.logo.gap
+
+    @property
+    def headings(self):
+        return self.tokens.headings
+
+    @property
+    def boxes(self):
+        return self.tokens.boxes
+
+    @property
+    def tables(self):
+        return self.tokens.tables
+
     def color(self, name: str) -> str:
         """A colour token as 6 hex digits without '#', the form Word wants."""
-        return self.colors[name].lstrip("#").upper()
+        digits = self.colors[name].lstrip("#").upper()
+        return "".join(d * 2 for d in digits) if len(digits) == 3 else digits
 
     def font_stack(self, role: str) -> str:
         main = self.body_font if role == "body" else self.heading_font
@@ -67,95 +147,234 @@ class Theme:
         return ", ".join(f'"{f}"' for f in (main, *fallback))
 
 
-def resolve_theme(name: str, project_dir: Path | None = None) -> Path:
-    """Find a theme folder: a folder under the project's templates/, else a built-in theme."""
+# ---------------------------------------------------------------- finding a theme
+
+
+def available_themes(project_dir: Path | None) -> list[str]:
+    """The names a project may use: its templates/NAME/theme.yaml folders and the built-in ones."""
+    names = [p.name for p in BUILTIN_THEMES.iterdir() if (p / THEME_FILE).is_file()]
+    if project_dir is not None and (project_dir / "templates").is_dir():
+        names += [p.name for p in (project_dir / "templates").iterdir() if (p / THEME_FILE).is_file()]
+    return sorted(set(names))
+
+
+def resolve_theme(name: str, project_dir: Path | None = None, where: Location | None = None) -> Path:
+    """Find a theme folder: a folder under the project's templates/, else a built-in theme.
+    Mistakes are reported at `where` (the `theme:` line of briefgen.yaml)."""
+    where = where or Location("briefgen.yaml", 1, 1)
+
+    def fail(message: str, hint: str | None = None) -> ThemeError:
+        return ThemeError([error(where.path, where.line, where.column, message, hint)])
+
     if ".." in Path(name).parts or Path(name).is_absolute():
         # The theme's folder is a root of the resource sandbox: it must not lead elsewhere.
-        raise ThemeError(f"theme {name!r}: a theme is a built-in name or a folder under templates/")
+        raise fail(
+            f"theme {name!r}: a theme is a built-in name or a folder under templates/",
+            "write the folder's name alone, e.g. theme: my-ngo for templates/my-ngo/theme.yaml",
+        )
     if project_dir is not None:
         candidate = project_dir / "templates" / name
-        if (candidate / "theme.yaml").is_file():
+        if (candidate / THEME_FILE).is_file():
             if not candidate.resolve().is_relative_to((project_dir / "templates").resolve()):
-                raise ThemeError(f"theme {name!r}: templates/{name} is a link that leads out of the project")
+                raise fail(f"theme {name!r}: templates/{name} is a link that leads out of the project")
             return candidate
     candidate = BUILTIN_THEMES / name
-    if (candidate / "theme.yaml").is_file():
+    if (candidate / THEME_FILE).is_file():
         return candidate
-    known = sorted(p.name for p in BUILTIN_THEMES.iterdir() if (p / "theme.yaml").is_file())
-    raise ThemeError(
-        f"unknown theme {name!r}: no templates/{name}/theme.yaml in the project and no "
-        f"built-in theme of that name (built-in: {', '.join(known)})"
+    known = available_themes(project_dir)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    builtin = ", ".join(available_themes(None))
+    raise fail(
+        f"unknown theme {name!r}: no templates/{name}/{THEME_FILE} in the project and no "
+        f"built-in theme of that name (built-in: {builtin})",
+        f"did you mean '{close[0]}'?" if close else f"create templates/{name}/{THEME_FILE}",
     )
+
+
+def project_theme(model: Model) -> Theme:
+    """The theme a loaded project names; ThemeError when it is unknown or broken."""
+    return load_theme(resolve_theme(model.project.theme, Path(model.root), model.settings_locate("theme")))
+
+
+def check_project_theme(
+    project_dir: Path, name: str, node: Node | None, settings_path: str
+) -> list[Diagnostic]:
+    """Every mistake in the theme a project names, for `load_project` (so validate and build
+    report them with the content's)."""
+    where = Location(settings_path, node.line, node.column) if node is not None else None
+    try:
+        load_theme(resolve_theme(name, project_dir, where))
+    except ThemeError as exc:
+        return exc.diagnostics
+    return []
+
+
+# ---------------------------------------------------------------- reading theme.yaml
 
 
 @cache
 def load_theme(folder: Path) -> Theme:
-    """Read theme.yaml in `folder`; missing tokens take the default theme's values."""
+    """Read and type theme.yaml in `folder`; missing tokens take the default theme's values."""
     folder = folder.resolve()
-    defaults = _read_tokens(BUILTIN_THEMES / "default" / "theme.yaml")
-    tokens = _merge(defaults, _read_tokens(folder / "theme.yaml"))
-    fonts = tokens["fonts"]
-    # Font files named by the default theme stay relative to the default theme folder.
-    own_files = _read_tokens(folder / "theme.yaml").get("fonts", {}).get("files")
-    font_base = folder if own_files else BUILTIN_THEMES / "default"
-    files = []
-    for entry in fonts["files"]:
-        path = (font_base / entry["file"]).resolve()
-        if not path.is_relative_to(font_base.resolve()) or not path.is_file():
-            raise ThemeError(f"{_shown(folder / 'theme.yaml')}: font file {entry['file']!r} not found")
-        files.append(
-            FontFile(entry["family"], int(entry.get("weight", 400)), entry.get("style", "normal"), path)
+    shown = _shown(folder / THEME_FILE)
+    own, root = _read_tokens(folder / THEME_FILE, shown)
+    default, _ = _read_tokens(DEFAULT_THEME_DIR / THEME_FILE, _shown(DEFAULT_THEME_DIR / THEME_FILE))
+    # Typed as content is: the same messages, at the same places.
+    tokens, problems = validate_node(
+        Tokens, root or _EMPTY, YamlFile(shown), "theme.yaml", data=_merge_tokens(default, own)
+    )
+    if tokens is None:
+        raise ThemeError(_with_hints(problems, root))
+    # Font files named by the default theme stay relative to the default theme's folder.
+    font_base = folder if "files" in (own.get("fonts") or {}) else DEFAULT_THEME_DIR.resolve()
+    files, missing = [], []
+    for index, entry in enumerate(tokens.fonts.files):  # type: ignore[union-attr]
+        path = (font_base / entry.file).resolve()
+        if path.is_relative_to(font_base) and path.is_file():
+            files.append(FontFile(entry.family, entry.weight, entry.style, path))
+            continue
+        node = _at(root, "fonts", "files", index, "file") if font_base == folder else None
+        line, column = (node.line, node.column) if node else (1, 1)
+        outside = not path.is_relative_to(font_base)
+        missing.append(
+            error(
+                shown,
+                line,
+                column,
+                f"font file {entry.file!r} "
+                + ("leads out of the theme's folder" if outside else "not found in the theme's folder"),
+                "name a file relative to the theme's folder, e.g. fonts/NotoSans-Regular.ttf",
+            )
         )
-    embed_fonts = fonts.get("embed", True)
-    if not isinstance(embed_fonts, bool):
-        raise ThemeError(f"{_shown(folder / 'theme.yaml')}: fonts.embed must be true or false")
-    spacing = tokens["spacing"]
+    missing += _script_font_problems(tokens, own, root, folder, shown)
+    if missing:
+        raise ThemeError(missing)
+    own_scripts = own.get("scripts")
     return Theme(
-        name=str(tokens.get("name", folder.name)),
         folder=folder,
-        colors={k: str(v) for k, v in tokens["colors"].items()},
-        body_font=fonts["body"],
-        heading_font=fonts["heading"],
+        tokens=tokens,  # type: ignore[arg-type]
         font_files=tuple(files),
-        body_fallback=tuple(fonts.get("fallback", {}).get("body", [])),
-        heading_fallback=tuple(fonts.get("fallback", {}).get("heading", [])),
-        sizes={k: float(v) for k, v in tokens["sizes"].items()},
-        line_height=float(spacing["line_height"]),
-        paragraph_after=float(spacing["paragraph_after"]),
-        page=dict(tokens["page"]),
-        logo_width_mm=float(tokens["logo"]["width"]),
-        logo_position=str(tokens["logo"]["position"]),
-        extra={k: v for k, v in tokens.items() if k not in _KNOWN_KEYS},
-        embed_fonts=embed_fonts,
+        own_scripts=frozenset(own_scripts) if isinstance(own_scripts, dict) else frozenset(),
     )
 
 
-_KNOWN_KEYS = {"name", "colors", "fonts", "sizes", "spacing", "page", "logo"}
+_EMPTY = Node("map", 1, 1, 0, 0)
+
+# Installed fonts a theme may name (`system:` in a script of the font chain), and no other file.
+SYSTEM_FONTS = Path("/usr/share/fonts")
 
 
-def _read_tokens(path: Path) -> dict:
+def _script_font_problems(
+    tokens: Tokens, own: dict, root: Node | None, folder: Path, shown: str
+) -> list[Diagnostic]:
+    """Each font of the script chain that is not where the theme says, at its line: a file in
+    its theme's folder (the default theme's for the scripts it brings), a system font under
+    /usr/share/fonts (a theme may come from a partner: it never names other files)."""
+    own_scripts = own.get("scripts") if isinstance(own.get("scripts"), dict) else {}
+    problems = []
+    for key, script in tokens.scripts.items():
+        if script is None:
+            continue
+        mine = key in own_scripts
+        base = folder if mine else DEFAULT_THEME_DIR.resolve()
+        for index, entry in enumerate(script.files):
+            node = _at(root, "scripts", key, "files", index) if mine else None
+            if entry.system is not None:
+                path = Path(entry.system)
+                if path.is_absolute() and ".." not in path.parts and path.is_relative_to(SYSTEM_FONTS):
+                    continue
+                message = f"scripts.{key}: a system font is a file under {SYSTEM_FONTS}/, not {path}"
+                hint = f"name an installed font, e.g. {SYSTEM_FONTS}/opentype/noto/NotoSansCJK-Regular.ttc"
+                node = _at(node, "system") or node
+            else:
+                path = (base / str(entry.file)).resolve()
+                if path.is_relative_to(base) and path.is_file():
+                    continue
+                message = f"scripts.{key}: font file {entry.file!r} not found in the theme's folder"
+                hint = "name a file relative to the theme's folder, e.g. fonts/NotoSansHebrew-Regular.ttf"
+                node = _at(node, "file") or node
+            line, column = (node.line, node.column) if node else (1, 1)
+            problems.append(
+                error(shown if mine else _shown(DEFAULT_THEME_DIR / THEME_FILE), line, column, message, hint)
+            )
+    return problems
+
+
+def _read_tokens(path: Path, shown: str) -> tuple[dict, Node | None]:
+    """theme.yaml -> (its plain data, its root node), or ThemeError with every problem."""
     try:
-        if path.stat().st_size > 1024 * 1024:
-            raise ThemeError(f"{_shown(path)}: larger than 1 MiB; a theme.yaml holds a few tokens")
-        data = _load_tokens(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ThemeError(f"{_shown(path)}: cannot read theme tokens: {exc}") from None
-    if not isinstance(data, dict):
-        raise ThemeError(f"{_shown(path)}: a theme.yaml must be a mapping of tokens")
-    return data
+        too_large = size_problem(path.stat().st_size)
+        raw = b"" if too_large else path.read_bytes()
+    except OSError as exc:
+        raise ThemeError(
+            [error(shown, 1, 1, f"cannot read the theme's tokens: {exc.strerror or exc}")]
+        ) from None
+    if too_large:
+        raise ThemeError([error(shown, 1, 1, too_large.message, "a theme.yaml holds a few tokens")])
+    # A theme may come from a partner: yamlsource refuses aliases (no alias bombs in the
+    # main process), tags and duplicate keys, as in content.
+    source = read_yaml(shown, raw)
+    if source.problems:
+        raise ThemeError([error(shown, p.line, p.column, p.message, p.hint) for p in source.problems])
+    root = source.root
+    if root is None:
+        return {}, None
+    if root.kind != "map":
+        raise ThemeError(
+            [
+                error(
+                    shown,
+                    root.line,
+                    root.column,
+                    "a theme.yaml must be a mapping of tokens",
+                    "start with a line such as 'colors:' (see docs/themes.md)",
+                )
+            ]
+        )
+    return root.data(), root
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when pyyaml has it
+def _with_hints(problems: list[Diagnostic], root: Node | None) -> list[Diagnostic]:
+    """The typing's diagnostics, with the unit or quoting hint of the token each is about."""
+    paths = _paths(root) if root is not None else {}
+    out = []
+    for problem in problems:
+        found = paths.get((problem.location.line, problem.location.column))
+        if problem.hint is None and found is not None:
+            path, empty = found
+            problem = Diagnostic(problem.location, problem.message, problem.severity, hint_for(path, empty))
+        out.append(problem)
+    return out
 
 
-def _load_tokens(text: str):
-    """Safe YAML without aliases: a theme may come from a partner, and an alias bomb in it
-    would exhaust memory in the main process, outside the workers' limits. The events are
-    checked first, so an alias is refused before anything is built."""
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.YAMLError(f"line {event.start_mark.line + 1}: YAML aliases are not allowed in a theme")
-    return yaml.load(text, Loader=_LOADER)
+def _paths(root: Node) -> dict[tuple[int, int], tuple[tuple[str | int, ...], bool]]:
+    """(line, column) of every key and value -> (its token path, whether the value is empty)."""
+    found: dict[tuple[int, int], tuple[tuple[str | int, ...], bool]] = {}
+
+    def visit(node: Node, path: tuple[str | int, ...]) -> None:
+        empty = node.kind == "scalar" and node.value is None
+        found.setdefault((node.line, node.column), (path, empty))
+        for key, value in node.pairs:
+            child = (*path, key.value or "")
+            # A mapping starts where its first key does: the key is what a message is about.
+            found[(key.line, key.column)] = (child, value.kind == "scalar" and value.value is None)
+            visit(value, child)
+        for index, item in enumerate(node.items):
+            visit(item, (*path, index))
+
+    visit(root, ())
+    return found
+
+
+def _at(node: Node | None, *path: str | int) -> Node | None:
+    for part in path:
+        if node is None:
+            return None
+        if isinstance(part, int):
+            node = node.items[part] if node.kind == "seq" and part < len(node.items) else None
+        else:
+            node = node.get(part) if node.kind == "map" else None
+    return node
 
 
 def _shown(path: Path) -> str:
@@ -167,6 +386,18 @@ def _shown(path: Path) -> str:
     if "templates" in parts:
         return "/".join(parts[len(parts) - parts[::-1].index("templates") - 1 :])
     return path.name
+
+
+def _merge_tokens(default: dict, own: dict) -> dict:
+    """The theme's tokens over the default theme's. A script of the font chain is replaced
+    whole (its files belong to one folder), or removed with `name: ~`."""
+    merged = _merge(default, {k: v for k, v in own.items() if k != "scripts"})
+    scripts = own.get("scripts")
+    if isinstance(scripts, dict) and isinstance(default.get("scripts"), dict):
+        merged["scripts"] = {**default["scripts"], **scripts}
+    elif "scripts" in own:
+        merged["scripts"] = scripts  # not a mapping: the typing says so, at its line
+    return merged
 
 
 def _merge(base: dict, override: dict) -> dict:

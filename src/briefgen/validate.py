@@ -34,9 +34,11 @@ from pydantic import BaseModel
 
 from .diagnostics import Diagnostic, error, warning
 from .images import ImageError, check_image
+from .lookup import BUILTIN_NAMES, TemplateChain
+from .lookup import NAME_RE as TEMPLATE_NAME_RE
+from .lookup import SUFFIX as TEMPLATE_SUFFIX
 from .model import (
     ASSET,
-    BUILTIN_TEMPLATES,
     CITATION_RE,
     COLLECTIONS,
     LETTER_PLACEHOLDERS,
@@ -54,10 +56,9 @@ from .model import (
 )
 from .resources import MAX_RESOURCE_BYTES
 from .slugs import suggest_slug
+from .theme import ThemeError, resolve_theme
 from .yamlsource import Node, YamlFile
 
-TEMPLATE_SUFFIX = ".html.j2"
-TEMPLATE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 UNUSED_HINTS = {
     "people": "refer to it from a case (subjects), an event (speakers, moderator) or a recommendation "
     "(made_by), or remove it",
@@ -418,7 +419,7 @@ class _Checker:
                     break
 
     def template(self, file: YamlFile, node: Node, name: str) -> None:
-        if name in BUILTIN_TEMPLATES:
+        if name in BUILTIN_NAMES:
             return
         if not TEMPLATE_NAME_RE.match(name):
             self.error(
@@ -426,19 +427,32 @@ class _Checker:
                 node,
                 f"template '{name}' is not a template name",
                 "write the name alone, without folder or suffix: policy-brief, "
-                "or NAME for templates/NAME.html.j2",
+                f"or NAME for templates/NAME{TEMPLATE_SUFFIX}",
             )
             return
-        project_templates = _project_templates(self.root)
-        if name in project_templates:
+        known = self.templates.brief_names()
+        if name in known:
             return
+        theme_templates = self.templates.theme_templates
+        theme = " or its theme" if theme_templates is not None and theme_templates.is_dir() else ""
         self.error(
             file,
             node,
-            f"unknown template '{name}': it is not built in ({', '.join(BUILTIN_TEMPLATES)}) and there is "
-            f"no templates/{name}{TEMPLATE_SUFFIX} in the project",
-            _did_you_mean(name, [*BUILTIN_TEMPLATES, *project_templates]),
+            f"unknown template '{name}': it is not built in ({', '.join(BUILTIN_NAMES)}) and there is "
+            f"no templates/{name}{TEMPLATE_SUFFIX} in the project{theme}",
+            _did_you_mean(name, known),
         )
+
+    @functools.cached_property
+    def templates(self) -> TemplateChain:
+        """The project's template chain, with its theme's templates when the theme is found
+        (a theme that is not is reported by theme.py)."""
+        name = (self.settings_node.text("theme") if self.settings_node else None) or "default"
+        try:
+            theme_templates = resolve_theme(name, self.root) / "templates"
+        except ThemeError:
+            theme_templates = None
+        return TemplateChain(self.root, theme_templates)
 
     def language(self, file: YamlFile, node: Node | None) -> None:
         if node is None or node.kind != "scalar" or not node.value:
@@ -543,15 +557,6 @@ def _case_has_sources(node: Node) -> bool:
         for leaf, metadata in walk(COLLECTIONS["cases"], node)
         if MARKDOWN in metadata
     )
-
-
-def _project_templates(root: Path) -> list[str]:
-    folder = root / "templates"
-    if not folder.is_dir():
-        return []
-    names = [p.name for p in folder.glob(f"*{TEMPLATE_SUFFIX}")]
-    names += [p.name for p in folder.glob(f"*/*{TEMPLATE_SUFFIX}")]
-    return sorted({n[: -len(TEMPLATE_SUFFIX)] for n in names})
 
 
 def _asset_names(assets: Path) -> list[str]:

@@ -16,21 +16,20 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import resource
 import signal
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from datetime import time as dtime
 from pathlib import Path
 
 from .check import check_output
 from .diagnostics import Diagnostic, ProjectError, error, warning
 from .document import RenderedDocument, ResourceError
 from .fonts import UncoveredText, check_rendered
-from .fonts import chain as font_chain
-from .model import IMPLICIT_AUDIENCE, Model
+from .jobs import build_timestamp, job_brief, job_view
+from .lookup import template_filename
+from .model import Model
+from .parsed import ParsedDocument
 from .plan import Job
 from .publish import Publisher, TempOutput
 from .render import (
@@ -39,12 +38,10 @@ from .render import (
     make_environment,
     precompile_builtin,
     theme_css,
-    without_contents,
 )
 from .resources import ResourceSandbox
-from .select import View, select_view
-from .theme import BUILTIN_THEMES, Theme, ThemeError, load_theme, resolve_theme
-from .writers import WRITERS
+from .theme import DEFAULT_THEME_DIR, load_theme, project_theme
+from .writers import DEFAULT_FORMATS, WRITERS
 
 GC_THRESHOLDS = (10_000, 50, 100)
 TOC_MIN_PAGES = 5  # "a table of contents for documents over four pages"
@@ -121,29 +118,22 @@ def warm_up(formats: list[str] | None) -> None:
     work when the pool starts early. A failure is left for the output that needs it to
     report, with its name.
     """
-    wanted = set(formats) if formats else {"pdf", "docx"}
+    wanted = set(formats or DEFAULT_FORMATS)
     steps = [precompile_builtin, _warm_default_theme]
-    steps += [_warm_pdf] if "pdf" in wanted else []
-    steps += [_warm_docx] if "docx" in wanted else []
+    steps += [writer.warm_up for name, writer in WRITERS.items() if name in wanted]
+    steps += [_warm_pdf_check] if "pdf" in wanted else []
     for step in steps:
         with contextlib.suppress(Exception):
             step()
 
 
 def _warm_default_theme() -> None:
-    theme_css(load_theme(BUILTIN_THEMES / "default"))  # most projects use it
+    theme_css(load_theme(DEFAULT_THEME_DIR))  # most projects use it
 
 
-def _warm_pdf() -> None:
-    from .writers.pdf import warm_up
-
-    warm_up()
+def _warm_pdf_check() -> None:
     import pikepdf  # noqa: F401  (the check reads every PDF back with these)
     import pypdfium2  # noqa: F401
-
-
-def _warm_docx() -> None:
-    from .writers import docx  # noqa: F401  (python-docx, lxml)
 
 
 def _on_alarm(signum, frame):
@@ -173,7 +163,7 @@ def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None
         except RenderTimeout:
             outcome.diagnostics.append(
                 error(
-                    f"templates/{_brief(job).template}.html.j2",
+                    "templates/" + template_filename(_brief(job).template),
                     0,
                     0,
                     f"{job.label}: rendering took longer than {limits.seconds:g} s and was stopped "
@@ -189,7 +179,7 @@ def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None
         except Exception as exc:  # a bug, in briefgen or a library: one line, not a traceback
             outcome.diagnostics.append(
                 error(
-                    f"templates/{_brief(job).template}.html.j2",
+                    "templates/" + template_filename(_brief(job).template),
                     0,
                     0,
                     f"{job.label}: internal error while rendering ({type(exc).__name__}: {exc}); "
@@ -201,7 +191,7 @@ def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None
         if out_of_memory:
             outcome.diagnostics.append(
                 error(
-                    f"templates/{_brief(job).template}.html.j2",
+                    "templates/" + template_filename(_brief(job).template),
                     0,
                     0,
                     f"{job.label}: rendering needed more than {limits.memory_mb} MiB and was stopped "
@@ -236,29 +226,10 @@ def _read_shared_model(size: int | None) -> str | None:
 
 
 def _brief(job: Job):
-    return next(b for b in _STATE["model"].project.briefs if b.id == job.brief_id)
+    return job_brief(_STATE["model"], job)
 
 
 # ---------------------------------------------------------------- one output
-
-
-def job_view(model: Model, job: Job) -> View:
-    brief = next(b for b in model.project.briefs if b.id == job.brief_id)
-    audience = model.audience(job.audience_id) if model.project.audiences else IMPLICIT_AUDIENCE
-    if job.audience_id == IMPLICIT_AUDIENCE.id and brief.audiences is None:
-        audience = IMPLICIT_AUDIENCE
-    recipient = model.recipients.get(job.recipient_id) if job.recipient_id else None
-    view, _selector = select_view(model, brief, audience, job.language, recipient)
-    return view
-
-
-def project_theme(model: Model) -> Theme:
-    try:
-        theme = load_theme(resolve_theme(model.project.theme, Path(model.root)))
-        font_chain(theme)  # its `scripts` tokens too: a mistake there is the theme's error
-        return theme
-    except ThemeError as exc:
-        raise ProjectError([error(model.settings_path, 0, 0, str(exc))]) from None
 
 
 def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagnostic]]:
@@ -289,16 +260,17 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         # Each version of the HTML (with or without contents) is rendered once per output.
         if show_toc in rendered:
             return rendered[show_toc]
-        html = renderer.render(brief.template, view, {"show_toc": show_toc})
-        uncovered = check_rendered(html, theme, root, f"{brief.template}.html.j2")
+        parsed = renderer.render_parsed(brief.template, view, {"show_toc": show_toc})
+        uncovered = check_rendered(parsed.html, theme, root, template_filename(brief.template))
         if uncovered:  # before any layout: the PDF would print empty boxes
             raise UncoveredText(uncovered)
         rendered[show_toc] = RenderedDocument(
-            html=html,
+            html=parsed.html,
+            parsed_html=parsed,
             theme=theme,
             read_resource=read_resource,
             base_url=sandbox.base_url,
-            template=f"{brief.template}.html.j2",
+            template=template_filename(brief.template),
             language=job.language,
             timestamp=build_timestamp(view),
             pdf_variant=pdf_variant,
@@ -322,27 +294,23 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         document = document_for(show_toc=reuse["toc"]) if reuse else None
         laid_out = _reuse_body(document, reuse, layout) if reuse and reuse["layout"] and needs_pdf else None
         shared["last_reused"] = laid_out is not None
-        if reuse and not needs_pdf and split_cover(document.html)[2] == reuse["body"]:
+        if reuse and not needs_pdf and document.parsed.after_cover() == reuse["body"]:
             pass  # the contents decision of the first copy holds: same body
         elif laid_out is None:
             document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
             if job.recipient_id:
-                shared[group] = {"toc": toc, "body": split_cover(document.html)[2], "layout": laid_out}
+                shared[group] = {"toc": toc, "body": document.parsed.after_cover(), "layout": laid_out}
         if laid_out is not None:
             document.page_count = len(laid_out.pages)
+        document.layout = laid_out  # the PDF writer writes these pages rather than laying out again
         for fmt in job.formats:
             temp = publisher.temp_path(job.relpath(fmt))
-            if fmt == "pdf":
-                from .writers.pdf import write as write_pdf
-
-                written = write_pdf(document, temp, laid_out=laid_out)
-            else:
-                written = WRITERS[fmt].write(document, temp)
+            written = WRITERS[fmt].write(document, temp)
             outputs.append(
                 TempOutput(job, fmt, job.relpath(fmt), temp, written.pages, companions=written.companions)
             )
         for message in document.warnings:
-            diagnostics.append(warning(f"templates/{brief.template}.html.j2", 0, 0, message))
+            diagnostics.append(warning("templates/" + template_filename(brief.template), 0, 0, message))
         for output in outputs:
             leak = check_output(output.temp, output.format, view)
             if leak:
@@ -352,7 +320,8 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
     except UncoveredText as exc:
         diagnostics.extend(exc.diagnostics)
     except ResourceError as exc:
-        diagnostics.append(error(f"templates/{brief.template}.html.j2", 0, 0, f"{job.label}: {exc}"))
+        where = "templates/" + template_filename(brief.template)
+        diagnostics.append(error(where, 0, 0, f"{job.label}: {exc}"))
     except BaseException:  # a time or memory limit: leave no temporary file behind
         publisher.discard(outputs)
         raise
@@ -374,7 +343,7 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     document, where time matters, is rendered once.
     """
     with_toc = document_for(show_toc=True)
-    least, most = _page_estimate(without_contents(with_toc.html))
+    least, most = _page_estimate(with_toc)
     if least >= TOC_MIN_PAGES:
         return with_toc, layout(with_toc) if needs_pdf else None, True
     plain = document_for(show_toc=False)
@@ -386,59 +355,34 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     return with_toc, layout(with_toc) if needs_pdf else None, True
 
 
-def _page_estimate(html: str) -> tuple[int, int]:
+def _page_estimate(document) -> tuple[int, int]:
     """The fewest and most pages a document's text can fill: the cover, forced page breaks,
-    and the words at the densest (800 a page) and sparsest (120 a page) setting."""
-    words = _body_words(html)
-    fixed = 1 + html.count('class="page-break"')
+    and the words at the densest (800 a page) and sparsest (120 a page) setting. The
+    contents are left out: they are what is being decided."""
+    words, breaks = _parsed(document).words_and_breaks()
+    fixed = 1 + breaks
     return fixed + words // 800, fixed + 1 + words // 120
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _body_words(html: str) -> int:
-    body = html[html.find("<body") :]
-    return len(_TAG.sub(" ", body).split())
-
-
-_COVER_START = re.compile(r'<section class="cover"[^>]*>')
-_SECTION_TAG = re.compile(r"<(/?)section\b")
-
-
-def split_cover(html: str) -> tuple[str, str, str]:
-    """(head up to the cover, the cover section, the rest); cover "" when there is none."""
-    start = _COVER_START.search(html)
-    if start is None:
-        return html, "", ""
-    depth = 0
-    for tag in _SECTION_TAG.finditer(html, start.start()):
-        depth += -1 if tag.group(1) else 1
-        if depth == 0:
-            end = html.index(">", tag.end()) + 1
-            return html[: start.start()], html[start.start() : end], html[end:]
-    return html, "", ""
+def _parsed(document) -> ParsedDocument:
+    if isinstance(document, ParsedDocument):
+        return document
+    parsed = getattr(document, "parsed", None)
+    return parsed if parsed is not None else ParsedDocument(document.html)
 
 
 def _reuse_body(document: RenderedDocument, reuse: dict, layout):
     """A laid-out document: this copy's cover page + the shared body pages, or None."""
     from .writers.pdf import without_letter
 
-    document = without_letter(document)
-    head, cover, body = split_cover(document.html)
-    if not cover or body != reuse["body"]:
+    parsed = without_letter(document).parsed
+    cover_html = parsed.cover_only()
+    if cover_html is None or parsed.after_cover() != reuse["body"]:
         return None
-    cover_only = RenderedDocument(**{**document.__dict__, "html": head + cover + "</body></html>"})
+    fields = {**document.__dict__, "html": cover_html, "layout": None, "parsed_html": None}
+    cover_only = RenderedDocument(**fields)
     cover_layout = layout(cover_only)
     first = reuse["layout"]
     if len(cover_layout.pages) != 1 or len(first.pages) < 2:
         return None
     return first.copy([cover_layout.pages[0], *first.pages[1:]])
-
-
-def build_timestamp(view: View) -> datetime:
-    """The time written into metadata: SOURCE_DATE_EPOCH when set, else the brief's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.combine(view.brief.date, dtime(0, 0), tzinfo=UTC)

@@ -27,9 +27,9 @@ from security_support import (
     tiny_png,
 )
 
+from briefgen.jobs import job_view
 from briefgen.load import load_project
 from briefgen.plan import plan_jobs
-from briefgen.worker import job_view
 
 LEVEL = {"public-readers": 0, "staff": 1, "trusted": 2}
 EVERYTHING = "canary-everything"  # its template prints every value it is given

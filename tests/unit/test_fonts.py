@@ -222,6 +222,8 @@ def test_a_broken_scripts_entry_is_a_validate_error(tmp_path):
     (project / "briefgen.yaml").write_text("name: P\nlanguage: en\ntheme: broken\n", encoding="utf-8")
     result = load_project(project)
     messages = [str(d) for d in result.errors]
-    assert any(
-        "scripts.thai: 'range' is missing" in m and m.startswith("briefgen.yaml:") for m in messages
-    ), messages
+    # Typed with the theme's other tokens: at its place in theme.yaml, once.
+    assert messages == [
+        "templates/broken/theme.yaml:3:5: scripts.thai of theme.yaml is missing the required field "
+        "'range' (hint: required: range, body, heading)"
+    ], messages

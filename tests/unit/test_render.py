@@ -9,11 +9,11 @@ from conftest import PROJECTS
 
 from briefgen.load import load_project
 from briefgen.model import Audience
+from briefgen.parsed import ParsedDocument
 from briefgen.render import (
     DocumentRenderer,
     RenderError,
     css_string,
-    fill_toc,
     make_environment,
     page_label_css,
 )
@@ -84,7 +84,7 @@ def test_fill_toc_links_sections_and_subsections():
         '<h1 class="section" id="a">A <em>x</em></h1><h2 id="a1">A1</h2><h2 class="no-toc" id="skip">S</h2>'
         '<h1 id="b">B</h1>'
     )
-    out = fill_toc(html)
+    out = ParsedDocument(html).with_contents().html
     assert '<li><a href="#a">A x</a><ul><li><a href="#a1">A1</a></li></ul></li>' in out
     assert '<li><a href="#b">B</a></li>' in out
     assert "#skip" not in out
@@ -107,10 +107,9 @@ def test_active_content_is_stripped_from_the_document(project):
 
 
 def test_documents_without_active_content_are_untouched():
-    from briefgen.render import strip_active_content
-
     html = '<!DOCTYPE html><html><body><p class="x">one &amp; two</p></body></html>'
-    assert strip_active_content(html) is html
+    document = ParsedDocument(html)
+    assert document.without_active_content() is document and document.html is html
 
 
 def test_theme_with_aliases_is_refused_without_a_machine_path(tmp_path):
@@ -121,7 +120,7 @@ def test_theme_with_aliases_is_refused_without_a_machine_path(tmp_path):
     (folder / "theme.yaml").write_text("a: &a [x, x]\nb: [*a, *a]\n", encoding="utf-8")
     with pytest.raises(ThemeError) as info:
         load_theme(folder)
-    assert "aliases are not allowed" in str(info.value)
+    assert "YAML aliases ('*a') are not supported" in str(info.value)
     assert str(tmp_path) not in str(info.value)
     assert str(info.value).startswith("templates/bomb/theme.yaml:")
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from briefgen.worker import TOC_MIN_PAGES, _lay_out_with_contents_decided, split_cover
+from briefgen.parsed import ParsedDocument
+from briefgen.worker import TOC_MIN_PAGES, _lay_out_with_contents_decided
 
 COVER = '<section class="cover"><h1>Title</h1><section class="inner">x</section></section>'
 TOC = '<nav class="toc"><h1>Contents</h1><ul><li><a href="#a">A</a></li></ul></nav>'
@@ -83,8 +84,17 @@ def test_in_between_the_layout_decides_and_every_format_agrees(words_per_page, e
     assert decisions[0][0] is expected
 
 
-def test_split_cover_finds_the_whole_nested_cover():
-    html = f"<html><body>{COVER}<p>body</p></body></html>"
-    head, cover, rest = split_cover(html)
-    assert (head, cover, rest) == ("<html><body>", COVER, "<p>body</p></body></html>")
-    assert split_cover("<p>no cover</p>") == ("<p>no cover</p>", "", "")
+def test_the_cover_is_found_whole_in_the_tree():
+    document = ParsedDocument(f"<html><body>{COVER}<p>body</p> tail</body></html>")
+    assert document.after_cover() == "<p>body</p> tail"
+    only = ParsedDocument(document.cover_only())
+    assert "inner" in only.html and "body</p>" not in only.html
+    assert only.after_cover() == ""
+    assert ParsedDocument("<p>no cover</p>").after_cover() is None
+
+
+def test_copies_with_the_same_body_have_the_same_key():
+    one = ParsedDocument(f"<html><body>{COVER.replace('Title', 'Dear A')}<p>body</p></body></html>")
+    two = ParsedDocument(f"<html><body>{COVER.replace('Title', 'Dear B')}<p>body</p></body></html>")
+    other = ParsedDocument(f"<html><body>{COVER}<p>other</p></body></html>")
+    assert one.after_cover() == two.after_cover() != other.after_cover()

@@ -274,7 +274,7 @@ def test_the_embed_token_must_be_true_or_false(tmp_path):
     folder = tmp_path / "wrong"
     folder.mkdir()
     (folder / "theme.yaml").write_text("fonts:\n  embed: 'yes'\n", encoding="utf-8")
-    with pytest.raises(ThemeError, match=r"fonts\.embed must be true or false"):
+    with pytest.raises(ThemeError, match=r"theme\.yaml:2:10: fonts\.embed 'yes': must be true or false"):
         load_theme(folder)
 
 

@@ -24,11 +24,15 @@ from pathlib import Path
 from ..check import check_output
 from ..diagnostics import ProjectError, error
 from ..document import RenderedDocument, ResourceError
+from ..jobs import build_timestamp, job_view
+from ..lookup import template_filename
 from ..model import Model
+from ..parsed import ParsedDocument
 from ..plan import Job
-from ..render import DocumentRenderer, RenderError, make_environment, without_contents
+from ..render import DocumentRenderer, RenderError, make_environment
 from ..resources import ResourceSandbox
-from ..worker import TOC_MIN_PAGES, Limits, build_timestamp, job_view, project_theme
+from ..theme import project_theme
+from ..worker import TOC_MIN_PAGES, Limits
 from ..writers import html as html_writer
 
 
@@ -38,7 +42,7 @@ def has_contents(path: Path) -> bool | None:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
-    return without_contents(text) != text
+    return ParsedDocument(text).contents_nav() is not None
 
 
 def write_draft(model: Model, job: Job, target: Path, show_toc: bool | None, limits: Limits) -> list[str]:
@@ -92,15 +96,16 @@ def _render(model: Model, job: Job, target: Path, show_toc: bool | None) -> list
         if show_toc is None:  # never built: contents unless the text surely fits four pages
             from ..worker import _page_estimate
 
-            _least, most = _page_estimate(renderer.render(brief.template, view, {"show_toc": False}))
+            _least, most = _page_estimate(renderer.render_parsed(brief.template, view, {"show_toc": False}))
             show_toc = most >= TOC_MIN_PAGES
-        html = renderer.render(brief.template, view, {"show_toc": show_toc})
+        parsed = renderer.render_parsed(brief.template, view, {"show_toc": show_toc})
         document = RenderedDocument(
-            html=html,
+            html=parsed.html,
+            parsed_html=parsed,
             theme=theme,
             read_resource=sandbox.withholding(view.withheld_images),  # as the build does
             base_url=sandbox.base_url,
-            template=f"{brief.template}.html.j2",
+            template=template_filename(brief.template),
             language=job.language,
             timestamp=build_timestamp(view),
             pdf_variant=model.project.pdf_variant,
@@ -118,7 +123,7 @@ def _render(model: Model, job: Job, target: Path, show_toc: bool | None) -> list
     except RenderError as exc:
         return [str(exc.diagnostic)]
     except ResourceError as exc:
-        return [str(error(f"templates/{brief.template}.html.j2", 0, 0, f"{job.label}: {exc}"))]
+        return [str(error("templates/" + template_filename(brief.template), 0, 0, f"{job.label}: {exc}"))]
     except ProjectError as exc:
         return [str(d) for d in exc.diagnostics if d.is_error]
     return []

@@ -125,8 +125,9 @@ def _warm_up() -> None:
     """Import the writers and read the fonts once here: build workers are forked from this
     process and start warm, which keeps a save-to-preview round trip under a second."""
     from ..worker import warm_up
+    from ..writers import WRITERS
 
-    warm_up(["pdf", "docx", "html"])
+    warm_up(list(WRITERS))
 
 
 def _end_workers() -> None:

@@ -18,7 +18,10 @@ from pathlib import Path
 
 from ..document import RenderedDocument, WrittenFile
 from ..publish import final_name
+from ..resources import ASSETS_PREFIX, DEFAULT_THEME_PREFIX, THEME_PREFIX
 
+RESOURCE_PREFIXES = (ASSETS_PREFIX, THEME_PREFIX, DEFAULT_THEME_PREFIX)
+# The resource URLs inline_resources replaces (attributes and CSS url()), in the HTML text.
 _URLS = re.compile(
     r"""(?:src|href)="((?:assets|_theme|_default-theme)/[^"]+)"|url\("((?:assets|_theme|_default-theme)/[^"]+)"\)"""
 )
@@ -35,22 +38,13 @@ def write(document: RenderedDocument, target: Path) -> WrittenFile:
     folder_name = resource_folder_name(final_name(target))
     temp_folder = target.with_name(target.name + "_files")
     placed: dict[str, str] = {}  # URL in the document -> path inside the folder
-    for match in _URLS.finditer(document.html):
-        url = match.group(1) or match.group(2)
-        if url in placed:
-            continue
+    for url in document.parsed.resource_urls(RESOURCE_PREFIXES):
         data, mime = document.read_resource(url)
         placed[url] = inside = neutral_name(data, mime) or url
         destination = temp_folder / inside
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(data)
-
-    def relink(match: re.Match) -> str:
-        url = match.group(1) or match.group(2)
-        return match.group(0).replace(url, f"{folder_name}/{placed[url]}")
-
-    html = _URLS.sub(relink, document.html)
-    target.write_text(html, encoding="utf-8")
+    target.write_text(document.parsed.with_urls_moved(placed, folder_name), encoding="utf-8")
     return WrittenFile(target, "html", companions=(temp_folder,) if temp_folder.exists() else ())
 
 

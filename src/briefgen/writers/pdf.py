@@ -146,20 +146,27 @@ def split_letter(html: str) -> tuple[str | None, str]:
     return None, html
 
 
+def _with_html(document: RenderedDocument, html: str) -> RenderedDocument:
+    """The document with another text: its pages and its parse belong to the old text."""
+    return RenderedDocument(**{**document.__dict__, "html": html, "layout": None, "parsed_html": None})
+
+
 def without_letter(document: RenderedDocument) -> RenderedDocument:
     """The document as the brief's own pages are laid out: without the recipient's letter."""
     letter, rest = split_letter(document.html)
     if letter is None:
         return document
-    return RenderedDocument(**{**document.__dict__, "html": rest})
+    return _with_html(document, rest)
 
 
-def write(document: RenderedDocument, target: Path, laid_out=None) -> WrittenFile:
-    """Write the PDF; `laid_out` is the brief's layout (without the letter) when already made."""
+def write(document: RenderedDocument, target: Path) -> WrittenFile:
+    # The brief's pages laid out already (for the contents decision, or a copy's reused body;
+    # never with the letter) are written as they are; a recipient's letter is laid out apart
+    # and its pages put before the brief's, so the brief is numbered as in a copy without one.
     letter, _rest = split_letter(document.html)
-    rendered = laid_out if laid_out is not None else layout(without_letter(document))
+    rendered = document.layout if document.layout is not None else layout(without_letter(document))
     if letter is not None:
-        letter_pages = layout(RenderedDocument(**{**document.__dict__, "html": letter})).pages
+        letter_pages = layout(_with_html(document, letter)).pages
         rendered = rendered.copy([*letter_pages, *rendered.pages])
     variant = document.pdf_variant or "pdf/ua-1"
     stamp = document.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")

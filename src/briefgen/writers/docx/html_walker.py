@@ -30,7 +30,7 @@ from ... import bidi, fonts
 from ...document import RenderedDocument
 from . import oxml
 from .oxml import qn
-from .styles import BOX_CELL_MARGIN, TABLE_CELL_MARGIN, StyleSheet
+from .styles import StyleSheet, box_cell_margin, table_cell_margin
 
 EMU_PER_TWIP = 635
 EMU_PER_PX = 9525  # a CSS pixel is 1/96 in, as in the PDF
@@ -696,7 +696,7 @@ class HtmlWalker:
         inner = Ctx(
             container=tc,
             part=ctx.part,
-            width=ctx.width - 2 * BOX_CELL_MARGIN,
+            width=ctx.width - 2 * box_cell_margin(self.doc.theme),
             p_style="Body Text",
         )
         self.flow(el, inner, inline_imgs=False)
@@ -774,7 +774,10 @@ class HtmlWalker:
                     tc = oxml.table_cell(row, width, span, vmerge)
                     style = "Table Heading" if cell_el is not None and cell_el.tag == "th" else "Table Text"
                     cell_ctx = Ctx(
-                        container=tc, part=ctx.part, width=width - 2 * TABLE_CELL_MARGIN, p_style=style
+                        container=tc,
+                        part=ctx.part,
+                        width=width - 2 * table_cell_margin(self.doc.theme),
+                        p_style=style,
                     )
                     if cell_el is not None:
                         self._mark_id(cell_el, ctx)

@@ -23,6 +23,7 @@ from docx.oxml.ns import nsmap
 from lxml import etree
 
 from ...theme import Theme
+from ...tokens import PAGE_SIZES
 from .line_spacing import exact, single
 from .oxml import (
     BULLET_NUM,
@@ -41,18 +42,6 @@ from .oxml import (
 
 MONO_FONT = "Consolas"
 LIST_INDENT = 360  # twips per list level (0.25 in)
-TABLE_CELL_MARGIN = 80  # twips left/right inside Briefgen Table cells (4 pt, as the print CSS)
-BOX_CELL_MARGIN = 283  # twips left/right inside Callout Box / Card Box (5 mm, as the print CSS)
-
-BOX_PAD_TOP, BOX_PAD_BOTTOM = 227, 113  # twips above / below a box's content (4 mm, 2 mm)
-# Page sizes in millimetres (portrait).
-PAGE_SIZES = {
-    "a3": (297, 420),
-    "a4": (210, 297),
-    "a5": (148, 210),
-    "letter": (215.9, 279.4),
-    "legal": (215.9, 355.6),
-}
 
 # Language tags Word's proofing tools know, for bare language subtags.
 _WORD_LOCALES = {
@@ -130,6 +119,20 @@ def twips_pt(pt: float) -> int:
     return round(pt * 20)
 
 
+# Padding inside boxes and table cells comes from the theme's `boxes` and `tables` tokens,
+# which the print CSS uses too: the two formats cannot drift apart.
+
+
+def box_cell_margin(theme: Theme) -> int:
+    """Twips left and right inside a Callout Box or Card Box."""
+    return twips_mm(theme.boxes.padding_side)
+
+
+def table_cell_margin(theme: Theme) -> int:
+    """Twips left and right inside a Briefgen Table cell."""
+    return twips_pt(theme.tables.cell_padding_side)
+
+
 @dataclass(frozen=True)
 class PageGeometry:
     """Page size and margins in twips (1/20 pt)."""
@@ -150,20 +153,13 @@ class PageGeometry:
 
 
 def page_geometry(theme: Theme) -> PageGeometry:
-    page = theme.page
-    words = str(page.get("size", "A4")).lower().split()
-    w_mm, h_mm = PAGE_SIZES.get(words[0] if words else "a4", PAGE_SIZES["a4"])
+    page = theme.tokens.page  # typed: the size is one of PAGE_SIZES, margins are millimetres
+    words = page.size.lower().split()
+    w_mm, h_mm = PAGE_SIZES[words[0]]
     if "landscape" in words:
         w_mm, h_mm = h_mm, w_mm
-
-    def margin(*names: str) -> float:
-        for name in names:
-            if name in page:
-                return float(page[name])
-        return 20.0
-
-    top, bottom = margin("margin_top"), margin("margin_bottom")
-    inner, outer = margin("margin_inner", "margin_left"), margin("margin_outer", "margin_right")
+    top, bottom = float(page.margin_top), float(page.margin_bottom)
+    inner, outer = float(page.margin_inner), float(page.margin_outer)
     return PageGeometry(
         width=twips_mm(w_mm),
         height=twips_mm(h_mm),
@@ -295,6 +291,8 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
     table_size = size.get("table", round(size["body"] * 0.92 * 2) / 2)
     tw = geometry.text_width
     logo_jc = "right" if theme.logo_position == "right" else "left"
+    box_top, box_bottom = twips_mm(theme.boxes.padding_top), twips_mm(theme.boxes.padding_bottom)
+    cell_pad = twips_pt(theme.tables.cell_padding_vertical)
     P, C, T = "paragraph", "character", "table"
 
     styles = [
@@ -329,7 +327,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             based="Normal",
             next_="Title",
             # Single spacing, never less: a tighter line clips the picture (line_spacing).
-            ppr={"spacing": {**spacing(0, _pt_mm(42)), **single()}, "jc": {"val": logo_jc}},
+            ppr={"spacing": {**spacing(0, _pt_mm(theme.logo_gap_mm)), **single()}, "jc": {"val": logo_jc}},
         ),
         _style(
             P,
@@ -456,9 +454,8 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             rpr={"color": {"val": muted}, "sz": _hp(size["small"]), "szCs": _hp(size["small"])},
         ),
     ]
-    heading_spacing = {1: (18, 8), 2: (14, 6), 3: (10, 4), 4: (8, 3)}
     for level in (1, 2, 3, 4):
-        before, after_h = heading_spacing[level]
+        before, after_h = theme.headings.level(level).before, theme.headings.level(level).after
         pt = size[f"h{level}"]
         styles.append(
             _style(
@@ -735,7 +732,9 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             priority=59,
             tblpr={
                 "tblBorders": _borders("w:tblBorders", bottom=_border(rule, 4), insideH=_border(rule, 4)),
-                "tblCellMar": _margins("w:tblCellMar", 60, TABLE_CELL_MARGIN, 60, TABLE_CELL_MARGIN),
+                "tblCellMar": _margins(
+                    "w:tblCellMar", cell_pad, table_cell_margin(theme), cell_pad, table_cell_margin(theme)
+                ),
             },
             first_row=(
                 {"b": True, "bCs": True},
@@ -753,7 +752,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             tblpr={
                 "tblBorders": _borders("w:tblBorders", left=_border(brand, 24)),
                 "tblCellMar": _margins(
-                    "w:tblCellMar", BOX_PAD_TOP, BOX_CELL_MARGIN, BOX_PAD_BOTTOM, BOX_CELL_MARGIN
+                    "w:tblCellMar", box_top, box_cell_margin(theme), box_bottom, box_cell_margin(theme)
                 ),
             },
             tcpr={"shd": {"val": "clear", "color": "auto", "fill": box}},
@@ -772,7 +771,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                     right=_border(rule, 6),
                 ),
                 "tblCellMar": _margins(
-                    "w:tblCellMar", BOX_PAD_TOP, BOX_CELL_MARGIN, BOX_PAD_BOTTOM, BOX_CELL_MARGIN
+                    "w:tblCellMar", box_top, box_cell_margin(theme), box_bottom, box_cell_margin(theme)
                 ),
             },
         ),

@@ -1,0 +1,94 @@
+"""Jobs: one planned output (a plan.Job) + the Model -> what that output is made from.
+
+Its brief, its View (through select), the warnings its View gives (texts that fall back to
+the project language), its fingerprint (through inputs) and the timestamp written into its
+metadata. The main process uses these to decide what to rebuild and `validate` to report
+fallbacks; the workers use the same functions, so both see the same output.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from datetime import time as dtime
+from pathlib import Path
+
+from .diagnostics import Diagnostic, warning
+from .inputs import output_fingerprint
+from .model import IMPLICIT_AUDIENCE, Brief, Model
+from .plan import Job
+from .select import View, select_view
+from .theme import Theme
+
+
+def job_brief(model: Model, job: Job) -> Brief:
+    return next(b for b in model.project.briefs if b.id == job.brief_id)
+
+
+def job_view(model: Model, job: Job) -> View:
+    brief = job_brief(model, job)
+    audience = model.audience(job.audience_id) if model.project.audiences else IMPLICIT_AUDIENCE
+    if job.audience_id == IMPLICIT_AUDIENCE.id and brief.audiences is None:
+        audience = IMPLICIT_AUDIENCE
+    recipient = model.recipients.get(job.recipient_id) if job.recipient_id else None
+    view, _selector = select_view(model, brief, audience, job.language, recipient)
+    return view
+
+
+def job_fingerprint(
+    model: Model, job: Job, theme: Theme, pdf_variant: str | None, view: View | None = None
+) -> str:
+    """Everything that can change the job's files, hashed (see inputs.py)."""
+    settings = {
+        "pdf_variant": pdf_variant or model.project.pdf_variant,
+        "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+        "allow_remote": model.project.allow_remote_resources,
+        "theme": model.project.theme,
+    }
+    view = view if view is not None else job_view(model, job)
+    return output_fingerprint(
+        Path(model.root), theme, view, job.audience_id, job_brief(model, job).template, settings
+    )
+
+
+def fallback_warnings(model: Model, view: View, job: Job) -> list[Diagnostic]:
+    """Localized fields that lack the output's language (the project language was used)."""
+    found = []
+    for fb in view.fallbacks:
+        if fb.collection in ("briefs", "audiences"):
+            where = model.settings_locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
+        else:
+            where = model.locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
+        found.append(
+            warning(
+                where.path,
+                where.line,
+                where.column,
+                f"{fb.collection} {fb.item_id!r}: {fb.field} has no {fb.wanted!r} text; "
+                f"the {fb.wanted!r} outputs use the {fb.used!r} text",
+                hint=f"add a '{fb.wanted}:' entry to translate it",
+                strict=True,
+            )
+        )
+    return found
+
+
+def _field_path(field: str) -> list[str | int]:
+    """ "timeline[2].text" -> ["timeline", 2, "text"]."""
+    path: list[str | int] = []
+    for part in field.split("."):
+        name, _, rest = part.partition("[")
+        path.append(name)
+        while rest:
+            index, _, rest = rest.partition("]")
+            path.append(int(index))
+            rest = rest.lstrip("[")
+    return path
+
+
+def build_timestamp(view: View) -> datetime:
+    """The time written into metadata: SOURCE_DATE_EPOCH when set, else the brief's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.combine(view.brief.date, dtime(0, 0), tzinfo=UTC)

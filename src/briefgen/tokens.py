@@ -1,0 +1,297 @@
+"""Theme tokens: the text of a theme.yaml -> a typed model (`Tokens`), and hints for its mistakes.
+
+Each group of tokens is a frozen pydantic model that forbids unknown keys, so a misspelt
+token (`colours:`, `brnad:`) is an error with "did you mean" rather than a value quietly
+ignored. Values keep the number type they were written with (`18` stays the int 18, so the
+print CSS says `18pt`); tokens that were always floats (sizes, spacing, the logo's width)
+stay floats. A new group of tokens is a new model here, a field of `Tokens`, a line in the
+default theme.yaml and a row in docs/themes.md; theme.py needs no change.
+
+Units: sizes, heading spacing and table cell padding are points; page margins, box padding
+and the logo are millimetres.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+# Page sizes in millimetres (portrait): the `page.size` values both writers understand.
+PAGE_SIZES = {
+    "a3": (297, 420),
+    "a4": (210, 297),
+    "a5": (148, 210),
+    "letter": (215.9, 279.4),
+    "legal": (215.9, 355.6),
+}
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
+_COLOR = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def _number(value: Any) -> Any:
+    """Text as written -> int or float; anything else is refused with a short reason."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise ValueError("expected a number, but found " + _kind(value))
+    if isinstance(value, (int, float)):
+        return value
+    text = str(value).strip()
+    if _INTEGER.match(text):
+        return int(text)
+    if _DECIMAL.match(text):
+        return float(text)
+    raise ValueError("not a number")
+
+
+def _color(value: Any) -> Any:
+    if value is None:
+        raise ValueError("the colour is empty")
+    if not isinstance(value, str):
+        raise ValueError("expected a colour, but found " + _kind(value))
+    if not _COLOR.match(value):
+        raise ValueError("not a colour")
+    return value
+
+
+def _page_size(value: Any) -> Any:
+    words = str(value).lower().split() if isinstance(value, str) else []
+    if not words or words[0] not in PAGE_SIZES or words[1:] not in ([], ["portrait"], ["landscape"]):
+        raise ValueError("not a page size")
+    return value
+
+
+def _flag(value: Any) -> Any:
+    """true or false as written (YAML's yes/no/on/off are refused: they read as text elsewhere)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError("must be true or false")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    return "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else repr(value)
+
+
+# A number as written: the int 18 or the float 10.5.
+Number = Annotated[int | float, BeforeValidator(_number), Field(ge=0)]
+# A number always used as a float (the print CSS has always shown these as 26.0).
+Float = Annotated[float, BeforeValidator(_number), Field(ge=0)]
+Color = Annotated[str, BeforeValidator(_color)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+FontName = Annotated[str, Field(min_length=1)]
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Colors(_Group):
+    brand: Color
+    accent: Color
+    text: Color
+    muted: Color
+    box: Color
+    rule: Color
+
+
+class FontFileToken(_Group):
+    family: FontName
+    file: Annotated[str, Field(min_length=1)]
+    weight: Annotated[int, Field(ge=100, le=1000)] = 400
+    style: Literal["normal", "italic"] = "normal"
+
+
+class FontFallback(_Group):
+    body: list[FontName] = []
+    heading: list[FontName] = []
+
+
+class Fonts(_Group):
+    body: FontName
+    heading: FontName
+    files: list[FontFileToken]
+    fallback: FontFallback = FontFallback()
+    embed: Flag = True  # the DOCX carries subsets of the fonts it uses; false: only names them
+
+
+_RANGE = re.compile(r"^\s*U\+([0-9A-Fa-f]{1,6})(?:-([0-9A-Fa-f]{1,6}))?\s*$")
+
+
+def parse_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """'U+0590-05FF, U+FB1D-FB4F' -> ((0x590, 0x5FF), (0xFB1D, 0xFB4F)), sorted."""
+    out = []
+    for part in text.split(","):
+        match = _RANGE.match(part)
+        if not match:
+            raise ValueError(f"range {part.strip()!r} is not a unicode-range such as U+0590-05FF")
+        start = int(match.group(1), 16)
+        end = int(match.group(2), 16) if match.group(2) else start
+        if end < start:
+            raise ValueError(f"range {part.strip()!r} ends before it starts")
+        out.append((start, end))
+    return tuple(sorted(out))
+
+
+def _unicode_range(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("expected a unicode-range such as U+0590-05FF, but found " + _kind(value))
+    parse_ranges(value)
+    return value
+
+
+class ScriptFontToken(_Group):
+    """One font of a script: a file in the theme (`file`) or an installed one (`system`,
+    under /usr/share/fonts; fonts.py checks where it is). `{region}` in the family is
+    replaced by each of the script's regions."""
+
+    family: FontName
+    weight: Annotated[int, Field(ge=100, le=1000)] = 400
+    style: Literal["normal", "italic"] = "normal"
+    file: Annotated[str, Field(min_length=1)] | None = None
+    system: Annotated[str, Field(min_length=1)] | None = None
+    face: FontName | None = None  # the face's family name inside a collection (.ttc)
+    package: str | None = None  # the Debian package that installs a system font
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ScriptFontToken:
+        if (self.file is None) == (self.system is None):
+            raise ValueError("a font needs `file` (in the theme) or `system` (installed), one of them")
+        return self
+
+
+class ScriptToken(_Group):
+    """One script of the font chain (fonts.py): the characters it covers, its families, fonts."""
+
+    range: Annotated[str, BeforeValidator(_unicode_range)]
+    body: FontName
+    heading: FontName
+    files: list[ScriptFontToken] = []
+    rtl: Flag = False
+    docx_slot: Literal["ascii", "cs", "eastAsia"] = "ascii"
+    regions: list[Annotated[str, Field(min_length=1)]] = []
+    default_region: str | None = None
+
+
+class Sizes(_Group):
+    body: Float
+    small: Float
+    footnote: Float
+    title: Float
+    subtitle: Float
+    h1: Float
+    h2: Float
+    h3: Float
+    h4: Float
+    table: Float | None = None  # DOCX table text; by default 0.92 of body, as the print CSS
+
+
+class Spacing(_Group):
+    line_height: Float
+    paragraph_after: Float
+
+
+class Page(_Group):
+    size: Annotated[str, BeforeValidator(_page_size)]
+    margin_top: Number
+    margin_bottom: Number
+    margin_inner: Number
+    margin_outer: Number
+
+
+class Logo(_Group):
+    width: Float
+    position: Literal["left", "right"]
+    gap: Number  # between the logo and the title on the cover
+
+
+class HeadingSpace(_Group):
+    before: Number
+    after: Number
+
+
+class Headings(_Group):
+    """Space above and below each heading level; `h1.before` is above a section heading
+    (h1.section), the first heading of a page or box has none."""
+
+    h1: HeadingSpace
+    h2: HeadingSpace
+    h3: HeadingSpace
+    h4: HeadingSpace
+
+    def level(self, level: int) -> HeadingSpace:
+        return getattr(self, f"h{level}")
+
+
+class Boxes(_Group):
+    """Padding inside callouts and case cards."""
+
+    padding_top: Number
+    padding_bottom: Number
+    padding_side: Number
+
+
+class Tables(_Group):
+    """Padding inside table cells."""
+
+    cell_padding_vertical: Number
+    cell_padding_side: Number
+
+
+class Tokens(_Group):
+    """Every token of a theme, after the default theme's tokens filled what it leaves out."""
+
+    name: Annotated[str, Field(min_length=1)] | None = None
+    colors: Colors
+    fonts: Fonts
+    sizes: Sizes
+    spacing: Spacing
+    page: Page
+    logo: Logo
+    headings: Headings
+    boxes: Boxes
+    tables: Tables
+    # The script font chain; `name: ~` in a project's theme takes a default script out.
+    scripts: dict[str, ScriptToken | None] = {}
+
+
+# Hints for mistakes in each group, by the first keys of the token's path.
+_HINTS: dict[tuple[str, ...], str] = {
+    ("colors",): 'write a colour as "#RRGGBB" in quotes, e.g. brand: "#1d4e89"',
+    ("sizes",): "sizes are points: write a number such as 10.5",
+    ("spacing", "line_height"): "a multiple of the font size, such as 1.45",
+    ("spacing",): "points: write a number such as 6",
+    ("page", "size"): f"one of {', '.join(n.upper() if n[0] == 'a' else n for n in PAGE_SIZES)}, "
+    "optionally followed by landscape",
+    ("page",): "page margins are millimetres: write a number such as 22",
+    ("logo", "position"): "",  # the message lists the choices
+    ("logo",): "millimetres: write a number such as 38",
+    ("headings",): "points above and below the heading: write a number such as 14",
+    ("boxes",): "millimetres: write a number such as 4",
+    ("tables",): "points: write a number such as 3",
+    ("fonts", "embed"): "true (the DOCX carries the fonts it uses) or false (it only names them)",
+    ("scripts",): "each script: {range: U+0590-05FF, body: ..., heading: ..., files: [...]}, "
+    "or ~ to remove one (see docs/themes.md)",
+    ("fonts", "files"): "each entry: {family: Noto Sans, weight: 400, style: normal, file: fonts/X.ttf}",
+}
+
+EMPTY_COLOR_HINT = (
+    "an unquoted # starts a YAML comment, so the value is empty: put the colour in quotes, "
+    'e.g. brand: "#1d4e89"'
+)
+
+
+def hint_for(path: tuple[str | int, ...], empty: bool) -> str | None:
+    """The hint for a mistake in the token at `path` (empty: written with no value)."""
+    if empty and path[:1] == ("colors",):
+        return EMPTY_COLOR_HINT
+    for length in (2, 1):
+        hint = _HINTS.get(tuple(path[:length]))  # type: ignore[arg-type]
+        if hint is not None:
+            return hint or None
+    return None
