@@ -55,7 +55,7 @@ DEFAULT_MEMORY_MB = int(os.environ.get("BRIEFGEN_RENDER_MEMORY_MB", "4096"))
 @dataclass(frozen=True)
 class Limits:
     seconds: float = DEFAULT_TIMEOUT  # per output
-    memory_mb: int = DEFAULT_MEMORY_MB  # per worker process (address space)
+    memory_mb: int = DEFAULT_MEMORY_MB  # per worker process (writable memory, RLIMIT_DATA)
 
 
 @dataclass
@@ -103,7 +103,11 @@ def init_worker(
     if limits.memory_mb:
         size = limits.memory_mb * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+            # The data limit, not the address-space limit: it counts the memory a process
+            # writes to, which is what runs out, but not address space reserved and never
+            # used. The chart engine's JavaScript runtime (V8) reserves some 32 GB at start
+            # and would be killed at once under RLIMIT_AS.
+            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
     signal.signal(signal.SIGALRM, _on_alarm)
     # What the worker inherited from the main process (modules, perhaps the model) lives as
     # long as it does: keep the cyclic collector off it. Layout allocates millions of small
