@@ -67,7 +67,8 @@ class ChartPlacer:
         self._placed += 1
         _ = self.localizer.gettext
         number = _("Figure {n}").format(n=self._placed)
-        caption = [f'<span class="chart-number">{escape(number)}.</span> {escape(spec.title)}.']
+        title = spec.title if spec.title.endswith((".", "!", "?")) else spec.title + "."
+        caption = [f'<span class="chart-number">{escape(number)}.</span> {escape(title)}']
         if spec.sources:
             cited = "; ".join(self.cite(s) for s in spec.sources)
             label = str(escape(_("Source: {source}"))).format(source=cited)

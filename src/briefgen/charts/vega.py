@@ -154,15 +154,16 @@ def _timeline(spec: ChartSpec, theme: Theme, width: int) -> dict:
     values = [{"lane": e.lane, "t": e.date, "kind": e.kind, "shown": e.shown} for e in spec.events]
     kinds = list(dict.fromkeys(e.kind for e in spec.events))
     colours = palette(theme)
-    years = sorted({e.date[:4] for e in spec.events})
-    # A tick per year over long spans, else every few months; labels Vega would crowd are
-    # hidden by labelOverlap and then removed from the SVG.
-    ticks = {"interval": "year", "step": 1} if len(years) > 3 else {"interval": "month", "step": 3}
+    first, last = min(e.date for e in spec.events), max(e.date for e in spec.events)
+    long_span = int(last[:4]) - int(first[:4]) >= 2
+    # A tick per year over long spans, else every three months; labels Vega would crowd
+    # are hidden by labelOverlap and then removed from the SVG.
+    ticks = {"interval": "utcyear", "step": 1} if long_span else {"interval": "utcmonth", "step": 3}
     x = {
         "field": "t",
         "type": "temporal",
         "scale": {"type": "utc", "nice": True},
-        "axis": {"title": None, "format": "%Y" if len(years) > 3 else "%b %Y", "formatType": "utc",
+        "axis": {"title": None, "format": "%Y" if long_span else "%b %Y", "formatType": "utc",
                  "grid": True, "tickCount": ticks, "labelOverlap": True, "labelFlush": True},
     }  # fmt: skip
     y = {"field": "lane", "type": "nominal", "sort": spec.lanes,
