@@ -158,7 +158,7 @@ def _timeline(spec: ChartSpec, theme: Theme, width: int) -> dict:
     long_span = int(last[:4]) - int(first[:4]) >= 2
     # A tick per year over long spans, else every three months; labels Vega would crowd
     # are hidden by labelOverlap and then removed from the SVG.
-    ticks = {"interval": "utcyear", "step": 1} if long_span else {"interval": "utcmonth", "step": 3}
+    ticks = {"interval": "year", "step": 1} if long_span else {"interval": "month", "step": 3}
     x = {
         "field": "t",
         "type": "temporal",
