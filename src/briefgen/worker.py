@@ -116,6 +116,8 @@ def init_worker(
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     warm_up(formats)
+    if loaded:
+        warm_up_charts(model)
 
 
 def warm_up(formats: list[str] | None) -> None:
@@ -132,6 +134,23 @@ def warm_up(formats: list[str] | None) -> None:
     for step in steps:
         with contextlib.suppress(Exception):
             step()
+
+
+def warm_up_charts(model: Model) -> None:
+    """Start the chart engine (about half a second) in a thread when the project's briefs
+    have charts: it releases the GIL, so it boots while the first output is selected and
+    rendered; a project without charts never pays for it."""
+    if not any(brief.charts for brief in model.project.briefs):
+        return
+    import threading
+
+    from .charts.vega import warm_up as start_chart_engine
+
+    def start() -> None:
+        with contextlib.suppress(Exception):  # a failure is reported by the chart that needs it
+            start_chart_engine()
+
+    threading.Thread(target=start, name="chart-engine", daemon=True).start()
 
 
 def _warm_default_theme() -> None:
@@ -226,6 +245,7 @@ def _read_shared_model(size: int | None) -> str | None:
     """Read the model the main process wrote for an early-started worker; None, or what failed."""
     try:
         _STATE["model"] = _STATE["shared_model"].get(size)
+        warm_up_charts(_STATE["model"])
     except MemoryError:
         return (
             f"reading the project needed more than {_STATE['limits'].memory_mb} MiB in the worker "
