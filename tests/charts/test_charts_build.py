@@ -200,7 +200,16 @@ def test_pdf_chart_text_is_real_text_in_the_theme_fonts(fixture_build):
 def test_libreoffice_renders_the_native_charts_and_the_timeline(fixture_build, tmp_path):
     files, _ = _public_and_cleared(fixture_build)
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(files[".docx"])],
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(files[".docx"]),
+        ],
         capture_output=True,
         timeout=240,
         check=True,

@@ -141,6 +141,7 @@ def test_word_chart_part_has_unsigned_axis_ids_cached_values_and_the_workbook_li
     assert re.findall(r"<c:v>([^<]+)</c:v>", xml) == ["T", "Alpha", "Beta", "764", "12"]
     assert '<c:externalData r:id="rId1">' in xml
     assert '<c:autoTitleDeleted val="1"/>' in xml and '<c:roundedCorners val="0"/>' in xml
+    assert "<c:legend>" not in xml and '<c:min val="0"/>' in xml  # as the SVG: no legend, from zero
     assert f'val="{THEME.color("brand")}"' in xml and 'typeface="Noto Sans"' in xml
 
 

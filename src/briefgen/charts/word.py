@@ -183,6 +183,11 @@ def _style(root: etree._Element, payload: dict, theme: Theme) -> None:
         if grid is not None:
             grid.append(_shape_properties(line=rule, width=6350))
         _ensure_scaling(val_ax)
+    if all(p["value"] >= 0 for p in payload["points"]):
+        # From zero, as the SVG: Word would start a line chart near its lowest value.
+        etree.SubElement(val_ax.find("c:scaling", NS), _c("min")).set("val", "0")
+    for legend in chart.findall("c:legend", NS):  # one series: the caption names it
+        chart.remove(legend)
     for axis in (cat_ax, val_ax):
         axis.find("c:majorTickMark", NS).set("val", "none")
         tick_pos = axis.find("c:tickLblPos", NS)
