@@ -223,6 +223,35 @@ def test_libreoffice_renders_the_native_charts_and_the_timeline(fixture_build, t
     assert len(images.strip().splitlines()) >= 3  # header lines, then the timeline picture
 
 
+def openxml_audit(path: Path) -> subprocess.CompletedProcess:
+    command = Path(sys.executable).with_name("openxml-audit")
+    return subprocess.run(
+        [str(command), "--policy", "strict", "-m", "0", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_docx_with_native_charts_passes_the_ooxml_validator(fixture_build, tmp_path):
+    for docx in sorted(fixture_build.glob("*.docx")):
+        assert "word/charts/chart1.xml" in zipfile.ZipFile(docx).namelist()
+        result = openxml_audit(docx)
+        assert result.returncode == 0 and "Errors: 0" in result.stdout, (docx.name, result.stdout[-3000:])
+    # Negative control: the validator reads chart parts, and python-pptx's own axis ids fail.
+    docx = next(fixture_build.glob("*.public-readers.en.docx"))
+    broken = tmp_path / "negative-axis-ids.docx"
+    with zipfile.ZipFile(docx) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/charts/chart1.xml":
+                data = data.replace(b'val="100000001"', b'val="-2068027336"')
+            target.writestr(item, data)
+    result = openxml_audit(broken)
+    assert result.returncode != 0 or "Errors: 0" not in result.stdout
+    assert "-2068027336" in result.stdout
+
+
 def test_builds_are_byte_identical_in_any_time_zone(tmp_path):
     outs = []
     for zone in ("UTC", "Pacific/Kiritimati", "America/Los_Angeles"):
