@@ -196,3 +196,9 @@ def test_deprivation_counts_only_full_dates():
     assert chart_spec.deprivation_start(case) is None
     assert chart_spec.deprivation_start(Record(status="released", since="2014-08-02")) is None
     assert chart_spec.deprivation_start(Record(status="house-arrest", since="2014-08-02")) == date(2014, 8, 2)
+
+
+def test_equal_labels_get_rows_of_their_own():
+    points = [Point("Name withheld", 10, "10"), Point("Name withheld", 5, "5"), Point("A", 1, "1")]
+    chart_spec._distinct(points)
+    assert [p.label for p in points] == ["Name withheld", "Name withheld (2)", "A"]

@@ -118,6 +118,7 @@ def detention_days(view: View, localizer: Localizer) -> ChartSpec:
             name = person.name or _("Name withheld")
             points.append(Point(name, days, _days(localizer, days)))
     points.sort(key=lambda p: -p.value)  # stable: equal counts keep the brief's order
+    _distinct(points)
     shown = localizer.format_date(as_of)
     title = _("Days in detention on {date}").format(date=shown)
     values = ", ".join(f"{p.label} {_number(localizer, p.value)}" for p in points)
@@ -178,7 +179,7 @@ def case_timeline(view: View, localizer: Localizer) -> ChartSpec:
     for case in view.cases:
         if not case.timeline:
             continue
-        lane = case.title or _("Name withheld")
+        lane = _distinct_name(case.title or _("Name withheld"), lanes)
         lanes.append(lane)
         steps = []
         for entry in case.timeline:
@@ -209,6 +210,7 @@ def figure_chart(figure: Record, view: View, localizer: Localizer) -> ChartSpec:
             label = localizer.format_date(label)
         value = _number(localizer, point.value)
         points.append(Point(label, point.value, value))
+    _distinct(points)
     values = ", ".join(f"{p.label} {p.text}" for p in points)
     title = figure.title
     unit = f" ({figure.unit})" if figure.unit else ""
@@ -236,6 +238,24 @@ def _number(localizer: Localizer, value: float) -> str:
 def _days(localizer: Localizer, days: int) -> str:
     """ "764 days", "764 дня": the plural the language needs (CLDR units)."""
     return format_unit(days, "duration-day", length="long", locale=localizer.locale)
+
+
+def _distinct_name(name: str, taken: list[str]) -> str:
+    """A label no other bar or row has: a chart draws equal labels on one row (two people
+    whose names are withheld would share a bar)."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"
+
+
+def _distinct(points: list[Point]) -> None:
+    taken: list[str] = []
+    for point in points:
+        point.label = _distinct_name(point.label, taken)
+        taken.append(point.label)
 
 
 def _first_day(partial: str) -> str:
