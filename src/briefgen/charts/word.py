@@ -183,6 +183,10 @@ def _style(root: etree._Element, payload: dict, theme: Theme) -> None:
         if grid is not None:
             grid.append(_shape_properties(line=rule, width=6350))
         _ensure_scaling(val_ax)
+        if payload.get("axis_title"):
+            (grid if grid is not None else val_ax.find("c:axPos", NS)).addnext(
+                _axis_title(payload["axis_title"], font, theme.color("muted"))
+            )
     if all(p["value"] >= 0 for p in payload["points"]):
         # From zero, as the SVG: Word would start a line chart near its lowest value.
         etree.SubElement(val_ax.find("c:scaling", NS), _c("min")).set("val", "0")
@@ -199,6 +203,19 @@ def _style(root: etree._Element, payload: dict, theme: Theme) -> None:
         root.remove(old)
     chart.addnext(etree.fromstring(_text_properties(font, text, FONT_SIZE)))
     chart.addnext(_no_fill_no_line())
+
+
+def _axis_title(text: str, font: str, colour: str) -> etree._Element:
+    """The value axis' title (the figure's unit), turned as the SVG's."""
+    title = etree.fromstring(
+        f'<c:title xmlns:c="{C}" xmlns:a="{A}"><c:tx><c:rich><a:bodyPr rot="-5400000" vert="horz"/>'
+        f'<a:lstStyle/><a:p><a:pPr><a:defRPr/></a:pPr><a:r><a:rPr sz="{FONT_SIZE}" b="0">'
+        f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill><a:latin typeface=""/></a:rPr>'
+        '<a:t/></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>'
+    )
+    title.find(".//a:latin", NS).set("typeface", font)
+    title.find(".//a:t", NS).text = text
+    return title
 
 
 def _ensure_scaling(axis: etree._Element) -> None:
