@@ -101,7 +101,7 @@ def vega_lite(spec: ChartSpec, theme: Theme) -> dict:
         label_limit = round(width * 0.38)
         return {
             **base,
-            "height": {"step": 24},
+            "height": {"step": 22},
             "data": {"values": values},
             "encoding": {
                 "y": {
@@ -170,7 +170,7 @@ def _timeline(spec: ChartSpec, theme: Theme, width: int) -> dict:
          "axis": {"title": None, "domain": False, "ticks": False, "labelPadding": 6,
                   "labelLimit": round(width * 0.3), "grid": False}}  # fmt: skip
     return {
-        "height": {"step": 30},
+        "height": {"step": 27},
         "data": {"values": values},
         "layer": [
             {
