@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import date
 
 import yaml
+
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+def in_child(function, *args):
+    """Run `function(*args)` in a fresh (spawned) process: vl-convert's engine must not start
+    in the test process, whose builds fork workers that draw (see charts/vega.py)."""
+    with _SPAWN.Pool(1) as pool:
+        return pool.apply(function, args)
+
+
+def svg_of(spec, theme) -> str:
+    from briefgen.charts import vega
+
+    return vega.svg(spec, theme)
+
+
+def raw_svg_of(spec, theme) -> str:
+    from briefgen.charts import vega
+
+    return vega._draw(vega.vega_lite(spec, theme), "en", theme)
+
+
+def png_of(spec, theme) -> bytes:
+    from briefgen.charts import vega
+
+    return vega.png(vega.svg(spec, theme), theme)
 
 
 def independent_detention_days(root) -> dict[str, int]:

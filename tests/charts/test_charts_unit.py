@@ -8,7 +8,7 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
-from charts_support import independent_detention_days
+from charts_support import in_child, independent_detention_days, png_of, raw_svg_of, svg_of
 from conftest import PROJECTS, REPO
 
 from briefgen.charts import spec as chart_spec
@@ -105,7 +105,7 @@ def _spec(kind="bar", points=None) -> ChartSpec:
 
 
 def test_svg_has_real_text_in_the_theme_font_and_the_alt_as_title():
-    drawn = vega.svg(_spec(), THEME)
+    drawn = in_child(svg_of, _spec(), THEME)
     assert drawn.startswith("<svg")
     assert "<title>Alt: Alpha 764, Beta 12.</title>" in drawn
     assert re.search(r'<text[^>]*font-family="Noto Sans"[^>]*>764 days</text>', drawn)
@@ -115,8 +115,8 @@ def test_svg_has_real_text_in_the_theme_font_and_the_alt_as_title():
 
 def test_labels_vega_hides_for_overlap_are_removed_not_left_as_invisible_text():
     many = [Point(f"{2000 + i}", i, str(i)) for i in range(60)]
-    drawn = vega.svg(_spec("column", many), THEME)
-    raw = vega._draw(vega.vega_lite(_spec("column", many), THEME), "en", THEME)
+    drawn = in_child(svg_of, _spec("column", many), THEME)
+    raw = in_child(raw_svg_of, _spec("column", many), THEME)
     assert re.search(r'<text[^>]*opacity="0"', raw), "the test needs Vega to hide some labels"
     assert not re.search(r'<text[^>]*opacity="0"', drawn)
     assert vega.clean_svg('<svg a="1"><text opacity="0">Secret</text><text>Shown</text></svg>', "x") == (
@@ -163,13 +163,13 @@ def test_workbook_is_dated_by_the_build_and_identical_whenever_it_is_made(monkey
 def test_png_fallback_is_print_resolution_without_metadata():
     from PIL import Image
 
-    data = vega.png(vega.svg(_spec(), THEME), THEME)
+    data = in_child(png_of, _spec(), THEME)
     with Image.open(io.BytesIO(data)) as image:
         assert round(image.info["dpi"][0]) == 300
         assert abs(image.width - vega.chart_width(THEME) * 300 / 96) < 3
         assert not ({"exif", "xmp", "icc_profile"} & set(image.info))
         assert not [k for k in image.info if k not in ("dpi",)]
-    assert vega.png(vega.svg(_spec(), THEME), THEME) == data
+    assert in_child(png_of, _spec(), THEME) == data
 
 
 def test_unknown_chart_name_is_an_error_at_its_position(tmp_path):

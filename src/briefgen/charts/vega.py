@@ -260,12 +260,30 @@ def _font_dirs(theme: Theme) -> tuple[str, ...]:
     return tuple(sorted({str(f.path.parent) for f in theme.font_files}))
 
 
-@cache
+_ENGINE_PID: list[int] = []
+
+
 def _vl_convert(font_dirs: tuple[str, ...]):
     """vl-convert, with the theme's fonts registered so that Vega measures label widths
-    with the fonts the PDF will use."""
+    with the fonts the PDF will use.
+
+    Its JavaScript engine runs in threads that a fork does not copy: a process that has
+    drawn a chart must not fork workers that draw (they would wait for ever). briefgen's
+    main process never draws; a forked worker that inherits a started engine says so."""
+    import os
+
+    if _ENGINE_PID and _ENGINE_PID[0] != os.getpid():
+        raise RuntimeError("the chart engine was started before this worker was forked")
+    return _engine(font_dirs)
+
+
+@cache
+def _engine(font_dirs: tuple[str, ...]):
+    import os
+
     import vl_convert
 
+    _ENGINE_PID[:] = [os.getpid()]
     for folder in font_dirs:
         if Path(folder).is_dir():
             vl_convert.register_font_directory(folder)
