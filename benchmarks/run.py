@@ -603,6 +603,37 @@ class Bench:
             ),
         )
 
+    def charts(self, row: Row) -> None:
+        """The policy brief with five charts against the same brief without them (issue 16)."""
+        lang = self.c.languages[0]
+        sides = []
+        for name, charts in (("with", CHART_NAMES), ("without", [])):
+            project = self.work / f"charts-{name}"
+            self.generate(project, gen.POLICY_BRIEF_CASES, 0, (lang,))
+            _add_charts(project, charts)
+            sides.append(project)
+        ours, theirs = Runs("policy brief with 5 charts"), Runs("the same brief without charts")
+        args = dict(briefs=[gen.POLICY_BRIEF], languages=[lang], jobs=1, force=True)
+        out = self.work / "out"
+        self.interleaved(
+            [
+                (ours, lambda: self.build(out / "charts-with", project=sides[0], **args)),
+                (theirs, lambda: self.build(out / "charts-without", project=sides[1], **args)),
+            ]
+        )
+        formats = "+".join(_brief_formats(sides[0], gen.POLICY_BRIEF))
+        row.name = f"Policy brief ({formats}) with five charts vs the same brief without (extra seconds)"
+        row.briefgen, row.reference = f"{ours.best:.2f} s", f"{theirs.best:.2f} s"
+        row.result = ours.best - theirs.best
+        row.notes += [
+            self.runs_note(ours, theirs),
+            f"charts: {', '.join(CHART_NAMES)}; {gen.POLICY_BRIEF_CASES} cases, one output per format, "
+            "--jobs 1, --force; build_project time, interpreter start excluded",
+            f"CPU {ours.best_cpu:.2f} s vs {theirs.best_cpu:.2f} s "
+            f"(+{ours.best_cpu - theirs.best_cpu:.2f} s)",
+        ]
+        row.data.update(briefgen=asdict(ours), reference=asdict(theirs))
+
     def run(self) -> None:
         self.work.mkdir(parents=True, exist_ok=True)
         prepared = True
@@ -657,6 +688,7 @@ class Bench:
                 ),
                 self.process_pdf_vs_weasyprint,
             ),
+            (Row(14, "a brief with five charts vs without", unit="s", goal=1.0), self.charts),
         ]
         for row, measure in plan:
             if self.only and row.number not in self.only:
@@ -673,6 +705,41 @@ class Bench:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+# Benchmark 14: the three built-in charts and two figures written by _add_charts.
+CHART_NAMES = ["detention-days", "case-status", "case-timeline", "bench-column", "bench-line"]
+FIGURES = """\
+figures:
+  - id: bench-column
+    title: Political prisoners at the end of each year
+    kind: column
+    unit: people
+    data: [{label: "2012", value: 70}, {label: "2013", value: 142}, {label: "2014", value: 98}]
+  - id: bench-line
+    title: Prisoners over time
+    kind: line
+    data: [{label: 2015-03, value: 80}, {label: 2015-06, value: 85}, {label: 2015-09, value: 91}]
+"""
+
+
+def _add_charts(project: Path, charts: list[str]) -> None:
+    """Give the generated project's policy brief `charts` (and the two figures they name)."""
+    import yaml
+
+    settings_path = project / "briefgen.yaml"
+    settings = yaml.safe_load(settings_path.read_text(encoding="utf-8"))
+    for brief in settings["briefs"]:
+        if brief["id"] == gen.POLICY_BRIEF:
+            brief.pop("charts", None)
+            if charts:
+                brief["charts"] = charts
+    settings_path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    figures = project / "content" / "figures.yaml"
+    if charts:
+        figures.write_text(FIGURES, encoding="utf-8")
+    elif figures.exists():
+        figures.unlink()
 
 
 def _cpu_note(ours: Runs, theirs: Runs) -> str:

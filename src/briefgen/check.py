@@ -4,10 +4,11 @@ Every text a file can carry is read back from the file itself, not from the HTML
 made from: for a PDF the page text, document info, XMP, bookmarks, link targets, alt and
 actual text, attachments (every string object in the file); for a DOCX every part (body,
 headers, footers, footnotes, comments, relationships, properties), text and attribute
-values. Images are read too: the metadata of every image in a PDF, every DOCX media part
-and every file in an HTML output's resource folder (images.metadata_text), and embedded
-files as text. A value the select stage removed for this audience, and that the audience
-does not see elsewhere, must not be found there.
+values, and the parts of every package embedded in it (a chart's workbook). Images are read
+too: the metadata of every image in a PDF, every DOCX media part and every file in an HTML
+output's resource folder (images.metadata_text), and embedded files as text. A value the
+select stage removed for this audience, and that the audience does not see elsewhere, must
+not be found there.
 
 Matching ignores case, white space, punctuation and hyphenation (letters and digits only),
 so a value broken over lines or pages is still found. Values shorter than MIN_CHARS letters
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import io
 import re
 import unicodedata
 import zipfile
@@ -260,15 +262,28 @@ def _pdf_page_text(path: Path) -> list[str]:
 
 def docx_text(path: Path) -> str:
     """All text and attribute values of every XML part of a DOCX; the metadata of every
-    image in it (word/media) and the text of any other part (an embedded file)."""
-    chunks = []
+    image in it (word/media), the text of any other part (an embedded file), and the parts
+    of every package embedded in it (a chart's workbook is a zip within the zip)."""
     with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if not (name.endswith(".xml") or name.endswith(".rels")):
-                chunks.append(name)
-                chunks.append(binary_text(name, archive.read(name)))
-                continue
-            xml = archive.read(name).decode("utf-8", errors="replace")
+        return "\n".join(_zip_texts(archive, depth=0))
+
+
+MAX_EMBEDDED_DEPTH = 2
+
+
+def _zip_texts(archive: zipfile.ZipFile, depth: int) -> list[str]:
+    chunks: list[str] = []
+    for name in archive.namelist():
+        data = archive.read(name)
+        if name.endswith((".xml", ".rels")):
+            xml = data.decode("utf-8", errors="replace")
             chunks.extend(html.unescape(value) for value in re.findall(r'="([^"]*)"', xml))
             chunks.append(html.unescape(re.sub(r"<[^>]+>", "", xml)))  # &amp; would split a value
-    return "\n".join(chunks)
+            continue
+        chunks.append(name)
+        if depth < MAX_EMBEDDED_DEPTH and zipfile.is_zipfile(io.BytesIO(data)):
+            with zipfile.ZipFile(io.BytesIO(data)) as inner:
+                chunks.extend(_zip_texts(inner, depth + 1))
+        else:
+            chunks.append(binary_text(name, data))
+    return chunks

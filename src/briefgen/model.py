@@ -71,6 +71,9 @@ LAWYER_ACCESS = ("none", "restricted", "regular")
 RECOGNITION_KINDS = ("political-prisoner", "prisoner-of-conscience", "other")
 SOURCE_TYPES = ("report", "judgment", "decision", "article", "statement", "law", "other")
 PRIORITIES = ("high", "medium", "low")
+FIGURE_KINDS = ("bar", "column", "line")
+# Charts computed from the cases (v1.1); any other name in a brief's `charts` is a figure id.
+BUILTIN_CHARTS = ("detention-days", "case-status", "case-timeline")
 
 
 def sensitivity_rank(level: str) -> int:
@@ -573,6 +576,27 @@ class Recipient(Item):
     country: Country | None = None
 
 
+class FigurePoint(Strict):
+    """One value of a figure: a label (text, or a partial date for a line over time)."""
+
+    label: LocalizedText = Field(description="a text, or a date YYYY, YYYY-MM or YYYY-MM-DD")
+    value: float = Field(description="a number")
+
+
+class Figure(Item):
+    """A number the organisation tracks that is not a case, shown as a chart (v1.1)."""
+
+    title: LocalizedText
+    kind: Literal[FIGURE_KINDS] = Field(description="bar (horizontal), column or line")  # type: ignore[valid-type]
+    unit: LocalizedText | None = Field(default=None, description='e.g. "people", "days"')
+    data: list[FigurePoint] = Field(min_length=1, description="at least one {label, value}")
+    source: SourceRef | None = Field(default=None, description="cited under the chart")
+    note: LocalizedMarkdown | None = None
+    alt: LocalizedText | None = Field(
+        default=None, description="text alternative; default: made from the data"
+    )
+
+
 COLLECTIONS: dict[str, type[Item]] = {
     "organisations": Organisation,
     "people": Person,
@@ -581,6 +605,7 @@ COLLECTIONS: dict[str, type[Item]] = {
     "recommendations": Recommendation,
     "sources": Source,
     "recipients": Recipient,
+    "figures": Figure,
 }
 SINGULAR = {
     "organisations": "organisation",
@@ -590,6 +615,7 @@ SINGULAR = {
     "recommendations": "recommendation",
     "sources": "source",
     "recipients": "recipient",
+    "figures": "figure",
     "audiences": "audience",
     "briefs": "brief",
 }
@@ -605,6 +631,7 @@ class ContentFile(Strict):
     recommendations: list[Recommendation] = []
     sources: list[Source] = []
     recipients: list[Recipient] = []
+    figures: list[Figure] = []
 
 
 # ---------------------------------------------------------------- briefgen.yaml
@@ -684,6 +711,10 @@ class Brief(Strict):
     intro: LocalizedMarkdown | None = None
     covering_note: LocalizedMarkdown | None = None  # extension: on each recipient's cover
     letter: Letter | None = Field(default=None, description="opens each recipient's copy; needs recipients")
+    charts: list[Slug] = Field(
+        default=[],
+        description="detention-days, case-status, case-timeline or ids of figures, in the order shown",
+    )
 
 
 class Project(Strict):
@@ -858,6 +889,10 @@ class Model:
     @property
     def recipients(self) -> dict[str, Recipient]:
         return self.items["recipients"]  # type: ignore[return-value]
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        return self.items["figures"]  # type: ignore[return-value]
 
     def audiences(self) -> list[Audience]:
         return list(self.project.audiences) or [IMPLICIT_AUDIENCE]

@@ -194,6 +194,10 @@ class DocumentRenderer:
                 self._cite(localizer, sources, source.id, None)
             )
 
+        from .charts import ChartPlacer
+
+        charts = ChartPlacer(view, localizer, self.theme, lambda s: _source_reference(localizer, s))
+        context["charts"] = charts.listed()
         env = self.env.overlay()
         env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)
         env.filters["sort"] = collating_sort(view.language)
@@ -214,6 +218,8 @@ class DocumentRenderer:
             source_reference=lambda source: Markup(_source_reference(localizer, source)),
             ngettext=localizer.ngettext,
             page_label_css=page_label_css,
+            chart=charts.chart,
+            chart_note=charts.note,
         )
         try:
             template = env.get_template(filename)

@@ -31,6 +31,7 @@ from .model import (
     Brief,
     Case,
     Event,
+    Figure,
     Model,
     Organisation,
     Person,
@@ -101,6 +102,9 @@ class View:
     event: Record | None
     sources: list[Record]  # every visible source, in the order first referred to
     letter: Record | None = None  # a recipient's copy of a brief with a letter
+    # The brief's charts by name, in its order, and the figures this audience may see.
+    charts: list[str] = field(default_factory=list)
+    figures: dict[str, Record] = field(default_factory=dict)
     fallbacks: list[Fallback] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (where, value)
     visible: list[str] = field(default_factory=list)
@@ -128,6 +132,8 @@ class View:
             "event": self.event,
             "sources": self.sources,
             "letter": self.letter,
+            "chart_names": self.charts,
+            "figures": self.figures,
         }
 
 
@@ -497,6 +503,26 @@ class Selector:
             tags=list(rec.tags),
         )
 
+    def figure(self, figure_id: str) -> Record | None:
+        figure: Figure | None = self.model.figures.get(figure_id)
+        if figure is None or not self.allowed(figure.sensitivity):
+            return None  # its texts are recorded as removed with every hidden item
+        self.depends_on.add(("figures", figure_id))
+        t = lambda v, f: self.text(v, "figures", figure_id, f)  # noqa: E731
+        return Record(
+            id=figure.id,
+            title=t(figure.title, "title"),
+            kind=figure.kind,
+            unit=t(figure.unit, "unit"),
+            data=[
+                Record(label=t(p.label, f"data[{i}].label"), value=p.value) for i, p in enumerate(figure.data)
+            ],
+            source=self.source(figure.source),
+            note=t(figure.note, "note"),
+            alt=t(figure.alt, "alt"),
+            tags=list(figure.tags),
+        )
+
     def _join_names(self, names: list[str]) -> str:
         if len(names) < 2:
             return "".join(names)
@@ -624,6 +650,10 @@ class Selector:
         )
         if audience_record.marking:
             self.visible.append(audience_record.marking)
+        # The brief's figures the audience may see (their sources are cited under them).
+        figures = {
+            f.id: f for f in (self.figure(i) for i in brief.charts if i in model.figures) if f is not None
+        }
         project_record = Record(name=model.project.name, language=model.project.language)
         recipient = self.recipient()
         letter = self.letter(brief, recipient, title)
@@ -646,6 +676,8 @@ class Selector:
             event=event,
             sources=sources,
             letter=letter,
+            charts=list(brief.charts),
+            figures=figures,
             fallbacks=_unique(self.fallbacks),
             removed=self.removed,
             visible=self.visible,
@@ -700,7 +732,9 @@ class Selector:
     def _remove_hidden_items(self) -> None:
         """Every item above the clearance, referred to or not (a pseudonym is meant to be seen);
         and, as visible, the ids and plain (not localized) texts of the items shown."""
-        for collection in ("organisations", "people", "sources", "events", "cases", "recommendations"):
+        for collection in (
+            "organisations", "people", "sources", "events", "cases", "recommendations", "figures",
+        ):  # fmt: skip
             for item_id, item in getattr(self.model, collection).items():
                 if not self.allowed(item.sensitivity):
                     self._remove_item(collection, item_id, item, exclude={"pseudonym"})

@@ -39,6 +39,7 @@ from .lookup import NAME_RE as TEMPLATE_NAME_RE
 from .lookup import SUFFIX as TEMPLATE_SUFFIX
 from .model import (
     ASSET,
+    BUILTIN_CHARTS,
     CITATION_RE,
     COLLECTIONS,
     LETTER_PLACEHOLDERS,
@@ -335,6 +336,9 @@ class _Checker:
                     f"brief '{brief.text('id')}' uses the template event-summary but names no event",
                     "add 'event: EVENT-ID' to the brief",
                 )
+        charts = brief.get("charts")
+        for chart in charts.items if charts is not None and charts.kind == "seq" else []:
+            self.chart(file, chart)
         recipients = brief.get("recipients")
         if recipients is not None and recipients.kind == "map":
             tags = recipients.get("tags")
@@ -417,6 +421,23 @@ class _Checker:
                         "out of the brief's audiences",
                     )
                     break
+
+    def chart(self, file: YamlFile, node: Node) -> None:
+        """A brief's chart: a built-in one, or the id of a figure."""
+        name = node.value if node.kind == "scalar" else None
+        if not name or not SLUG_RE.match(name) or name in BUILTIN_CHARTS:
+            return
+        self.used.add(("figures", name))
+        if name in self.ids["figures"] or not self.complete:
+            return
+        self.error(
+            file,
+            node,
+            f"unknown chart '{name}': it is not built in ({', '.join(BUILTIN_CHARTS)}) and there is "
+            "no figure with this id in figures",
+            _did_you_mean(name, [*BUILTIN_CHARTS, *self.ids["figures"]])
+            or "define it under 'figures:', or correct the name",
+        )
 
     def template(self, file: YamlFile, node: Node, name: str) -> None:
         if name in BUILTIN_NAMES:

@@ -52,7 +52,7 @@ DEFAULT_MEMORY_MB = int(os.environ.get("BRIEFGEN_RENDER_MEMORY_MB", "4096"))
 @dataclass(frozen=True)
 class Limits:
     seconds: float = DEFAULT_TIMEOUT  # per output
-    memory_mb: int = DEFAULT_MEMORY_MB  # per worker process (address space)
+    memory_mb: int = DEFAULT_MEMORY_MB  # per worker process (writable memory, RLIMIT_DATA)
 
 
 @dataclass
@@ -100,7 +100,11 @@ def init_worker(
     if limits.memory_mb:
         size = limits.memory_mb * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+            # The data limit, not the address-space limit: it counts the memory a process
+            # writes to, which is what runs out, but not address space reserved and never
+            # used. The chart engine's JavaScript runtime (V8) reserves some 32 GB at start
+            # and would be killed at once under RLIMIT_AS.
+            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
     signal.signal(signal.SIGALRM, _on_alarm)
     # What the worker inherited from the main process (modules, perhaps the model) lives as
     # long as it does: keep the cyclic collector off it. Layout allocates millions of small
@@ -109,6 +113,8 @@ def init_worker(
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     warm_up(formats)
+    if loaded:
+        warm_up_charts(model)
 
 
 def warm_up(formats: list[str] | None) -> None:
@@ -125,6 +131,23 @@ def warm_up(formats: list[str] | None) -> None:
     for step in steps:
         with contextlib.suppress(Exception):
             step()
+
+
+def warm_up_charts(model: Model) -> None:
+    """Start the chart engine (about half a second) in a thread when the project's briefs
+    have charts: it releases the GIL, so it boots while the first output is selected and
+    rendered; a project without charts never pays for it."""
+    if not any(brief.charts for brief in model.project.briefs):
+        return
+    import threading
+
+    from .charts.vega import warm_up as start_chart_engine
+
+    def start() -> None:
+        with contextlib.suppress(Exception):  # a failure is reported by the chart that needs it
+            start_chart_engine()
+
+    threading.Thread(target=start, name="chart-engine", daemon=True).start()
 
 
 def _warm_default_theme() -> None:
@@ -212,6 +235,7 @@ def _read_shared_model(size: int | None) -> str | None:
     """Read the model the main process wrote for an early-started worker; None, or what failed."""
     try:
         _STATE["model"] = _STATE["shared_model"].get(size)
+        warm_up_charts(_STATE["model"])
     except MemoryError:
         return (
             f"reading the project needed more than {_STATE['limits'].memory_mb} MiB in the worker "

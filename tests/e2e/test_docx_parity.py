@@ -37,9 +37,12 @@ def pdf_body_and_notes(path, repeated_headers: list[str] = ()) -> tuple[str, str
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
             bottom = page.height - MARGIN + 2
+            # A chart's text is marked content of its /Figure: in the DOCX it is in the
+            # chart part (or the picture), not in paragraphs.
             inside = page.filter(
                 lambda o: (
-                    o.get("object_type") != "char" or (o["top"] >= MARGIN - 2 and o["bottom"] <= bottom)  # noqa: B023 - used at once
+                    o.get("object_type") != "char"
+                    or (o["top"] >= MARGIN - 2 and o["bottom"] <= bottom and o.get("tag") != "Figure")  # noqa: B023 - used at once
                 )
             )
             text = inside.filter(

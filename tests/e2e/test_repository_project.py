@@ -106,7 +106,40 @@ def test_russian_event_summary_is_in_russian(repo_build):
 
 
 def read(path: Path, fmt: str) -> str:
-    return pdf_text(path) if fmt == "pdf" else docx_text(path)
+    return pdf_running_text(path) if fmt == "pdf" else docx_text(path)
+
+
+MARGIN_PT = 22 * 72 / 25.4  # the default theme's margins hold the running header and footer
+NOTE_SIZE = 8.2  # footnotes are 8 pt; body text is larger
+
+
+def pdf_running_text(path: Path) -> str:
+    """The body text of every page in reading order, then every footnote: a paragraph that
+    runs over a page break reads on, not interrupted by the page's footnotes and footer."""
+    import pdfplumber
+
+    body, notes = [], []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            bottom = page.height - MARGIN_PT + 2
+            inside = page.filter(
+                lambda o: (
+                    o.get("object_type") != "char" or (o["top"] >= MARGIN_PT - 2 and o["bottom"] <= bottom)  # noqa: B023 - used at once
+                )
+            )
+            body.append(
+                inside.filter(
+                    lambda o: o.get("object_type") != "char" or o["size"] >= NOTE_SIZE
+                ).extract_text()
+                or ""
+            )
+            notes.append(
+                inside.filter(
+                    lambda o: o.get("object_type") != "char" or o["size"] < NOTE_SIZE
+                ).extract_text()
+                or ""
+            )
+    return "\n".join(body + notes)
 
 
 def test_no_template_leftovers_in_any_pdf(repo_build):

@@ -25,7 +25,7 @@ def project(tmp_path: Path) -> Path:
     text = settings.read_text(encoding="utf-8")
     text = text.replace(
         "    audiences: [policymakers, partners]\n",
-        "    audiences: [policymakers]\n    languages: [en, ru, be]\n",
+        "    audiences: [policymakers]\n    languages: [en, ru, sq]\n",
     )
     settings.write_text(text, encoding="utf-8")
     return root
@@ -65,14 +65,14 @@ def test_init_writes_every_label_with_the_builtin_translation(project):
 
 def test_a_project_catalog_corrects_a_label_and_adds_a_language(project):
     assert run("catalogs", "init", "ru", str(project)).returncode == 0
-    assert run("catalogs", "init", "be", str(project)).returncode == 0
+    assert run("catalogs", "init", "sq", str(project)).returncode == 0
     set_translation(project / "locale" / "ru.po", "Background", "Контекст дела")
-    set_translation(project / "locale" / "be.po", "Background", "Перадгісторыя")
+    set_translation(project / "locale" / "sq.po", "Background", "Historiku")
     result = build(project)
     assert result.returncode == 0, result.stderr
     assert "Контекст дела" in html(project, "ru")
     assert "Предыстория" not in html(project, "ru")
-    assert "Перадгісторыя" in html(project, "be")
+    assert "Historiku" in html(project, "sq")
     assert ">Background<" in html(project, "en")
 
 
@@ -98,17 +98,17 @@ def test_missing_labels_warn_once_per_language_and_strict_fails(project):
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if "labels have no" in line]
     assert len(lines) == 1, result.stderr
-    assert "labels have no 'be' translation" in lines[0]
+    assert "labels have no 'sq' translation" in lines[0]
     assert lines[0].startswith("briefgen.yaml:")
     assert '"Acquitted"' in lines[0]
     strict = build(project, "--strict", "--force")
     assert strict.returncode == 1
-    assert "labels have no 'be' translation" in strict.stderr
+    assert "labels have no 'sq' translation" in strict.stderr
     assert "warning:" not in next(line for line in strict.stderr.splitlines() if "labels have no" in line)
     assert "nothing was published" in strict.stderr
     validate = run("validate", "--strict", str(project))
     assert validate.returncode == 1
-    assert "labels have no 'be' translation" in validate.stderr
+    assert "labels have no 'sq' translation" in validate.stderr
 
 
 def test_list_says_which_languages_are_complete(project):
@@ -116,7 +116,7 @@ def test_list_says_which_languages_are_complete(project):
     assert result.returncode == 0, result.stderr
     assert "en  labels complete" in result.stdout
     assert "ru  labels complete" in result.stdout
-    assert "label(s) not translated" in next(line for line in result.stdout.splitlines() if "  be  " in line)
+    assert "label(s) not translated" in next(line for line in result.stdout.splitlines() if "  sq  " in line)
 
 
 def test_a_malformed_project_catalog_is_an_error_at_its_line(project):

@@ -551,6 +551,10 @@ class HtmlWalker:
             self.flow(el, ctx, inline_imgs=False)
         elif tag == "table":
             self.table(el, ctx)
+        elif tag == "figure" and "chart" in classes:
+            from .charts import place_chart  # a native Word chart, or the timeline's picture
+
+            place_chart(self, el, ctx)
         elif tag == "figure":
             self.flow(el, ctx, inline_imgs=False)
         elif tag in ("figcaption", "caption"):

@@ -1,0 +1,84 @@
+"""Charts: an output's View -> figures in the HTML document, drawn the same in every format.
+
+    spec   View + Localizer   -> ChartSpec per chart (data, labels, text alternative)
+    vega   ChartSpec + Theme  -> SVG (PDF, HTML), PNG (Word's timeline)
+    word   ChartSpec payload  -> a native Word chart part and its embedded workbook
+
+The render stage places each chart as one <figure class="chart"> (see `ChartPlacer`): the
+SVG inline, so WeasyPrint draws its text as text in the theme's fonts and tags it as a
+/Figure whose /Alt is the SVG's <title>; the ChartSpec as JSON in `data-chart`, from which
+the DOCX writer builds a native chart with the same numbers and the same alt text; a
+caption with the number, title and source. Templates call `chart(name)`; the built-in ones
+show the brief's `charts` in the order given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from markupsafe import Markup, escape
+
+from ..i18n import Localizer
+from ..select import Record, View
+from ..theme import Theme
+from .spec import ChartSpec, anchor, brief_charts, chart_specs
+
+__all__ = ["ChartPlacer", "ChartSpec", "brief_charts", "chart_specs"]
+
+
+class ChartPlacer:
+    """The charts of one rendering of an output: `chart(name)` for templates, numbered in the
+    order they are placed."""
+
+    def __init__(
+        self,
+        view: View,
+        localizer: Localizer,
+        theme: Theme,
+        cite: Callable[[Record], str],
+    ):
+        self.localizer = localizer
+        self.theme = theme
+        self.cite = cite
+        self.view = view
+        self._specs: dict[str, ChartSpec] | None = None
+        self._placed = 0
+
+    @property
+    def specs(self) -> dict[str, ChartSpec]:
+        if self._specs is None:  # computed only when a template shows a chart
+            self._specs = chart_specs(self.view, self.localizer)
+        return self._specs
+
+    def listed(self) -> list[Record]:
+        """The brief's charts with something to show, as templates see them: name and title."""
+        if not self.view.charts:
+            return []
+        return [Record(name=s.name, title=s.title, kind=s.kind) for s in brief_charts(self.view, self.specs)]
+
+    def chart(self, name: str) -> Markup:
+        """One chart as a <figure>; nothing when the audience may see none of its data."""
+        spec = self.specs.get(name)
+        if spec is None or spec.empty:
+            return Markup("")
+        from .vega import svg
+
+        self._placed += 1
+        _ = self.localizer.gettext
+        number = _("Figure {n}").format(n=self._placed)
+        title = spec.title if spec.title.endswith((".", "!", "?")) else spec.title + "."
+        caption = [f'<span class="chart-number">{escape(number)}.</span> {escape(title)}']
+        if spec.sources:
+            cited = "; ".join(self.cite(s) for s in spec.sources)
+            label = str(escape(_("Source: {source}"))).format(source=cited)
+            caption.append(f'<span class="chart-source">{label}.</span>')
+        payload = escape(json.dumps(spec.payload(), ensure_ascii=False, sort_keys=True))
+        return Markup(
+            f'<figure class="chart chart-{spec.kind}" id="{anchor(spec.name)}" data-chart="{payload}">'
+            f"{svg(spec, self.theme)}<figcaption>{' '.join(caption)}</figcaption></figure>"
+        )
+
+    def note(self, name: str) -> str | None:
+        spec = self.specs.get(name)
+        return spec.note if spec is not None else None

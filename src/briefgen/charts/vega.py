@@ -1,0 +1,340 @@
+"""Drawing: a ChartSpec + the theme -> an SVG (for the PDF and HTML) or a PNG (Word's timeline).
+
+The spec becomes a Vega-Lite specification, drawn by vl-convert (Vega in an embedded
+JavaScript engine, no browser). All text the chart shows was worded by spec.py in the
+output's language; Vega formats only axis ticks, with number and month names taken from
+Babel's locale data. Dates sit on a UTC scale, so no time zone moves a point.
+
+The SVG is cleaned for print: Vega hides labels that would overlap by making them
+transparent, and a transparent text is still text in a PDF (searchable, copied, read
+aloud), so those are removed; the chart's text alternative becomes its <title>, which
+WeasyPrint writes as the /Alt of the /Figure it tags.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from babel.dates import get_day_names, get_month_names, get_period_names
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from markupsafe import escape
+
+from ..i18n import babel_locale
+from ..theme import Theme
+from .spec import ChartSpec
+
+CHART_FONT_PX = 11.5  # about the theme's small size (8.5 pt) at 96 px to the inch
+PAGE_WIDTH_MM = {"A4": 210, "A5": 148, "Letter": 215.9, "Legal": 215.9}
+# After the theme's own colours, a palette that stays apart for colour-blind readers (Okabe-Ito).
+EXTRA_COLOURS = ("#e69f00", "#009e73", "#56b4e9", "#cc79a7", "#d55e00", "#0072b2", "#f0e442", "#999999")
+PNG_PPI = 300  # print resolution for the raster fallback
+
+
+def chart_width(theme: Theme) -> int:
+    """The text column's width in CSS px: the chart is drawn at the size it is printed."""
+    page = theme.page
+    size = str(page.get("size", "A4"))
+    width = PAGE_WIDTH_MM.get(size.split()[0], 210)
+    margins = float(page.get("margin_inner", 22)) + float(page.get("margin_outer", 22))  # type: ignore[arg-type]
+    return round((width - margins) / 25.4 * 96)
+
+
+def palette(theme: Theme) -> list[str]:
+    colours = [theme.colors.get(name) for name in ("brand", "accent", "muted")]
+    return [c for c in colours if c] + list(EXTRA_COLOURS)
+
+
+def vega_lite(spec: ChartSpec, theme: Theme) -> dict:
+    """The Vega-Lite specification that draws `spec` in the theme's fonts and colours."""
+    width = chart_width(theme)
+    colours = theme.colors
+    text, muted, rule = (
+        colours.get("text", "#1a1a1a"),
+        colours.get("muted", "#5b6770"),
+        colours.get("rule", "#ccc"),
+    )
+    config = {
+        "font": theme.heading_font,
+        "background": None,
+        "aria": False,
+        "padding": {"left": 0, "right": 4, "top": 4, "bottom": 0},
+        "view": {"stroke": None},
+        "axis": {
+            "labelColor": text,
+            "labelFontSize": CHART_FONT_PX,
+            "titleColor": muted,
+            "titleFontSize": CHART_FONT_PX,
+            "titleFontWeight": "normal",
+            "gridColor": rule,
+            "domainColor": rule,
+            "tickColor": rule,
+            "labelOverlap": True,
+        },
+        "legend": {
+            "labelColor": text,
+            "labelFontSize": CHART_FONT_PX,
+            "orient": "bottom",
+            "title": None,
+            "symbolSize": 70,
+            "columns": 4,
+            "labelLimit": 220,
+        },
+        "text": {"fontSize": CHART_FONT_PX, "color": text},
+    }
+    base = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": width,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "config": config,
+    }
+    brand = colours.get("brand", "#1d4e89")
+    if spec.kind == "timeline":
+        return {**base, **_timeline(spec, theme, width)}
+    values = [{"label": p.label, "value": p.value, "text": p.text} for p in spec.points]
+    top = max([p.value for p in spec.points] + [0])
+    bottom = min([p.value for p in spec.points] + [0])
+    if spec.kind == "bar":
+        label_limit = round(width * 0.38)
+        return {
+            **base,
+            "height": {"step": 22},
+            "data": {"values": values},
+            "encoding": {
+                "y": {
+                    "field": "label",
+                    "type": "nominal",
+                    "sort": None,
+                    "axis": {"title": None, "domain": False, "ticks": False, "labelPadding": 6,
+                             "labelLimit": label_limit, "labelOverlap": False},
+                },
+                # The value axis is left out: each bar carries its value as text, and room
+                # is kept to its right for that text.
+                "x": {"field": "value", "type": "quantitative", "axis": None,
+                      "scale": {"domain": [min(bottom, 0), top * 1.3 or 1], "nice": False}},
+            },
+            "layer": [
+                {"mark": {"type": "bar", "color": brand, "height": {"band": 0.68}}},
+                {"mark": {"type": "text", "align": "left", "dx": 4, "baseline": "middle"},
+                 "encoding": {"text": {"field": "text"}}},
+            ],
+        }  # fmt: skip
+    x_axis = {"title": None, "labelAngle": 0, "domain": True, "ticks": False, "labelPadding": 4}
+    y_axis = {"title": spec.axis_title or None, "grid": True, "domain": False, "ticks": False,
+              "tickCount": 5, "format": ",~r"}  # fmt: skip
+    encoding = {
+        "x": {"field": "label", "type": "ordinal", "sort": None, "axis": x_axis},
+        "y": {"field": "value", "type": "quantitative", "axis": y_axis,
+              "scale": {"domain": [min(bottom, 0), top * 1.15 or 1], "nice": True}},
+    }  # fmt: skip
+    if spec.kind == "column":
+        layers = [
+            {"mark": {"type": "bar", "color": brand, "width": {"band": 0.62}}},
+            {
+                "mark": {"type": "text", "baseline": "bottom", "dy": -3},
+                "encoding": {"text": {"field": "text"}},
+            },
+        ]
+    else:  # line
+        layers = [
+            {"mark": {"type": "line", "color": brand, "strokeWidth": 2}},
+            {"mark": {"type": "point", "color": brand, "filled": True, "size": 40}},
+            {
+                "mark": {"type": "text", "baseline": "bottom", "dy": -6},
+                "encoding": {"text": {"field": "text"}},
+            },
+        ]
+    return {**base, "height": 220, "data": {"values": values}, "encoding": encoding, "layer": layers}
+
+
+def _timeline(spec: ChartSpec, theme: Theme, width: int) -> dict:
+    values = [{"lane": e.lane, "t": e.date, "kind": e.kind, "shown": e.shown} for e in spec.events]
+    kinds = list(dict.fromkeys(e.kind for e in spec.events))
+    colours = palette(theme)
+    first, last = min(e.date for e in spec.events), max(e.date for e in spec.events)
+    long_span = int(last[:4]) - int(first[:4]) >= 2
+    # A tick per year over long spans, else every three months; labels Vega would crowd
+    # are hidden by labelOverlap and then removed from the SVG.
+    ticks = {"interval": "year", "step": 1} if long_span else {"interval": "month", "step": 3}
+    x = {
+        "field": "t",
+        "type": "temporal",
+        "scale": {"type": "utc", "nice": True},
+        "axis": {"title": None, "format": "%Y" if long_span else "%b %Y", "formatType": "utc",
+                 "grid": True, "tickCount": ticks, "labelOverlap": True, "labelFlush": True},
+    }  # fmt: skip
+    y = {"field": "lane", "type": "nominal", "sort": spec.lanes,
+         "axis": {"title": None, "domain": False, "ticks": False, "labelPadding": 6,
+                  "labelLimit": round(width * 0.3), "grid": False}}  # fmt: skip
+    return {
+        "height": {"step": 27},
+        "data": {"values": values},
+        "layer": [
+            {
+                "mark": {"type": "rule", "color": theme.colors.get("rule", "#ccc"), "strokeWidth": 2},
+                "encoding": {
+                    "y": y,
+                    "x": {**x, "aggregate": "min"},
+                    "x2": {"field": "t", "aggregate": "max"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 90, "opacity": 1, "stroke": "white",
+                         "strokeWidth": 1},
+                "encoding": {
+                    "y": y,
+                    "x": x,
+                    "color": {"field": "kind", "type": "nominal", "sort": kinds,
+                              "scale": {"domain": kinds, "range": colours[: max(len(kinds), 1)]},
+                              "legend": {"columns": min(max(len(kinds), 1), 6)}},
+                    "shape": {"field": "kind", "type": "nominal", "sort": kinds,
+                              "scale": {"domain": kinds}},
+                },
+            },
+        ],
+    }  # fmt: skip
+
+
+# ------------------------------------------------------------------ drawing
+
+_SVG_CACHE: dict[str, str] = {}
+_TRANSPARENT_TEXT = re.compile(r'<text\b[^>]*\bopacity="0"[^>]*>.*?</text>', re.S)
+_BACKGROUND = re.compile(r'<rect width="[\d.]+" height="[\d.]+" fill="white"/>')
+_ARIA = re.compile(r'\s(?:aria-[a-z]+|role)="[^"]*"')
+
+
+def svg(spec: ChartSpec, theme: Theme) -> str:
+    """The chart as an SVG element, its text alternative as its <title>; cached by content,
+    so the copies of a mailing and the two renderings of a long brief draw it once."""
+    vl = vega_lite(spec, theme)
+    key = hashlib.sha256(json.dumps([vl, spec.alt, spec.language], sort_keys=True).encode()).hexdigest()
+    if key not in _SVG_CACHE:
+        drawn = _draw(vl, spec.language, theme)
+        _SVG_CACHE[key] = clean_svg(drawn, spec.alt)
+    return _SVG_CACHE[key]
+
+
+def clean_svg(drawn: str, alt: str) -> str:
+    """Vega's SVG without hidden labels, background or ARIA noise, titled with `alt`."""
+    drawn = _TRANSPARENT_TEXT.sub("", drawn)
+    drawn = _BACKGROUND.sub("", drawn, count=1)
+    drawn = _ARIA.sub("", drawn)
+    head_end = drawn.index(">") + 1
+    head = drawn[:head_end].replace(' class="marks"', "")
+    return f"{head}<title>{escape(alt)}</title>{drawn[head_end:]}"
+
+
+def png(svg_text: str, theme: Theme) -> bytes:
+    """The SVG at print resolution as a PNG without metadata (no time, no software name)."""
+    import io
+
+    from PIL import Image
+
+    vlc = _vl_convert(_font_dirs(theme))
+    raw = vlc.svg_to_png(svg_text, scale=PNG_PPI / 96)
+    with Image.open(io.BytesIO(raw)) as image:
+        image.load()
+        flat = Image.new("RGB", image.size, "white")  # Word shows transparency unevenly
+        flat.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
+    out = io.BytesIO()
+    # Only the pixels and their resolution: Pillow writes no text, time or EXIF chunk
+    # unless asked, so equal charts give equal bytes.
+    flat.save(out, "PNG", dpi=(PNG_PPI, PNG_PPI), optimize=False)
+    return out.getvalue()
+
+
+def _draw(vl: dict, language: str, theme: Theme) -> str:
+    vlc = _vl_convert(_font_dirs(theme))
+    return vlc.vegalite_to_svg(
+        vl,
+        vl_version="v5.21",
+        format_locale=number_locale(language),
+        time_format_locale=time_locale(language),
+    )
+
+
+def _font_dirs(theme: Theme) -> tuple[str, ...]:
+    return tuple(sorted({str(f.path.parent) for f in theme.font_files}))
+
+
+_ENGINE_PID: list[int] = []
+
+
+def _vl_convert(font_dirs: tuple[str, ...]):
+    """vl-convert, with the theme's fonts registered so that Vega measures label widths
+    with the fonts the PDF will use.
+
+    Its JavaScript engine runs in threads that a fork does not copy: a process that has
+    drawn a chart must not fork workers that draw (they would wait for ever). briefgen's
+    main process never draws; a forked worker that inherits a started engine says so."""
+    import os
+
+    if _ENGINE_PID and _ENGINE_PID[0] != os.getpid():
+        raise RuntimeError("the chart engine was started before this worker was forked")
+    return _engine(font_dirs)
+
+
+@cache
+def _engine(font_dirs: tuple[str, ...]):
+    import os
+
+    import vl_convert
+
+    _ENGINE_PID[:] = [os.getpid()]
+    for folder in font_dirs:
+        if Path(folder).is_dir():
+            vl_convert.register_font_directory(folder)
+    return vl_convert
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine (about half a second, once per process)."""
+    _vl_convert(())
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}}, vl_version="v5.21")
+
+
+# ------------------------------------------------------------------ locales for Vega (d3)
+
+
+@cache
+def number_locale(language: str) -> dict:
+    """A d3-format locale from Babel: the language's decimal sign and digit grouping."""
+    locale = babel_locale(language)
+    return {
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
+        "grouping": [3],
+        "currency": ["", ""],
+    }
+
+
+@cache
+def time_locale(language: str) -> dict:
+    """A d3-time-format locale from Babel: month and day names as the language writes them
+    alone (an axis label is "янв. 2015", not the genitive of a date)."""
+    locale = babel_locale(language)
+
+    def months(width: str) -> list[str]:
+        names = get_month_names(width, "stand-alone", locale)
+        return [names[i] for i in range(1, 13)]
+
+    def days(width: str) -> list[str]:
+        names = get_day_names(width, "stand-alone", locale)
+        return [names[(i + 6) % 7] for i in range(7)]  # d3 starts on Sunday, Babel on Monday
+
+    periods = get_period_names("abbreviated", "format", locale)
+    return {
+        "dateTime": "%x %X",
+        "date": "%d.%m.%Y",
+        "time": "%H:%M:%S",
+        "periods": [periods.get("am", "AM"), periods.get("pm", "PM")],
+        "days": days("wide"),
+        "shortDays": days("abbreviated"),
+        "months": months("wide"),
+        "shortMonths": months("abbreviated"),
+    }
