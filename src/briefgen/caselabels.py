@@ -170,3 +170,30 @@ def _recognition(recognition: Any, case: Any, localizer: Localizer, cite: Cite) 
     if recognition.date:
         text += Markup(", ") + escape(localizer.format_date(recognition.date))
     return text + cite(recognition.source) if recognition.source is not None else text
+
+
+TIMELINE_LABELS = {
+    "arrest": N_("Arrest"),
+    "search": N_("Search"),
+    "charge": N_("Charge"),
+    "detention": N_("Detention"),
+    "detention-extended": N_("Detention extended"),
+    "trial": N_("Trial"),
+    "verdict": N_("Verdict"),
+    "appeal": N_("Appeal"),
+    "release": N_("Release"),
+    "pardon": N_("Pardon"),
+    "travel-ban": N_("Travel ban"),
+    "asset-freeze": N_("Asset freeze"),
+    "citizenship-revoked": N_("Citizenship revoked"),
+    "exile": N_("Exile"),
+    "hunger-strike": N_("Hunger strike"),
+    "ill-treatment": N_("Ill-treatment"),
+    "international": N_("International"),
+    "other": N_("Other"),
+    # v1.2
+    "designation": N_("Designation"),
+    "incommunicado": N_("Incommunicado"),
+    "transfer": N_("Transfer"),
+    "lawyer-denied": N_("Lawyer denied"),
+}

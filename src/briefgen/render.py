@@ -27,7 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import bidi, caselabels, collate, fonts
-from .caselabels import STATUS_LABELS  # noqa: F401 (kept importable from here)
+from .caselabels import STATUS_LABELS, TIMELINE_LABELS  # noqa: F401 (kept importable from here)
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
 from .langmark import bracket, lang_attr, mark_languages, marked_join, wrap_block, wrap_inline
@@ -312,33 +312,6 @@ def _source_reference(localizer: Localizer, source: Record) -> str:
 def N_(message: str) -> str:
     """Marks a label for extraction into the catalogs; translated where it is printed."""
     return message
-
-
-TIMELINE_LABELS = {
-    "arrest": N_("Arrest"),
-    "search": N_("Search"),
-    "charge": N_("Charge"),
-    "detention": N_("Detention"),
-    "detention-extended": N_("Detention extended"),
-    "trial": N_("Trial"),
-    "verdict": N_("Verdict"),
-    "appeal": N_("Appeal"),
-    "release": N_("Release"),
-    "pardon": N_("Pardon"),
-    "travel-ban": N_("Travel ban"),
-    "asset-freeze": N_("Asset freeze"),
-    "citizenship-revoked": N_("Citizenship revoked"),
-    "exile": N_("Exile"),
-    "hunger-strike": N_("Hunger strike"),
-    "ill-treatment": N_("Ill-treatment"),
-    "international": N_("International"),
-    "other": N_("Other"),
-    # v1.2
-    "designation": N_("Designation"),
-    "incommunicado": N_("Incommunicado"),
-    "transfer": N_("Transfer"),
-    "lawyer-denied": N_("Lawyer denied"),
-}
 
 
 def status_line(case: Record, localizer: Localizer) -> str:

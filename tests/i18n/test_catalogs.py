@@ -191,18 +191,27 @@ def test_labels_are_looked_up():
     assert Localizer("en").gettext("Contents") == "Contents"
 
 
+# Words of the English status line that no other catalog's status line uses ("in", "to" and
+# "as" are Italian, Romanian, Latvian... words too).
 _ENGLISH_WORDS = {
     "since",
-    "as",
-    "of",
     "sentenced",
     "suspended",
     "sentence",
-    "to",
     "day",
     "days",
-    "in",
     "detention",
+    "imprisoned",
+    "detained",
+    "released",
+    "acquitted",
+    "pardoned",
+    "deceased",
+    "exile",
+    "arrest",
+    "travel",
+    "ban",
+    "risk",
 }
 
 
@@ -304,13 +313,14 @@ def test_new_label_is_reported_then_kept(package_copy):
 
 
 def test_init_adds_a_language(package_copy, capsys):
-    assert catalogs.main(["--init", "ka"]) == 0
-    assert "ka" in catalogs.languages()
-    ka = read_catalog("ka")
-    assert ka.num_plurals >= 1
-    assert message_ids(ka) == message_ids(catalogs.extract())
-    untranslated = [p for p in catalogs.problems() if "/ka/" in p]
-    assert len(untranslated) == len(message_ids(ka))
+    # Albanian: a language briefgen has no built-in catalog for.
+    assert catalogs.main(["--init", "sq"]) == 0
+    assert "sq" in catalogs.languages()
+    sq = read_catalog("sq")
+    assert sq.num_plurals >= 1
+    assert message_ids(sq) == message_ids(catalogs.extract())
+    untranslated = [p for p in catalogs.problems() if "/sq/" in p]
+    assert len(untranslated) == len(message_ids(sq))
 
 
 def test_written_files_have_no_varying_headers():

@@ -137,7 +137,7 @@ def detention_days(view: View, localizer: Localizer) -> ChartSpec:
 
 def case_status(view: View, localizer: Localizer) -> ChartSpec:
     """The number of the brief's cases in each status, most frequent first."""
-    from ..render import STATUS_LABELS
+    from ..caselabels import STATUS_LABELS
 
     _ = localizer.gettext
     counts: dict[str, int] = {}
@@ -170,7 +170,7 @@ def case_status(view: View, localizer: Localizer) -> ChartSpec:
 
 def case_timeline(view: View, localizer: Localizer) -> ChartSpec:
     """The visible timeline entries of the brief's cases on one time axis, a row per case."""
-    from ..render import TIMELINE_LABELS
+    from ..caselabels import TIMELINE_LABELS
 
     _ = localizer.gettext
     events: list[Event] = []
