@@ -70,7 +70,10 @@ def _child(sender, model: Model, job: Job, target: Path, show_toc: bool | None, 
     if limits.memory_mb:
         size = limits.memory_mb * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+            # The data limit, as the build's workers use (worker.init_worker): the chart
+            # engine's JavaScript runtime (V8) reserves some 32 GB of address space at start
+            # and would be killed at once under RLIMIT_AS.
+            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
     if limits.seconds:
         signal.alarm(int(limits.seconds) + 1)  # the default action ends the process
     try:

@@ -51,7 +51,7 @@ class OutputInfo:
     language: str
     recipient: str | None
     recipient_name: str | None
-    relpath_stem: str  # "brief/stem": + ".pdf" etc. is the file inside the preview folder
+    relpaths: dict[str, str]  # format -> the file inside the preview folder (Job.relpath)
 
 
 class PreviewBuilder:
@@ -151,10 +151,8 @@ class PreviewBuilder:
             outputs = []
             for info in self.outputs:
                 entry = info.__dict__.copy()
-                del entry["relpath_stem"]
-                entry["versions"] = {
-                    fmt: self.versions.get(f"{info.relpath_stem}.{fmt}") for fmt in ("html", "pdf", "docx")
-                }
+                relpaths = entry.pop("relpaths")
+                entry["versions"] = {fmt: self.versions.get(relpaths[fmt]) for fmt in FORMATS}
                 if self._draft_is_newer(info.stem):
                     entry["versions"]["html"] = self._drafts[info.stem][1]
                 outputs.append(entry)
@@ -360,7 +358,7 @@ def _describe(model: Model, job: Job) -> OutputInfo:
         language=job.language,
         recipient=job.recipient_id,
         recipient_name=recipient.name if recipient else None,
-        relpath_stem=job.relpath("x")[:-2],
+        relpaths={fmt: job.relpath(fmt) for fmt in FORMATS},
     )
 
 
