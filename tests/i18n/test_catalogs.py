@@ -191,14 +191,13 @@ def test_labels_are_looked_up():
     assert Localizer("en").gettext("Contents") == "Contents"
 
 
-# Words of the English status line that no other catalog's status line uses ("in", "to" and
-# "as" are Italian, Romanian, Latvian... words too).
+# Words of the English status line that no other catalog's status line uses ("in", "to",
+# "as", "risk", "exile", "arrest" are Italian, Romanian, Turkish, Slovak, Maltese... words too).
 _ENGLISH_WORDS = {
     "since",
     "sentenced",
     "suspended",
     "sentence",
-    "day",
     "days",
     "detention",
     "imprisoned",
@@ -207,11 +206,6 @@ _ENGLISH_WORDS = {
     "acquitted",
     "pardoned",
     "deceased",
-    "exile",
-    "arrest",
-    "travel",
-    "ban",
-    "risk",
 }
 
 

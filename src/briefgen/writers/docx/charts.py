@@ -40,9 +40,7 @@ def place_chart(walker: HtmlWalker, figure: etree._Element, ctx: Ctx) -> None:
         walker.warn_unknown(figure, "its chart data was unreadable; its caption was kept")
         payload = None
     if payload is not None:
-        from .html_walker import Para
-
-        para = Para(walker, ctx, walker.sid("Figure"))
+        para = walker.new_paragraph(ctx, "Figure")
         width = ctx.width * EMU_PER_TWIP
         if payload["kind"] in word.NATIVE_KINDS:
             inline = _native(walker, payload, width)

@@ -342,6 +342,11 @@ class HtmlWalker:
             self._warned.add(key)
             self.doc.warn(f"{self.template}: {message}")
 
+    def new_paragraph(self, ctx: Ctx, style: str) -> Para:
+        """A paragraph of `style` where `ctx` says (for the chart writer, which cannot import
+        this module: it is imported from here)."""
+        return Para(self, ctx, self.sid(style))
+
     def warn_unknown(self, el: etree._Element, what: str = "its text was kept") -> None:
         cls = " ".join((el.get("class") or "").split())
         label = f'<{el.tag} class="{cls}">' if cls else f"<{el.tag}>"
