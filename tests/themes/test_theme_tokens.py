@@ -66,3 +66,21 @@ def test_tokens_a_theme_leaves_out_are_the_default_themes(tmp_path):
     default = load_theme(DEFAULT_THEME_DIR)
     assert theme.sizes["body"] == 11.0 and theme.sizes["h1"] == default.sizes["h1"]
     assert theme.headings == default.headings and theme.font_files == default.font_files
+
+
+def test_header_and_footer_lines_hold_in_any_font_and_fit_above_the_body(tmp_path):
+    """The marking and the running line (two lines) in exact points, and the header and
+    footer distances leave room for both inside the margins, however tight: with an auto
+    multiple below 1 LibreOffice set the lines over one another in other fonts."""
+    default = load_theme(DEFAULT_THEME_DIR)
+    tight = make_theme(tmp_path, "page:\n  margin_top: 12\n  margin_bottom: 14\n")
+    for theme in (default, tight):
+        geometry = page_geometry(theme)
+        styles = styles_by_id(theme)
+        spacing = styles["Header"].find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+        assert spacing.get(qn("w:lineRule")) == "exact"
+        line = int(spacing.get(qn("w:line")))
+        assert line >= twips_pt(theme.sizes["small"])
+        assert styles["Footer"].find(f"{qn('w:pPr')}/{qn('w:spacing')}").get(qn("w:lineRule")) == "exact"
+        assert geometry.header + 2 * line <= geometry.top
+        assert geometry.footer + 2 * line <= geometry.bottom

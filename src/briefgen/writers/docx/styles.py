@@ -167,10 +167,30 @@ def page_geometry(theme: Theme) -> PageGeometry:
         bottom=twips_mm(bottom),
         left=twips_mm(inner),
         right=twips_mm(outer),
-        header=twips_mm(max(top / 2, 8)),
-        footer=twips_mm(max(bottom / 2, 8)),
+        header=_running_distance(top, theme),
+        footer=_running_distance(bottom, theme),
         mirror=inner != outer,
     )
+
+
+# Header and footer hold at most two lines: the protective marking and the running line.
+RUNNING_LINES = 2
+
+
+def running_line_height(theme: Theme) -> dict:
+    """w:spacing of a header or footer line: exact points, the theme's line height times the
+    small size, so the marking and the running line never overlap whatever the font."""
+    return exact(theme.sizes["small"], max(theme.line_height, 1.2))
+
+
+def _running_distance(margin_mm: float, theme: Theme) -> int:
+    """Twips from the page edge to the header (or footer): half the margin, at least 8 mm,
+    but never so far in that the two lines (marking, running line) reach the body, which
+    starts at the margin; Word and LibreOffice would otherwise push the body down (or, with
+    an auto line height in another font, set the lines over one another)."""
+    block = RUNNING_LINES * running_line_height(theme)["line"]
+    gap = twips_pt(theme.sizes["small"])  # an em of air between the header and the body
+    return max(0, min(twips_mm(max(margin_mm / 2, 8)), twips_mm(margin_mm) - block - gap))
 
 
 # --- generated styles ---------------------------------------------------------------------
@@ -650,7 +670,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 priority=99,
                 ppr={
                     "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
-                    "spacing": spacing(0, 0, 1.0),
+                    "spacing": {"before": 0, "after": 0, **running_line_height(theme)},
                     "jc": {"val": align},
                 },
                 rpr={
