@@ -160,3 +160,36 @@ def test_copies_with_letters_still_share_the_laid_out_body(tmp_path):
     assert ines[2:] == jana[2:]
     assert "Dear Ms Ines Member," in ines[0] and "Dear Ms Member," in jana[0]
     assert "Ines" not in "".join(jana)
+
+
+def test_a_letter_for_an_internal_audience_carries_the_marking(tmp_path):
+    import shutil
+
+    from briefgen.build import BuildOptions, build_project
+
+    project = tmp_path / "letters"
+    shutil.copytree(PROJECTS / "letters", project)
+    settings = project / "briefgen.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("clearance: public", "clearance: internal")
+    )
+    out = tmp_path / "out"
+    build_project(
+        project, BuildOptions(out=out, jobs=1, briefs=["appeal"], languages=["en"], formats=["docx"])
+    )
+    document = python_docx.Document(str(out / "appeal" / "appeal.officials.en.jana-member.docx"))
+    body = document.element.body
+    letter_section = next(
+        p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+        for p in body.findall(qn("w:p"))
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    )
+    refs = {
+        ref.get(qn("w:type")): ref.get(qn("r:id")) for ref in letter_section.findall(qn("w:headerReference"))
+    }
+    header = document.part.related_parts[refs["default"]].element
+    text = "".join(t.text or "" for t in header.iter(qn("w:t")))
+    assert "Internal: not for distribution" in text
+    # Only the marking: no running title or page number on the letter's pages.
+    assert "Free the fixture journalist" not in text
+    assert not list(header.iter(qn("w:instrText")))

@@ -79,10 +79,11 @@ def build(document: RenderedDocument) -> bytes:
     body = walker.body
     line_spacing.keep_pictures_whole(body, styles.element)
     if letter:
-        # The letter is a section of its own with no header or footer; the brief after it
-        # counts its pages (and footnotes) from 1, as the PDF does.
+        # The letter is a section of its own, without running title or page numbers (only the
+        # protective marking, as on the PDF's letter pages); the brief after it counts its
+        # pages (and footnotes) from 1, as the PDF does.
         ppr = walker.letter_end.find(oxml.qn("w:pPr"))
-        ppr.append(oxml.section_properties(geometry, [], title_page=False))
+        ppr.append(oxml.section_properties(geometry, _letter_furniture(main, styles, head), title_page=False))
     body.append(
         oxml.section_properties(geometry, refs, title_page=walker.has_cover and bool(refs), restart=letter)
     )
@@ -133,6 +134,22 @@ def _font_table(main, theme, script_families: set[str]) -> bool:
     named = embedded_fonts.named_families(stories)
     text = embedded_fonts.document_characters(stories)
     return bool(embedded_fonts.embed(table, [*fonts, *named], text, theme, named=named))
+
+
+def _letter_furniture(main, styles: StyleSheet, head: Head) -> list[tuple[str, str, str]]:
+    """Header and footer of a recipient's letter: the marking alone, or (public) none at all."""
+    refs: list[tuple[str, str, str]] = []
+    if not head.marking:
+        return refs
+    for kind, tag, add in (
+        ("headerReference", "w:hdr", main.add_header_part),
+        ("footerReference", "w:ftr", main.add_footer_part),
+    ):
+        part, rid = add()
+        part._element = oxml.root(tag)
+        _marking(part._element, styles, head.marking)
+        refs.append((kind, "default", rid))
+    return refs
 
 
 def _marking(part, styles: StyleSheet, marking: str) -> None:
