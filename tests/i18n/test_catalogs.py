@@ -328,3 +328,11 @@ def test_locations_are_relative():
     for line in Path(catalogs.POT_PATH).read_text(encoding="utf-8").splitlines():
         if line.startswith("#: "):
             assert all(loc.startswith("briefgen/") for loc in line[3:].split()), line
+
+
+@pytest.mark.parametrize("language", [lang for lang in catalogs.languages() if lang not in catalogs.PLURAL_FORMS])
+def test_plural_forms_are_the_locales(language):
+    """Catalogs without a GNU gettext rule in PLURAL_FORMS use the locale's CLDR rule (Babel)."""
+    from babel.messages.catalog import Catalog
+
+    assert read_catalog(language).plural_forms == Catalog(locale=language).plural_forms
