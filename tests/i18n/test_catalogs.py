@@ -330,7 +330,9 @@ def test_locations_are_relative():
             assert all(loc.startswith("briefgen/") for loc in line[3:].split()), line
 
 
-@pytest.mark.parametrize("language", [lang for lang in catalogs.languages() if lang not in catalogs.PLURAL_FORMS])
+@pytest.mark.parametrize(
+    "language", [lang for lang in catalogs.languages() if lang not in catalogs.PLURAL_FORMS]
+)
 def test_plural_forms_are_the_locales(language):
     """Catalogs without a GNU gettext rule in PLURAL_FORMS use the locale's CLDR rule (Babel)."""
     from babel.messages.catalog import Catalog
