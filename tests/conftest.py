@@ -17,6 +17,18 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROJECTS = FIXTURES / "projects"
 
 
+# Debian's Chromium as the browser tests start it (Playwright, executable_path): without the
+# background-networking flags it tries hosts this machine cannot reach, many at a time.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
 def words(text: str) -> str:
     """Letters and digits only, case-folded: compares text across line breaks and hyphenation."""
     text = unicodedata.normalize("NFKC", text).casefold()

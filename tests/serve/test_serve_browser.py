@@ -12,20 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, words
+from conftest import CHROMIUM_ARGS, REPO, words
 from serve_support import CONTENT, SUMMARY, Server, make_project, save
 
 pytestmark = pytest.mark.slow
 
 ARTEFACTS = REPO / "tests" / "artefacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WAIT_MS = 90_000
 
 

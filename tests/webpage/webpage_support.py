@@ -12,20 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import CHROMIUM_ARGS, REPO  # noqa: F401 (used by the browser tests)
 
 AXE_VERSION = "4.10.3"
 AXE_DIR = REPO / "tests" / ".axe"
 AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 ARTEFACTS = REPO / "tests" / "artefacts" / "webpage"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # axe-core's tags for WCAG 2.0, 2.1 and 2.2, levels A and AA.
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
