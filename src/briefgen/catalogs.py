@@ -27,7 +27,8 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract as babel_extract
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po as babel_read_po
+from babel.messages.pofile import unescape, write_po
 from jinja2 import TemplateSyntaxError
 from jinja2.ext import babel_extract as jinja_extract
 
@@ -85,6 +86,44 @@ _PO_COMMENT = (
     "# keeps the msgids in step with the code. See docs/translations.md."
 )
 _GENERATED_BY = re.compile(r'^"Generated-By: [^"]*"\n', re.M)
+
+
+def read_po(handle, **options) -> Catalog:
+    """Babel's read_po, keeping each fuzzy message's previous msgid (`#|` lines).
+
+    Babel's reader files `#| msgid "..."` under the translator comments, so writing the
+    catalog back would turn them into `# | msgid` comments; here they go back into
+    `previous_id`, where write_po puts them as `#|` again.
+    """
+    catalog = babel_read_po(handle, **options)
+    for message in catalog:
+        previous: dict[str, str] = {}
+        kept = []
+        key = None
+        for comment in message.user_comments:
+            match = _PREVIOUS.match(comment)
+            if match is None:
+                kept.append(comment)
+                key = None
+            elif match["key"]:
+                key = match["key"]
+                previous[key] = _unquote(match["text"])
+            elif key is not None:
+                previous[key] += _unquote(match["text"])
+            else:
+                kept.append(comment)
+        if previous:
+            message.user_comments = kept
+            message.previous_id = [previous[k] for k in ("msgid", "msgid_plural") if k in previous]
+    return catalog
+
+
+_PREVIOUS = re.compile(r'^\|\s*(?:(?P<key>msgid(?:_plural)?)\s+)?(?P<text>".*")\s*$')
+
+
+def _unquote(quoted: str) -> str:
+    """The text of one PO string literal (`"..."`, with its escapes)."""
+    return unescape(quoted)
 
 
 def po_path(language: str) -> Path:
@@ -163,6 +202,9 @@ def update(langs: Iterable[str] | None = None) -> list[Path]:
                 catalog = read_po(handle, locale=language)
         else:
             catalog = new_catalog(language)
+        # Babel's update takes an unchanged message from the template, which has no
+        # previous msgid: a fuzzy entry from an earlier update would lose its `#|` line.
+        earlier = {_key(m.id): m.previous_id for m in catalog if m.id and m.previous_id}
         # A deep copy: update() adopts the template's Message objects for new msgids.
         catalog.update(copy.deepcopy(template))
         catalog.obsolete.clear()
@@ -172,6 +214,8 @@ def update(langs: Iterable[str] | None = None) -> list[Path]:
                 continue
             if not message.fuzzy:
                 message.previous_id = []
+            elif not message.previous_id:
+                message.previous_id = earlier.get(_key(message.id), [])
             if language == SOURCE_LANGUAGE:
                 message.string = message.id
                 message.flags.discard("fuzzy")

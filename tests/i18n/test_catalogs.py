@@ -306,6 +306,21 @@ def test_new_label_is_reported_then_kept(package_copy):
     assert catalogs.update() == []
 
 
+def test_fuzzy_previous_msgid_survives_a_second_update(package_copy):
+    # Babel's reader files `#|` lines under translator comments; written back as-is they
+    # became `# | msgid` comments and the fuzzy entry lost the text it was made from.
+    macros = package_copy / "templates" / "_macros.html.j2"
+    text = macros.read_text(encoding="utf-8")
+    macros.write_text(text.replace("_('Key messages')", "_('Key message')"), encoding="utf-8")
+    catalogs.update()
+    catalogs.update()
+    ru = catalogs.po_path("ru").read_text(encoding="utf-8")
+    assert '#, fuzzy\n#| msgid "Key messages"\nmsgid "Key message"\n' in ru
+    assert "# | msgid" not in ru
+    with catalogs.po_path("ru").open("rb") as handle:
+        assert catalogs.read_po(handle, locale="ru").get("Key message").previous_id == ["Key messages"]
+
+
 def test_init_adds_a_language(package_copy, capsys):
     # Albanian: a language briefgen has no built-in catalog for.
     assert catalogs.main(["--init", "sq"]) == 0
