@@ -1,4 +1,4 @@
-"""Check: a written file + its View -> None, or the confidentiality leak found in it.
+"""Check: a written file + its output's Ledger -> None, or the confidentiality leak found in it.
 
 Every text a file can carry is read back from the file itself, not from the HTML it was
 made from: for a PDF the page text, document info, XMP, bookmarks, link targets, alt and
@@ -7,8 +7,8 @@ headers, footers, footnotes, comments, relationships, properties), text and attr
 values, and the parts of every package embedded in it (a chart's workbook). Images are read
 too: the metadata of every image in a PDF, every DOCX media part and every file in an HTML
 output's resource folder (images.metadata_text), and embedded files as text. A value the
-select stage removed for this audience, and that the audience does not see elsewhere, must
-not be found there.
+select stage withheld from this audience (ledger.py), and that the audience does not see
+elsewhere, must not be found there.
 
 Matching ignores case, white space, punctuation and hyphenation (letters and digits only),
 so a value broken over lines or pages is still found. Values shorter than MIN_CHARS letters
@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .images import metadata_text, sniff
+from .ledger import Ledger
 from .markdown import plain_text
 
 MIN_CHARS = 4
@@ -40,22 +41,22 @@ def normalize(text: str) -> str:
     return _NON_ALNUM.sub("", text)
 
 
-def check_output(path: Path, fmt: str, view) -> str | None:
+def check_output(path: Path, fmt: str, ledger: Ledger) -> str | None:
     """None when clean; else a message naming the content field that leaked."""
-    if not view.removed:
+    if not ledger.removed:
         return None
     haystack = normalize(extract_text(path, fmt))
     # The same text is often withheld in many places (a committee every recipient sits on):
     # each needle is searched for once, and reported under the first place it comes from.
     needles: dict[str, str] = {}
-    for where, value in view.removed:
+    for where, value in ledger.removed:
         for needle in _needles(value):
             needles.setdefault(needle, where)
     visible: str | None = None  # the audience's own text: built only when a needle is found
     for needle, where in needles.items():
         if needle in haystack:
             if visible is None:
-                visible = normalize(" ".join(plain_text(v) for v in view.visible))
+                visible = normalize(" ".join(plain_text(v) for v in ledger.visible))
             if needle not in visible:
                 return (
                     f"confidentiality check failed: {where} (removed for this audience) appears in "

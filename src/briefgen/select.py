@@ -8,8 +8,8 @@ fallback to the project language, recorded), and computed facts (days in detenti
 lines) are worked out as of the brief's date.
 
 The View is made of Records (attribute bags) holding plain values; markdown stays markdown
-(templates render it with the `md` filter). `View.removed` lists every value the audience
-must not see, and `View.visible` every value it may, for the confidentiality check.
+(templates render it with the `md` filter). `View.ledger` lists every value the audience
+must not see, and every value it may, for the confidentiality check (ledger.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from . import facts
 from .facts import DETAINED_STATUSES, SINCE_TYPES  # noqa: F401 (kept importable from here)
 from .i18n import Localizer
+from .ledger import NOT_CHECKED, Ledger, Withheld, texts_of
 from .marking import marking_text
 from .model import (
     CITATION_RE,
@@ -41,20 +42,6 @@ from .model import (
     sensitivity_rank,
 )
 
-# Vocabulary codes and dates: the same words appear in every output's labels, so they tell
-# nothing about the removed item and are not checked for leaks.
-_NOT_TEXT_FIELDS = {"sensitivity", "tags", "type", "status", "priority", "kind", "country", "language"}
-# v1.2 vocabulary and times of day ("14:00" is in every programme)
-_NOT_TEXT_FIELDS |= {"gender", "lawyer_access", "as_", "as", "time", "end_time", "timezone"}
-_DATE_FIELDS = {"date", "end_date", "status_date", "accessed"}
-_DATE_FIELDS |= {"born", "since", "expected_release"}  # v1.2
-# Ids of other items: each is judged on its own (a visible item's id may appear in anchors).
-_REFERENCE_FIELDS = {
-    "subjects", "addressees", "organisers", "cases", "sources", "made_by", "organisation", "person",
-    "source", "publisher", "moderator", "made_at", "publications", "recommendations", "event",
-    "by",
-}  # fmt: skip
-_NOT_CHECKED = _NOT_TEXT_FIELDS | _DATE_FIELDS | _REFERENCE_FIELDS
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -106,8 +93,7 @@ class View:
     charts: list[str] = field(default_factory=list)
     figures: dict[str, Record] = field(default_factory=dict)
     fallbacks: list[Fallback] = field(default_factory=list)
-    removed: list[tuple[str, str]] = field(default_factory=list)  # (where, value)
-    visible: list[str] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=Ledger)  # withheld and shown texts, for check
     # Items whose content this output shows: (collection, id), for incremental builds.
     depends_on: set[tuple[str, str]] = field(default_factory=set)
     # (where, path under assets/) of every image of an item above the clearance (the photo
@@ -115,6 +101,14 @@ class View:
     # item shows: the writers' resource reader refuses these files, whatever a template
     # asks for. Not given to templates.
     withheld_images: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def removed(self) -> list[Withheld]:
+        return self.ledger.removed
+
+    @property
+    def visible(self) -> list[str]:
+        return self.ledger.visible
 
     def template_context(self) -> dict:
         """What a template receives from the View (docs/templates.md): the one list of it,
@@ -158,8 +152,7 @@ class Selector:
         self.as_of: date = brief.date or model.project.as_of or date.today()
         self.localizer = Localizer(language, model.root)
         self.fallbacks: list[Fallback] = []
-        self.removed: list[tuple[str, str]] = []
-        self.visible: list[str] = []
+        self.ledger = Ledger()
         self.depends_on: set[tuple[str, str]] = set()
         self._source_order: list[str] = []
         self._people: dict[str, Record] = {}
@@ -175,16 +168,16 @@ class Selector:
         if value is None:
             return None
         if isinstance(value, str):
-            self.visible.append(value)
+            self.ledger.show(value)
             return value
         for lang in (self.language, self.language.split("-")[0]):
             if lang in value:
-                self.visible.append(value[lang])
+                self.ledger.show(value[lang])
                 return value[lang]
         for lang in (self.default_language, *value.keys()):
             if lang in value:
                 self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang))
-                self.visible.append(value[lang])
+                self.ledger.show(value[lang])
                 if isinstance(value[lang], str) and lang.split("-")[0] != self.language.split("-")[0]:
                     return _foreign(value[lang], lang)
                 return value[lang]
@@ -208,18 +201,12 @@ class Selector:
         texts = (self.text(v, collection, item_id, f"{field_name}[{i}]") for i, v in enumerate(value))
         return [text for text in texts if text is not None]
 
-    def _remove(self, where: str, value: Any) -> None:
-        """Record every text inside a removed value, for the confidentiality check."""
-        _collect_texts(where, value, self.removed)
-
     def _remove_item(self, collection: str, item_id: str, item: Any, **dump: Any) -> None:
-        """_remove for a whole item, whose texts are collected once per model."""
+        """Withholds a whole item, whose texts are collected once per model."""
         key = ("removed texts", collection, item_id)
         if key not in self.model.memo:
-            found: list[tuple[str, str]] = []
-            _collect_texts(f"{collection}.{item_id}", item.model_dump(**dump), found)
-            self.model.memo[key] = found
-        self.removed.extend(self.model.memo[key])
+            self.model.memo[key] = texts_of(f"{collection}.{item_id}", item.model_dump(**dump))
+        self.ledger.withhold_all(self.model.memo[key])
 
     # ------------------------------------------------------------------ items
 
@@ -343,8 +330,8 @@ class Selector:
         if case is None:
             return None
         if not self.allowed(case.sensitivity):
-            self._remove(f"cases.{case_id}", case)
-            self.removed.append((f"cases.{case_id}.id", case_id))
+            self.ledger.withhold(f"cases.{case_id}", case)
+            self.ledger.withhold(f"cases.{case_id}.id", case_id)
             return None
         self.depends_on.add(("cases", case_id))
         t = lambda v, f: self.text(v, "cases", case_id, f)  # noqa: E731
@@ -352,7 +339,7 @@ class Selector:
         timeline = []
         for index, entry in enumerate(case.timeline):
             if not self.allowed(entry.sensitivity):
-                self._remove(f"cases.{case_id}.timeline[{index}]", entry)
+                self.ledger.withhold(f"cases.{case_id}.timeline[{index}]", entry)
                 continue
             timeline.append(
                 Record(
@@ -368,18 +355,18 @@ class Selector:
             if self.allowed(note.sensitivity):
                 notes.append(Record(text=t(note.text, f"notes[{index}].text")))
             else:
-                self._remove(f"cases.{case_id}.notes[{index}]", note)
+                self.ledger.withhold(f"cases.{case_id}.notes[{index}]", note)
         contacts = []
         for index, contact in enumerate(case.contacts):
             if self.allowed(contact.sensitivity):
                 contacts.append(
                     Record(name=contact.name, role=contact.role, phone=contact.phone, email=contact.email)
                 )
-                self.visible.extend(
+                self.ledger.show_all(
                     x for x in (contact.name, contact.role, contact.phone, contact.email) if x
                 )
             else:
-                self._remove(f"cases.{case_id}.contacts[{index}]", contact)
+                self.ledger.withhold(f"cases.{case_id}.contacts[{index}]", contact)
         sentence = None
         if case.sentence is not None:
             s = case.sentence
@@ -444,13 +431,13 @@ class Selector:
                 lawyer_access=d.lawyer_access,
             )
         elif case.detention is not None:
-            self._remove(f"cases.{case.id}.detention", case.detention)
+            self.ledger.withhold(f"cases.{case.id}.detention", case.detention)
         health = []
         for index, note in enumerate(case.health):
             if self.allowed(note.sensitivity):
                 health.append(Record(text=t(note.text, f"health[{index}].text")))
             else:
-                self._remove(f"cases.{case.id}.health[{index}]", note)
+                self.ledger.withhold(f"cases.{case.id}.health[{index}]", note)
         # The grammatical gender of the status words: only for one subject whose name is
         # shown (the gender of a withheld person is not the audience's to know).
         gender = subjects[0].gender if len(subjects) == 1 and not subjects[0].withheld else None
@@ -487,7 +474,7 @@ class Selector:
         if rec is None:
             return None
         if not self.allowed(rec.sensitivity):
-            self._remove(f"recommendations.{rec_id}", rec)
+            self.ledger.withhold(f"recommendations.{rec_id}", rec)
             return None
         self.depends_on.add(("recommendations", rec_id))
         addressees = [o for o in (self.organisation(a) for a in rec.addressees) if o is not None]
@@ -539,7 +526,7 @@ class Selector:
         if event is None:
             return None
         if not self.allowed(event.sensitivity):
-            self._remove(f"events.{event_id}", event)
+            self.ledger.withhold(f"events.{event_id}", event)
             return None
         self.depends_on.add(("events", event.id))
         t = lambda v, f: self.text(v, "events", event.id, f)  # noqa: E731
@@ -649,7 +636,7 @@ class Selector:
             self.localizer,
         )
         if audience_record.marking:
-            self.visible.append(audience_record.marking)
+            self.ledger.show(audience_record.marking)
         # The brief's figures the audience may see (their sources are cited under them).
         figures = {
             f.id: f for f in (self.figure(i) for i in brief.charts if i in model.figures) if f is not None
@@ -659,7 +646,7 @@ class Selector:
         letter = self.letter(brief, recipient, title)
         self._remove_other_recipients()
         self._remove_hidden_items()
-        for text in list(self.visible):
+        for text in list(self.ledger.visible):
             for match in CITATION_RE.finditer(text):
                 self.source(match.group(1))
         sources = [s for s in (self.source(x) for x in list(self._source_order)) if s is not None]
@@ -679,8 +666,7 @@ class Selector:
             charts=list(brief.charts),
             figures=figures,
             fallbacks=_unique(self.fallbacks),
-            removed=self.removed,
-            visible=self.visible,
+            ledger=self.ledger,
             depends_on=self.depends_on,
             withheld_images=self._withheld_images(),
         )
@@ -741,13 +727,13 @@ class Selector:
         for event in self.model.events.values():  # a withheld speaker's role tells who they are
             for index, speaker in enumerate(event.speakers):
                 if not self._visible_item("people", speaker.person):
-                    self._remove(f"events.{event.id}.speakers[{index}].role", speaker.role)
+                    self.ledger.withhold(f"events.{event.id}.speakers[{index}].role", speaker.role)
         for collection, item_id in self.depends_on:
             item = self.model.get(collection, item_id)
-            self.visible.append(item_id)
-            self.visible.extend(self._plain_texts(item))
+            self.ledger.show(item_id)
+            self.ledger.show_all(self._plain_texts(item))
         if self.recipient_item is not None:
-            self.visible.append(self.recipient_item.name)
+            self.ledger.show(self.recipient_item.name)
 
     def _plain_texts(self, value: Any) -> list[str]:
         """The texts of a visible item (article, court, URL ... as written), without its parts
@@ -761,9 +747,7 @@ class Selector:
                 return []
             if "person" in value and not self._visible_item("people", value["person"]):
                 return []  # a withheld speaker: only the points are shown
-            return [
-                t for key, sub in value.items() if key not in _NOT_CHECKED for t in self._plain_texts(sub)
-            ]
+            return [t for key, sub in value.items() if key not in NOT_CHECKED for t in self._plain_texts(sub)]
         if isinstance(value, list | tuple):
             return [t for sub in value for t in self._plain_texts(sub)]
         return []
@@ -781,23 +765,6 @@ class Selector:
 _WITHHELD_PERSON_FACTS = {
     "born": None, "age": None, "gender": None, "region": None, "occupation": None, "also_known_as": [],
 }  # fmt: skip
-
-
-def _collect_texts(where: str, value: Any, found: list[tuple[str, str]]) -> None:
-    if value is None or isinstance(value, bool | int | float | date):
-        return
-    if isinstance(value, str):
-        if value.strip():
-            found.append((where, value))
-    elif isinstance(value, dict):
-        for key, sub in value.items():
-            if key not in _NOT_CHECKED:  # at every depth: a whole case's timeline types too
-                _collect_texts(f"{where}.{key}", sub, found)
-    elif isinstance(value, list | tuple):
-        for index, sub in enumerate(value):
-            _collect_texts(f"{where}[{index}]", sub, found)
-    elif hasattr(value, "model_dump"):
-        _collect_texts(where, value.model_dump(), found)
 
 
 def select_view(

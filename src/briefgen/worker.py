@@ -336,7 +336,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         for message in document.warnings:
             diagnostics.append(warning("templates/" + template_filename(brief.template), 0, 0, message))
         for output in outputs:
-            leak = check_output(output.temp, output.format, view)
+            leak = check_output(output.temp, output.format, view.ledger)
             if leak:
                 diagnostics.append(error(output.relpath, 0, 0, leak))
     except RenderError as exc:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from briefgen.check import check_output
+from briefgen.ledger import Ledger, Withheld
 
 
-@dataclass
-class FakeView:
-    removed: list[tuple[str, str]]
-    visible: list[str] = field(default_factory=list)
+def ledger_of(removed: list[tuple[str, str]], visible: list[str] | None = None) -> Ledger:
+    return Ledger([Withheld(*pair) for pair in removed], list(visible or []))
 
 
 def write(tmp_path, body: str):
@@ -21,7 +18,7 @@ def write(tmp_path, body: str):
 
 def test_a_removed_value_in_the_file_is_a_leak(tmp_path):
     path = write(tmp_path, "<p>Contact: Leyla in Ganja</p>")
-    message = check_output(path, "html", FakeView([("cases.x.contact", "Leyla in Ganja")]))
+    message = check_output(path, "html", ledger_of([("cases.x.contact", "Leyla in Ganja")]))
     assert message and "cases.x.contact" in message
 
 
@@ -29,24 +26,24 @@ def test_a_value_the_audience_also_sees_elsewhere_is_not_a_leak(tmp_path):
     # The same words are removed in one field and shown in another (a visible markdown
     # field): they are the audience's own text.
     path = write(tmp_path, "<p>Leyla in Ganja</p>")
-    view = FakeView([("cases.x.contact", "Leyla in Ganja")], visible=["*Leyla* in **Ganja**"])
+    view = ledger_of([("cases.x.contact", "Leyla in Ganja")], visible=["*Leyla* in **Ganja**"])
     assert check_output(path, "html", view) is None
 
 
 def test_matching_ignores_case_spacing_and_hyphenation(tmp_path):
     path = write(tmp_path, "<p>LEYLA in Gan-<br>ja</p>")
-    assert check_output(path, "html", FakeView([("f", "Leyla in Ganja")]))
+    assert check_output(path, "html", ledger_of([("f", "Leyla in Ganja")]))
 
 
 def test_a_long_value_is_found_when_only_a_stretch_of_it_leaks(tmp_path):
     sentence = "the source met the lawyer twice in the prison of Baku before the hearing began"
     path = write(tmp_path, "<p>He said the lawyer twice in the prison of Baku, then left.</p>")
-    assert check_output(path, "html", FakeView([("notes", sentence)]))
+    assert check_output(path, "html", ledger_of([("notes", sentence)]))
 
 
 def test_a_clean_file_passes(tmp_path):
     path = write(tmp_path, "<p>Nothing confidential here</p>")
-    assert check_output(path, "html", FakeView([("f", "Leyla in Ganja")], visible=["x"])) is None
+    assert check_output(path, "html", ledger_of([("f", "Leyla in Ganja")], visible=["x"])) is None
 
 
 def test_every_string_object_of_a_pdf_is_read(tmp_path):
@@ -86,10 +83,10 @@ def test_a_removed_value_in_a_docx_media_parts_metadata_is_a_leak(tmp_path):
     document.add_picture(io.BytesIO(camera_jpeg()))
     path = tmp_path / "out.docx"
     document.save(str(path))
-    message = check_output(path, "docx", FakeView([("people.x.name", MARKERS["artist"])]))
+    message = check_output(path, "docx", ledger_of([("people.x.name", MARKERS["artist"])]))
     assert message and "people.x.name" in message
     for marker in ("serial", "gps_area", "xmp", "iptc", "comment", "thumbnail"):
-        assert check_output(path, "docx", FakeView([("f", MARKERS[marker])])), marker
+        assert check_output(path, "docx", ledger_of([("f", MARKERS[marker])])), marker
 
 
 def test_a_removed_value_in_a_docx_embedded_file_is_a_leak(tmp_path):
@@ -101,7 +98,7 @@ def test_a_removed_value_in_a_docx_embedded_file_is_a_leak(tmp_path):
     docx.Document().save(str(path))
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("word/embeddings/oleObject1.bin", b"\x00\x01 minutes: Leyla in Ganja \x00")
-    assert check_output(path, "docx", FakeView([("f", "Leyla in Ganja")]))
+    assert check_output(path, "docx", ledger_of([("f", "Leyla in Ganja")]))
 
 
 def test_a_removed_value_in_a_jpeg_inside_a_pdf_is_a_leak(tmp_path):
@@ -117,7 +114,7 @@ def test_a_removed_value_in_a_jpeg_inside_a_pdf_is_a_leak(tmp_path):
     present = [name for name, marker in MARKERS.items() if marker.encode() in written]
     assert "comment" in present  # WeasyPrint drops EXIF and XMP itself, not the comment
     for marker in present:
-        message = check_output(path, "pdf", FakeView([(f"people.x.{marker}", MARKERS[marker])]))
+        message = check_output(path, "pdf", ledger_of([(f"people.x.{marker}", MARKERS[marker])]))
         assert message and f"people.x.{marker}" in message, marker
 
 
@@ -128,11 +125,11 @@ def test_a_removed_value_in_an_html_resource_folder_image_is_a_leak(tmp_path):
     folder = tmp_path / "out.html_files" / "images"  # as the writer leaves it, before publishing
     folder.mkdir(parents=True)
     (folder / "a.png").write_bytes(camera_png())
-    assert check_output(path, "html", FakeView([("f", MARKERS["text"])]))
+    assert check_output(path, "html", ledger_of([("f", MARKERS["text"])]))
     published = tmp_path / "published.html"
     published.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "out.html_files").rename(tmp_path / "published_files")
-    assert check_output(published, "html", FakeView([("f", MARKERS["owner"])]))
+    assert check_output(published, "html", ledger_of([("f", MARKERS["owner"])]))
 
 
 def test_pixels_are_not_read_as_text():

@@ -119,7 +119,7 @@ def _render(model: Model, job: Job, target: Path, show_toc: bool | None) -> list
         written = html_writer.write(document, target)
         for companion in written.companions:  # "NAME.html_files" -> "NAME_files", as publish does
             os.replace(companion, folder)
-        leak = check_output(target, "html", view)
+        leak = check_output(target, "html", view.ledger)
         if leak:
             target.unlink(missing_ok=True)
             return [str(error(job.relpath("html"), 0, 0, leak))]
