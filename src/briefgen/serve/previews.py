@@ -31,9 +31,12 @@ from ..model import IMPLICIT_AUDIENCE, Model
 from ..plan import Job, UsageError, brief_audiences, plan_jobs
 from ..publish import Publisher
 from ..worker import Limits
+from ..writers import FORMATS as WRITER_FORMATS
 from .draft import has_contents, write_draft
 
-FORMATS = ("html", "pdf", "docx")
+# Every format of the registry, in the order a rebuild serves them: HTML (the draft view,
+# quickest) first, then the others in the registry's order.
+FORMATS = tuple(sorted(WRITER_FORMATS, key=lambda fmt: (fmt != "html", WRITER_FORMATS.index(fmt))))
 SETTLE_SECONDS = 0.05  # a save's batches closer together than this make one rebuild
 FOCUS_SIZE = 2  # (output, format) pairs kept in view: the draft and print view of one output
 
