@@ -18,7 +18,6 @@ import argparse
 import copy
 import io
 import re
-import string
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -26,39 +25,23 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract as babel_extract
 from babel.messages.pofile import read_po as babel_read_po
 from babel.messages.pofile import unescape, write_po
-from jinja2 import TemplateSyntaxError
 from jinja2.ext import babel_extract as jinja_extract
 
 from .labels import BUILTIN_LOCALE_DIR as LOCALE_DIR
 from .labels import DOMAIN, builtin_languages
+from .labelsource import (
+    JINJA_OPTIONS,
+    extract_into,
+    format_problems,
+    mark_brace_format,
+    project_template_sources,
+)
 
 PACKAGE_DIR = Path(__file__).parent
 POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
 SOURCE_LANGUAGE = "en"  # msgids are English: en.po repeats them, so every language is checked alike
-
-# pgettext and NP_ (a marker) carry a context: "female"/"male" for labels that agree with a
-# person's gender (i18n.Localizer.gendered).
-KEYWORDS = {
-    "_": None,
-    "N_": None,
-    "Nn_": (1, 2),
-    "gettext": None,
-    "ngettext": (1, 2),
-    "pgettext": ((1, "c"), 2),
-    "NP_": ((1, "c"), 2),
-}
-COMMENT_TAGS = ("Translators:",)
-# The same syntax settings as render.make_environment, and syntax errors are errors.
-JINJA_OPTIONS = {
-    "extensions": "jinja2.ext.i18n",
-    "trim_blocks": "true",
-    "lstrip_blocks": "true",
-    "newstyle_gettext": "true",
-    "silent": "false",
-}
 
 # Written as GNU gettext spells them; Babel's CLDR-derived defaults differ (fr has 3 forms there).
 PLURAL_FORMS = {
@@ -144,43 +127,14 @@ def _sources() -> list[tuple[Path, object, dict]]:
     return sorted(found, key=lambda item: item[0].as_posix())
 
 
-def project_template_sources(root: Path) -> list[tuple[Path, object, dict]]:
-    """A project's templates, whose `_("...")` labels are labels like the built-in ones."""
-    folder = root / "templates"
-    if not folder.is_dir():
-        return []
-    return [(p, jinja_extract, JINJA_OPTIONS) for p in sorted(folder.rglob("*.j2"))]
-
-
 def extract(sources: list[tuple[Path, object, dict]] | None = None) -> Catalog:
     """Every label marked in the package's Python files and built-in templates (or in `sources`)."""
     catalog = Catalog(fuzzy=True)
     _set_headers(catalog, None)
-    for path, method, options in _sources() if sources is None else sources:
-        base = PACKAGE_DIR.parent if path.is_relative_to(PACKAGE_DIR.parent) else path.parents[1]
-        location = path.relative_to(base).as_posix()
-        with path.open("rb") as handle:
-            try:
-                found = list(
-                    babel_extract(
-                        method,  # type: ignore[arg-type]
-                        handle,
-                        keywords=KEYWORDS,
-                        comment_tags=COMMENT_TAGS,
-                        options=options,
-                        strip_comment_tags=True,
-                    )
-                )
-            except TemplateSyntaxError:
-                if sources is None:
-                    raise  # a built-in template must always parse
-                continue  # a project template's syntax error is reported by validate and build
-            for lineno, message, comments, context in found:
-                catalog.add(message, None, [(location, lineno)], auto_comments=comments, context=context)
-    for message in catalog:
-        if message.id:
-            _mark_brace_format(message)
-    return catalog
+    # A built-in template must always parse; a project template's syntax error is reported
+    # by validate and build.
+    strict = sources is None
+    return extract_into(catalog, _sources() if sources is None else sources, PACKAGE_DIR.parent, strict)
 
 
 def update(langs: Iterable[str] | None = None) -> list[Path]:
@@ -220,7 +174,7 @@ def update(langs: Iterable[str] | None = None) -> list[Path]:
                 message.string = message.id
                 message.flags.discard("fuzzy")
                 message.previous_id = []
-            _mark_brace_format(message)
+            mark_brace_format(message)
         if _write(catalog, path):
             changed.append(path)
     return changed
@@ -285,7 +239,7 @@ def init_project_catalog(root: Path, language: str) -> tuple[Path, int, int]:
     catalog.last_translator = ""
     for message in catalog:
         if message.id:
-            _mark_brace_format(message)
+            mark_brace_format(message)
     _write(catalog, path)
     translated = sum(1 for m in catalog if m.id and _translated(m, catalog.num_plurals))
     return path, added, translated
@@ -331,37 +285,6 @@ def problems() -> list[str]:
     return out
 
 
-def placeholders(text: str) -> set[str]:
-    """The `{name}` fields of a str.format string (`{{` is a literal brace)."""
-    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
-
-
-def format_problems(message: Message) -> list[str]:
-    """What is wrong with a translation's placeholders or characters, if anything.
-
-    Translations are str.format strings; in templates they are also %-format strings and
-    markup (Jinja's newstyle gettext), so a lone %, <, > or & would break the output.
-    """
-    ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
-    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-    expected = set().union(*(placeholders(i) for i in ids))
-    found = []
-    for text in strings:
-        if not text:
-            continue  # untranslated: reported as such, not as a placeholder problem
-        try:
-            fields = placeholders(text)
-        except ValueError as exc:
-            found.append(f"malformed braces ({exc}) in {text!r}")
-            continue
-        if fields != expected:
-            want = ", ".join(sorted(expected)) or "none"
-            found.append(f"placeholders {{{', '.join(sorted(fields))}}} in {text!r}, expected {want}")
-        if "%" in text.replace("%%", "") or any(ch in text for ch in "<>&"):
-            found.append(f"%, <, > or & in {text!r}")
-    return found
-
-
 def _translated(message: Message, num_plurals: int) -> bool:
     if isinstance(message.id, (list, tuple)):
         strings = message.string if isinstance(message.string, (list, tuple)) else ()
@@ -385,19 +308,6 @@ def _show(message_id: str | tuple, context: str | None = None) -> str:
 
 def _rel(path: Path) -> str:
     return path.relative_to(PACKAGE_DIR.parent).as_posix()
-
-
-def _mark_brace_format(message: Message) -> None:
-    # Babel >= 2.15 sets this flag itself; set it here so older versions write the same file.
-    ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
-    try:
-        braces = any(placeholders(i) for i in ids)
-    except ValueError:
-        braces = False
-    if braces:
-        message.flags.add("python-brace-format")
-    else:
-        message.flags.discard("python-brace-format")
 
 
 def _set_headers(catalog: Catalog, language: str | None) -> None:

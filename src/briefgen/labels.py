@@ -23,6 +23,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
 from .diagnostics import Diagnostic, error, warning
+from .labelsource import extract_into, format_problems, project_template_sources
 
 PROJECT_LOCALE_DIR = "locale"
 BUILTIN_LOCALE_DIR = Path(__file__).parent / "locale"
@@ -143,14 +144,13 @@ def translations(language: str, root: Path | None = None) -> NullTranslations:
 
 def wanted_msgids(root: Path | None) -> list[str | tuple[str, str]]:
     """Every label an output may print: the built-in ones and those of the project's templates."""
-    from .catalogs import extract, project_template_sources
-
     template = _builtin_template()
     wanted = [m.id for m in template if m.id]
     if root is not None:
         sources = project_template_sources(Path(root))
         if sources:
-            wanted += [m.id for m in extract(sources) if m.id]
+            found = extract_into(Catalog(fuzzy=True), sources, Path(root), strict=False)
+            wanted += [m.id for m in found if m.id]
     return list(dict.fromkeys(_key(i) for i in wanted))
 
 
@@ -198,8 +198,6 @@ def catalog_problems(root: Path) -> list[Diagnostic]:
     folder = Path(root) / PROJECT_LOCALE_DIR
     if not folder.is_dir():
         return []
-    from .catalogs import format_problems
-
     for path in sorted(folder.glob("*.po")):
         shown = f"{PROJECT_LOCALE_DIR}/{path.name}"
         result = read_catalog(path, path.stem, shown)
