@@ -223,6 +223,26 @@ def test_libreoffice_renders_the_native_charts_and_the_timeline(fixture_build, t
     assert len(images.strip().splitlines()) >= 3  # header lines, then the timeline picture
 
 
+def test_word_charts_group_digits_as_the_output_language_does(fixture_build, tmp_path):
+    # "#,##0" would group with the reader's separator: LibreOffice here runs in English and
+    # drew "1,250" in the Russian DOCX, beside Russian text that says "1 250".
+    files, _ = _public_and_cleared(fixture_build, "ru")
+    codes = {
+        code
+        for xml in docx_chart_parts(files[".docx"]).values()
+        for code in re.findall(r"<c:formatCode>([^<]*)</c:formatCode>", xml)
+    }
+    assert '[&gt;=1000000]#"\xa0"###"\xa0"###;[&gt;=1000]#"\xa0"###;0' in codes, codes
+    assert not any(code == "#,##0" for code in codes)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(files[".docx"])],
+        capture_output=True, timeout=240, check=True,
+    )  # fmt: skip
+    text = pdf_page_text(tmp_path / files[".docx"].with_suffix(".pdf").name).replace("\xa0", " ")
+    assert "1 250" in text and "1,250" not in text
+
+
 def openxml_audit(path: Path) -> subprocess.CompletedProcess:
     command = Path(sys.executable).with_name("openxml-audit")
     return subprocess.run(

@@ -16,8 +16,10 @@ import re
 import zipfile
 from datetime import UTC, datetime
 
+from babel.numbers import format_decimal, get_group_symbol
 from lxml import etree
 
+from ..i18n import babel_locale
 from ..theme import Theme
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -91,10 +93,31 @@ def _chart_data(payload: dict):
 
     values = [p["value"] for p in payload["points"]]
     integral = all(float(v).is_integer() for v in values)
-    data = CategoryChartData(number_format="#,##0" if integral else "#,##0.##")
+    data = CategoryChartData(number_format=number_format(payload.get("language", "en"), integral))
     data.categories = [p["label"] for p in payload["points"]]
     data.add_series(payload["series"] or payload["title"], [int(v) if integral else v for v in values])
     return data
+
+
+def number_format(language: str, integral: bool) -> str:
+    """The values' Excel number format, grouping whole numbers as the output's language does.
+
+    In `#,##0` the comma means "the reader's group separator": a Russian brief opened in an
+    English Word would read "1,250" beside text that says "1 250". For whole numbers (days,
+    counts) the language's own separator is written as a literal instead, one section per
+    size; a language that leaves four-digit numbers ungrouped (Polish "1250") starts at
+    10 000. A fraction keeps `#,##0.##`: only the reader's locale can set a decimal sign.
+    """
+    if not integral:
+        return "#,##0.##"
+    locale = babel_locale(language)
+    group = get_group_symbol(locale)
+    if not group.strip() and group not in ("\u00a0", "\u202f"):
+        group = "\u00a0"  # a plain space would let Word break the number over two lines
+    sep = '"' + group.replace('"', "") + '"'
+    four_digits = format_decimal(1250, locale=locale) != "1250"
+    smallest = 1000 if four_digits else 10000
+    return f"[>=1000000]#{sep}###{sep}###;[>={smallest}]#{sep}###;0"
 
 
 def _positive_axis_ids(root: etree._Element) -> None:
