@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 
 from . import bidi, caselabels, collate, fonts
 from .caselabels import STATUS_LABELS, TIMELINE_LABELS  # noqa: F401 (kept importable from here)
+from .classstyles import class_css, theme_css_files
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
 from .langmark import bracket, lang_attr, mark_languages, marked_join, wrap_block, wrap_inline
@@ -361,6 +362,8 @@ def _theme_css_cached(theme: Theme, language: str | None = None) -> str:
     faces = fonts.font_faces(theme, font_chain.faces(language), theme_url)
     tokens = fonts.ThemeForLanguage(theme, language)
     css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=tokens, fonts=faces)
+    # The theme's `styles` and `css` come after its print CSS, so they win over it.
+    css += class_css(theme, tokens.font_stack) + theme_css_files(theme)
     css += screen_css(tokens, css_env)
     _CSS_CACHE[key] = css
     return css

@@ -21,6 +21,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .classstyles import ClassLook, class_looks, css_file_problems, family_problems
 from .diagnostics import Diagnostic, Location, ProjectError, error
 from .tokens import Tokens, hint_for
 from .typed import validate_node
@@ -141,6 +142,16 @@ class Theme:
         digits = self.colors[name].lstrip("#").upper()
         return "".join(d * 2 for d in digits) if len(digits) == 3 else digits
 
+    @cached_property
+    def class_styles(self) -> dict[str, ClassLook]:
+        """`styles`: each custom class's look, colours as 6 hex digits (classstyles.py)."""
+        return class_looks(self)
+
+    @property
+    def css_files(self) -> tuple[Path, ...]:
+        """`css`: the theme's CSS files appended after its print CSS."""
+        return tuple(self.folder / name for name in self.tokens.css)
+
     def font_stack(self, role: str) -> str:
         main = self.body_font if role == "body" else self.heading_font
         fallback = self.body_fallback if role == "body" else self.heading_fallback
@@ -225,10 +236,13 @@ def load_theme(folder: Path) -> Theme:
     )
     if tokens is None:
         raise ThemeError(_with_hints(problems, root))
-    # Font files named by the default theme stay relative to the default theme's folder.
-    font_base = folder if "files" in (own.get("fonts") or {}) else DEFAULT_THEME_DIR.resolve()
+    # The theme's own font files come first (_merge_tokens), relative to its folder; the
+    # default theme's that follow stay relative to the default theme's folder.
+    own_fonts = own.get("fonts") if isinstance(own.get("fonts"), dict) else {}
+    own_count = len(own_fonts["files"]) if isinstance(own_fonts.get("files"), list) else 0
     files, missing = [], []
     for index, entry in enumerate(tokens.fonts.files):  # type: ignore[union-attr]
+        font_base = folder if index < own_count else DEFAULT_THEME_DIR.resolve()
         path = (font_base / entry.file).resolve()
         if path.is_relative_to(font_base) and path.is_file():
             files.append(FontFile(entry.family, entry.weight, entry.style, path))
@@ -247,6 +261,9 @@ def load_theme(folder: Path) -> Theme:
             )
         )
     missing += _script_font_problems(tokens, own, root, folder, shown)
+    if not missing:
+        missing += family_problems(tokens, root, shown)  # type: ignore[arg-type]
+        missing += css_file_problems(tokens, root, folder, shown)  # type: ignore[arg-type]
     if missing:
         raise ThemeError(missing)
     own_scripts = own.get("scripts")
@@ -390,14 +407,28 @@ def _shown(path: Path) -> str:
 
 def _merge_tokens(default: dict, own: dict) -> dict:
     """The theme's tokens over the default theme's. A script of the font chain is replaced
-    whole (its files belong to one folder), or removed with `name: ~`."""
+    whole (its files belong to one folder), or removed with `name: ~`. `fonts.files` extends
+    the default theme's list (the theme's own entries first, so their indices are the ones
+    written): a theme that adds a brand font keeps the default body and heading fonts, and
+    an entry of the same family, weight and style replaces the default's."""
     merged = _merge(default, {k: v for k, v in own.items() if k != "scripts"})
+    own_files = (own.get("fonts") or {}).get("files") if isinstance(own.get("fonts"), dict) else None
+    default_files = (default.get("fonts") or {}).get("files")
+    if isinstance(own_files, list) and isinstance(default_files, list):
+        mine = {_font_key(entry) for entry in own_files}
+        merged["fonts"]["files"] = own_files + [e for e in default_files if _font_key(e) not in mine]
     scripts = own.get("scripts")
     if isinstance(scripts, dict) and isinstance(default.get("scripts"), dict):
         merged["scripts"] = {**default["scripts"], **scripts}
     elif "scripts" in own:
         merged["scripts"] = scripts  # not a mapping: the typing says so, at its line
     return merged
+
+
+def _font_key(entry: object) -> tuple:
+    if not isinstance(entry, dict):
+        return (id(entry),)
+    return (str(entry.get("family")), str(entry.get("weight", 400)), str(entry.get("style", "normal")))
 
 
 def _merge(base: dict, override: dict) -> dict:

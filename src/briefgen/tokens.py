@@ -17,6 +17,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from tinycss2.color3 import parse_color
 
 # Page sizes in millimetres (portrait): the `page.size` values both writers understand.
 PAGE_SIZES = {
@@ -47,13 +48,32 @@ def _number(value: Any) -> Any:
 
 
 def _color(value: Any) -> Any:
+    """ "#RRGGBB", "#RGB" or a CSS colour name ("teal", turned into "#008080"): a value both
+    the print CSS and Word's w:color/w:fill (six hex digits) can carry."""
     if value is None:
         raise ValueError("the colour is empty")
     if not isinstance(value, str):
         raise ValueError("expected a colour, but found " + _kind(value))
-    if not _COLOR.match(value):
+    if _COLOR.match(value):
+        return value
+    named = css_colour_name(value)
+    if named is None:
         raise ValueError("not a colour")
-    return value
+    return named
+
+
+_NAME = re.compile(r"^[A-Za-z]+$")
+
+
+def css_colour_name(value: str) -> str | None:
+    """A CSS colour keyword ("teal", "DarkSlateGray") -> "#rrggbb"; None for anything else
+    (transparent and currentColor too: Word has no such colour)."""
+    if not _NAME.match(value):
+        return None
+    parsed = parse_color(value)
+    if parsed is None or isinstance(parsed, str) or parsed.alpha != 1:
+        return None
+    return "#" + "".join(f"{round(c * 255):02x}" for c in (parsed.red, parsed.green, parsed.blue))
 
 
 def _page_size(value: Any) -> Any:
@@ -243,6 +263,47 @@ class Tables(_Group):
     cell_padding_side: Number
 
 
+# The colour tokens a class style may name instead of a colour (`border: brand`).
+COLOR_TOKENS = ("brand", "accent", "text", "muted", "box", "rule")
+
+
+def _style_color(value: Any) -> Any:
+    """A class style's colour: a colour (as `colors.*`) or the name of a colour token."""
+    if isinstance(value, str) and value in COLOR_TOKENS:
+        return value
+    return _color(value)
+
+
+StyleColor = Annotated[str, BeforeValidator(_style_color)]
+_CLASS_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+class ClassStyle(_Group):
+    """The look of a custom class (`styles.NAME`), for both formats: the print CSS's rule
+    `.NAME` and the DOCX's named Word style (classstyles.py)."""
+
+    background: StyleColor | None = None
+    color: StyleColor | None = None  # the text's
+    border: StyleColor | None = None  # a line around the box
+    border_width: Annotated[int | float, BeforeValidator(_number), Field(ge=0, le=6)] = 1  # points
+    font: FontName | None = None  # body, heading or a family of fonts.files
+    size: Float | None = None  # points
+    bold: Flag | None = None
+    italic: Flag | None = None
+    columns: Annotated[int, Field(ge=1, le=4)] | None = None  # text in 2-4 columns
+
+
+def _class_names(value: Any) -> Any:
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str) or not _CLASS_NAME.match(key):
+                raise ValueError(
+                    f"{key!r} is not a class name: lower-case letters, digits and hyphens, "
+                    "starting with a letter"
+                )
+    return value
+
+
 class Tokens(_Group):
     """Every token of a theme, after the default theme's tokens filled what it leaves out."""
 
@@ -258,11 +319,20 @@ class Tokens(_Group):
     tables: Tables
     # The script font chain; `name: ~` in a project's theme takes a default script out.
     scripts: dict[str, ScriptToken | None] = {}
+    # Custom classes templates may use (docs/themes.md, "Styles for your own classes").
+    styles: Annotated[dict[str, ClassStyle], BeforeValidator(_class_names)] = {}
+    # CSS files of the theme appended after the print CSS (PDF and HTML only).
+    css: list[Annotated[str, Field(min_length=1)]] = []
 
 
 # Hints for mistakes in each group, by the first keys of the token's path.
 _HINTS: dict[tuple[str, ...], str] = {
-    ("colors",): 'write a colour as "#RRGGBB" in quotes, e.g. brand: "#1d4e89"',
+    ("colors",): 'write a colour as "#RRGGBB" in quotes, e.g. brand: "#1d4e89", or a CSS colour name '
+    "such as teal",
+    ("styles",): 'each class: {background: "#1d4e89", color: white, border: brand, font: heading, '
+    'size: 11, bold: true, columns: 2}; a colour is "#RRGGBB", a CSS colour name or a colour token '
+    f"({', '.join(COLOR_TOKENS)})",
+    ("css",): "a list of CSS files in the theme's folder, e.g. css: [extra.css]",
     ("sizes",): "sizes are points: write a number such as 10.5",
     ("spacing", "line_height"): "a multiple of the font size, such as 1.45",
     ("spacing",): "points: write a number such as 6",
@@ -288,7 +358,7 @@ EMPTY_COLOR_HINT = (
 
 def hint_for(path: tuple[str | int, ...], empty: bool) -> str | None:
     """The hint for a mistake in the token at `path` (empty: written with no value)."""
-    if empty and path[:1] == ("colors",):
+    if empty and (path[:1] == ("colors",) or (path[:1] == ("styles",) and len(path) == 3)):
         return EMPTY_COLOR_HINT
     for length in (2, 1):
         hint = _HINTS.get(tuple(path[:length]))  # type: ignore[arg-type]
