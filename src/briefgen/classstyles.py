@@ -78,8 +78,16 @@ VOCABULARY_CLASSES = frozenset(
         "notes",
         "nobreak",
         "long-token",
+        "footnote-back",
+        "marks",
     }
 )
+
+
+def is_vocabulary(cls: str) -> bool:
+    """Whether a class is one of the HTML vocabulary's (or the renderer's own)."""
+    return cls in VOCABULARY_CLASSES or cls.startswith("chart-")
+
 
 # Space between columns (mm), in the PDF and in the DOCX's section columns.
 COLUMN_GAP_MM = 8

@@ -15,6 +15,7 @@ The same HTML makes the PDF, so both formats carry the same words in the same or
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import docx
@@ -24,7 +25,7 @@ from docx.opc.packuri import PackURI
 from docx.parts.story import StoryPart
 
 from ...document import RenderedDocument, WrittenFile
-from . import embedded_fonts, line_spacing, oxml, package
+from . import embedded_fonts, line_spacing, oxml, package, styled_blocks, theme_styles
 from .html_walker import Head, HtmlWalker, parse_html, read_head
 from .styles import (
     LIST_INDENT,
@@ -54,7 +55,8 @@ def build(document: RenderedDocument) -> bytes:
     lang = word_language(document.language or head.lang or "en")
     theme = document.theme
     geometry = page_geometry(theme)
-    styles, theme_part_blob = build_style_sheet(theme, lang, geometry)
+    extra = partial(theme_styles.class_styles, theme)  # the theme's custom classes
+    styles, theme_part_blob = build_style_sheet(theme, lang, geometry, extra)
 
     doc = docx.Document()
     pkg = doc.part.package
@@ -84,8 +86,12 @@ def build(document: RenderedDocument) -> bytes:
         # pages (and footnotes) from 1, as the PDF does.
         ppr = walker.letter_end.find(oxml.qn("w:pPr"))
         ppr.append(oxml.section_properties(geometry, _letter_furniture(main, styles, head), title_page=False))
+    # Blocks in columns (theme `styles`) are sections of their own; the last section's
+    # properties end the body.
     body.append(
-        oxml.section_properties(geometry, refs, title_page=walker.has_cover and bool(refs), restart=letter)
+        styled_blocks.place_sections(
+            walker, geometry, refs, title_page=walker.has_cover and bool(refs), restart=letter
+        )
     )
     root = oxml.root("w:document")
     root.append(body)

@@ -28,7 +28,7 @@ from lxml import etree
 
 from ... import bidi, fonts
 from ...document import RenderedDocument
-from . import oxml
+from . import oxml, styled_blocks
 from .oxml import qn
 from .styles import StyleSheet, box_cell_margin, table_cell_margin
 
@@ -197,6 +197,7 @@ class Ctx:
     list_level: int = 0
     list_item: ListItem | None = None
     in_cover: bool = False
+    look: str | None = None  # the theme class (`styles`) of the box around, for its headings
 
 
 class ListItem:
@@ -305,11 +306,15 @@ class HtmlWalker:
         self._chain = fonts.chain(document.theme)
         self._roles: dict[str, str] = {}  # paragraph style id -> "body" | "heading"
         self.script_families: set[str] = set()  # the chain's fonts the runs name (font table)
+        # Sections of blocks in columns (theme `styles`, styled_blocks.py): where each ends.
+        self.column_sections: list[styled_blocks.SectionEnd] = []
+        self.next_section_start: str | None = None
 
     # -- entry point --
 
     def walk(self, body: lxml.html.HtmlElement) -> None:
         self._collect_ids(body)
+        styled_blocks.class_warnings(self, body)
         # Paragraphs that bring their own space above, so need no Spacer after a table.
         self._spaced_styles = {
             self.sid(n)
@@ -530,7 +535,10 @@ class HtmlWalker:
         if "screen-only" in classes:
             return  # the web page's own parts (list of notes, footer): not in any print rendering
         self._mark_id(el, ctx)
-        if tag == "section" and "letter" in classes:
+        look = styled_blocks.look_of(self, tag, classes)
+        if look is not None:  # a class of the theme's `styles`: its box, style and columns
+            styled_blocks.styled_block(self, el, ctx, look)
+        elif tag == "section" and "letter" in classes:
             self.letter(el, ctx)
         elif tag == "section" and "cover" in classes:
             self.cover(el, ctx)
@@ -614,6 +622,7 @@ class HtmlWalker:
         if el.tag in ("h5", "h6"):
             self.warn_unknown(el, "it was set as Heading 4")
         style = ("Title" if level == 1 else "Subtitle") if ctx.in_cover else f"Heading {level}"
+        style = styled_blocks.heading_style(self, ctx, style, level)
         self.flow(el, replace(ctx, list_item=None), style=style)
 
     def paragraph(self, el: etree._Element, ctx: Ctx, classes: set[str]) -> None:

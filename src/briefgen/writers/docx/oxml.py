@@ -71,7 +71,7 @@ RPR_ORDER = [
 TBLPR_ORDER = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
 TRPR_ORDER = ["cantSplit", "tblHeader"]
 TCPR_ORDER = ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "vAlign"]
-SECTPR_ORDER = ["footnotePr", "pgSz", "pgMar", "pgNumType", "cols", "titlePg", "docGrid"]
+SECTPR_ORDER = ["footnotePr", "type", "pgSz", "pgMar", "pgNumType", "cols", "titlePg", "docGrid"]
 
 # Characters XML 1.0 cannot carry; HTML may still contain them.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -373,12 +373,21 @@ def table_cell(tr: etree._Element, width: int, span: int = 1, vmerge: str | None
 
 
 def section_properties(
-    geometry, refs: list[tuple[str, str, str]], title_page: bool, restart: bool = False
+    geometry,
+    refs: list[tuple[str, str, str]],
+    title_page: bool,
+    restart: bool = False,
+    *,
+    columns: int = 1,
+    column_gap: int = 720,
+    start: str | None = None,
 ) -> etree._Element:
     """w:sectPr: header/footer references ("headerReference", type, rId), page size, margins.
 
     `restart`: pages and footnotes count from 1 again in this section (the brief after a
-    recipient's letter)."""
+    recipient's letter). `columns`, `column_gap` (twips): the section's text columns (a
+    theme class with `columns`); `start`: "continuous" for a section that goes on on the
+    same page (None: Word's default, a new page)."""
     sect = etree.Element(qn("w:sectPr"))
     for kind, ref_type, rid in refs:
         el = sub(sect, f"w:{kind}", {"type": ref_type})
@@ -401,8 +410,9 @@ def section_properties(
                 "gutter": 0,
             },
             "footnotePr": _footnote_restart() if restart else None,
+            "type": {"val": start} if start else None,
             "pgNumType": {"start": 1} if restart else None,
-            "cols": {"space": 720},
+            "cols": {"num": columns, "space": column_gap} if columns > 1 else {"space": 720},
             "titlePg": title_page,
             "docGrid": {"linePitch": 360},
         },

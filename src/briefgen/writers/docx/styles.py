@@ -1080,13 +1080,20 @@ def _insert_in_order(parent: etree._Element, child: etree._Element, order: list[
     parent.append(child)
 
 
-def build_style_sheet(theme: Theme, lang: str, geometry: PageGeometry) -> tuple[StyleSheet, bytes | None]:
+def build_style_sheet(
+    theme: Theme, lang: str, geometry: PageGeometry, extra=None
+) -> tuple[StyleSheet, bytes | None]:
     """The document's styles, and the theme part to use (None: keep the default one).
 
     Generated from the theme's tokens, or taken from the theme's reference.docx, with the
     styles briefgen needs and the reference lacks added and the language set either way.
+    `extra(taken)` gives more styles (the theme's custom classes) given the names, lower
+    case, of those generated.
     """
     generated = generated_styles(theme, geometry)
+    if extra is not None:
+        taken = {style.find(qn("w:name")).get(qn("w:val")).lower() for style in generated}
+        generated += extra(taken)
     reference = theme.reference_docx
     if reference is None:
         el = root("w:styles", {"w": nsmap["w"]})
