@@ -29,7 +29,7 @@ from .model import Model
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
 from .publish import Publisher, TempOutput
-from .theme import project_theme
+from .theme import audience_theme
 from .worker import GC_THRESHOLDS, JobResult, Limits
 from .writers import FORMATS
 
@@ -149,8 +149,8 @@ def _build(
     publisher.sweep_temporaries()
     todo: list[tuple[Job, str]] = []
     skipped: list[JobResult] = []
-    theme = project_theme(model)
     for job in jobs:
+        theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
         fingerprint = job_fingerprint(model, job, theme, options.pdf_variant, views[job])
         if not options.force and _up_to_date(options.out, job, fingerprint, previous):
             outcome = JobResult(job, skipped=True, fingerprint=fingerprint)

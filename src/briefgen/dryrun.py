@@ -21,11 +21,11 @@ def dry_run(model: Model) -> list[Diagnostic]:
     from .jobs import fallback_warnings, job_view
     from .plan import plan_jobs
     from .render import DocumentRenderer, RenderError, make_environment
-    from .theme import project_theme
+    from .theme import audience_theme, project_theme
 
     found: list[Diagnostic] = []
     try:
-        theme = project_theme(model)  # an unknown theme, or one that leads out of the project
+        project_theme(model)  # an unknown theme, or one that leads out of the project
     except ProjectError as exc:
         return list(exc.diagnostics)
     root = Path(model.root)
@@ -42,13 +42,20 @@ def dry_run(model: Model) -> list[Diagnostic]:
         if (job.audience_id, template) in failed:
             continue
         if job.audience_id not in renderers:
+            try:
+                own = audience_theme(model, job.audience_id)  # the audience may name its own
+            except ProjectError as exc:
+                found += exc.diagnostics
+                failed.add((job.audience_id, template))
+                continue
             renderers[job.audience_id] = DocumentRenderer(
-                make_environment(root, theme, job.audience_id), theme, root
+                make_environment(root, own, job.audience_id), own, root
             )
         try:
-            html = renderers[job.audience_id].render(template, view, {"show_toc": True})
+            renderer = renderers[job.audience_id]
+            html = renderer.render(template, view, {"show_toc": True})
             # A character of a template or label no font of the theme has (fonts.py).
-            found += check_rendered(html, theme, root, f"{template}.html.j2")
+            found += check_rendered(html, renderer.theme, root, f"{template}.html.j2")
         except RenderError as exc:
             failed.add((job.audience_id, template))
             found.append(exc.diagnostic)

@@ -91,6 +91,7 @@ def _load(root: Path, cache: ContentCache | None) -> LoadResult:
     if settings.project is not None:
         theme_node = settings.file.root.get("theme") if settings.file and settings.file.root else None
         theme_problems = check_project_theme(root, settings.project.theme, theme_node, SETTINGS_FILE)
+        theme_problems += _audience_theme_problems(root, settings)
         diagnostics.extend(theme_problems)
     try:
         # The glyphs are checked against a theme that loads; its mistakes are reported above.
@@ -104,6 +105,21 @@ def _load(root: Path, cache: ContentCache | None) -> LoadResult:
         model = _build_model(root, settings, entries)
         diagnostics.extend(model_warnings(model))
     return LoadResult(model, diagnostics)
+
+
+def _audience_theme_problems(root: Path, settings: Settings) -> list[Diagnostic]:
+    """Mistakes in the themes audiences name (`audiences[i].theme`), at that line."""
+    problems: list[Diagnostic] = []
+    listed = settings.file.root.get("audiences") if settings.file and settings.file.root else None
+    for index, audience in enumerate(settings.project.audiences):
+        if audience.theme is None or audience.theme == settings.project.theme:
+            continue
+        item = listed.items[index] if listed is not None and index < len(listed.items) else None
+        node = item.get("theme") if item is not None and item.kind == "map" else None
+        for problem in check_project_theme(root, audience.theme, node, SETTINGS_FILE):
+            if problem not in problems:  # two audiences may name the same broken theme
+                problems.append(problem)
+    return problems
 
 
 def _glyph_coverage(root: Path, settings: Settings, entries: list[Entry]) -> list[Diagnostic]:

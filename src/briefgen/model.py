@@ -651,6 +651,10 @@ class Audience(Strict):
         description="protective marking on the cover and every page; replaces the default "
         '("Internal: not for distribution", "Confidential: {audience name} only")',
     )
+    theme: Text | None = Field(
+        default=None,
+        description="the theme of this audience's outputs, instead of the project's `theme`",
+    )
 
 
 class RecipientFilter(Strict):

@@ -207,6 +207,17 @@ def project_theme(model: Model) -> Theme:
     return load_theme(resolve_theme(model.project.theme, Path(model.root), model.settings_locate("theme")))
 
 
+def audience_theme(model: Model, audience_id: str | None) -> Theme:
+    """The theme of one audience's outputs: the one it names (`theme:` in its entry), else
+    the project's."""
+    audiences = model.project.audiences
+    audience = next((a for a in audiences if a.id == audience_id), None)
+    if audience is None or audience.theme is None:
+        return project_theme(model)
+    where = model.settings_locate("audiences", audience.id, "theme")
+    return load_theme(resolve_theme(audience.theme, Path(model.root), where))
+
+
 def check_project_theme(
     project_dir: Path, name: str, node: Node | None, settings_path: str
 ) -> list[Diagnostic]:

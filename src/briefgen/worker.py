@@ -40,7 +40,7 @@ from .render import (
     theme_css,
 )
 from .resources import ResourceSandbox
-from .theme import DEFAULT_THEME_DIR, load_theme, project_theme
+from .theme import DEFAULT_THEME_DIR, audience_theme, load_theme
 from .writers import DEFAULT_FORMATS, WRITERS
 
 GC_THRESHOLDS = (10_000, 50, 100)
@@ -264,7 +264,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
     brief = _brief(job)
     view = job_view(model, job)
     diagnostics: list[Diagnostic] = []  # language fallbacks are reported by the main process
-    theme = project_theme(model)
+    theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
     env_key = (job.audience_id, theme.folder)
     if env_key not in _STATE["envs"]:
         _STATE["envs"][env_key] = make_environment(root, theme, job.audience_id)

@@ -31,7 +31,7 @@ from ..parsed import ParsedDocument
 from ..plan import Job
 from ..render import DocumentRenderer, RenderError, make_environment
 from ..resources import ResourceSandbox
-from ..theme import project_theme
+from ..theme import audience_theme
 from ..worker import TOC_MIN_PAGES, Limits
 from ..writers import html as html_writer
 
@@ -93,7 +93,7 @@ def _render(model: Model, job: Job, target: Path, show_toc: bool | None) -> list
     brief = next(b for b in model.project.briefs if b.id == job.brief_id)
     try:
         view = job_view(model, job)
-        theme = project_theme(model)
+        theme = audience_theme(model, job.audience_id)
         renderer = DocumentRenderer(make_environment(root, theme, job.audience_id), theme, root)
         sandbox = ResourceSandbox(root, theme.folder, model.project.allow_remote_resources)
         if show_toc is None:  # never built: contents unless the text surely fits four pages
