@@ -230,8 +230,18 @@ def css_classes(css: str) -> set[str]:
     return set(_CLASS_SELECTOR.findall(css))
 
 
-def css_sets_columns(css: str) -> bool:
-    return bool(_COLUMNS.search(re.sub(r"/\*.*?\*/", "", css, flags=re.S)))
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def css_column_classes(css: str) -> set[str]:
+    """The classes of rules that set `columns` or `column-count` (innermost rules, so those
+    inside @media too)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    found: set[str] = set()
+    for selector, body in _RULE.findall(css):
+        if _COLUMNS.search(body):
+            found |= set(_CLASS_SELECTOR.findall(selector))
+    return found
 
 
 # ---------------------------------------------------------------- checks of theme.yaml
@@ -256,7 +266,7 @@ def family_problems(tokens: Tokens, root: Node | None, shown: str) -> list[Diagn
                     node,
                     f"fonts.{role} {family!r}: no file of this family in fonts.files",
                     f"add its files, e.g. fonts: {{files: [{{family: {family}, weight: 400, "
-                    "file: fonts/MyFont-Regular.ttf}]}}; the default theme's files stay",
+                    "file: fonts/MyFont-Regular.ttf}]}; the default theme's files stay",
                 )
             )
     for name, style in tokens.styles.items():
@@ -271,7 +281,7 @@ def family_problems(tokens: Tokens, root: Node | None, shown: str) -> list[Diagn
                 )
             )
         if style.font not in (None, "body", "heading") and style.font not in families:
-            choices = ", ".join(["body", "heading", *sorted(f.family for f in tokens.fonts.files)][:8])
+            choices = ", ".join(["body", "heading", *sorted({f.family for f in tokens.fonts.files})][:8])
             problems.append(
                 _error(
                     shown,

@@ -350,6 +350,22 @@ _HINTS: dict[tuple[str, ...], str] = {
     ("fonts", "files"): "each entry: {family: Noto Sans, weight: 400, style: normal, file: fonts/X.ttf}",
 }
 
+# Hints for a class's values under `styles` (its name varies), by the value's key.
+_STYLE_COLOUR = (
+    '"#RRGGBB" in quotes, a CSS colour name such as teal, or a colour token (' + ", ".join(COLOR_TOKENS) + ")"
+)
+_STYLE_HINTS = {
+    "background": _STYLE_COLOUR,
+    "color": _STYLE_COLOUR,
+    "border": _STYLE_COLOUR,
+    "border_width": "points: write a number such as 1",
+    "font": "body, heading or a family of fonts.files",
+    "size": "points: write a number such as 11",
+    "bold": "true or false",
+    "italic": "true or false",
+    "columns": "1 to 4 columns: write a number such as 2",
+}
+
 EMPTY_COLOR_HINT = (
     "an unquoted # starts a YAML comment, so the value is empty: put the colour in quotes, "
     'e.g. brand: "#1d4e89"'
@@ -360,6 +376,8 @@ def hint_for(path: tuple[str | int, ...], empty: bool) -> str | None:
     """The hint for a mistake in the token at `path` (empty: written with no value)."""
     if empty and (path[:1] == ("colors",) or (path[:1] == ("styles",) and len(path) == 3)):
         return EMPTY_COLOR_HINT
+    if path[:1] == ("styles",) and len(path) >= 3 and path[2] in _STYLE_HINTS:
+        return _STYLE_HINTS[str(path[2])]
     for length in (2, 1):
         hint = _HINTS.get(tuple(path[:length]))  # type: ignore[arg-type]
         if hint is not None:

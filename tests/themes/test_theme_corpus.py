@@ -76,6 +76,32 @@ EXPECTED: dict[str, list[tuple[str, int, int, str, str]]] = {
     "unknown-theme": [
         ("briefgen.yaml", 5, 8, "unknown theme 'caspain': no templates/caspain/theme.yaml", "'caspian'")
     ],
+    # #27: `styles` (custom classes), `css` files, and a body font the theme has no file for.
+    "class-style-values": [
+        (THEME, 2, 9, "unknown field 'backgound' in styles.ask of theme.yaml", "did you mean 'background'?"),
+        (THEME, 4, 12, "styles.note.color 'teal-ish': not a colour", "a CSS colour name such as teal"),
+        (THEME, 5, 19, "styles.note.border_width 'thick': not a number", "points"),
+        (THEME, 6, 14, "styles.note.columns: 7 is out of range: it must be at most 4", "1 to 4 columns"),
+    ],
+    "class-style-names": [
+        (THEME, 2, 3, "styles.callout: 'callout' is a class of the HTML vocabulary", "a name of its own"),
+        (THEME, 3, 30, "styles.note.font 'Brand Serif': not a font of the theme", "body, heading, Noto Sans"),
+    ],
+    "class-name": [(THEME, 2, 3, "styles: 'Ask Box' is not a class name", "each class:")],
+    "css-files": [
+        (THEME, 2, 5, "css file 'missing.css' not found in the theme's folder", "css: [extra.css]"),
+        (THEME, 3, 5, "css file '../../../etc/passwd.css' leads out of the theme's folder", "relative to"),
+        (THEME, 4, 5, "css file 'theme.yaml' is not a .css file", "relative to"),
+    ],
+    "body-font-without-file": [
+        (
+            THEME,
+            2,
+            9,
+            "fonts.body 'Brand Sans': no file of this family in fonts.files",
+            "default theme's files stay",
+        )
+    ],
 }
 
 

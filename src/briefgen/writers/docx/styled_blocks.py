@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ...classstyles import COLUMN_GAP_MM, ClassLook, css_classes, is_vocabulary
+from ...classstyles import COLUMN_GAP_MM, ClassLook, css_classes, css_column_classes, is_vocabulary
 from . import oxml
 from .oxml import qn
 from .styles import box_cell_margin, twips_mm
@@ -182,16 +182,23 @@ def class_warnings(walker: HtmlWalker, body: etree._Element) -> None:
     such: the PDF shows it, the DOCX cannot."""
     theme = walker.doc.theme
     looks = theme.class_styles
-    css_only = _css_only_classes(theme)
+    css_only, columns_only = _css_only_classes(theme)
     for el in body.iter():
         if not isinstance(el.tag, str) or el.tag not in _CHECKED_TAGS:
             continue  # paragraphs: HtmlWalker.paragraph reports their classes; inline: text
         if el.tag in ("svg", "figure") or any(a.tag in ("svg", "figure") for a in el.iterancestors()):
             continue  # charts and figures: the renderer's own classes
         for cls in (el.get("class") or "").split():
-            if is_vocabulary(cls) or cls in looks:
+            if cls in columns_only and not (cls in looks and looks[cls].columns > 1):
+                walker.warn_once(
+                    f"class:{cls}",
+                    f"class '{cls}' (<{el.tag}>) is set in columns by the theme's CSS "
+                    f"({columns_only[cls]}) but in one column in the DOCX (hint: write styles: "
+                    f"{cls}: {{columns: 2}} in theme.yaml instead: both formats follow it)",
+                )
+            elif is_vocabulary(cls) or cls in looks:
                 continue
-            if cls in css_only:
+            elif cls in css_only:
                 walker.warn_once(
                     f"class:{cls}",
                     f"class '{cls}' (<{el.tag}>) is styled by the theme's CSS only ({css_only[cls]}): "
@@ -207,9 +214,11 @@ def class_warnings(walker: HtmlWalker, body: etree._Element) -> None:
                 )
 
 
-def _css_only_classes(theme) -> dict[str, str]:
-    """Classes named in the theme's `css` files and its own print.css.j2 -> the file."""
+def _css_only_classes(theme) -> tuple[dict[str, str], dict[str, str]]:
+    """Classes named in the theme's `css` files and its own print.css.j2 -> the file; and
+    those of them that the CSS sets in columns -> the file."""
     found: dict[str, str] = {}
+    columns: dict[str, str] = {}
     sources = [*theme.css_files]
     own_print = theme.folder / "print.css.j2"
     if own_print.is_file() and theme.folder.name != "default":
@@ -221,4 +230,6 @@ def _css_only_classes(theme) -> dict[str, str]:
             continue
         for cls in css_classes(text):
             found.setdefault(cls, path.name)
-    return found
+        for cls in css_column_classes(text):
+            columns.setdefault(cls, path.name)
+    return found, columns
