@@ -342,3 +342,73 @@ def _key(node: Node | None, *path: str) -> Node | None:
         if key.value == path[-1]:
             return key
     return None
+
+
+# ---------------------------------------------------------------- classes without a look
+
+# Block elements whose classes are checked (a class on inline text only keeps its text;
+# a paragraph's unknown class the DOCX writer reports itself).
+_CHECKED_TAGS = frozenset(
+    {"div", "section", "article", "blockquote", "header", "footer", "main", "nav", "aside"}
+    | {"ul", "ol", "li", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+
+
+def class_problems(body, theme: Theme) -> list[tuple[str, str]]:
+    """(key, message) for each class on a block of the rendered document (an lxml tree) that
+    the DOCX has no look for: neither in the HTML vocabulary nor under the theme's `styles`.
+    A class the theme's CSS styles is named as such (the PDF shows it, the DOCX cannot), and
+    one it sets in columns too. One entry per class."""
+    looks = theme.class_styles
+    css_only, columns_only = _css_only_classes(theme)
+    found: dict[str, str] = {}
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag not in _CHECKED_TAGS:
+            continue
+        if any(a.tag in ("svg", "figure") for a in el.iterancestors()):
+            continue  # charts and figures: the renderer's own classes
+        for cls in (el.get("class") or "").split():
+            if cls in found:
+                continue
+            if cls in columns_only and not (cls in looks and looks[cls].columns > 1):
+                found[cls] = (
+                    f"class '{cls}' (<{el.tag}>) is set in columns by the theme's CSS "
+                    f"({columns_only[cls]}) but in one column in the DOCX (hint: write styles: "
+                    f"{cls}: {{columns: 2}} in theme.yaml instead: both formats follow it)"
+                )
+            elif is_vocabulary(cls) or cls in looks:
+                continue
+            elif cls in css_only:
+                found[cls] = (
+                    f"class '{cls}' (<{el.tag}>) is styled by the theme's CSS only ({css_only[cls]}): "
+                    f"the DOCX cannot show that look (hint: give it its look under styles: {cls}: in "
+                    "theme.yaml, which both formats follow)"
+                )
+            else:
+                found[cls] = (
+                    f"class '{cls}' (<{el.tag}>) is neither in the HTML vocabulary nor under the "
+                    "theme's styles: it has no look in the PDF or the DOCX (hint: define it under "
+                    f"styles: {cls}: in theme.yaml, or see docs/html-vocabulary.md)"
+                )
+    return [(f"class:{cls}", message) for cls, message in found.items()]
+
+
+def _css_only_classes(theme: Theme) -> tuple[dict[str, str], dict[str, str]]:
+    """Classes named in the theme's `css` files and its own print.css.j2 -> the file; and
+    those of them that the CSS sets in columns -> the file."""
+    found: dict[str, str] = {}
+    columns: dict[str, str] = {}
+    sources = [*theme.css_files]
+    own_print = theme.folder / "print.css.j2"
+    if own_print.is_file() and theme.folder.name != "default":
+        sources.append(own_print)
+    for path in sources:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for cls in css_classes(text):
+            found.setdefault(cls, path.name)
+        for cls in css_column_classes(text):
+            columns.setdefault(cls, path.name)
+    return found, columns

@@ -56,7 +56,21 @@ def dry_run(model: Model) -> list[Diagnostic]:
             html = renderer.render(template, view, {"show_toc": True})
             # A character of a template or label no font of the theme has (fonts.py).
             found += check_rendered(html, renderer.theme, root, f"{template}.html.j2")
+            # Classes with no look in the DOCX (theme `styles`), as the build reports them.
+            found += _class_warnings(html, renderer.theme, f"{template}.html.j2")
         except RenderError as exc:
             failed.add((job.audience_id, template))
             found.append(exc.diagnostic)
     return list(dict.fromkeys(found))
+
+
+def _class_warnings(html: str, theme, template: str) -> list[Diagnostic]:
+    import lxml.html
+
+    from .classstyles import class_problems
+    from .diagnostics import warning
+
+    body = lxml.html.document_fromstring(html.encode("utf-8")).body
+    return [
+        warning(f"templates/{template}", 0, 0, f"{template}: {m}") for _, m in class_problems(body, theme)
+    ]

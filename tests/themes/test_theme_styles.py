@@ -411,3 +411,22 @@ def test_an_audience_theme_changes_only_that_audience(built):
     # Without its theme, partners' Ask box has no look: the default theme's headings, no navy.
     text, fill, around = box_colours(plain / "small-brief.partners.en.pdf", "Release")
     assert NAVY not in around and (text, fill) != (WHITE, NAVY)
+
+
+def test_validate_reports_a_class_without_a_look(tmp_path):
+    """`validate` renders every output's HTML (without writing it) and reports the classes
+    the build's DOCX would: a class of the theme's `styles` is not one of them."""
+    project = styled_project(tmp_path, "p", audience_theme=True)
+    override = project / "templates" / "partners" / "policy-brief.html.j2"
+    text = override.read_text(encoding="utf-8")
+    override.write_text(text.replace("<p>After the columns.</p>", '<div class="mystery">After.</div>'))
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "validate", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "class 'mystery' (<div>) is neither in the HTML vocabulary nor under the theme's styles" in output
+    assert "'ask'" not in output and "'two-col'" not in output

@@ -8,9 +8,6 @@ theme styles becomes, as in the PDF:
 - with `columns: N`, a Word section of N columns (continuous section breaks before and
   after it), as CSS columns in the PDF. Word sets columns for whole sections, so a block
   in columns inside a box, a table or a note is one column in the DOCX, and is reported.
-
-Also here: the classes a document uses that have no look in the DOCX, reported once per
-template (`class_warnings`).
 """
 
 from __future__ import annotations
@@ -20,19 +17,13 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ...classstyles import COLUMN_GAP_MM, ClassLook, css_classes, css_column_classes, is_vocabulary
+from ...classstyles import COLUMN_GAP_MM, ClassLook, class_problems
 from . import oxml
 from .oxml import qn
 from .styles import box_cell_margin, twips_mm
 
 if TYPE_CHECKING:
     from .html_walker import Ctx, HtmlWalker
-
-# Block elements whose classes are checked (a class on inline text only keeps its text).
-_CHECKED_TAGS = frozenset(
-    {"div", "section", "article", "blockquote", "header", "footer", "main", "nav", "aside"}
-    | {"ul", "ol", "li", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
-)
 
 # The elements a theme class turns into a styled block (others keep their own meaning).
 STYLED_TAGS = frozenset({"div", "section", "article", "p", "blockquote"})
@@ -177,59 +168,6 @@ def place_sections(walker: HtmlWalker, geometry, refs, *, title_page: bool, rest
 
 
 def class_warnings(walker: HtmlWalker, body: etree._Element) -> None:
-    """Warn, once per class, about classes the DOCX has no look for: neither in the HTML
-    vocabulary nor under the theme's `styles`. A class the theme's CSS styles is named as
-    such: the PDF shows it, the DOCX cannot."""
-    theme = walker.doc.theme
-    looks = theme.class_styles
-    css_only, columns_only = _css_only_classes(theme)
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag not in _CHECKED_TAGS:
-            continue  # paragraphs: HtmlWalker.paragraph reports their classes; inline: text
-        if el.tag in ("svg", "figure") or any(a.tag in ("svg", "figure") for a in el.iterancestors()):
-            continue  # charts and figures: the renderer's own classes
-        for cls in (el.get("class") or "").split():
-            if cls in columns_only and not (cls in looks and looks[cls].columns > 1):
-                walker.warn_once(
-                    f"class:{cls}",
-                    f"class '{cls}' (<{el.tag}>) is set in columns by the theme's CSS "
-                    f"({columns_only[cls]}) but in one column in the DOCX (hint: write styles: "
-                    f"{cls}: {{columns: 2}} in theme.yaml instead: both formats follow it)",
-                )
-            elif is_vocabulary(cls) or cls in looks:
-                continue
-            elif cls in css_only:
-                walker.warn_once(
-                    f"class:{cls}",
-                    f"class '{cls}' (<{el.tag}>) is styled by the theme's CSS only ({css_only[cls]}): "
-                    f"the DOCX cannot show that look (hint: give it its look under styles: {cls}: in "
-                    "theme.yaml, which both formats follow)",
-                )
-            else:
-                walker.warn_once(
-                    f"class:{cls}",
-                    f"class '{cls}' (<{el.tag}>) is neither in the HTML vocabulary nor under the "
-                    "theme's styles: it has no look in the PDF or the DOCX (hint: define it under "
-                    f"styles: {cls}: in theme.yaml, or see docs/html-vocabulary.md)",
-                )
-
-
-def _css_only_classes(theme) -> tuple[dict[str, str], dict[str, str]]:
-    """Classes named in the theme's `css` files and its own print.css.j2 -> the file; and
-    those of them that the CSS sets in columns -> the file."""
-    found: dict[str, str] = {}
-    columns: dict[str, str] = {}
-    sources = [*theme.css_files]
-    own_print = theme.folder / "print.css.j2"
-    if own_print.is_file() and theme.folder.name != "default":
-        sources.append(own_print)
-    for path in sources:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        for cls in css_classes(text):
-            found.setdefault(cls, path.name)
-        for cls in css_column_classes(text):
-            columns.setdefault(cls, path.name)
-    return found, columns
+    """Warn, once per class, about the classes the DOCX has no look for (classstyles)."""
+    for key, message in class_problems(body, walker.doc.theme):
+        walker.warn_once(key, message)
