@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check_output
+from .classstyles import class_problems
 from .diagnostics import Diagnostic, ProjectError, error, warning
 from .document import RenderedDocument, ResourceError
 from .fonts import UncoveredText, check_rendered
@@ -333,6 +334,11 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
             outputs.append(
                 TempOutput(job, fmt, job.relpath(fmt), temp, written.pages, companions=written.companions)
             )
+        if "docx" not in job.formats and document.parsed_html is not None:
+            # Classes with no look in the DOCX: the DOCX writer reports them when it runs.
+            name = template_filename(brief.template)
+            body = document.parsed_html.tree.body
+            document.warnings += [f"{name}: {m}" for _, m in class_problems(body, theme)]
         for message in document.warnings:
             diagnostics.append(warning("templates/" + template_filename(brief.template), 0, 0, message))
         for output in outputs:

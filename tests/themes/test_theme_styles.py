@@ -430,3 +430,21 @@ def test_validate_reports_a_class_without_a_look(tmp_path):
     assert result.returncode == 0, output
     assert "class 'mystery' (<div>) is neither in the HTML vocabulary nor under the theme's styles" in output
     assert "'ask'" not in output and "'two-col'" not in output
+
+
+@pytest.mark.slow
+def test_a_build_without_docx_reports_a_class_without_a_look(tmp_path):
+    """The DOCX writer reports such classes as it meets them; a build of the PDF alone
+    reports them too."""
+    project = styled_project(tmp_path, "p", audience_theme=True)
+    override = project / "templates" / "partners" / "policy-brief.html.j2"
+    text = override.read_text(encoding="utf-8")
+    override.write_text(text.replace("<p>After the columns.</p>", '<div class="mystery">After.</div>'))
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "build", str(project), "--brief", "small-brief", "--format", "pdf",
+         "--audience", "partners", "-o", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert output.count("class 'mystery' (<div>) is neither in the HTML vocabulary") == 1, output
