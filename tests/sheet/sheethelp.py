@@ -94,4 +94,10 @@ def cell_of(data: bytes, sheet: str, key, header: str) -> str:
 def all_cells(data: bytes) -> list[str]:
     """The text of every cell of every sheet."""
     workbook = load_workbook(io.BytesIO(data))
-    return [str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    return [
+        str(c.value)
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]

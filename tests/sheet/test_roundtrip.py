@@ -6,6 +6,8 @@ every field of the sheets in every YAML style (block, folded, quoted, flow lists
 nested mapping, a partial date, a boolean written `no`) and texts starting with = + - @.
 """
 
+# ruff: noqa: E501 (exact messages and the table of edits read better on one line each)
+
 from __future__ import annotations
 
 import difflib
@@ -51,7 +53,9 @@ def changed_values(before: dict[str, bytes], after: dict[str, bytes]) -> dict:
 
 
 def hunks(old: bytes, new: bytes) -> list[tuple[list[str], list[str]]]:
-    matcher = difflib.SequenceMatcher(None, old.decode().splitlines(), new.decode().splitlines(), autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, old.decode().splitlines(), new.decode().splitlines(), autojunk=False
+    )
     a, b = old.decode().splitlines(), new.decode().splitlines()
     return [(a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
 
@@ -76,7 +80,11 @@ def test_repository_export_has_every_case_person_and_entry(tmp_path):
     ids = [row[0].value for row in workbook["Cases"].iter_rows(min_row=2)]
     assert ids == [c.id for c in model.cases.values() if c.sensitivity == "public"]
     entries = sum(
-        1 for c in model.cases.values() if c.sensitivity == "public" for e in c.timeline if e.sensitivity == "public"
+        1
+        for c in model.cases.values()
+        if c.sensitivity == "public"
+        for e in c.timeline
+        if e.sensitivity == "public"
     )
     assert workbook["Timeline"].max_row - 1 == entries
 
@@ -102,7 +110,9 @@ ONE_CELL = [
 
 
 @pytest.mark.parametrize("sheet,key,header,value,file,path,expected", ONE_CELL, ids=[c[2] for c in ONE_CELL])
-def test_one_edited_cell_changes_exactly_that_value(tmp_path, sheet, key, header, value, file, path, expected):
+def test_one_edited_cell_changes_exactly_that_value(
+    tmp_path, sheet, key, header, value, file, path, expected
+):
     root = copy_fixture(FIXTURE, tmp_path)
     before = project_files(root)
     data = edit(export(root), [(sheet, key, header, value)])
@@ -144,7 +154,9 @@ def test_edits_keep_comments_quoting_and_style(tmp_path):
     assert "  - id: lena-case # the fullest case\n" in text
     assert '      en: "Lena Petrova\'s case"\n' in text  # still double-quoted
     assert "    subjects: [lena-petrova]\n" in text  # a flow list stays one line
-    assert "    sources:\n      - monitor-report\n      - court-record\n" in text  # a block list stays a block
+    assert (
+        "    sources:\n      - monitor-report\n      - court-record\n" in text
+    )  # a block list stays a block
     assert "      years: 8\n" in text  # a number, not the text "8"
 
 
@@ -155,12 +167,19 @@ def test_formula_like_texts_are_text_cells_and_come_back_unchanged(tmp_path):
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
         xml = {n: archive.read(n).decode() for n in sheets}
         shared = "xl/sharedStrings.xml"
-        strings = "".join(xml.values()) + (archive.read(shared).decode() if shared in archive.namelist() else "")
+        strings = "".join(xml.values()) + (
+            archive.read(shared).decode() if shared in archive.namelist() else ""
+        )
     # No formula element anywhere: Excel and Calc have nothing to run.
     assert sheets and not any(re.search(r"<(\w+:)?f[ >/]", body) for body in xml.values())
     assert "=SUM(A1:A3)" in strings and "@lena was arrested" in strings and "-5 degrees" in strings
     workbook = load_workbook(io.BytesIO(data))
-    cell = next(c for row in workbook["Cases"].iter_rows() for c in row if c.value == "-5 degrees in the cell, says Omar Said.")
+    cell = next(
+        c
+        for row in workbook["Cases"].iter_rows()
+        for c in row
+        if c.value == "-5 degrees in the cell, says Omar Said."
+    )
     assert cell.data_type == "s" and cell.quotePrefix
     before = project_files(root)
     assert not run_import(root, ("cases.xlsx", data)).errors

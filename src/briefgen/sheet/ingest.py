@@ -122,6 +122,7 @@ class _Importer:
         self.new_items: dict[str, dict[str, dict]] = {"cases": {}, "people": {}}
         self.new_rows: dict[tuple[str, str], _Row] = {}
         self.touched: list[tuple[str, str, _Row]] = []  # (collection, id, row) edited or added
+        self._cells_read: dict[tuple[int, Column], tuple[bool, Any]] = {}
 
     def problem(self, row: _Row | None, cell: Cell | str, message: str, hint: str | None = None) -> None:
         where = cell if isinstance(cell, str) else (row.at(cell) if row else cell.where)
@@ -149,13 +150,18 @@ class _Importer:
         if self.report.problems:
             return
         known = self._known_ids(by_sheet)
+        # Every cell of every row is read, also in a row refused as a whole (a duplicate id):
+        # all problems are reported at once.
         for row in by_sheet["People"]:
             self._item_row(row, PEOPLE, known)
+            self._check_cells(row, known)
         for row in by_sheet["Cases"]:
             self._item_row(row, CASES, known)
+            self._check_cells(row, known)
         seen_entries: dict[tuple[str, int], _Row] = {}
         for row in by_sheet["Timeline"]:
             self._timeline_row(row, known, seen_entries)
+            self._check_cells(row, known)
         if self.report.problems:
             return
         self._create_new_files()
@@ -253,7 +259,14 @@ class _Importer:
     # ------------------------------------------------------------ cells
 
     def _read(self, row: _Row, column: Column, known: dict[str, set[str]]) -> tuple[bool, Any]:
-        """(ok, canonical value or None) of the row's cell in `column`."""
+        """(ok, canonical value or None) of the row's cell in `column`; each cell's problems
+        are reported once, however often it is read."""
+        key = (id(row), column)
+        if key not in self._cells_read:
+            self._cells_read[key] = self._read_cell(row, column, known)
+        return self._cells_read[key]
+
+    def _read_cell(self, row: _Row, column: Column, known: dict[str, set[str]]) -> tuple[bool, Any]:
         cell = row.cells.get(column)
         if cell is None:
             return True, None
@@ -336,22 +349,28 @@ class _Importer:
 
     def _new_data(self, row: _Row, sheet: SheetModel, known: dict[str, set[str]]) -> dict | None:
         data: dict[str, Any] = {}
-        ok = True
-        for column in sheet.columns(self.languages) + [
-            c for c in row.cells if c.language not in self.languages and c.localized
-        ]:
+        failed: set[str] = set()
+        extra = [c for c in row.cells if c.localized and c.language not in self.languages]
+        for column in sheet.columns(self.languages) + extra:
             if column.kind in ("id", "entry") or column.name == "case":
                 continue
             good, value = self._read(row, column, known)
-            ok = ok and good
-            if good and value is not None:
+            if not good:
+                failed.add(column.name)
+            elif value is not None:
                 _put_data(data, column, column.yaml_value(value), self.language)
         for column in sheet.fields:
-            if column.required and column.name != "case" and _missing(data, column):
+            if column.required and column.name not in failed | {"case"} and _missing(data, column):
                 cell = self._cell_for(row, column)
                 self.problem(row, cell, f"a new {_noun(sheet)} needs {column.name}", column.help)
-                ok = False
-        return data if ok else None
+                failed.add(column.name)
+        return None if failed else data
+
+    def _check_cells(self, row: _Row, known: dict[str, set[str]]) -> None:
+        """Read every cell of a row, for its problems (each is reported once)."""
+        for column in row.cells:
+            if column.kind != "entry":
+                self._read(row, column, known)
 
     def _cell_for(self, row: _Row, column: Column) -> Cell | str:
         for col, cell in row.cells.items():
