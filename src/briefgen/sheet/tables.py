@@ -60,7 +60,16 @@ def read_book(label: str, raw: bytes) -> Book:
     """The tables of one file: every sheet of a workbook, or the one table of a CSV file."""
     if raw[:2] == b"PK":
         return _read_xlsx(label, raw)
-    return Book([_read_csv(label, raw)])
+    table = _read_csv(label, raw)
+    if table.sheet == "README":  # Calc's book-README.csv: only the clearance matters
+        clearance = next(
+            (str(r[1].value).strip() for r in table.rows if len(r) > 1 and r[0].value == README_CLEARANCE),
+            None,
+        )
+        return Book([], clearance)
+    if table.sheet in IGNORED_SHEETS:
+        return Book([])
+    return Book([table])
 
 
 # ---------------------------------------------------------------- workbooks
@@ -124,7 +133,7 @@ def _delimiter(text: str) -> str:
 
 def _csv_sheet(label: str, headers: list[str]) -> str:
     stem = PurePath(label).stem.lower()
-    for name in SHEET_NAMES:
+    for name in SHEET_NAMES + IGNORED_SHEETS:
         if stem == name.lower() or stem.endswith(("-" + name.lower(), "_" + name.lower())):
             return name
     names = {h.strip().split("[")[0] for h in headers}
