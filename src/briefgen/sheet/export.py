@@ -16,6 +16,7 @@ document dates come from it and the zip entries carry a fixed time.
 from __future__ import annotations
 
 import io
+import math
 import os
 import zipfile
 from datetime import UTC, datetime
@@ -37,6 +38,8 @@ LISTS_SHEET = "Lists"
 README_SHEET = "README"
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+LINE_HEIGHT = 15.0  # points: one line of the default 11 pt font
+MAX_LINES = 12  # a longer text scrolls inside its cell
 
 
 def workbook_languages(model: Model) -> list[str]:
@@ -183,6 +186,7 @@ def _write_sheet(ws, columns: list[Column], rows: list[list[Any]], lists, vocabu
             if column.kind in ("date", "partial_date") and not isinstance(value, str):
                 cell.number_format = "yyyy-mm-dd"
             cell.alignment = wrap if column.kind in ("markdown", "refs", "slugs", "texts") else top
+        ws.row_dimensions[r].height = _row_height(columns, values)
     ws.freeze_panes = "B2"  # the header row and the id column stay in view
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
     for index, column in enumerate(columns, start=1):
@@ -194,6 +198,19 @@ def _write_sheet(ws, columns: list[Column], rows: list[list[Any]], lists, vocabu
             letter = get_column_letter(index)
             rule.add(f"{letter}2:{letter}1048576")
             ws.add_data_validation(rule)
+
+
+def _row_height(columns: list[Column], values: list[Any]) -> float:
+    """Points for a row whose longest cell fits (up to MAX_LINES lines): neither Excel nor
+    Calc grows a row to its wrapped text when it opens a file, so a list or a summary
+    would show only its first line."""
+    lines = 1
+    for column, value in zip(columns, values, strict=True):
+        if isinstance(value, str):
+            per_line = max(8, int(column.width * 1.1))
+            needed = sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
+            lines = max(lines, needed)
+    return LINE_HEIGHT * min(lines, MAX_LINES)
 
 
 def set_text(cell, value: str) -> None:
