@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -158,7 +159,7 @@ def export_workbook(model: Model, clearance: str = "public") -> tuple[bytes, dic
     _write_readme(readme, model, clearance, tables)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _fixed_zip(buffer.getvalue()), {name: len(rows) for name, (_, rows) in tables.items()}
+    return _fixed_zip(buffer.getvalue(), stamp), {name: len(rows) for name, (_, rows) in tables.items()}
 
 
 def _stamp() -> datetime:
@@ -280,13 +281,20 @@ def _write_readme(ws, model: Model, clearance: str, tables: dict) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same zip with every entry's time fixed, so equal workbooks are equal bytes."""
+def _fixed_zip(data: bytes, stamp: datetime) -> bytes:
+    """The same zip with every entry's time fixed, and the document's modification date
+    `stamp` (openpyxl sets it to the moment of saving), so equal workbooks are equal bytes."""
     out = io.BytesIO()
+    modified = stamp.isoformat(timespec="seconds") + "Z"
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + modified.encode() + rb"\2", body
+                )
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, body)
     return out.getvalue()
