@@ -220,3 +220,32 @@ def test_export_is_byte_identical_with_source_date_epoch(tmp_path, monkeypatch):
     assert first == second
     properties = load_workbook(io.BytesIO(first)).properties
     assert properties.created == properties.modified == datetime(2023, 11, 14, 22, 13, 20)
+
+
+def test_reordered_rows_and_columns_and_empty_rows_change_nothing(tmp_path):
+    from openpyxl import Workbook
+
+    root = copy_fixture(FIXTURE, tmp_path)
+    before = project_files(root)
+    exported = load_workbook(io.BytesIO(export(root)))
+    shuffled = Workbook()
+    shuffled.remove(shuffled.active)
+    for name in ("Timeline", "People", "Cases"):  # sheets in another order too
+        source = exported[name]
+        rows = [[c.value for c in row] for row in source.iter_rows()]
+        header, body = rows[0], rows[1:]
+        order = list(reversed(range(len(header))))  # columns right to left
+        target = shuffled.create_sheet(name)
+        target.append([header[i] for i in order])
+        for values in reversed(body):  # rows bottom to top, each followed by an empty row
+            target.append([values[i] for i in order])
+            target.append([" "] * len(header))  # blank cells: a row that is there, but empty
+        for row in target.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    out = io.BytesIO()
+    shuffled.save(out)
+    report = run_import(root, ("shuffled.xlsx", out.getvalue()))
+    assert not report.errors, [str(p) for p in report.errors]
+    assert project_files(root) == before

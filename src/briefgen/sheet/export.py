@@ -43,9 +43,9 @@ LINE_HEIGHT = 15.0  # points: one line of the default 11 pt font
 MAX_LINES = 12  # a longer text scrolls inside its cell
 
 
-def workbook_languages(model: Model) -> list[str]:
+def workbook_languages(model: Model, seen: Visibility | None = None) -> list[str]:
     """The project language, then every language a brief is built in, then any other
-    language the cases' and people's texts are written in."""
+    language the texts of the cases and people are written in (those `seen` may show)."""
     from ..plan import brief_languages
 
     languages = [model.project.language]
@@ -54,6 +54,8 @@ def workbook_languages(model: Model) -> list[str]:
     found: set[str] = set()
     for collection in ("cases", "people"):
         for item in model.items[collection].values():
+            if seen is not None and not seen.allowed(item.sensitivity):
+                continue
             _languages_in(item.model_dump(exclude={"id", "tags", "subjects", "sources"}), found)
     languages += sorted(found)
     return list(dict.fromkeys(languages))
@@ -89,7 +91,7 @@ def sheet_rows(model: Model, clearance: str, documents: dict[str, YamlDocument] 
     """{sheet name: (columns, rows)}: the cell values of every row the clearance allows."""
     documents = {} if documents is None else documents
     seen = Visibility(model, clearance)
-    languages = workbook_languages(model)
+    languages = workbook_languages(model, seen)
     project_language = model.project.language
     cases = raw_items(model, "cases", documents)
     people = raw_items(model, "people", documents)
