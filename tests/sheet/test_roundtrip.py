@@ -107,6 +107,12 @@ ONE_CELL = [
     ("Timeline", ("lena-case", 1), "text[en]", "@lena was taken away.", "content/cases.yaml", ("cases", 0, "timeline", 0, "text"), "@lena was taken away."),
     ("Timeline", ("lena-case", 3), "date", "2024-01", "content/cases.yaml", ("cases", 0, "timeline", 2, "date"), "2024-01"),
     ("Timeline", ("lena-case", 2), "source", "court-record", "content/cases.yaml", ("cases", 0, "timeline", 1, "source"), "court-record"),
+    ("Charges", ("lena-case", 1), "description[ru]", "Новое описание", "content/cases.yaml", ("cases", 0, "charges", 0, "description", "ru"), "Новое описание"),
+    ("Charges", ("lena-case", 2), "article", "Art. 213", "content/cases.yaml", ("cases", 0, "charges", 1, "article"), "Art. 213"),
+    ("Proceedings", ("lena-case", 1), "date", date(2024, 1, 2), "content/cases.yaml", ("cases", 0, "proceedings", 0, "date"), "2024-01-02"),
+    ("Recognitions", ("lena-case", 1), "as", "prisoner-of-conscience", "content/cases.yaml", ("cases", 0, "recognitions", 0, "as"), "prisoner-of-conscience"),
+    ("Notes", ("lena-case", 2), "text[en]", "The appeal hearing is closed.", "content/cases.yaml", ("cases", 0, "notes", 1, "text"), "The appeal hearing is closed."),
+    ("Affiliations", ("lena-petrova", 2), "role[en]", "blogger", "content/people/people.yaml", ("people", 0, "affiliations", 1, "role"), "blogger"),
 ]  # fmt: skip
 
 
@@ -249,3 +255,33 @@ def test_reordered_rows_and_columns_and_empty_rows_change_nothing(tmp_path):
     report = run_import(root, ("shuffled.xlsx", out.getvalue()))
     assert not report.errors, [str(p) for p in report.errors]
     assert project_files(root) == before
+
+
+def test_new_entries_of_lists_are_added_to_their_case_or_person(tmp_path):
+    root = copy_fixture(FIXTURE, tmp_path)
+    data = edit(
+        export(root),
+        [
+            ("Charges", "+c", "case", "omar-case"),
+            ("Charges", "+c", "article", "Art. 280"),
+            ("Charges", "+c", "description[en]", "Calls to extremism"),
+            ("Affiliations", "+a", "person", "omar-said"),
+            ("Affiliations", "+a", "organisation", "rights-ngo"),
+            ("Notes", "+n", "case", "omar-case"),
+            ("Notes", "+n", "text[en]", "Visited on Monday."),
+        ],
+    )
+    report = run_import(root, ("cases.xlsx", data))
+    assert not report.errors, [str(p) for p in report.errors]
+    assert report.added == 3
+    cases = (root / "content/cases.yaml").read_text()
+    assert (
+        "    sources: [monitor-report, leaked-memo]\n"
+        "    charges:\n"
+        "      - article: Art. 280\n"
+        "        description: Calls to extremism\n"
+        "    notes:\n"
+        "      - text: Visited on Monday.\n"
+    ) in cases
+    people = (root / "content/people/people.yaml").read_text()
+    assert "    bio: \"NO\"\n    affiliations:\n      - organisation: rights-ngo\n" in people

@@ -22,6 +22,7 @@ from ..model import (
     GENDERS,
     LAWYER_ACCESS,
     PARTIAL_DATE_RE,
+    RECOGNITION_KINDS,
     SENSITIVITY_LEVELS,
     TIMELINE_TYPES,
 )
@@ -238,6 +239,17 @@ class SheetModel:
     collection: str
     fields: tuple[Column, ...]
     help: str
+    # A sheet of a list inside items (a case's timeline): the list's field, the column that
+    # names the item it belongs to, and the sensitivity of an entry that names none.
+    list_field: str | None = None
+    parent_key: str | None = None
+    default_sensitivity: str = "public"
+    noun: str = "item"
+
+    @property
+    def key(self) -> str:
+        """The column that names a row's item: its id, or for a list its item's id."""
+        return self.parent_key or "id"
 
     def columns(self, languages: list[str]) -> list[Column]:
         out: list[Column] = []
@@ -344,6 +356,7 @@ CASES = SheetModel(
         _col("sensitivity", "choice", _SENSITIVITY_HELP, choices=SENSITIVITY_LEVELS, width=12),
     ),
     "One row per case.",
+    noun="case",
 )
 
 PEOPLE = SheetModel(
@@ -370,23 +383,199 @@ PEOPLE = SheetModel(
         _col("sensitivity", "choice", _SENSITIVITY_HELP, choices=SENSITIVITY_LEVELS, width=12),
     ),
     "One row per person.",
+    noun="person",
 )
 
-TIMELINE = SheetModel(
+
+def _entries(
+    name: str,
+    collection: str,
+    field: str,
+    noun: str,
+    fields: tuple[Column, ...],
+    help: str,
+    sensitivity: str | None = "public",
+) -> SheetModel:
+    """A sheet of one list of entries inside cases (or people): one row per entry, named by
+    its item's id and its number in the list."""
+    parent = "case" if collection == "cases" else "person"
+    key = (
+        _col(parent, "ref", f"the id of the {parent} (see {'Cases' if parent == 'case' else 'People'})",
+             ref=collection, required=True, width=24),
+        _col("entry", "entry", f"the entry's number in its {parent}; leave empty for a new entry", width=7),
+    )  # fmt: skip
+    tail: tuple[Column, ...] = ()
+    if sensitivity is not None:
+        help_text = f"who may see it: public, internal or confidential (empty: {sensitivity})"
+        tail = (_col("sensitivity", "choice", help_text, choices=SENSITIVITY_LEVELS, width=12),)
+    return SheetModel(
+        name, collection, key + fields + tail, help, field, parent, sensitivity or "public", noun
+    )
+
+
+TIMELINE = _entries(
     "Timeline",
     "cases",
+    "timeline",
+    "timeline entry",
     (
-        _col("case", "ref", "the id of the case (see Cases)", ref="cases", required=True, width=26),
-        _col("entry", "entry", "the entry's number in its case; leave empty for a new entry", width=7),
         _col("date", "partial_date", "when (YYYY-MM-DD, YYYY-MM or YYYY)", required=True, width=12),
         _col("type", "choice", "what happened", choices=TIMELINE_TYPES, required=True, width=16),
         _localized(
             "text", "markdown", "what happened, in a sentence or two (markdown)", required=True, width=50
         ),
         _col("source", "ref", "the id of the source for this entry", ref="sources", width=24),
-        _col("sensitivity", "choice", _SENSITIVITY_HELP, choices=SENSITIVITY_LEVELS, width=12),
     ),
     "One row per entry of a case's timeline.",
 )
 
-SHEETS = (CASES, PEOPLE, TIMELINE)
+CHARGES = _entries(
+    "Charges",
+    "cases",
+    "charges",
+    "charge",
+    (
+        _col("article", "text", "e.g. Criminal Code Art. 192", width=24),
+        _localized(
+            "description", "text", "what the charge says, e.g. Illegal entrepreneurship", required=True
+        ),
+    ),
+    "One row per criminal charge of a case.",
+    sensitivity=None,
+)
+
+VIOLATIONS = _entries(
+    "Violations",
+    "cases",
+    "violations",
+    "violation",
+    (
+        _col("right", "text", 'the right violated, e.g. "ECHR Art. 5"', width=18),
+        _localized("text", "markdown", "how it was violated (markdown)", width=50),
+    ),
+    "One row per right violated in a case.",
+    sensitivity=None,
+)
+
+PROCEEDINGS = _entries(
+    "Proceedings",
+    "cases",
+    "proceedings",
+    "proceeding",
+    (
+        _col("body", "text", "the body, e.g. ECtHR, UN WGAD", width=14),
+        _col("reference", "text", "its reference, e.g. application no. 12345/15", width=18),
+        _col("date", "date", "a date (YYYY-MM-DD)", width=12),
+        _col("status", "text", "e.g. communicated, pending, decided", width=14),
+        _localized("text", "markdown", "what it is about (markdown)", width=40),
+        _col("url", "text", "a web address (http or https)", width=24),
+    ),
+    "One row per proceeding before a court or international body.",
+    sensitivity=None,
+)
+
+DESIGNATIONS = _entries(
+    "Designations",
+    "cases",
+    "designations",
+    "designation",
+    (
+        _localized("list", "text", 'the list, e.g. "extremist formations"', required=True, width=24),
+        _col("by", "ref", "the id of the organisation that keeps the list", ref="organisations", width=18),
+        _col("date", "partial_date", "when (YYYY-MM-DD, YYYY-MM or YYYY)", width=12),
+        _col("source", "ref", "the id of the source", ref="sources", width=20),
+    ),
+    "One row per list the authorities put the person on.",
+    sensitivity=None,
+)
+
+RECOGNITIONS = _entries(
+    "Recognitions",
+    "cases",
+    "recognitions",
+    "recognition",
+    (
+        _col(
+            "by",
+            "ref",
+            "the id of the organisation that recognised the person",
+            ref="organisations",
+            required=True,
+            width=18,
+        ),
+        _col(
+            "as",
+            "choice",
+            "political-prisoner (empty: the same), prisoner-of-conscience or other",
+            choices=RECOGNITION_KINDS,
+            width=20,
+        ),
+        _col("date", "partial_date", "when (YYYY-MM-DD, YYYY-MM or YYYY)", width=12),
+        _col("source", "ref", "the id of the source", ref="sources", width=20),
+    ),
+    "One row per recognition, e.g. as a political prisoner by a monitoring group.",
+    sensitivity=None,
+)
+
+AFFILIATIONS = _entries(
+    "Affiliations",
+    "people",
+    "affiliations",
+    "affiliation",
+    (
+        _col(
+            "organisation",
+            "ref",
+            "the id of the organisation (may be empty when a role is given)",
+            ref="organisations",
+            width=20,
+        ),
+        _localized("role", "text", "the person's role, e.g. Director, freelance journalist", width=24),
+    ),
+    "One row per role of a person, current roles first.",
+    sensitivity=None,
+)
+
+NOTES = _entries(
+    "Notes",
+    "cases",
+    "notes",
+    "note",
+    (_localized("text", "markdown", "the note (markdown)", required=True, width=50),),
+    "One row per note on a case (internal unless marked otherwise).",
+    sensitivity="internal",
+)
+
+CONTACTS = _entries(
+    "Contacts",
+    "cases",
+    "contacts",
+    "contact",
+    (
+        _col("name", "text", "the contact's name", required=True, width=20),
+        _col("role", "text", "e.g. Lawyer", width=14),
+        _col("phone", "text", "a telephone number", width=16),
+        _col("email", "text", "an email address", width=22),
+    ),
+    "One row per contact for a case (confidential unless marked otherwise).",
+    sensitivity="confidential",
+)
+
+HEALTH = _entries(
+    "Health",
+    "cases",
+    "health",
+    "health note",
+    (
+        _localized(
+            "text", "markdown", "what is known of the person's health (markdown)", required=True, width=50
+        ),
+    ),
+    "One row per note on the person's health (confidential unless marked otherwise).",
+    sensitivity="confidential",
+)
+
+SHEETS = (
+    CASES, PEOPLE, TIMELINE, CHARGES, VIOLATIONS, PROCEEDINGS, DESIGNATIONS, RECOGNITIONS, AFFILIATIONS,
+    NOTES, CONTACTS, HEALTH,
+)  # fmt: skip

@@ -1,7 +1,8 @@
 """Export: a project + clearance -> an .xlsx workbook of its cases, people and timeline.
 
-The sheets Cases, People and Timeline have one row per item (per timeline entry) and one
-column per field (columns.py), a header row that stays in view, dates as real dates, and
+The sheets Cases and People have one row per item, Timeline and the sheets of the other
+lists inside cases and people (Charges ... Affiliations) one row per entry, and every sheet
+one column per field (columns.py), a header row that stays in view, dates as real dates, and
 drop-down lists for the fixed vocabularies, taken from a hidden sheet Lists. A README
 sheet explains every column and records the clearance the workbook was made for, which
 the import reads back to keep what the export left out.
@@ -93,26 +94,23 @@ def sheet_rows(model: Model, clearance: str, documents: dict[str, YamlDocument] 
     seen = Visibility(model, clearance)
     languages = workbook_languages(model, seen)
     project_language = model.project.language
-    cases = raw_items(model, "cases", documents)
-    people = raw_items(model, "people", documents)
+    raw = {"cases": raw_items(model, "cases", documents), "people": raw_items(model, "people", documents)}
     out: dict[str, tuple[list[Column], list[list[Any]]]] = {}
     for sheet in SHEETS:
         columns = sheet.columns(languages)
         rows: list[list[Any]] = []
-        if sheet.name == "Timeline":
-            for case_id, raw in cases.items():
-                if not seen.item_visible("cases", case_id):
-                    continue
-                for number, entry in enumerate(raw.get("timeline") or [], start=1):
-                    if isinstance(entry, dict) and seen.allowed(entry.get("sensitivity")):
-                        rows.append(
-                            _row(columns, entry, seen, project_language, {"case": case_id, "entry": number})
-                        )
-        else:
-            items = cases if sheet.collection == "cases" else people
-            for item_id, raw in items.items():
-                if seen.item_visible(sheet.collection, item_id):
-                    rows.append(_row(columns, raw, seen, project_language, {}))
+        for item_id, item in raw[sheet.collection].items():
+            if not seen.item_visible(sheet.collection, item_id):
+                continue
+            if sheet.list_field is None:
+                rows.append(_row(columns, item, seen, project_language, {}))
+                continue
+            for number, entry in enumerate(item.get(sheet.list_field) or [], start=1):
+                if isinstance(entry, dict) and seen.allowed(
+                    entry.get("sensitivity"), sheet.default_sensitivity
+                ):
+                    fixed = {sheet.key: item_id, "entry": number}
+                    rows.append(_row(columns, entry, seen, project_language, fixed))
         out[sheet.name] = (columns, rows)
     return out
 

@@ -1,17 +1,18 @@
 """Import: workbook or CSV tables -> the project's YAML files, changed only where a cell was.
 
-Each row is matched to its item by id (a timeline row by its case and entry number); each
-cell is compared with the value the export would have written, and only a cell that says
-something else becomes an edit (yamledit: every other byte of the file stays as it was). A
-row with a new id becomes a new YAML file in the folder the project keeps that collection
-in; a timeline row without an entry number is added to its case.
+Each row is matched to its item by id (a row of a list sheet such as Timeline by its case
+or person and its entry number); each cell is compared with the value the export would
+have written, and only a cell that says something else becomes an edit (yamledit: every
+other byte of the file stays as it was). A row with a new id becomes a new YAML file in
+the folder the project keeps that collection in; a list row without an entry number is
+added to its case's (person's) list.
 
 Every problem is collected first, each at its cell (`FILE:SHEET!CELL: message (hint: ...)`,
 or `FILE:LINE:COLUMN` for CSV); then the edited project is checked as `validate` would;
-nothing is written while any problem remains. Items, timeline entries, detention details
-and references above the workbook's clearance (recorded in its README sheet; `public` for
-CSV files) were left out of the export: the import keeps them exactly as they are, never
-deletes them, and refuses a cell that would overwrite them.
+nothing is written while any problem remains. Items, list entries (timeline, notes ...),
+detention details and references above the workbook's clearance (recorded in its README
+sheet; `public` for CSV files) were left out of the export: the import keeps them exactly
+as they are, never deletes them, and refuses a cell that would overwrite them.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..model import LANG_RE, SENSITIVITY_LEVELS, Model
 from ..slugs import suggest_slug
 from ..typed import did_you_mean
 from ..yamledit import YamlDocument, YamlEditError, write_documents
-from .columns import CASES, PEOPLE, SHEETS, TIMELINE, Column, SheetModel
+from .columns import CASES, PEOPLE, SHEETS, Column, SheetModel
 from .export import raw_items, workbook_languages
 from .tables import IGNORED_SHEETS, SHEET_NAMES, Cell, Table, TableError, read_book
 from .visibility import Visibility
@@ -52,7 +53,7 @@ class Problem:
 class SheetImportReport:
     problems: list[Problem | Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
-    added: int = 0  # new items and timeline entries
+    added: int = 0  # new items and list entries (timeline, charges ...)
     changed: int = 0  # values changed in existing items
     clearance: str = "public"
 
@@ -142,8 +143,8 @@ class _Importer:
                         if table.headers and "!" in table.headers[0].where
                         else table.label,
                         f"unknown sheet '{table.sheet}'",
-                        (did_you_mean(table.sheet, SHEET_NAMES) or "")
-                        + "; briefgen reads the sheets Cases, People and Timeline",
+                        (did_you_mean(table.sheet, SHEET_NAMES, listing=False) or "")
+                        + f"; briefgen reads the sheets {', '.join(SHEET_NAMES)}",
                     )
                 continue
             by_sheet[sheet.name] += self._rows(table, sheet)
@@ -158,10 +159,13 @@ class _Importer:
         for row in by_sheet["Cases"]:
             self._item_row(row, CASES, known)
             self._check_cells(row, known)
-        seen_entries: dict[tuple[str, int], _Row] = {}
-        for row in by_sheet["Timeline"]:
-            self._timeline_row(row, known, seen_entries)
-            self._check_cells(row, known)
+        for sheet in SHEETS:
+            if sheet.list_field is None:
+                continue
+            seen_entries: dict[tuple[str, int], _Row] = {}
+            for row in by_sheet[sheet.name]:
+                self._entry_row(row, sheet, known, seen_entries)
+                self._check_cells(row, known)
         if self.report.problems:
             return
         self._create_new_files()
@@ -202,7 +206,7 @@ class _Importer:
                 continue
             named[column.header] = cell
             columns[index] = column
-        key_name = "case" if sheet is TIMELINE else "id"
+        key_name = sheet.key
         if table.headers and key_name not in named:
             where = table.headers[0].where
             self.problem(
@@ -211,12 +215,12 @@ class _Importer:
                 f"the sheet {sheet.name} has no '{key_name}' column",
                 "copy the header row from an exported workbook",
             )
-        if sheet is TIMELINE and table.headers and "entry" not in named:
+        if sheet.list_field and table.headers and "entry" not in named:
             where = table.headers[0].where
             self.problem(
                 None,
                 f"{table.label}:{where}",
-                "the sheet Timeline has no 'entry' column",
+                f"the sheet {sheet.name} has no 'entry' column",
                 "copy the header row from an exported workbook",
             )
         rows = []
@@ -225,7 +229,8 @@ class _Importer:
                 continue  # extra empty rows
             by_column = {columns[i]: c for i, c in enumerate(cells) if i in columns}
             for i, cell in enumerate(cells):
-                if i not in columns and not cell.empty and i >= len(table.headers):
+                unnamed = i >= len(table.headers) or table.headers[i].empty
+                if i not in columns and not cell.empty and unnamed:
                     self.problem(
                         None,
                         f"{table.label}:{cell.where}",
@@ -248,7 +253,7 @@ class _Importer:
         return None
 
     def _known_ids(self, by_sheet: dict[str, list[_Row]]) -> dict[str, set[str]]:
-        known = {c: set(self.model.items[c]) for c in ("people", "cases", "sources")}
+        known = {c: set(self.model.items[c]) for c in ("people", "cases", "sources", "organisations")}
         for sheet, collection in (("People", "people"), ("Cases", "cases")):
             for row in by_sheet[sheet]:
                 value = row.key.value
@@ -284,7 +289,12 @@ class _Importer:
             return False, None
         if value is not None and column.ref:
             ids = value if isinstance(value, list) else [value]
-            what = {"people": "person", "sources": "source", "cases": "case"}[column.ref]
+            what = {
+                "people": "person",
+                "sources": "source",
+                "cases": "case",
+                "organisations": "organisation",
+            }[column.ref]
             suggest = self.seen.shown_refs(column.ref, sorted(known[column.ref]))
             for ref in ids:
                 if ref not in known[column.ref]:
@@ -352,7 +362,7 @@ class _Importer:
         failed: set[str] = set()
         extra = [c for c in row.cells if c.localized and c.language not in self.languages]
         for column in sheet.columns(self.languages) + extra:
-            if column.kind in ("id", "entry") or column.name == "case":
+            if column.kind in ("id", "entry") or column.name == sheet.parent_key:
                 continue
             good, value = self._read(row, column, known)
             if not good:
@@ -360,7 +370,7 @@ class _Importer:
             elif value is not None:
                 _put_data(data, column, column.yaml_value(value), self.language)
         for column in sheet.fields:
-            if column.required and column.name not in failed | {"case"} and _missing(data, column):
+            if column.required and column.name not in failed | {sheet.parent_key} and _missing(data, column):
                 cell = self._cell_for(row, column)
                 self.problem(row, cell, f"a new {_noun(sheet)} needs {column.name}", column.help)
                 failed.add(column.name)
@@ -384,7 +394,7 @@ class _Importer:
         collection, item_id = base[0], base[1]
         doc = self._document_of(collection, item_id)
         for column, cell in row.cells.items():
-            if column.kind in ("id", "entry") or column.name == "case":
+            if column.kind in ("id", "entry") or column.name == sheet.parent_key:
                 continue
             ok, value = self._read(row, column, known)
             if not ok:
@@ -451,63 +461,60 @@ class _Importer:
             self.documents[path] = YamlDocument.read(self.root / path, path)
         return self.documents[path]
 
-    # ------------------------------------------------------------ timeline
+    # ------------------------------------------------------------ lists inside items
 
-    def _timeline_row(self, row: _Row, known: dict[str, set[str]], seen_entries: dict) -> None:
-        case_column = next((c for c in row.cells if c.name == "case"), None)
+    def _entry_row(
+        self, row: _Row, sheet: SheetModel, known: dict[str, set[str]], seen_entries: dict
+    ) -> None:
+        """A row of a list sheet (Timeline, Charges ...): an entry of a case's (person's)
+        list, by its number; a new entry when the number is empty."""
+        collection, field, parent = sheet.collection, sheet.list_field, sheet.key
+        assert field is not None
+        parent_column = next((c for c in row.cells if c.name == parent), None)
         entry_column = next((c for c in row.cells if c.name == "entry"), None)
-        if case_column is None or entry_column is None:
+        if parent_column is None or entry_column is None:
             return
-        ok, case_id = self._read(row, case_column, known)
+        ok, item_id = self._read(row, parent_column, known)
         if not ok:
             return
-        if case_id is None:
-            self.problem(
-                row,
-                row.key,
-                "this timeline row names no case",
-                "write the id of its case, as in the sheet Cases",
-            )
+        if item_id is None:
+            self.problem(row, row.key, f"this row names no {parent}", f"write the id of its {parent}")
             return
         entry_cell = row.cells[entry_column]
         number, problem, _ = Column("entry", ("entry",), "int", "").read(entry_cell.value, entry_cell.typed)
         if problem:
             self.problem(row, entry_cell, problem, "the entry's number as exported; empty for a new entry")
             return
-        if case_id in self.new_items["cases"] or (("cases", case_id) in self.new_rows):
+        if (collection, item_id) in self.new_rows:
             if number is not None:
                 self.problem(
                     row,
                     entry_cell,
-                    f"the case '{case_id}' is new: it has no entry {number} yet",
+                    f"the {parent} '{item_id}' is new: it has no entry {number} yet",
                     "leave the entry number empty for a new entry",
                 )
                 return
-            entry = self._new_entry(row, known)
-            if entry is not None and case_id in self.new_items["cases"]:
-                self.new_items["cases"][case_id].setdefault("timeline", []).append(entry)
+            entry = self._new_data(row, sheet, known)
+            if entry is not None and item_id in self.new_items[collection]:
+                self.new_items[collection][item_id].setdefault(field, []).append(entry)
                 self.report.added += 1
             return
-        if not self.seen.item_visible("cases", case_id):
+        if not self.seen.item_visible(collection, item_id):
             self.problem(
-                row,
-                row.key,
-                f"unknown case '{case_id}'",
-                "the case must be in the sheet Cases or in the project",
+                row, row.key, f"unknown {parent} '{item_id}'", f"the {parent} must be in the workbook"
             )
             return
-        raw_case = self.raw["cases"][case_id]
-        entries = raw_case.get("timeline") or []
-        doc = self._document_of("cases", case_id)
+        entries = self.raw[collection][item_id].get(field) or []
+        doc = self._document_of(collection, item_id)
         if number is None:
-            entry = self._new_entry(row, known)
+            entry = self._new_data(row, sheet, known)
             if entry is None:
                 return
             try:
-                if doc.node(("cases", case_id, "timeline")) is None:
-                    doc.add_key(("cases", case_id), "timeline", [entry])
+                if doc.node((collection, item_id, field)) is None:
+                    doc.add_key((collection, item_id), field, [entry])
                 else:
-                    doc.append_item(("cases", case_id, "timeline"), entry)
+                    doc.append_item((collection, item_id, field), entry)
             except YamlEditError as exc:
                 self.problem(
                     row,
@@ -516,34 +523,31 @@ class _Importer:
                     "add it in the YAML file by hand",
                 )
                 return
-            self.touched.append(("cases", case_id, row))
+            self.touched.append((collection, item_id, row))
             self.report.added += 1
             return
-        if not 1 <= number <= len(entries) or not self.seen.allowed(
-            (entries[number - 1] or {}).get("sensitivity")
+        shown = 1 <= number <= len(entries) and isinstance(entries[number - 1], dict)
+        if not shown or not self.seen.allowed(
+            entries[number - 1].get("sensitivity"), sheet.default_sensitivity
         ):
             self.problem(
                 row,
                 entry_cell,
-                f"the case '{case_id}' has no entry {number} in this workbook",
+                f"the {parent} '{item_id}' has no entry {number} in this workbook",
                 "leave the entry number empty for a new entry",
             )
             return
-        if (case_id, number) in seen_entries:
+        if (item_id, number) in seen_entries:
             self.problem(
                 row,
                 entry_cell,
-                f"entry {number} of '{case_id}' is on row {seen_entries[(case_id, number)].key.where} too",
+                f"entry {number} of '{item_id}' is on row {seen_entries[(item_id, number)].key.where} too",
                 "give each entry one row",
             )
             return
-        seen_entries[(case_id, number)] = row
-        self.touched.append(("cases", case_id, row))
-        self._update(row, TIMELINE, ("cases", case_id, "timeline", number - 1), entries[number - 1], known)
-
-    def _new_entry(self, row: _Row, known: dict[str, set[str]]) -> dict | None:
-        data = self._new_data(row, TIMELINE, known)
-        return data
+        seen_entries[(item_id, number)] = row
+        self.touched.append((collection, item_id, row))
+        self._update(row, sheet, (collection, item_id, field, number - 1), entries[number - 1], known)
 
     # ------------------------------------------------------------ new files and the check
 
@@ -622,7 +626,7 @@ def _sheet_model(name: str) -> SheetModel | None:
 
 
 def _noun(sheet: SheetModel) -> str:
-    return {"Cases": "case", "People": "person", "Timeline": "timeline entry"}[sheet.name]
+    return sheet.noun
 
 
 def _missing(data: dict, column: Column) -> bool:

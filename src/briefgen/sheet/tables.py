@@ -136,14 +136,11 @@ def _csv_sheet(label: str, headers: list[str]) -> str:
     for name in SHEET_NAMES + IGNORED_SHEETS:
         if stem == name.lower() or stem.endswith(("-" + name.lower(), "_" + name.lower())):
             return name
-    names = {h.strip().split("[")[0] for h in headers}
-    if "entry" in names or "case" in names:
-        return "Timeline"
-    if "status" in names or "subjects" in names or "summary" in names:
-        return "Cases"
-    if "name" in names:
-        return "People"
-    return PurePath(label).stem
+    # Otherwise the sheet whose columns the header row names most of.
+    names = {str(h).strip().split("[")[0] for h in headers}
+    scores = {sheet.name: len(names & {c.name for c in sheet.fields}) for sheet in SHEETS}
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] >= 2 else PurePath(label).stem
 
 
 def scan_csv(text: str, delimiter: str, label: str) -> list[list[tuple[str, int, int]]]:
