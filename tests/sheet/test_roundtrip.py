@@ -284,4 +284,4 @@ def test_new_entries_of_lists_are_added_to_their_case_or_person(tmp_path):
         "      - text: Visited on Monday.\n"
     ) in cases
     people = (root / "content/people/people.yaml").read_text()
-    assert "    bio: \"NO\"\n    affiliations:\n      - organisation: rights-ngo\n" in people
+    assert '    bio: "NO"\n    affiliations:\n      - organisation: rights-ngo\n' in people
