@@ -185,3 +185,25 @@ def test_new_rows_import_validate_and_build(tmp_path):
     assert [e.type for e in loaded.model.cases["karim-bakr-case"].timeline] == ["arrest"]
     russian = next(p for p in pdfs if p != english)
     assert words("Карим Бакр, профсоюзный активист, задержан после забастовки.") in words(pdf_text(russian))
+
+
+@pytest.mark.parametrize("which", ["repository", "fixture"])
+def test_a_workbook_saved_again_by_calc_changes_nothing(tmp_path, which):
+    """Calc writes its own .xlsx (truth values as the formulas TRUE() and FALSE(), its own
+    styles and shared strings): given back as it is, it changes no file."""
+    root = copy_repository_project(tmp_path) if which == "repository" else copy_fixture(FIXTURE, tmp_path)
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(export(root))
+    out = tmp_path / "saved"
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(book)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    saved = (out / "book.xlsx").read_bytes()
+    assert saved != book.read_bytes()
+    before = project_files(root)
+    report = run_import(root, ("book.xlsx", saved))
+    assert not report.errors, [str(p) for p in report.errors]
+    assert project_files(root) == before

@@ -95,16 +95,24 @@ def _read_xlsx(label: str, raw: bytes) -> Book:
             continue
         if ws.title in IGNORED_SHEETS:
             continue
-        rows: list[list[Cell]] = []
-        for row in ws.iter_rows():
-            cells = [
-                Cell(c.value, f"{ws.title}!{c.coordinate}", typed=True, formula=c.data_type == "f")
-                for c in row
-            ]
-            rows.append(cells)
+        rows = [[_cell(ws.title, c) for c in row] for row in ws.iter_rows()]
         headers = rows[0] if rows else []
         book.tables.append(Table(ws.title, label, headers, rows[1:]))
     return book
+
+
+# Calc saves a truth value as the formula TRUE() or FALSE(): that is a value, not a formula.
+_TRUTH_FORMULAS = {"=TRUE()": True, "=FALSE()": False}
+
+
+def _cell(sheet: str, cell: Any) -> Cell:
+    where = f"{sheet}!{cell.coordinate}"
+    if cell.data_type == "f":
+        text = str(cell.value).strip().upper()
+        if text in _TRUTH_FORMULAS:
+            return Cell(_TRUTH_FORMULAS[text], where, typed=True)
+        return Cell(cell.value, where, typed=True, formula=True)
+    return Cell(cell.value, where, typed=True)
 
 
 # ---------------------------------------------------------------- CSV
