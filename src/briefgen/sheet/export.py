@@ -21,7 +21,7 @@ import math
 import os
 import re
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -170,11 +170,13 @@ def _stamp() -> datetime:
 
 def _write_sheet(ws, columns: list[Column], rows: list[list[Any]], lists, vocabularies: dict) -> None:
     bold = Font(bold=True)
+    widths = [float(c.width) for c in columns]
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index, value=column.header)
         cell.font = bold
         cell.fill = _HEADER_FILL
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        widths[index - 1] = _fit(column, [values[index - 1] for values in rows])
+        ws.column_dimensions[get_column_letter(index)].width = widths[index - 1]
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     for r, values in enumerate(rows, start=2):
@@ -187,7 +189,7 @@ def _write_sheet(ws, columns: list[Column], rows: list[list[Any]], lists, vocabu
             if column.kind in ("date", "partial_date") and not isinstance(value, str):
                 cell.number_format = "yyyy-mm-dd"
             cell.alignment = wrap if column.kind in ("markdown", "refs", "slugs", "texts") else top
-        ws.row_dimensions[r].height = _row_height(columns, values)
+        ws.row_dimensions[r].height = _row_height(widths, values)
     ws.freeze_panes = "B2"  # the header row and the id column stay in view
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
     for index, column in enumerate(columns, start=1):
@@ -201,14 +203,26 @@ def _write_sheet(ws, columns: list[Column], rows: list[list[Any]], lists, vocabu
             ws.add_data_validation(rule)
 
 
-def _row_height(columns: list[Column], values: list[Any]) -> float:
+def _fit(column: Column, values: list[Any]) -> float:
+    """A column as wide as its header and its longest line, up to the column's own width
+    (long texts wrap inside it)."""
+    longest = len(column.header) + 2  # the header, with room for the filter button
+    for value in values:
+        if isinstance(value, str):
+            longest = max(longest, *(len(line) + 1 for line in value.split("\n")))
+        elif value is not None:
+            longest = max(longest, 11 if isinstance(value, date) else len(str(value)) + 1)
+    return float(min(max(longest, 6), max(column.width, len(column.header) + 2)))
+
+
+def _row_height(widths: list[float], values: list[Any]) -> float:
     """Points for a row whose longest cell fits (up to MAX_LINES lines): neither Excel nor
     Calc grows a row to its wrapped text when it opens a file, so a list or a summary
     would show only its first line."""
     lines = 1
-    for column, value in zip(columns, values, strict=True):
+    for width, value in zip(widths, values, strict=True):
         if isinstance(value, str):
-            per_line = max(8, int(column.width * 1.1))
+            per_line = max(6, int(width * 1.1))
             needed = sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
             lines = max(lines, needed)
     return LINE_HEIGHT * min(lines, MAX_LINES)
