@@ -285,3 +285,20 @@ def test_new_entries_of_lists_are_added_to_their_case_or_person(tmp_path):
     ) in cases
     people = (root / "content/people/people.yaml").read_text()
     assert '    bio: "NO"\n    affiliations:\n      - organisation: rights-ngo\n' in people
+
+
+def test_one_edited_cell_in_the_repository_project(tmp_path):
+    root = copy_repository_project(tmp_path)
+    before = project_files(root)
+    data = edit(export(root), [("Cases", "emin-huseynov-case", "status_date", date(2016, 3, 17))])
+    report = run_import(root, ("cases.xlsx", data))
+    assert not report.errors, [str(p) for p in report.errors]
+    after = project_files(root)
+    assert [n for n in after if after[n] != before[n]] == ["content/cases.yaml"]
+    changes = changed_values(before, after)
+    assert list(changes.values()) == [("2016-01-19", "2016-03-17")]
+    ((file, path),) = changes
+    assert path[-1] == "status_date"
+    assert hunks(before[file], after[file]) == [
+        (["    status_date: 2016-01-19"], ["    status_date: 2016-03-17"])
+    ]
