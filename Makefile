@@ -12,11 +12,12 @@ STAMP  := $(VENV)/.installed
 # a DOCX, the `briefgen serve` and web page browser tests Debian's chromium (Playwright
 # drives it; nothing is downloaded), the web page's accessibility test npm (nodejs: to
 # install axe-core, below), and the image tests exiftool (an independent reader: cleaned
-# images hold nothing but pixels).
+# images hold nothing but pixels). The spreadsheet tests open exported workbooks in LibreOffice
+# Calc (libreoffice-calc-nogui: .xlsx -> CSV).
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fontconfig \
                     fonts-noto-cjk
 APT_PACKAGES := $(RUNTIME_PACKAGES) libreoffice-writer-nogui poppler-utils chromium fonts-noto-core \
-                libimage-exiftool-perl nodejs
+                libimage-exiftool-perl nodejs libreoffice-calc-nogui
 PYTEST_ARGS ?=
 # axe-core (npm), the accessibility engine the web page tests run in Chromium; pinned, so a
 # new rule cannot turn the suite red overnight (tests/webpage/webpage_support.py: the same).

@@ -427,6 +427,62 @@ def translate_import(project, po_file) -> None:
     )
 
 
+@main.group()
+def sheet() -> None:
+    """Case lists for spreadsheet users: export to a workbook, import it back."""
+
+
+@sheet.command("export")
+@click.argument("project")
+@click.option(
+    "--clearance",
+    type=click.Choice(["public", "internal", "confidential"]),
+    default="public",
+    show_default=True,
+    help="The most sensitive content the workbook may hold.",
+)
+@click.option(
+    "-o", "--out", "out", type=click.Path(dir_okay=False), default="cases.xlsx", show_default=True,
+    help="The workbook to write.",
+)  # fmt: skip
+def sheet_export(project, clearance, out) -> None:
+    """Write the cases, people and timeline entries to an .xlsx workbook."""
+    from .load import load_project
+    from .sheet.export import export_workbook
+
+    root = _project_dir(project)
+    result = load_project(root)
+    if result.model is None:
+        _print_diagnostics(result.diagnostics)
+        sys.exit(EXIT_ERRORS)
+    data, counts = export_workbook(result.model, clearance)
+    try:
+        Path(out).write_bytes(data)
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    rows = ", ".join(f"{count} {name.lower()}" for name, count in counts.items())
+    click.echo(f"{out}: {rows} (clearance {clearance})", err=True)
+
+
+@sheet.command("import")
+@click.argument("project")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def sheet_import(project, files) -> None:
+    """Add and update cases, people and timeline entries from a workbook or CSV files
+    (one per sheet), changing nothing else in the YAML files."""
+    from .sheet.ingest import import_files
+
+    root = _project_dir(project)
+    report = import_files(root, [(name, Path(name).read_bytes()) for name in files])
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if report.errors:
+        click.echo(f"briefgen: {len(report.errors)} error(s); nothing was written", err=True)
+        sys.exit(EXIT_ERRORS)
+    written = ", ".join(report.written) or "no file"
+    click.echo(f"{report.added} added, {report.changed} value(s) changed ({written})")
+
+
 @translate.command("status")
 @click.argument("project")
 @click.option("--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")

@@ -392,3 +392,30 @@ def _position_table(
             for path in paths:
                 table[path] = (child.line, child.column)
                 _position_table(child, path, table, by_id)
+
+
+def check_content(root: Path, replaced: dict[str, bytes]) -> list[Diagnostic]:
+    """Every error the project would have if the content files named in `replaced` (paths
+    relative to the project, new files too) held those bytes: for commands that must check
+    what they would write before they write anything (`sheet import`)."""
+    root = Path(root)
+    diagnostics: list[Diagnostic] = []
+    settings = _load_settings(root, diagnostics)
+    files = {_relative(root, path): path for path in _content_files(root, diagnostics)}
+    entries: list[Entry] = []
+    complete = True
+    for relative in sorted(set(files) | set(replaced)):
+        if relative in replaced:
+            yaml_file: YamlFile | None = read_yaml(relative, replaced[relative])
+            for problem in yaml_file.problems:
+                diagnostics.append(
+                    error(relative, problem.line, problem.column, problem.message, problem.hint)
+                )
+        else:
+            yaml_file = _read_file(root, files[relative], diagnostics)
+        if yaml_file is None or not yaml_file.readable:
+            complete = False
+            continue
+        entries.extend(_content_entries(yaml_file, diagnostics))
+    diagnostics.extend(check_project(root, settings, entries, complete))
+    return sorted((d for d in diagnostics if d.is_error), key=lambda d: (d.location, d.message))

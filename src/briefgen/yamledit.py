@@ -153,9 +153,11 @@ class YamlDocument:
 
     # ------------------------------------------------------------ edits
 
-    def set_scalar(self, path: YamlPath, value: str) -> bool:
+    def set_scalar(self, path: YamlPath, value: str, plain: bool = False) -> bool:
         """Replace the text of the scalar at `path`, keeping its quoting style where the new
-        text allows it. Returns whether anything changed."""
+        text allows it. `plain`: write the text unquoted, for a number, a year or a truth
+        value the model reads as one (`years: 5`, not `years: "5"`). Returns whether
+        anything changed."""
         trail = self._require(path, "value")
         key, node = trail[-1]
         if node.kind != "scalar":
@@ -164,7 +166,10 @@ class YamlDocument:
             return False
         indent = self._indent_for(key, node)
         flow = self._in_flow(node)
-        rendered = render_scalar(value, indent, flow=flow, prefer=self._style(node), newline=self.newline)
+        if plain and re.fullmatch(r"[0-9A-Za-z.+-]+", value):
+            rendered = value
+        else:
+            rendered = render_scalar(value, indent, flow=flow, prefer=self._style(node), newline=self.newline)
         end = self._content_end(node)
         if rendered.startswith(("|", ">")):
             # A comment after the old value would become part of a block's text: it moves
@@ -297,6 +302,63 @@ class YamlDocument:
             between = self.text[self._content_end(node.items[-2]) : node.items[-1].start]
             blank = nl if between.count("\n") > 1 else ""
         self._splice(at, at, nl + blank + _render_item(value, indent, nl), expected)
+
+    def set_list(self, path: YamlPath, values: list[Any]) -> bool:
+        """Replace the list at `path` by `values` (texts), in the style it was written in:
+        a one-line `[a, b]` stays one line where the entries allow it, a block of `- a`
+        lines stays a block. Returns whether anything changed."""
+        trail = self._require(path, "list")
+        key, node = trail[-1]
+        if node.kind != "seq" or key is None:
+            raise YamlEditError(
+                f"{self.label}: {_show(path)} is not a list of a field", node.line, node.column
+            )
+        old = self.data()
+        if _get(old, path) == [_as_read(v) for v in values]:
+            return False
+        expected = _expect_set(old, path, [_as_read(v) for v in values])
+        nl = self.newline
+        texts = [_scalar_text(v) for v in values]
+        if not values:
+            self._splice(node.start, self._content_end(node), "[]", expected)
+        elif self._is_flow(node) and all(_plain_ok(t, flow=True) for t in texts):
+            self._splice(node.start, node.end, "[" + ", ".join(texts) + "]", expected)
+        elif self._is_flow(node):
+            indent = self._column(key) + STEP
+            body = "".join(nl + _render_item(t, indent, nl) for t in texts)
+            self._splice(self.text.index(":", key.end) + 1, node.end, body, expected)
+        else:
+            dash = self.text.rindex("-", 0, node.items[0].start)
+            indent = self._column_of(dash)
+            line_start = self.text.rfind("\n", 0, dash) + 1
+            body = nl.join(_render_item(t, indent, nl) for t in texts)
+            self._splice(line_start, self._content_end(node), body, expected)
+        return True
+
+    def remove_key(self, path: YamlPath) -> bool:
+        """Remove the entry at `path` (`key: value`, with its lines) from a block mapping;
+        a mapping left empty goes too. Comments on the removed lines go with them.
+        Returns whether anything changed."""
+        trail = self._walk(path)
+        if trail is None:
+            return False
+        key, node = trail[-1]
+        parent = trail[-2][1]
+        if key is None or parent.kind != "map" or self._is_flow(parent):
+            raise YamlEditError(f"{self.label}: {_show(path)} cannot be removed here; remove it by hand")
+        if len(parent.pairs) == 1 and len(path) > 1 and isinstance(path[-2], str):
+            return self.remove_key(path[:-1])
+        old = self.data()
+        expected = copy.deepcopy(old)
+        container = _get(expected, path[:-1])
+        del container[path[-1]]
+        start = self.text.rfind("\n", 0, key.start) + 1
+        if self.text[start : key.start].strip():  # `- key: value`: the entry's first key
+            raise YamlEditError(f"{self.label}: {_show(path)} starts its list entry; remove it by hand")
+        end = _line_end(self.text, self._content_end(node))
+        end = end + len(self.newline) if self.text.startswith(self.newline, end) else end
+        self._splice(start, end, "", expected)
+        return True
 
     def append_to_collection(self, collection: str, item: dict[str, Any]) -> None:
         """Add `item` at the end of `collection` in this content file, creating the
