@@ -27,9 +27,12 @@ def job_brief(model: Model, job: Job) -> Brief:
 
 def job_view(model: Model, job: Job) -> View:
     brief = job_brief(model, job)
-    audience = model.audience(job.audience_id) if model.project.audiences else IMPLICIT_AUDIENCE
-    if job.audience_id == IMPLICIT_AUDIENCE.id and brief.audiences is None:
+    # A brief that names no audiences is built for the implicit public one, even in a project
+    # that defines audiences (plan.brief_audiences): that id is not among the project's.
+    if brief.audiences is None or not model.project.audiences:
         audience = IMPLICIT_AUDIENCE
+    else:
+        audience = model.audience(job.audience_id)
     recipient = model.recipients.get(job.recipient_id) if job.recipient_id else None
     view, _selector = select_view(model, brief, audience, job.language, recipient)
     return view
