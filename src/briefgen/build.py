@@ -29,6 +29,7 @@ from .model import Model
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
 from .publish import Publisher, TempOutput
+from .templatecheck import template_problems
 from .theme import audience_theme
 from .worker import GC_THRESHOLDS, JobResult, Limits
 from .writers import FORMATS
@@ -139,6 +140,8 @@ def _build(
     for job, view in views.items():
         # Here rather than in the workers: shown on every build, up-to-date outputs too.
         diagnostics += fallback_warnings(model, view, job)
+    # Template mistakes that would otherwise vanish silently (an unknown block or folder).
+    diagnostics += template_problems(model, jobs)
     if options.strict:
         diagnostics = strictly(diagnostics)
     if any(d.is_error for d in diagnostics):

@@ -268,6 +268,7 @@ def list_command(project, no_cache) -> None:
         )
     click.echo("Briefs:")
     jobs = plan_jobs(model)
+    resolved = _template_resolution(model, jobs)
     for brief in model.project.briefs:
         audiences = ", ".join(a.id for a in brief_audiences(model, brief))
         languages = ", ".join(brief_languages(model, brief))
@@ -277,8 +278,10 @@ def list_command(project, no_cache) -> None:
         if recipients:
             click.echo(f"    recipients: {', '.join(r.id for r in recipients)} (one copy each)")
         for job in (j for j in jobs if j.brief_id == brief.id):
+            # The file the brief's template name resolves to for this output's audience.
+            template = resolved[(job.audience_id, brief.template)][0][1].split(" (")[0]
             for fmt in job.formats:
-                click.echo(f"      -> {job.relpath(fmt)}")
+                click.echo(f"      -> {job.relpath(fmt)}  [{template}]")
     from .labels import missing_labels
 
     click.echo("Languages:")
@@ -286,9 +289,29 @@ def list_command(project, no_cache) -> None:
         missing = missing_labels(language, root)
         state = f"{len(missing)} label(s) not translated" if missing else "labels complete"
         click.echo(f"  {language}  {state}")
-    templates = sorted({b.template for b in model.project.briefs})
-    click.echo("Templates: " + ", ".join(templates))
+    # Which file each template name resolves to, per audience (docs/templates.md, lookup).
+    click.echo("Templates:")
+    for (audience_id, template), names in resolved.items():
+        click.echo(f"  {template} for {audience_id}: {names[0][1]}")
+        for name, where in names[1:]:
+            click.echo(f"    {name}: {where}")
     click.echo(f"Outputs: {sum(len(j.formats) for j in jobs)}")
+
+
+def _template_resolution(model, jobs) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """{(audience, template): [(name, file it resolves to)]} for the planned outputs."""
+    from .lookup import TemplateChain, template_filename
+    from .theme import project_theme
+
+    theme = project_theme(model)
+    templates = {b.id: b.template for b in model.project.briefs}
+    resolved = {}
+    for job in jobs:
+        key = (job.audience_id, templates[job.brief_id])
+        if key not in resolved:
+            chain = TemplateChain(Path(model.root), theme.templates_dir, job.audience_id)
+            resolved[key] = chain.resolution(template_filename(key[1]), theme.folder)
+    return resolved
 
 
 @main.group()

@@ -14,6 +14,7 @@ from .diagnostics import Diagnostic, ProjectError
 from .fonts import check_rendered
 from .labels import catalog_problems, label_warnings
 from .model import Model
+from .templatecheck import template_problems
 
 
 def dry_run(model: Model) -> list[Diagnostic]:
@@ -32,6 +33,7 @@ def dry_run(model: Model) -> list[Diagnostic]:
     jobs = plan_jobs(model)
     found += catalog_problems(root)
     found += label_warnings(model, dict.fromkeys(job.language for job in jobs))
+    found += template_problems(model, jobs)  # unknown folders and blocks, no base
     renderers: dict[str, DocumentRenderer] = {}
     templates = {b.id: b.template for b in model.project.briefs}
     failed: set[tuple[str, str]] = set()  # (audience, template): one broken render is enough

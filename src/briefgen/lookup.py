@@ -20,6 +20,7 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, TemplateError
 from jinja2 import meta as jinja_meta
+from jinja2 import nodes as jinja_nodes
 from jinja2.loaders import BaseLoader, split_template_path
 
 SUFFIX = ".html.j2"
@@ -91,6 +92,43 @@ class TemplateChain:
                 return f"{prefix}/{path.relative_to(folder).as_posix()}"
         return path.name
 
+    def kind(self, path: Path) -> str:
+        """Which link of the chain a found file is, in words: "project audience folder",
+        "project", "theme" or "built-in" (what `briefgen list` shows)."""
+        if self.audience_id and path.is_relative_to(self.project_root / "templates" / self.audience_id):
+            return "project audience folder"
+        label = self.label(path)
+        return {PROJECT: "project", THEME: "theme", BUILTIN: "built-in"}.get(label.split("/")[0], "project")
+
+    def resolve_all(self, name: str) -> list[tuple[str, Path | None]]:
+        """`name` and every template it extends, includes or imports, transitively, each with the
+        file it resolves to (None: not found), in the order met. A name given by a variable is
+        left out: which template it means is only known when the template runs."""
+        found: dict[str, Path | None] = {}
+        pending = [name]
+        while pending:
+            current = pending.pop(0)
+            if current in found:
+                continue
+            path = found[current] = self.find(current)
+            if path is not None:
+                source = path.read_text(encoding="utf-8", errors="replace")
+                pending.extend(ref for ref in referenced_templates(source) if ref)
+        return list(found.items())
+
+    def resolution(self, name: str, theme_folder: Path) -> list[tuple[str, str]]:
+        """(name, "the file it resolves to (which link)") for `name` and every template it
+        pulls in: what `briefgen list` shows."""
+        return [
+            (
+                ref,
+                f"{author_path(path, self.project_root, theme_folder)} ({self.kind(path)})"
+                if path is not None
+                else "not found",
+            )
+            for ref, path in self.resolve_all(name)
+        ]
+
     def loader(self) -> BaseLoader:
         """The Jinja loader of this chain; no link follows a symbolic link out of its folder."""
         contained = {prefix: ContainedLoader(folder, self.project_root) for prefix, folder in self.links()}
@@ -127,17 +165,33 @@ def shown_path(filename: str, project_root: Path, theme_folder: Path) -> str:
     return path.name
 
 
+def author_path(path: Path, project_root: Path, theme_folder: Path) -> str:
+    """A template file as its author names it: builtin/NAME for briefgen's own, else its
+    path in the project (or <theme>/... for a theme outside the project)."""
+    if path.is_relative_to(BUILTIN_DIR):
+        return f"{BUILTIN}/{path.relative_to(BUILTIN_DIR).as_posix()}"
+    return shown_path(str(path), project_root, theme_folder)
+
+
 def referenced_templates(source: str) -> list[str | None]:
     """The names a template extends, includes or imports; None for one given by a variable
     (it could be any template). A template that does not parse references nothing here:
     rendering it reports the syntax error."""
+    tree = parse_template(source)
+    return [] if tree is None else list(jinja_meta.find_referenced_templates(tree))
+
+
+def parse_template(source: str) -> jinja_nodes.Template | None:
+    """A template's syntax tree, read with Jinja's own parser; None when it does not parse
+    (rendering it reports the syntax error)."""
     try:
-        return list(jinja_meta.find_referenced_templates(_parser().parse(source)))
+        return _parser().parse(source)
     except TemplateError:
-        return []
+        return None
 
 
 @cache
 def _parser() -> Environment:
-    # Parsing only: the i18n extension so that {% trans %} blocks parse, as in render.
-    return Environment(extensions=["jinja2.ext.i18n"])
+    # Parsing only: the i18n extension so that {% trans %} blocks parse, as in render; `do`
+    # too, so that a template using it is still read here (render decides whether it runs).
+    return Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
