@@ -97,8 +97,10 @@ class TemplateChain:
         "project", "theme" or "built-in" (what `briefgen list` shows)."""
         if self.audience_id and path.is_relative_to(self.project_root / "templates" / self.audience_id):
             return "project audience folder"
-        label = self.label(path)
-        return {PROJECT: "project", THEME: "theme", BUILTIN: "built-in"}.get(label.split("/")[0], "project")
+        # The theme's folder before the project's: a project's theme lives in its templates/.
+        if self.theme_templates is not None and path.is_relative_to(self.theme_templates):
+            return "theme"
+        return "built-in" if path.is_relative_to(BUILTIN_DIR) else "project"
 
     def resolve_all(self, name: str) -> list[tuple[str, Path | None]]:
         """`name` and every template it extends, includes or imports, transitively, each with the
