@@ -261,7 +261,7 @@ def test_a_template_not_extending_the_base_gets_an_unstyled_pdf(tmp_path):
     pdf = pdf_facts(tmp_path / "out" / "factsheet" / "factsheet.public-readers.en.pdf")
     assert not any(f.startswith("Noto-Sans") for f in pdf["fonts"])  # no heading font
     assert not re.search(r"Page \d of \d", " ".join(pdf["pages"]))
-    assert "Introductory paragraph with a citation.1A Test Report on Justice" in pdf["pages"][0]
+    assert "with a citation. A Test Report on Justice" in pdf["pages"][0]  # the note in its sentence
 
 
 # ---------------------------------------------------------------- list
