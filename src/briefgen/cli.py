@@ -301,14 +301,18 @@ def list_command(project, no_cache) -> None:
 def _template_resolution(model, jobs) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """{(audience, template): [(name, file it resolves to)]} for the planned outputs."""
     from .lookup import TemplateChain, template_filename
-    from .theme import project_theme
+    from .theme import audience_theme
 
-    theme = project_theme(model)
     templates = {b.id: b.template for b in model.project.briefs}
     resolved = {}
     for job in jobs:
         key = (job.audience_id, templates[job.brief_id])
         if key not in resolved:
+            try:
+                theme = audience_theme(model, job.audience_id)  # an audience may name its own
+            except ProjectError as exc:
+                _print_diagnostics(exc.diagnostics)
+                sys.exit(EXIT_ERRORS)
             chain = TemplateChain(Path(model.root), theme.templates_dir, job.audience_id)
             resolved[key] = chain.resolution(template_filename(key[1]), theme.folder)
     return resolved
