@@ -12,7 +12,8 @@ or `FILE:LINE:COLUMN` for CSV); then the edited project is checked as `validate`
 nothing is written while any problem remains. Items, list entries (timeline, notes ...),
 detention details and references above the workbook's clearance (recorded in its README
 sheet; `public` for CSV files) were left out of the export: the import keeps them exactly
-as they are, never deletes them, and refuses a cell that would overwrite them.
+as they are, never deletes them, and refuses a cell that would overwrite them; a
+`[@withheld-N]` placeholder in a text becomes the citation it stands for (citations.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..model import LANG_RE, SENSITIVITY_LEVELS, Model
 from ..slugs import suggest_slug
 from ..typed import did_you_mean
 from ..yamledit import YamlDocument, YamlEditError, write_documents
+from .citations import unmask
 from .columns import CASES, PEOPLE, SHEETS, Column, SheetModel
 from .export import raw_items, workbook_languages
 from .tables import IGNORED_SHEETS, SHEET_NAMES, Cell, Table, TableError, read_book
@@ -365,6 +367,9 @@ class _Importer:
             if column.kind in ("id", "entry") or column.name == sheet.parent_key:
                 continue
             good, value = self._read(row, column, known)
+            if good and column.kind == "markdown" and isinstance(value, str):
+                value = self._unmask(row, row.cells[column], value, None)
+                good = value is not None
             if not good:
                 failed.add(column.name)
             elif value is not None:
@@ -425,6 +430,10 @@ class _Importer:
                         )
                     continue
                 written = shown if isinstance(written, list) else written
+            if column.kind == "markdown" and isinstance(value, str):
+                value = self._unmask(row, cell, value, written)
+                if value is None:
+                    continue
             if column.same(value, written):
                 continue
             if value is None and column.required and not column.localized:
@@ -454,6 +463,14 @@ class _Importer:
                 )
                 continue
             self.report.changed += 1
+
+    def _unmask(self, row: _Row, cell: Cell, value: str, written: Any) -> str | None:
+        """The cell's text with each `[@withheld-N]` back as the citation it stands for in
+        the field's text `written` (None for a new item or entry); None after a problem."""
+        text, problems = unmask(value, written if isinstance(written, str) else None, self.seen)
+        for message, hint in problems:
+            self.problem(row, cell, message, hint)
+        return None if problems else text
 
     def _document_of(self, collection: str, item_id: str) -> YamlDocument:
         path = self.model.positions[(collection, item_id)][0]
