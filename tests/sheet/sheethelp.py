@@ -91,12 +91,13 @@ def cell_of(data: bytes, sheet: str, key, header: str) -> str:
     return f"{headers[header]}{find_row(ws, key)}"
 
 
-def all_cells(data: bytes) -> list[str]:
-    """The text of every cell of every sheet."""
+def all_cells(data: bytes, skip: tuple[str, ...] = ()) -> list[str]:
+    """The text of every cell of every sheet (but those named in `skip`)."""
     workbook = load_workbook(io.BytesIO(data))
     return [
         str(c.value)
         for ws in workbook.worksheets
+        if ws.title not in skip
         for row in ws.iter_rows()
         for c in row
         if c.value is not None

@@ -199,17 +199,30 @@ def test_cli_exit_status(tmp_path):
 # ---------------------------------------------------------------- clearance
 
 
+HIDDEN_IDS = ("secret-person", "secret-case", "secret-source", "staff-person", "hidden-person",
+              "hidden-case", "leaked-memo", "secret-org")  # fmt: skip
+
+
 def test_canaries_are_absent_from_the_default_export(tmp_path):
     for project in (CANARIES, FIXTURE):
         root = copy_fixture(project, tmp_path / project.name)
-        cells = "\n".join(all_cells(export(root)))
+        before = project_files(root)
+        public = export(root)
+        cells = "\n".join(all_cells(public))
         assert "CANARY-" not in cells  # the canary values (ids like canary-ngo are public)
-        for hidden in ("secret-person", "secret-case", "secret-source", "staff-person", "hidden-person",
-                       "hidden-case", "leaked-memo", "secret-org"):  # fmt: skip
-            assert hidden not in cells.replace("[@secret-source", ""), hidden
-        # The same export at confidential holds them: the check above can fail.
-        everything = "\n".join(all_cells(export(root, "confidential")))
-        assert "CANARY" in everything
+        for hidden in HIDDEN_IDS:  # also where a visible text cites a hidden source
+            assert hidden not in cells, hidden
+        # The citation is there, as the builds show it: withheld (the README explains it).
+        assert "[@withheld-1]" in "\n".join(all_cells(public, skip=("README",)))
+        # The same export at confidential holds them: the checks above can fail.
+        everything = "\n".join(all_cells(export(root, "confidential"), skip=("README",)))
+        assert "CANARY" in everything and "[@withheld-" not in everything
+        cited = {"canaries": "[@secret-source, p. 4]", "sheet": "[@leaked-memo, p. 2]"}[project.name]
+        assert cited in everything
+        # Given back unedited, the public workbook changes nothing: the citations stay.
+        report = run_import(root, ("book.xlsx", public))
+        assert not report.problems and report.written == [], problems(report)
+        assert project_files(root) == before
 
 
 def test_internal_export_holds_internal_but_not_confidential(tmp_path):

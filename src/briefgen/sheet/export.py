@@ -7,6 +7,9 @@ drop-down lists for the fixed vocabularies, taken from a hidden sheet Lists. A R
 sheet explains every column and records the clearance the workbook was made for, which
 the import reads back to keep what the export left out.
 
+A citation of a source above the clearance inside a text the workbook shows is written as
+a placeholder, `[@withheld-1]` (citations.py), as the builds print "Source withheld.".
+
 Texts that start like a formula (`=`, `+`, `-`, `@`, a tab or a carriage return) are
 written as text cells, so Excel and Calc show them and never run them.
 
@@ -32,6 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..model import Model
 from ..yamledit import YamlDocument
+from .citations import mask
 from .columns import SHEETS, Column
 from .visibility import README_CLEARANCE, Visibility
 
@@ -129,6 +133,8 @@ def _row(columns: list[Column], raw: dict, seen: Visibility, language: str, fixe
             ids = written if isinstance(written, list) else [written]
             shown = seen.shown_refs(column.ref, [str(i) for i in ids])
             written = shown if isinstance(written, list) else (shown[0] if shown else None)
+        if column.kind == "markdown" and isinstance(written, str):
+            written = mask(written, seen)  # a withheld source's id and page never reach the cell
         row.append(column.cell(written))
     return row
 
@@ -269,6 +275,11 @@ def _write_readme(ws, model: Model, clearance: str, tables: dict) -> None:
         ),
         ("Removing a row does not delete anything: ask whoever keeps the project files.",),
         ("Items above this workbook's clearance are not in it, and the import leaves them as they are.",),
+        (
+            "A citation of a source above this workbook's clearance is shown as [@withheld-1], "
+            "[@withheld-2] ... (numbered in each cell). Keep them as they are: the import puts the "
+            "citation back in their place. Deleting one deletes that citation.",
+        ),
     ]
     for sheet in SHEETS:
         columns, _ = tables[sheet.name]

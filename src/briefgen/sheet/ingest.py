@@ -9,10 +9,12 @@ added to its case's (person's) list.
 
 Every problem is collected first, each at its cell (`FILE:SHEET!CELL: message (hint: ...)`,
 or `FILE:LINE:COLUMN` for CSV); then the edited project is checked as `validate` would;
-nothing is written while any problem remains. Items, list entries (timeline, notes ...),
+nothing is written while any problem remains. A sheet briefgen does not know (the user's
+own notes) is skipped with a warning naming it. Items, list entries (timeline, notes ...),
 detention details and references above the workbook's clearance (recorded in its README
 sheet; `public` for CSV files) were left out of the export: the import keeps them exactly
-as they are, never deletes them, and refuses a cell that would overwrite them.
+as they are, never deletes them, and refuses a cell that would overwrite them; a
+`[@withheld-N]` placeholder in a text becomes the citation it stands for (citations.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from ..model import LANG_RE, SENSITIVITY_LEVELS, Model
 from ..slugs import suggest_slug
 from ..typed import did_you_mean
 from ..yamledit import YamlDocument, YamlEditError, write_documents
+from .citations import unmask
 from .columns import CASES, PEOPLE, SHEETS, Column, SheetModel
 from .export import raw_items, workbook_languages
 from .tables import IGNORED_SHEETS, SHEET_NAMES, Cell, Table, TableError, read_book
@@ -44,9 +47,11 @@ class Problem:
     where: str
     message: str
     hint: str | None = None
+    warning: bool = False  # shown, but the import goes on (a sheet of the user's own)
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" + (f" (hint: {self.hint})" if self.hint else "")
+        prefix = "warning: " if self.warning else ""
+        return f"{self.where}: {prefix}{self.message}" + (f" (hint: {self.hint})" if self.hint else "")
 
 
 @dataclass
@@ -59,7 +64,15 @@ class SheetImportReport:
 
     @property
     def errors(self) -> list[Problem | Diagnostic]:
-        return [p for p in self.problems if isinstance(p, Problem) or p.is_error]
+        return [p for p in self.problems if _is_error(p)]
+
+    @property
+    def warnings(self) -> list[Problem | Diagnostic]:
+        return [p for p in self.problems if not _is_error(p)]
+
+
+def _is_error(problem: Problem | Diagnostic) -> bool:
+    return not problem.warning if isinstance(problem, Problem) else problem.is_error
 
 
 @dataclass
@@ -137,18 +150,10 @@ class _Importer:
             sheet = _sheet_model(table.sheet)
             if sheet is None:
                 if table.sheet not in IGNORED_SHEETS:
-                    self.problem(
-                        None,
-                        f"{table.label}:{table.sheet}!A1"
-                        if table.headers and "!" in table.headers[0].where
-                        else table.label,
-                        f"unknown sheet '{table.sheet}'",
-                        (did_you_mean(table.sheet, SHEET_NAMES, listing=False) or "")
-                        + f"; briefgen reads the sheets {', '.join(SHEET_NAMES)}",
-                    )
+                    self._skip(table)
                 continue
             by_sheet[sheet.name] += self._rows(table, sheet)
-        if self.report.problems:
+        if self.report.errors:
             return
         known = self._known_ids(by_sheet)
         # Every cell of every row is read, also in a row refused as a whole (a duplicate id):
@@ -166,16 +171,43 @@ class _Importer:
             for row in by_sheet[sheet.name]:
                 self._entry_row(row, sheet, known, seen_entries)
                 self._check_cells(row, known)
-        if self.report.problems:
+        if self.report.errors:
             return
         self._create_new_files()
-        if self.report.problems:
+        if self.report.errors:
             return
         self._check_result()
-        if self.report.problems:
+        if self.report.errors:
             return
         written = write_documents((self.root / name, doc) for name, doc in self.documents.items())
         self.report.written = [p.relative_to(self.root).as_posix() for p in written]
+
+    def _skip(self, table: Table) -> None:
+        """A sheet briefgen does not know (the user's own notes): a warning naming it, and
+        a hint when its columns are those of one of briefgen's sheets (renamed, its edits
+        would be lost)."""
+        if all(c.empty for c in table.headers) and all(c.empty for r in table.rows for c in r):
+            return  # an empty sheet: nothing to lose
+        where = f"{table.label}:{table.sheet}!A1" if "!" in _first_where(table) else table.label
+        headers = {str(c.value).strip().split("[")[0] for c in table.headers if not c.empty}
+        like = [
+            sheet.name
+            for sheet in SHEETS
+            if sheet.key in headers and len(headers & {c.name for c in sheet.fields}) * 2 > len(headers)
+        ]
+        # By its header row, not its name: "My notes" is not the sheet Notes renamed.
+        if like:
+            hint = f"if it is the sheet {like[0]} renamed, name it {like[0]} again"
+        else:
+            hint = f"briefgen reads the sheets {', '.join(SHEET_NAMES)}"
+        self.report.problems.append(
+            Problem(
+                where,
+                f"the sheet '{table.sheet}' is not one of briefgen's: skipped, nothing in it is imported",
+                hint,
+                warning=True,
+            )
+        )
 
     # ------------------------------------------------------------ headers and rows
 
@@ -365,6 +397,9 @@ class _Importer:
             if column.kind in ("id", "entry") or column.name == sheet.parent_key:
                 continue
             good, value = self._read(row, column, known)
+            if good and column.kind == "markdown" and isinstance(value, str):
+                value = self._unmask(row, row.cells[column], value, None)
+                good = value is not None
             if not good:
                 failed.add(column.name)
             elif value is not None:
@@ -425,6 +460,10 @@ class _Importer:
                         )
                     continue
                 written = shown if isinstance(written, list) else written
+            if column.kind == "markdown" and isinstance(value, str):
+                value = self._unmask(row, cell, value, written)
+                if value is None:
+                    continue
             if column.same(value, written):
                 continue
             if value is None and column.required and not column.localized:
@@ -454,6 +493,14 @@ class _Importer:
                 )
                 continue
             self.report.changed += 1
+
+    def _unmask(self, row: _Row, cell: Cell, value: str, written: Any) -> str | None:
+        """The cell's text with each `[@withheld-N]` back as the citation it stands for in
+        the field's text `written` (None for a new item or entry); None after a problem."""
+        text, problems = unmask(value, written if isinstance(written, str) else None, self.seen)
+        for message, hint in problems:
+            self.problem(row, cell, message, hint)
+        return None if problems else text
 
     def _document_of(self, collection: str, item_id: str) -> YamlDocument:
         path = self.model.positions[(collection, item_id)][0]
@@ -616,6 +663,12 @@ class _Importer:
 
 
 # ---------------------------------------------------------------- edits and data
+
+
+def _first_where(table: Table) -> str:
+    """Where the table's first cell is: `SHEET!A1` in a workbook, `LINE:COLUMN` in a CSV file."""
+    cells = table.headers or next(iter(table.rows), [])
+    return cells[0].where if cells else ""
 
 
 def _sheet_model(name: str) -> SheetModel | None:
