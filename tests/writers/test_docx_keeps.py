@@ -132,12 +132,13 @@ def test_a_callout_stays_together_as_in_the_pdf(tmp_path):
     assert [out.style_of(p) for p in row.iter(f"{{{W}}}p")] == ["Heading 2", "List Bullet", "List Bullet"]
 
 
-def test_a_card_with_a_photo_stays_one_splittable_row(tmp_path):
+def test_a_card_with_a_photo_keeps_its_head_beside_the_photo_and_may_split_after_it(tmp_path):
     out, _ = build(tmp_path, page(PHOTO_CARD))
     (card,) = boxes(out, "CardBox")
-    (row,) = card.findall("w:tr", NS)
-    assert row.find("w:trPr/w:cantSplit", NS) is None
-    assert out.style_of(first_paragraph(row)) == "Card Photo"
+    head, rest = card.findall("w:tr", NS)
+    assert head.find("w:trPr/w:cantSplit", NS) is not None and rest.find("w:trPr/w:cantSplit", NS) is None
+    assert [out.style_of(p) for p in head.iter(f"{{{W}}}p")] == ["Heading 2", "Status"]
+    assert first_paragraph(head).find(".//wp:anchor", NS) is not None  # the portrait floats there
     assert splittable_rows_starting_with_a_keep(out) == []
 
 

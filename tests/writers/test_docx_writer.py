@@ -239,7 +239,6 @@ def test_every_paragraph_has_a_named_style(out):
         "quote",
         "caption",
         "figure",
-        "card photo",
         "footnote text",
         "field label",
         "field value",
@@ -514,32 +513,38 @@ def test_callout_and_card_are_one_cell_tables(out):
     callouts = tables_with_style(out, "CalloutBox")
     cards = tables_with_style(out, "CardBox")
     assert len(callouts) == 2 and len(cards) == 1
-    for box in callouts + cards:
+    for box in callouts:
         assert len(box.findall("w:tr", NS)) == 1 and len(box.findall("w:tr/w:tc", NS)) == 1
     inside = [out.style_of(p) for p in callouts[0].iter(f"{{{W}}}p")]
     assert inside == ["Heading 2", "List Bullet", "List Bullet", "List Bullet 2", "List Bullet 2"]
-    card = [out.style_of(p) for p in cards[0].iter(f"{{{W}}}p")]
-    assert card[:3] == ["Card Photo", "Heading 3", "Status"]
+    # A card's head (heading beside its portrait, status) is a row of its own, kept with the
+    # rest (tests/writers/test_docx_fidelity.py); one column throughout.
+    head, rest = cards[0].findall("w:tr", NS)
+    assert len(cards[0].findall("w:tr/w:tc", NS)) == 2
+    assert [out.style_of(p) for p in head.iter(f"{{{W}}}p")] == ["Heading 3", "Status"]
+    card = [out.style_of(p) for p in rest.iter(f"{{{W}}}p")]
     assert card.count("Field Label") == 3 and card.count("Field Value") == 3
 
 
 def test_images_are_inline_with_alt_text_and_sized(out):
     body = out.xml("word/document.xml")
+    # In line, except a card's portrait, which floats beside the card's heading as in the PDF.
     inlines = list(body.iter(f"{{{NS['wp']}}}inline"))
-    assert len(inlines) == 3
-    assert not list(body.iter(f"{{{NS['wp']}}}anchor"))
-    alts = [i.find("wp:docPr", NS).get("descr") for i in inlines]
+    anchors = list(body.iter(f"{{{NS['wp']}}}anchor"))
+    assert len(inlines) == 2 and len(anchors) == 1
+    pictures = [*inlines, *anchors]
+    alts = [i.find("wp:docPr", NS).get("descr") for i in pictures]
     assert alts == [
         "Caucasus Rights Watch logo",
         "Bar chart: registered NGOs per year, falling after 2014",
         "Portrait of Günel Məmmədova",
     ]
-    widths = [int(i.find("wp:extent", NS).get("cx")) for i in inlines]
+    widths = [int(i.find("wp:extent", NS).get("cx")) for i in pictures]
     theme = load_theme(BUILTIN_THEMES / "default")
     assert widths[0] == round(theme.logo_width_mm * EMU_PER_MM)
-    assert widths[2] == 30 * EMU_PER_MM
+    assert widths[2] == 28 * EMU_PER_MM  # `.card img.photo { width: 28mm }`
     assert widths[1] == 480 * 9525  # 480 CSS px, narrower than the text
-    assert len({i.find("wp:docPr", NS).get("id") for i in inlines}) == 3
+    assert len({i.find("wp:docPr", NS).get("id") for i in pictures}) == 3
 
 
 def test_wide_images_are_capped_at_the_text_width(tmp_path):

@@ -77,6 +77,7 @@ def build(document: RenderedDocument) -> bytes:
         text_runs=walker.text_runs,
         letter=letter,
         pages=document.page_count,
+        text_width=geometry.text_width,
     )
     body = walker.body
     line_spacing.keep_pictures_whole(body, styles.element)
@@ -173,6 +174,7 @@ def _headers_and_footers(
     text_runs=None,
     letter: bool = False,
     pages: int | None = None,
+    text_width: int | None = None,
 ) -> list[tuple[str, str, str]]:
     """Running header and page-number footer, each with the protective marking when there is
     one (above the header, below the footer); first-page ones when there is a cover (empty,
@@ -185,9 +187,11 @@ def _headers_and_footers(
         part, rid = main.add_header_part()
         part._element = oxml.root("w:hdr")
         _marking(part._element, styles, head.marking)
-        p = oxml.paragraph(part._element, styles.id("Header"))
         # As the PDF's @top-left and @top-right: the title at the margin, the publisher at
-        # the Header style's right tab stop.
+        # the one tab stop, right at the text width (the Header style's, or set here over a
+        # reference.docx's own stops).
+        tabs = None if text_width is None else styles.right_tab_only(styles.id("Header"), text_width)
+        p = oxml.paragraph(part._element, styles.id("Header"), tabs=tabs)
         if text_runs is not None:
             text_runs(p, head.running_title)
         else:

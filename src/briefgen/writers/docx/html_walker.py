@@ -29,13 +29,15 @@ from lxml import etree
 from ... import bidi, fonts
 from ...document import RenderedDocument
 from . import oxml, styled_blocks
-from .oxml import qn
+from .contents import place_contents
+from .oxml import collapse, qn
+from .portraits import WP, float_portraits
 from .styles import StyleSheet, box_cell_margin, table_cell_margin
 
 EMU_PER_TWIP = 635
 EMU_PER_PX = 9525  # a CSS pixel is 1/96 in, as in the PDF
 EMU_PER_MM = 36000
-PHOTO_WIDTH_MM = 30
+PHOTO_WIDTH_MM = 28  # `.card img.photo { width: 28mm }`
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 CONTAINERS = {"body", "section", "article", "div", "header", "footer", "main", "nav"}
@@ -100,8 +102,10 @@ P_CLASS_STYLES = {
     "signatory-name": "Signature",
     "signatory-role": "Signature Role",
 }
+# Classes of inline elements that ask for a character style of their own (as the print CSS
+# gives them a colour or weight); on <strong> the style replaces Strong, being bold itself.
+CLASS_CHAR_STYLES = {"priority-high": "High Priority"}
 SIGNATURE_HEIGHT_MM = 14
-TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 
 _WS = re.compile(r"[ \t\n\r\f]+")
 _COL_WIDTH = re.compile(r"width\s*:\s*([\d.]+)\s*%")
@@ -152,11 +156,6 @@ def read_head(tree: lxml.html.HtmlElement) -> Head:
         template=meta.get("briefgen:template", ""),
         marking=meta.get("briefgen:marking", ""),
     )
-
-
-def collapse(text: str) -> str:
-    """Whitespace collapsed as HTML does, without characters XML cannot carry."""
-    return _WS.sub(" ", oxml.clean_text(text)).strip(" ")
 
 
 # --- inline content -----------------------------------------------------------------------
@@ -719,6 +718,8 @@ class HtmlWalker:
         )
         self.flow(el, inner, inline_imgs=False)
         self.close_cell(tc, inner)
+        if style == "Card Box":  # portraits beside the heading, as the PDF floats them
+            float_portraits(tc, self.sid("Card Photo"), inner.width, self._shape_ids)
         if not keep_together:
             self.split_leading_keeps(tbl, tc, ctx.width)
 
@@ -735,6 +736,12 @@ class HtmlWalker:
             if child.tag != qn("w:p") or not self.keeps_with_next(child):
                 break
             lead += 1
+        if lead and next(blocks[0].iter(f"{{{WP}}}anchor"), None) is not None:
+            # A portrait floats beside the heading: the card's head (roles, status line)
+            # shares its row, to run beside the portrait as in the PDF.
+            head = {self.sid("Small Text"), self.sid("Status")}
+            while lead < len(blocks) and _style_id(blocks[lead]) in head:
+                lead += 1
         if lead == 0 or lead == len(blocks):
             return
         first_row = tc.getparent()
@@ -812,7 +819,7 @@ class HtmlWalker:
             style = "Letterhead Logo"
         elif "signature" in classes:
             style = "Signature"
-        elif "logo" in classes or ctx.in_cover:
+        elif ctx.in_cover:  # as `.cover img.logo`: the cover's pictures, and only they
             style = "Cover Logo"
         elif "photo" in classes:
             style = "Card Photo"
@@ -852,7 +859,7 @@ class HtmlWalker:
             cx = round(self.doc.theme.logo_width_mm * 0.7 * EMU_PER_MM)
         elif "signature" in classes:  # 14 mm high, as img.signature in the print CSS
             cx = round(SIGNATURE_HEIGHT_MM * EMU_PER_MM * px_w / px_h)
-        elif "logo" in classes:
+        elif "logo" in classes and para.ctx.in_cover:  # `.cover img.logo`; elsewhere its own size
             cx = round(self.doc.theme.logo_width_mm * EMU_PER_MM)
         elif "photo" in classes:
             cx = PHOTO_WIDTH_MM * EMU_PER_MM
@@ -882,10 +889,14 @@ class HtmlWalker:
             return  # a note's call on the web page: Word numbers its own footnotes
         if el.get("id"):
             self._mark_id(el, para.ctx)
+        class_role = next((CLASS_CHAR_STYLES[c] for c in sorted(classes) if c in CLASS_CHAR_STYLES), None)
+        if class_role is not None:
+            state = state.with_role(class_role)
         if tag in ("em", "i"):
             state = state.with_role("Emphasis")
         elif tag in ("strong", "b"):
-            state = state.with_role("Strong")
+            if class_role is None:
+                state = state.with_role("Strong")
         elif tag == "code":
             state = state.with_role("Code")
         elif tag == "sup":
@@ -990,62 +1001,8 @@ class HtmlWalker:
     # -- table of contents --
 
     def toc(self, el: etree._Element, ctx: Ctx) -> None:
-        """<nav class="toc">: TOC Heading, then a TOC field whose cached result lists the entries.
-
-        The contents get a page of their own, as in the print CSS.
-        """
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            if child.tag in HEADINGS:
-                self._mark_id(child, ctx)
-                self.flow(child, replace(ctx, list_item=None), style="TOC Heading")
-            elif child.tag in ("ul", "ol"):
-                entries: list[tuple[int, str, str | None]] = []
-                self._toc_entries(child, 1, entries)
-                self._toc_field(ctx, entries)
-            else:
-                self.block(child, ctx)
-        if ctx.story == "body" and ctx.container is self.body:
-            self._page_break = True
-
-    def _toc_entries(self, list_el: etree._Element, level: int, out: list) -> None:
-        for li in list_el:
-            if not isinstance(li.tag, str) or li.tag != "li":
-                continue
-            text = collapse(_plain_text(li))
-            anchor = None
-            for a in _own_descendants(li, "a"):
-                href = (a.get("href") or "").strip()
-                if href.startswith("#"):
-                    anchor = self._bookmarks.get(unquote(href[1:]))
-                    if anchor is None:
-                        self.warn_once(
-                            f"anchor:{href}",
-                            f"contents entry links to {href!r}, which is not in the document",
-                        )
-                    break
-            if text:
-                out.append((min(level, 3), text, anchor))
-            for nested in _own_descendants(li, "ul", "ol"):
-                self._toc_entries(nested, level + 1, out)
-
-    def _toc_field(self, ctx: Ctx, entries: list[tuple[int, str, str | None]]) -> None:
-        if not entries:
-            p, _ = self.open_p(ctx, self.sid("TOC 1"))
-            oxml.field_begin(p, TOC_INSTRUCTION, dirty=True)
-            oxml.field_end(p)
-            return
-        for i, (level, text, anchor) in enumerate(entries):
-            p, marks = self.open_p(ctx, self.sid(f"TOC {level}"))
-            if i == 0:
-                oxml.field_begin(p, TOC_INSTRUCTION, dirty=True)
-            target = oxml.hyperlink(p, anchor=anchor) if anchor else p
-            self.text_runs(target, text)
-            if i == len(entries) - 1:
-                oxml.field_end(p)
-            for bid in marks:
-                p.append(oxml.bookmark_end(bid))
+        """<nav class="toc">: the contents page (contents.py)."""
+        place_contents(self, el, ctx)
 
 
 _BLOCK_TAGS = (
@@ -1094,6 +1051,11 @@ def _set_cell_margin(tc: etree._Element, side: str) -> None:
     rank = oxml.TCPR_ORDER.index("tcMar")
     index = sum(1 for c in tcpr if oxml.TCPR_ORDER.index(etree.QName(c).localname) < rank)
     tcpr.insert(index, oxml.props("w:tcMar", ("top", "bottom"), {side: {"w": 0, "type": "dxa"}}))
+
+
+def _style_id(p: etree._Element) -> str | None:
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if p.tag == qn("w:p") else None
+    return None if style is None else style.get(qn("w:val"))
 
 
 def _span(cell: etree._Element, attr: str) -> int:
@@ -1164,31 +1126,6 @@ def _column_widths(table: etree._Element, ncols: int, width: int) -> list[int]:
     widths = [round(width * p / total) for p in pcts]
     widths[-1] += width - sum(widths)
     return widths
-
-
-def _own_descendants(li: etree._Element, *tags: str):
-    """Descendants of `li` with one of `tags` that are not inside a nested list."""
-    for child in li:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in tags:
-            yield child
-        elif child.tag not in ("ul", "ol"):
-            yield from _own_descendants(child, *tags)
-
-
-def _plain_text(el: etree._Element) -> str:
-    """Text of `el` without nested lists and footnotes (a contents entry's label)."""
-    parts = [el.text or ""]
-    for child in el:
-        if (
-            isinstance(child.tag, str)
-            and child.tag not in ("ul", "ol")
-            and "footnote" not in (child.get("class") or "").split()
-        ):
-            parts.append(_plain_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
 
 
 def _to_png(data: bytes) -> bytes | None:

@@ -18,7 +18,10 @@ from lxml import etree
 from .oxml import PPR_ORDER, props, qn
 
 SINGLE = 240  # w:line of single spacing, lineRule auto
-_DRAWING_PARAGRAPHS = etree.XPath(".//w:p[.//w:drawing]", namespaces={"w": nsmap["w"]})
+# Inline pictures only: a floating one (a card's portrait) is not set in a line.
+_DRAWING_PARAGRAPHS = etree.XPath(
+    ".//w:p[.//w:drawing/wp:inline]", namespaces={"w": nsmap["w"], "wp": nsmap["wp"]}
+)
 
 
 def exact(size_pt: float, line_height: float) -> dict:

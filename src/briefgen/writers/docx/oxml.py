@@ -134,6 +134,14 @@ def clean_text(text: str) -> str:
     return _INVALID_XML.sub("", text)
 
 
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space: never a no-break space
+
+
+def collapse(text: str) -> str:
+    """Whitespace collapsed as HTML does, without characters XML cannot carry."""
+    return _HTML_SPACE.sub(" ", clean_text(text)).strip(" ")
+
+
 def add_text(run: etree._Element, text: str) -> None:
     """Append `text` to a w:r as w:t pieces (soft / non-breaking hyphens as their elements)."""
     for piece in _SPECIAL_CHARS.split(clean_text(text)):

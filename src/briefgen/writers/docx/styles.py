@@ -91,7 +91,7 @@ _WORD_LOCALES = {
 }
 
 # Character styles an inline element may ask for, in the order composites name them.
-CHAR_ROLES = ("Hyperlink", "Strong", "Emphasis", "Code")
+CHAR_ROLES = ("Hyperlink", "High Priority", "Strong", "Emphasis", "Code")
 
 
 def word_language(tag: str) -> str:
@@ -659,8 +659,9 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             },
         ),
         # Running header and footer look alike: small and muted. As in the PDF, the header
-        # starts at the left margin (the publisher goes to the right tab stop) and the
-        # footer's page number sits at the right.
+        # starts at the left margin and the publisher goes to the one tab stop, at the right
+        # margin (@top-left, @top-right): a centre stop before it would catch the publisher
+        # mid-page after a short running title. The footer's page number sits at the right.
         *(
             _style(
                 P,
@@ -669,7 +670,7 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
                 based="Normal",
                 priority=99,
                 ppr={
-                    "tabs": _tabs(("center", tw // 2, None), ("right", tw, None)),
+                    "tabs": _tabs(("right", tw, None)),
                     "spacing": {"before": 0, "after": 0, **running_line_height(theme)},
                     "jc": {"val": align},
                 },
@@ -735,6 +736,17 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             qformat=True,
             priority=22,
             rpr={"b": True, "bCs": True},
+        ),
+        # A recommendation's "(high priority)" marker (.priority-high in the print CSS): the
+        # colour belongs to the style, so it survives a restyle and reads as in the PDF.
+        _style(
+            C,
+            "High Priority",
+            "HighPriority",
+            based="DefaultParagraphFont",
+            qformat=True,
+            priority=22,
+            rpr={"b": True, "bCs": True, "color": {"val": accent}},
         ),
         _style(
             C,
@@ -919,6 +931,43 @@ class StyleSheet:
                 sid = None if based is None else based.get(qn("w:val"))
             self._keep_next[style_id] = cached
         return cached
+
+    def tab_stops(self, style_id: str) -> list[tuple[str, int]]:
+        """The (kind, position) tab stops a paragraph in this style has, through basedOn
+        (a stop a derived style clears is gone)."""
+        chain: list[etree._Element] = []
+        sid: str | None = style_id
+        while sid and sid in self._by_id and self._by_id[sid] not in chain:
+            chain.append(self._by_id[sid])
+            based = self._by_id[sid].find(qn("w:basedOn"))
+            sid = None if based is None else based.get(qn("w:val"))
+        stops: dict[int, str] = {}
+        for style in reversed(chain):
+            for tab in style.iterfind(f"{qn('w:pPr')}/{qn('w:tabs')}/{qn('w:tab')}"):
+                pos, kind = int(tab.get(qn("w:pos"))), tab.get(qn("w:val"))
+                if kind == "clear":
+                    stops.pop(pos, None)
+                else:
+                    stops[pos] = kind
+        return sorted(((kind, pos) for pos, kind in stops.items()), key=lambda stop: stop[1])
+
+    def right_tab_only(self, style_id: str, position: int) -> etree._Element | None:
+        """w:tabs for a paragraph in this style that should have a single right tab stop at
+        `position` (the running header, as the PDF's @top-right): None when the style has
+        just that, else the stops that clear the style's others and set that one (a
+        reference.docx's Header style often has Word's centre and right stops for Letter)."""
+        stops = self.tab_stops(style_id)
+        if stops == [("right", position)]:
+            return None
+        el = etree.Element(qn("w:tabs"))
+        for kind, pos in stops:
+            if (kind, pos) != ("right", position):
+                sub(el, "w:tab", {"val": "clear", "pos": pos})
+        if ("right", position) not in stops:
+            sub(el, "w:tab", {"val": "right", "pos": position})
+        # The schema wants them in order of position.
+        el[:] = sorted(el, key=lambda tab: int(tab.get(qn("w:pos"))))
+        return el
 
     def __contains__(self, name: str) -> bool:
         return name.lower() in self._by_name
