@@ -6,6 +6,7 @@ import re
 
 import pdfplumber
 import pytest
+from conftest import words
 from lxml import etree
 from test_docx_writer import NS, PARAGRAPH_STYLES, Docx, W, attr, text_of
 
@@ -73,6 +74,16 @@ def test_cover_without_furniture_then_running_header_and_page_fields(documents):
         title_run, publisher_run = p.findall("w:r", NS)
         assert text_of(title_run) == docx.document.core_properties.title, entry["path"]
         assert publisher_run.find("w:tab", NS) is not None, entry["path"]
+        assert text_of(publisher_run) in ("IPHR", "International Partnership for Human Rights"), entry["path"]
+        # The one tab stop of the Header style: right, at the text width (issue 26: a centre
+        # stop caught the publisher mid-page after the dossier's short running title).
+        section = docx.document.sections[-1]
+        width = round((section.page_width - section.left_margin - section.right_margin) / 635)
+        header_style = docx.xml("word/styles.xml").xpath("w:style[@w:styleId='Header']", namespaces=NS)[0]
+        stops = [
+            (attr(t, "w:val"), int(attr(t, "w:pos"))) for t in header_style.iterfind("w:pPr/w:tabs/w:tab", NS)
+        ]
+        assert stops == [("right", width)] and p.find("w:pPr/w:tabs", NS) is None, entry["path"]
         # A recipient's letter is a section of its own before the brief's (no header or
         # footer); the brief's section counts its own pages.
         letter = body.find("w:body/w:p/w:pPr/w:sectPr", NS) is not None
@@ -87,13 +98,14 @@ def test_cover_without_furniture_then_running_header_and_page_fields(documents):
         assert letter == (second > 1), entry["path"]
 
 
-def test_contents_field_lists_the_pdfs_contents_entries(documents):
+def test_contents_field_lists_the_pdfs_contents_entries_and_page_numbers(documents):
+    """The contents field's cached entries are the PDF's, each ending with the PDF's page
+    number (issue 26), and each number is the page of the PDF where that heading is."""
+    checked = 0
     for entry, docx, pdf in documents:
         with pdfplumber.open(pdf) as document:
-            toc_page = next(
-                (p.extract_text() for p in document.pages if re.search(r"\.{5,}", p.extract_text() or "")),
-                None,
-            )
+            pages = [p.extract_text() or "" for p in document.pages]
+        toc_page = next((t for t in pages if re.search(r"\.{5,}", t)), None)
         entries = [
             p
             for p in docx.xml("word/document.xml").iter(f"{{{W}}}p")
@@ -102,18 +114,35 @@ def test_contents_field_lists_the_pdfs_contents_entries(documents):
         if toc_page is None:
             assert entries == [], entry["path"]
             continue
-        pdf_titles = [
-            re.sub(r"[\s.]*\d+$", "", line).strip()
+        pdf_entries = [
+            (" ".join(m.group(1).split()), m.group(2))
             for line in toc_page.splitlines()
-            if re.search(r"\.{5,}\s*\d+$", line)
+            if (m := re.fullmatch(r"(.*?)[\s.]*\.{5,}\s*(\d+)", line))
         ]
-        # Compared with white space normalised: French labels keep a no-break space before ':'
-        # that the PDF's text extraction gives as a plain space.
-        assert [" ".join(text_of(p).split()) for p in entries] == [" ".join(t.split()) for t in pdf_titles], (
-            entry["path"]
-        )
+        docx_entries = []
+        for p in entries:
+            runs = p.findall("w:hyperlink/w:r", NS)
+            tab = next(i for i, r in enumerate(runs) if r.find("w:tab", NS) is not None)
+            instr = "".join(t.text for t in p.iter(f"{{{W}}}instrText") if "PAGEREF" in t.text).split()
+            assert instr == ["PAGEREF", attr(p.find("w:hyperlink", NS), "w:anchor"), "\\h"], entry["path"]
+            label = " ".join("".join(text_of(r) for r in runs[:tab]).split())
+            docx_entries.append((label, text_of(runs[-2])))  # the PAGEREF's cached result
+        # White space normalised: French labels keep a no-break space before ':' that the
+        # PDF's text extraction gives as a plain space.
+        assert docx_entries == pdf_entries, entry["path"]
+        # The page each heading is on, by its printed number: a recipient's letter comes
+        # before page 1.
+        numbered = {
+            m.group(1): text
+            for text in pages
+            if (m := re.search(r"(?:Page|Страница) (\d+) (?:of|из|sur)", text))
+        }
+        for label, number in docx_entries:
+            assert words(label) in words(numbered[number]), (entry["path"], label, number)
         instructions = "".join(t.text for t in docx.xml("word/document.xml").iter(f"{{{W}}}instrText"))
         assert "TOC" in instructions
+        checked += 1
+    assert checked >= 3  # the policy brief's copies and the dossier have contents
 
 
 def test_footnotes_images_tables_and_language(documents):
@@ -135,3 +164,28 @@ def test_footnotes_images_tables_and_language(documents):
         styles = docx.xml("word/styles.xml")
         langs = {e.get(f"{{{W}}}val") for e in styles.iter(f"{{{W}}}lang")}
         assert LANG_TAGS[entry["language"]] in langs, (entry["path"], langs)
+
+
+def test_the_high_priority_marker_keeps_its_colour(documents):
+    """'(high priority)' in a recommendation: the High Priority character style, in the
+    theme's accent colour (the PDF's .priority-high), on the marker's run alone."""
+    from briefgen.theme import BUILTIN_THEMES, load_theme
+
+    accent = load_theme(BUILTIN_THEMES / "default").color("accent")
+    markers = 0
+    for entry, docx, _pdf in documents:
+        styles = docx.xml("word/styles.xml")
+        (style,) = styles.xpath("w:style[w:name/@w:val='High Priority']", namespaces=NS)
+        assert attr(style.find("w:rPr/w:color", NS), "w:val") == accent, entry["path"]
+        sid = attr(style, "w:styleId")
+        for run in docx.xml("word/document.xml").iter(f"{{{W}}}r"):
+            marked = run.find(f"w:rPr/w:rStyle[@w:val='{sid}']", NS) is not None
+            text = text_of(run)
+            assert marked == bool(
+                re.fullmatch(r"\((high priority|priorité élevée|высокий приоритет)\)", text)
+            ), (
+                entry["path"],
+                text,
+            )
+            markers += marked
+    assert markers >= 4
