@@ -165,6 +165,21 @@ def test_a_logo_outside_the_cover_is_a_figure_at_its_own_size(tmp_path):
     assert width(pictures["inline logo"]) == width(pictures["partner logo"])
 
 
+def test_a_photo_outside_a_card_is_a_figure_at_its_own_size(tmp_path):
+    out, _ = build(
+        tmp_path, page('<section><h1 id="s">People</h1><img class="photo" src="photo.png" alt="p"></section>')
+    )
+    body = out.xml("word/document.xml")
+    (inline,) = body.iter(f"{{{WP}}}inline")  # in line: only a card's portrait floats
+    assert out.style_of(next(inline.iterancestors(f"{{{W}}}p"))) == "Figure"
+    from PIL import Image
+
+    with Image.open(fixture_path("photo.png")) as im:
+        assert int(inline.find("wp:extent", NS).get("cx")) == min(
+            im.width * 9525, text_width(out) * EMU_PER_TWIP
+        )
+
+
 def fixture_path(name: str):
     from test_docx_writer import FIXTURES
 

@@ -197,6 +197,7 @@ class Ctx:
     list_item: ListItem | None = None
     in_cover: bool = False
     look: str | None = None  # the theme class (`styles`) of the box around, for its headings
+    in_card: bool = False  # directly in a card's cell: where `img.photo` is a portrait
 
 
 class ListItem:
@@ -715,6 +716,7 @@ class HtmlWalker:
             part=ctx.part,
             width=ctx.width - 2 * box_cell_margin(self.doc.theme),
             p_style="Body Text",
+            in_card=style == "Card Box",
         )
         self.flow(el, inner, inline_imgs=False)
         self.close_cell(tc, inner)
@@ -821,7 +823,7 @@ class HtmlWalker:
             style = "Signature"
         elif ctx.in_cover:  # as `.cover img.logo`: the cover's pictures, and only they
             style = "Cover Logo"
-        elif "photo" in classes:
+        elif "photo" in classes and ctx.in_card:  # as `.card img.photo`; elsewhere a figure
             style = "Card Photo"
         else:
             style = "Figure"
@@ -861,7 +863,7 @@ class HtmlWalker:
             cx = round(SIGNATURE_HEIGHT_MM * EMU_PER_MM * px_w / px_h)
         elif "logo" in classes and para.ctx.in_cover:  # `.cover img.logo`; elsewhere its own size
             cx = round(self.doc.theme.logo_width_mm * EMU_PER_MM)
-        elif "photo" in classes:
+        elif "photo" in classes and para.ctx.in_card:
             cx = PHOTO_WIDTH_MM * EMU_PER_MM
         elif (el.get("width") or "").isdigit():
             cx = int(el.get("width")) * EMU_PER_PX
