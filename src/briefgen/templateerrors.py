@@ -1,0 +1,626 @@
+"""Template errors: a Jinja exception + the template's source -> a Diagnostic an author can act on.
+
+Jinja tells the line of a mistake, never the column, and sometimes not even the right line:
+an `{% if %}` left open is noticed at the `{% endblock %}` or the end of the file. Here the
+template is lexed as Jinja lexes it, each token given its position, and:
+
+- a syntax error is placed at the token the parser stopped at (re-parsed with positions),
+  an unknown tag at its `{%`, an unknown filter or test at its name;
+- a block left open is reported at its opening tag, found by pairing the block tags;
+- a missing field names what the template received, as docs/templates.md calls it ("a case
+  has no field 'titel'", recordkinds.py) with "did you mean" and the fields it has, at the
+  expression that asked for it; never a Python class name.
+
+Lines and columns are 1-based; a column is 0 only when the source cannot be read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, TemplateSyntaxError, UndefinedError
+from jinja2.environment import TemplateModule
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.lexer import TokenStream
+from jinja2.parser import Parser
+from jinja2.runtime import LoopContext, StrictUndefined
+from jinja2.utils import missing
+
+from .diagnostics import Diagnostic, error
+from .recordkinds import describe, record_fields, record_kind
+from .select import Record
+
+PREFIX = "template error: "
+
+# Tags that open a block closed by `end<tag>`, and the tags allowed between (Jinja's own and
+# those of the i18n extension). `set` opens one only without `=`: {% set x %}...{% endset %}.
+OPENERS = {"for", "if", "block", "macro", "call", "filter", "with", "autoescape", "trans", "set"}
+MIDDLES = {"elif": ("if",), "else": ("if", "for"), "pluralize": ("trans",)}
+# Every tag a template may use: the openers, their ends, the middles and single tags.
+SINGLE_TAGS = {"extends", "include", "import", "from", "print", "do", "break", "continue"}
+KNOWN_TAGS = sorted(OPENERS | {f"end{t}" for t in OPENERS} | set(MIDDLES) | SINGLE_TAGS)
+
+
+# ---------------------------------------------------------------- tokens with positions
+
+
+@dataclass(frozen=True)
+class Token:
+    line: int
+    column: int  # 1-based
+    offset: int
+    type: str  # Jinja's: block_begin, name, operator, string, data, variable_begin ...
+    value: str
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    line: int
+    column: int  # of its `{%`
+    index: int  # of its name token
+
+
+def _normalized(source: str) -> str:
+    # Jinja's lexer reads "\r\n" and "\r" as "\n"; columns do not change.
+    return source.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class _Positions:
+    """Offsets in a text -> (line, column)."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        import bisect
+
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def _raw_tokens(env: Environment, text: str):
+    """(lineno, type, value, offset) of each token Jinja's lexer makes of `text`, in order.
+
+    Every token's value stands in the text where the lexer found it; whitespace control
+    (`{%-`, lstrip_blocks, trim_blocks) only shortens a data token at its ends, so searching
+    forward from the end of the previous token finds each one."""
+    cursor = 0
+    for lineno, kind, value in env.lexer.tokeniter(text, None):
+        if not value:
+            continue
+        at = text.find(value, cursor)
+        if at < 0:  # cannot happen for a text Jinja lexed; stop rather than guess
+            return
+        cursor = at + len(value)
+        yield lineno, kind, value, at
+
+
+def lex(source: str, env: Environment | None = None) -> tuple[list[Token], TemplateSyntaxError | None]:
+    """The template's tokens with positions, as far as it lexes, and the lexer's error if any."""
+    env = env or _plain_env()
+    text = _normalized(source)
+    positions = _Positions(text)
+    found: list[Token] = []
+    try:
+        for _lineno, kind, value, at in _raw_tokens(env, text):
+            found.append(Token(*positions.at(at), at, kind, value))
+    except TemplateSyntaxError as exc:
+        return found, exc
+    return found, None
+
+
+def block_tags(tokens: list[Token]) -> list[Tag]:
+    """Every `{% name ... %}` of the template; a `{% set x = ... %}` is kept out of the
+    block-opening kind by naming it "set=" (it needs no {% endset %})."""
+    tags = []
+    for index, token in enumerate(tokens):
+        if token.type != "block_begin":
+            continue
+        name_at = _next_significant(tokens, index + 1)
+        if name_at is None or tokens[name_at].type != "name":
+            continue
+        name = tokens[name_at].value
+        if name == "set" and _assigns(tokens, name_at):
+            name = "set="
+        tags.append(Tag(name, token.line, token.column, name_at))
+    return tags
+
+
+def _next_significant(tokens: list[Token], start: int) -> int | None:
+    for index in range(start, len(tokens)):
+        if tokens[index].type != "whitespace":
+            return index
+    return None
+
+
+def _assigns(tokens: list[Token], start: int) -> bool:
+    """The tag starting at `start` has a top-level `=` before its end: {% set x = 1 %}."""
+    depth = 0
+    for token in tokens[start:]:
+        if token.type == "block_end":
+            return False
+        if token.type == "operator":
+            if token.value in "([{":
+                depth += 1
+            elif token.value in ")]}":
+                depth -= 1
+            elif token.value == "=" and depth == 0:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- pairing block tags
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """The first nesting mistake: `tag` is at fault; `found` is where Jinja noticed it (the
+    closing tag it met instead, or None for the end of the file)."""
+
+    problem: str  # "unclosed", "stray" (an end tag with no opener), "misplaced" (else/elif/pluralize)
+    tag: Tag
+    found: Tag | None = None
+
+
+def nesting_problem(tags: list[Tag]) -> Nesting | None:
+    open_tags: list[Tag] = []
+    for tag in tags:
+        if tag.name in OPENERS:
+            open_tags.append(tag)
+        elif tag.name.startswith("end") and tag.name[3:] in OPENERS:
+            wanted = tag.name[3:]
+            if open_tags and open_tags[-1].name == wanted:
+                open_tags.pop()
+            elif any(t.name == wanted for t in open_tags):
+                return Nesting("unclosed", open_tags[-1], tag)
+            else:
+                return Nesting("stray", tag, open_tags[-1] if open_tags else None)
+        elif tag.name in MIDDLES and (not open_tags or open_tags[-1].name not in MIDDLES[tag.name]):
+            return Nesting("misplaced", tag, open_tags[-1] if open_tags else None)
+    if open_tags:
+        return Nesting("unclosed", open_tags[-1], None)
+    return None
+
+
+# ---------------------------------------------------------------- syntax errors
+
+
+_UNKNOWN_TAG = re.compile(r"Encountered unknown tag '(\w+)'")
+_NO_FILTER = re.compile(r"No filter named '([^']+)'")
+_NO_TEST = re.compile(r"No test named '([^']+)'")
+_AT_OFFSET = re.compile(r" at (\d+)$")
+
+
+def syntax_diagnostic(
+    exc: TemplateSyntaxError, path: str, source: str | None, env: Environment
+) -> Diagnostic:
+    """A TemplateSyntaxError (also a compile-time TemplateAssertionError) at its column."""
+    line = exc.lineno or 0
+    message = exc.message or str(exc)
+    if source is None:
+        return error(path, line, 0, PREFIX + message)
+    tokens, lex_error = lex(source, env)
+    if lex_error is not None and lex_error.lineno == exc.lineno and lex_error.message == exc.message:
+        return _lexer_diagnostic(exc, path, source, tokens)
+    unknown = _UNKNOWN_TAG.search(message)
+    if unknown or message.startswith("Unexpected end of template"):
+        name = unknown.group(1) if unknown else None
+        if name is None or name in MIDDLES or (name.startswith("end") and name[3:] in OPENERS):
+            found = _nesting_diagnostic(path, block_tags(tokens))
+            if found is not None:
+                return found
+        elif name is not None:
+            return _unknown_tag(path, line, name, tokens)
+    for pattern, what, known in ((_NO_FILTER, "filter", env.filters), (_NO_TEST, "test", env.tests)):
+        named = pattern.search(message)
+        if named:
+            return _unknown_name(path, line, what, named.group(1), known, tokens)
+    column = _failing_column(env, source, exc) or _first_construct(tokens, line)
+    hint = next((h for words, h in _PARSER_HINTS if words in message), None)
+    return error(path, line, column, PREFIX + message, hint=hint)
+
+
+# What the parser's own words mean for the author, where they are terse.
+_PARSER_HINTS = (
+    ("'end of print statement'", "the expression before }} is incomplete or has a stray character"),
+    ("'end of statement block'", "the tag before %} is incomplete or has a stray character"),
+    ("expected token 'end of print statement'", "two expressions in one {{ }}: join them with ~"),
+)
+
+
+def _lexer_diagnostic(exc: TemplateSyntaxError, path: str, source: str, tokens: list[Token]) -> Diagnostic:
+    """The lexer stopped: at an offset it names, else at the construct it could not finish."""
+    message = exc.message or ""
+    at = _AT_OFFSET.search(message)
+    if at:
+        line, column = _Positions(_normalized(source)).at(int(at.group(1)))
+        return error(path, line, column, PREFIX + message[: at.start()])
+    begun = tokens[-1] if tokens and tokens[-1].type.endswith("_begin") else None
+    if begun is not None:
+        ends = {"comment_begin": "#}", "raw_begin": "{% endraw %}"}
+        hint = f"close it with {ends[begun.type]}" if begun.type in ends else None
+        return error(path, begun.line, begun.column, PREFIX + message, hint=hint)
+    return error(path, exc.lineno or 0, _first_construct(tokens, exc.lineno or 0), PREFIX + message)
+
+
+def _tag_text(name: str) -> str:
+    return "{% " + name.rstrip("=") + " %}"
+
+
+def _nesting_diagnostic(path: str, tags: list[Tag]) -> Diagnostic | None:
+    found = nesting_problem(tags)
+    if found is None:
+        return None
+    tag = found.tag
+    if found.problem == "unclosed":
+        where = (
+            f"Jinja reached {_tag_text(found.found.name)} at line {found.found.line} first"
+            if found.found
+            else "Jinja reached the end of the file first"
+        )
+        return error(
+            path,
+            tag.line,
+            tag.column,
+            PREFIX + f"{_tag_text(tag.name)} is never closed",
+            hint=f"close it with {_tag_text('end' + tag.name)} where it should end; {where}",
+        )
+    if found.problem == "stray":
+        opener = tag.name[3:]
+        inside = f" (the open block is the {_tag_text(found.found.name)} of line {found.found.line})"
+        return error(
+            path,
+            tag.line,
+            tag.column,
+            PREFIX + f"{_tag_text(tag.name)} closes no {_tag_text(opener)}" + (inside if found.found else ""),
+            hint=f"remove it, or open the block with {_tag_text(opener)} before it",
+        )
+    allowed = " or ".join(_tag_text(t) for t in MIDDLES[tag.name])
+    return error(
+        path,
+        tag.line,
+        tag.column,
+        PREFIX + f"{_tag_text(tag.name)} is outside any {allowed}",
+        hint=f"move it inside {allowed}, or check that the block it belongs to was not closed already",
+    )
+
+
+def _unknown_tag(path: str, line: int, name: str, tokens: list[Token]) -> Diagnostic:
+    tag = next((t for t in block_tags(tokens) if t.line == line and t.name == name), None)
+    column = tag.column if tag else _first_construct(tokens, line)
+    close = difflib.get_close_matches(name, KNOWN_TAGS, n=1, cutoff=0.6)
+    hint = f"did you mean {_tag_text(close[0])}?" if close else "the tags are Jinja's (docs/templates.md)"
+    return error(path, line, column, PREFIX + f"unknown tag {_tag_text(name)}", hint=hint)
+
+
+def _unknown_name(path: str, line: int, what: str, name: str, known, tokens: list[Token]) -> Diagnostic:
+    """An unknown filter (after `|`) or test (after `is`, `is not`) at its name."""
+    after = {"filter": ("|",), "test": ("is", "not")}[what]
+    column = 0
+    for index, token in enumerate(tokens):
+        if token.line == line and token.type == "name" and token.value == name:
+            before = _previous_significant(tokens, index)
+            if before is not None and tokens[before].value in after:
+                column = token.column
+                break
+    column = column or _first_construct(tokens, line)
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"see the {what}s in docs/templates.md"
+    return error(path, line, column, PREFIX + f"unknown {what} '{name}'", hint=hint)
+
+
+def _previous_significant(tokens: list[Token], index: int) -> int | None:
+    for at in range(index - 1, -1, -1):
+        if tokens[at].type != "whitespace":
+            return at
+    return None
+
+
+def _first_construct(tokens: list[Token], line: int) -> int:
+    """The column of the first tag or expression on `line`: where to look, when nothing
+    more exact is known."""
+    begins = ("block_begin", "variable_begin", "comment_begin", "raw_begin")
+    return next((t.column for t in tokens if t.line == line and t.type in begins), 0)
+
+
+def _failing_column(env: Environment, source: str, exc: TemplateSyntaxError) -> int:
+    """Parse again with each token's position known: the column of the token the parser
+    stopped at, when it stops on the line Jinja reported."""
+    text = _normalized(source)
+    positions = _Positions(text)
+    made: list[tuple[Any, int]] = []
+    last = [0]
+
+    def raw():
+        for lineno, kind, value, at in _raw_tokens(env, text):
+            last[0] = at
+            yield lineno, kind, value
+
+    def wrapped():
+        for token in env.lexer.wrap(raw(), exc.name, exc.filename):
+            made.append((token, last[0]))
+            yield token
+
+    try:
+        parser = Parser(env, text, exc.name, exc.filename)
+        parser.stream = TokenStream(wrapped(), exc.name, exc.filename)
+        parser.parse()
+    except TemplateSyntaxError as again:
+        if again.lineno != exc.lineno:
+            return 0
+        current = parser.stream.current
+        for token, offset in made:
+            if token is current:
+                return positions.at(offset)[1]
+        if current.type == "eof":
+            return positions.at(len(text.rstrip("\n")))[1]
+    except Exception:  # a parser that fails otherwise tells nothing about the column
+        return 0
+    return 0
+
+
+# ---------------------------------------------------------------- missing fields and names
+
+
+class MissingValue(UndefinedError):
+    """A template asked for a field a value does not have, or a name it did not receive;
+    carries the value and the name, so that the error can say what the value is."""
+
+    def __init__(self, message: str, obj: Any, name: str | None):
+        super().__init__(message)
+        self.obj = obj
+        self.name = name
+
+
+class FieldUndefined(StrictUndefined):
+    """StrictUndefined whose error carries the value and name asked for, and whose message
+    never names a Python class ("a case has no field 'titel'")."""
+
+    __slots__ = ()
+
+    def __init__(self, hint=None, obj=missing, name=None, exc=UndefinedError):
+        super().__init__(hint, obj, name, exc)
+        if exc is UndefinedError:  # the sandbox passes SecurityError for unsafe attributes
+            self._undefined_exception = lambda message: MissingValue(message, obj, name)
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        if self._undefined_obj is missing:
+            return f"{self._undefined_name!r} is undefined"
+        return _no_field_message(None, self._undefined_obj, self._undefined_name)
+
+
+def _what(value: Any) -> str:
+    """What a value is, for the objects Jinja itself gives templates too."""
+    if isinstance(value, LoopContext):
+        return "the loop variable"
+    if isinstance(value, TemplateModule):
+        return "an imported template"
+    return describe(value)
+
+
+def _no_field_message(expression: str | None, value: Any, name: Any) -> str:
+    what = _what(value)
+    subject = expression or what
+    if isinstance(value, dict):
+        return f"{subject} has no key {name!r}"
+    if isinstance(value, TemplateModule):
+        return f"{subject} has no macro {name!r}"
+    if isinstance(value, Record | LoopContext):
+        kind = record_kind(value) if isinstance(value, Record) else "loop"
+        if expression and kind and expression.rsplit(".", 1)[-1] != kind.split()[-1]:
+            subject = f"{expression} ({what})"
+        return f"{subject} has no field {name!r}"
+    if expression:
+        subject = f"{expression} is {what}, which"
+    return f"{subject} has no field {name!r}"
+
+
+def _fields_of(value: Any) -> list[str]:
+    if isinstance(value, Record):
+        return record_fields(value)
+    if isinstance(value, dict):
+        return [str(k) for k in value]
+    if isinstance(value, LoopContext | TemplateModule):
+        # The loop's fields (index, first ...), an imported template's macros.
+        return [n for n in dir(value) if not n.startswith("_")]
+    return []
+
+
+def missing_value_diagnostic(
+    exc: MissingValue,
+    path: str,
+    line: int,
+    source: str | None,
+    received: list[str],
+    helpers: list[str] = (),
+) -> Diagnostic:
+    """`exc` raised at `line` of the template `path`. `received`: the names a template
+    receives (docs/templates.md); `helpers`: the functions it may call besides."""
+    tokens = lex(source)[0] if source is not None else []
+    name = exc.name
+    if exc.obj is missing:  # a name the template did not receive
+        where = _name_use(tokens, line, str(name))
+        local = {t.value for i, t in enumerate(tokens) if t.type == "name" and not _after_dot(tokens, i)}
+        candidates = sorted((set(received) | set(helpers) | local) - {name})
+        close = difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.6)
+        hint = f"templates receive {', '.join(sorted(received))} (docs/templates.md)"
+        if close:
+            hint = f"did you mean '{close[0]}'? {hint}"
+        line, column = where or (line, _first_construct(tokens, line))
+        return error(path, line, column, PREFIX + f"{name!r} is undefined", hint=hint)
+    found = _field_use(tokens, line, str(name))
+    expression = found[2] if found else None
+    message = _no_field_message(expression, exc.obj, name)
+    fields = _fields_of(exc.obj)
+    close = difflib.get_close_matches(str(name), fields, n=1, cutoff=0.6)
+    if exc.obj is None:
+        shown = expression or "the value"
+        advice = f"test it first: {{% if {shown} %}}...{{% endif %}}"
+    elif isinstance(exc.obj, list | tuple):
+        advice = "loop over it with {% for item in ... %} and ask each item"
+    elif isinstance(exc.obj, dict):
+        keys = ", ".join(repr(k) for k in fields)
+        advice = f"{expression or 'it'} has the keys {keys}" if fields else f"{expression or 'it'} is empty"
+    elif fields:
+        owner = _what(exc.obj) if isinstance(exc.obj, Record) else expression or _what(exc.obj)
+        advice = f"{owner} has {', '.join(fields)}"
+    else:
+        advice = f"{_what(exc.obj)} has no fields"
+    hint = f"did you mean '{close[0]}'? {advice}" if close else advice
+    line, column = (found[0], found[1]) if found else (line, _first_construct(tokens, line))
+    return error(path, line, column, PREFIX + message, hint=hint)
+
+
+def _after_dot(tokens: list[Token], index: int) -> bool:
+    before = _previous_significant(tokens, index)
+    return before is not None and tokens[before].value == "."
+
+
+def _name_use(tokens: list[Token], line: int, name: str) -> tuple[int, int] | None:
+    """Where a bare name is used: on `line`, else its only use in the file."""
+    uses = [
+        (t.line, t.column)
+        for i, t in enumerate(tokens)
+        if t.type == "name" and t.value == name and not _after_dot(tokens, i)
+    ]
+    on_line = [u for u in uses if u[0] == line]
+    return on_line[0] if on_line else (uses[0] if len(uses) == 1 else None)
+
+
+def _field_use(tokens: list[Token], line: int, name: str) -> tuple[int, int, str] | None:
+    """Where `x.name` or `x['name']` is written: (line, column of the whole expression, its
+    text up to the field), on `line`, else its only use in the file (`{% set t = case.titel %}`
+    fails where t is printed)."""
+    uses = []
+    for index, token in enumerate(tokens):
+        if token.type == "name" and token.value == name and _after_dot(tokens, index):
+            dot = _previous_significant(tokens, index)
+        elif token.type == "string" and token.value[1:-1] == name:
+            dot = _previous_significant(tokens, index)
+            if dot is None or tokens[dot].value != "[":
+                continue
+        else:
+            continue
+        start = _expression_start(tokens, dot)
+        if start is None:
+            continue
+        text = "".join(t.value for t in tokens[start:dot] if t.type != "whitespace")
+        uses.append((tokens[start].line, tokens[start].column, text))
+    on_line = [u for u in uses if u[0] == line]
+    return on_line[0] if on_line else (uses[0] if len(uses) == 1 else None)
+
+
+def _expression_start(tokens: list[Token], end: int) -> int | None:
+    """The first token of the dotted, subscripted or called expression ending before `end`."""
+    index = _previous_significant(tokens, end)
+    start = None
+    while index is not None:
+        token = tokens[index]
+        if token.type == "operator" and token.value in ")]":
+            index = _matching_open(tokens, index)
+            if index is None:
+                return start
+            index = _previous_significant(tokens, index)
+            continue
+        if token.type != "name":
+            return start
+        start = index
+        before = _previous_significant(tokens, index)
+        if before is None or tokens[before].value != ".":
+            return start
+        index = _previous_significant(tokens, before)
+    return start
+
+
+def _matching_open(tokens: list[Token], close: int) -> int | None:
+    pairs = {")": "(", "]": "["}
+    depth = 0
+    wanted = pairs[tokens[close].value]
+    for index in range(close, -1, -1):
+        value = tokens[index].value if tokens[index].type == "operator" else None
+        if value == tokens[close].value:
+            depth += 1
+        elif value == wanted:
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+# ---------------------------------------------------------------- other runtime errors
+
+
+_UNSAFE = re.compile(r"access to attribute '([^']+)' of '([^']+)' object is unsafe")
+_NO_FILTER_RUNTIME = re.compile(r"No (filter|test) named '([^']+)' found")
+
+
+def runtime_diagnostic(
+    exc: BaseException,
+    path: str,
+    line: int,
+    source: str | None,
+    received: list[str],
+    env: Environment,
+) -> Diagnostic:
+    """An error raised while a template ran, at `line` of `path` (from the traceback)."""
+    if isinstance(exc, MissingValue):
+        return missing_value_diagnostic(exc, path, line, source, received, list(env.globals))
+    tokens = lex(source)[0] if source is not None else []
+    text = str(exc)
+    if isinstance(exc, SecurityError):
+        unsafe = _UNSAFE.search(text)
+        if unsafe:
+            return _unsafe(path, line, tokens, unsafe.group(1))
+    named = _NO_FILTER_RUNTIME.search(text)
+    if named:
+        what, name = named.groups()
+        known = env.filters if what == "filter" else env.tests
+        return _unknown_name(path, line, what, name, known, tokens)
+    if isinstance(exc, TemplateError):
+        return error(path, line, _first_construct(tokens, line), PREFIX + text)
+    return error(path, line, _first_construct(tokens, line), PREFIX + f"{type(exc).__name__}: {text}")
+
+
+def _unsafe(path: str, line: int, tokens: list[Token], attribute: str) -> Diagnostic:
+    found = _field_use(tokens, line, attribute)
+    expression = found[2] if found else "a value"
+    line, column = (found[0], found[1]) if found else (line, _first_construct(tokens, line))
+    if attribute.startswith("_"):
+        return error(
+            path,
+            line,
+            column,
+            PREFIX + f"{expression} has no field {attribute!r}",
+            hint="names starting with '_' are not available to templates",
+        )
+    return error(
+        path,
+        line,
+        column,
+        PREFIX + f"a template cannot change {expression} ({attribute!r})",
+        hint="lists and mappings a template receives or makes are read-only: make a new one, "
+        "{% set items = items + [item] %}, or count with a namespace, "
+        "{% set ns = namespace(n=0) %}{% set ns.n = ns.n + 1 %}",
+    )
+
+
+def read_source(filename: str | None) -> str | None:
+    """A template file's text, or None (a template not read from a file)."""
+    if not filename:
+        return None
+    try:
+        return Path(filename).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _plain_env() -> Environment:
+    return Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
