@@ -200,6 +200,15 @@ def syntax_diagnostic(
     exc: TemplateSyntaxError, path: str, source: str | None, env: Environment
 ) -> Diagnostic:
     """A TemplateSyntaxError (also a compile-time TemplateAssertionError) at its column."""
+    try:
+        return _syntax_diagnostic(exc, path, source, env)
+    except Exception:  # a template this module cannot read: Jinja's own words, never a traceback
+        return error(path, exc.lineno or 0, 0, PREFIX + (exc.message or str(exc)))
+
+
+def _syntax_diagnostic(
+    exc: TemplateSyntaxError, path: str, source: str | None, env: Environment
+) -> Diagnostic:
     line = exc.lineno or 0
     message = exc.message or str(exc)
     if source is None:
@@ -227,9 +236,10 @@ def syntax_diagnostic(
 
 # What the parser's own words mean for the author, where they are terse.
 _PARSER_HINTS = (
+    ("expected token 'end of print statement'", "two expressions in one {{ }}: join them with ~"),
     ("'end of print statement'", "the expression before }} is incomplete or has a stray character"),
     ("'end of statement block'", "the tag before %} is incomplete or has a stray character"),
-    ("expected token 'end of print statement'", "two expressions in one {{ }}: join them with ~"),
+    ("unexpected '", "a bracket, quote or operator before it is missing or one too many"),
 )
 
 
@@ -245,7 +255,16 @@ def _lexer_diagnostic(exc: TemplateSyntaxError, path: str, source: str, tokens: 
         ends = {"comment_begin": "#}", "raw_begin": "{% endraw %}"}
         hint = f"close it with {ends[begun.type]}" if begun.type in ends else None
         return error(path, begun.line, begun.column, PREFIX + message, hint=hint)
-    return error(path, exc.lineno or 0, _first_construct(tokens, exc.lineno or 0), PREFIX + message)
+    hint = next((h for words, h in _PARSER_HINTS if words in message), None)
+    if tokens:
+        # A bracket that closes nothing: the lexer stops right after the last token it made.
+        text = _normalized(source)
+        after = tokens[-1].offset + len(tokens[-1].value)
+        while after < len(text) and text[after] in " \t\n":
+            after += 1
+        line, column = _Positions(text).at(after)
+        return error(path, line, column, PREFIX + message, hint=hint)
+    return error(path, exc.lineno or 0, 0, PREFIX + message, hint=hint)
 
 
 def _tag_text(name: str) -> str:
@@ -272,12 +291,16 @@ def _nesting_diagnostic(path: str, tags: list[Tag]) -> Diagnostic | None:
         )
     if found.problem == "stray":
         opener = tag.name[3:]
-        inside = f" (the open block is the {_tag_text(found.found.name)} of line {found.found.line})"
+        inside = (
+            f" (the open block is the {_tag_text(found.found.name)} of line {found.found.line})"
+            if found.found
+            else ""
+        )
         return error(
             path,
             tag.line,
             tag.column,
-            PREFIX + f"{_tag_text(tag.name)} closes no {_tag_text(opener)}" + (inside if found.found else ""),
+            PREFIX + f"{_tag_text(tag.name)} closes no {_tag_text(opener)}{inside}",
             hint=f"remove it, or open the block with {_tag_text(opener)} before it",
         )
     allowed = " or ".join(_tag_text(t) for t in MIDDLES[tag.name])
@@ -571,6 +594,20 @@ def runtime_diagnostic(
     env: Environment,
 ) -> Diagnostic:
     """An error raised while a template ran, at `line` of `path` (from the traceback)."""
+    try:
+        return _runtime_diagnostic(exc, path, line, source, received, env)
+    except Exception:  # a template this module cannot read: the error's own words
+        return error(path, line, 0, PREFIX + f"{type(exc).__name__}: {exc}")
+
+
+def _runtime_diagnostic(
+    exc: BaseException,
+    path: str,
+    line: int,
+    source: str | None,
+    received: list[str],
+    env: Environment,
+) -> Diagnostic:
     if isinstance(exc, MissingValue):
         return missing_value_diagnostic(exc, path, line, source, received, list(env.globals))
     tokens = lex(source)[0] if source is not None else []
