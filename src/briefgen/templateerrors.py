@@ -623,7 +623,31 @@ def _runtime_diagnostic(
         return _unknown_name(path, line, what, name, known, tokens)
     if isinstance(exc, TemplateError):
         return error(path, line, _first_construct(tokens, line), PREFIX + text)
+    called = _CALL_PROBLEM.match(text) if isinstance(exc, TypeError) else None
+    if called:
+        # "DocumentRenderer.render_parsed.<locals>.<lambda>() missing ...": the name the
+        # template called it by, when the line has one call; never Python's name.
+        calls = _calls(tokens, line)
+        if len(calls) == 1:
+            return error(path, line, calls[0].column, PREFIX + f"{calls[0].value}() {called.group(2)}")
+        return error(
+            path, line, _first_construct(tokens, line), PREFIX + f"a call on this line: {called.group(2)}"
+        )
     return error(path, line, _first_construct(tokens, line), PREFIX + f"{type(exc).__name__}: {text}")
+
+
+_CALL_PROBLEM = re.compile(r"^(\S+)\(\) ((?:missing|takes|got) .*)$")
+
+
+def _calls(tokens: list[Token], line: int) -> list[Token]:
+    """The names called on `line` (a name followed by "("), but the label function `_`."""
+    found = []
+    for index, token in enumerate(tokens):
+        if token.line == line and token.type == "name" and token.value != "_":
+            after = _next_significant(tokens, index + 1)
+            if after is not None and tokens[after].value == "(":
+                found.append(token)
+    return found
 
 
 def _unsafe(path: str, line: int, tokens: list[Token], attribute: str) -> Diagnostic:

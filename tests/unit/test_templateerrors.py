@@ -19,7 +19,9 @@ from briefgen.templateerrors import (
 
 
 def env_with(**templates: str):
-    return _environment(DictLoader(templates))
+    env = _environment(DictLoader(templates))
+    env.install_gettext_callables(lambda s, **v: s, lambda s, p, n, **v: s, newstyle=True)
+    return env
 
 
 def syntax(source: str) -> str:
@@ -202,3 +204,16 @@ def test_missing_value_keeps_what_was_asked():
         env.get_template("t").render(x=None)
     assert caught.value.obj is None and caught.value.name == "y"
     assert "NoneType" not in str(caught.value)
+
+
+def test_a_helper_called_wrongly_is_named_as_the_template_calls_it():
+    found = rendered("<p>\n  {{ _('Status') }}: {{ status() }}</p>", status=lambda case: "")
+    assert found == "t.html.j2:2:25: template error: status() missing 1 required positional argument: 'case'"
+    # Two calls on the line: which one failed is not known, so neither is named; never the
+    # Python name of the function (<lambda>).
+    found = rendered(
+        "<p>\n  {{ status(1) }}, {{ helper() }}</p>", status=lambda case: "", helper=lambda case: ""
+    )
+    assert found == (
+        "t.html.j2:2:3: template error: a call on this line: missing 1 required positional argument: 'case'"
+    )
