@@ -217,3 +217,18 @@ def test_a_helper_called_wrongly_is_named_as_the_template_calls_it():
     assert found == (
         "t.html.j2:2:3: template error: a call on this line: missing 1 required positional argument: 'case'"
     )
+
+
+def test_do_parses_wherever_templates_are_read(tmp_path):
+    """Render, the fingerprint's reading of references and the label catalogs all know
+    `{% do %}`: a template using it still has its includes and labels found."""
+    from briefgen.catalogs import extract, project_template_sources
+    from briefgen.lookup import referenced_templates
+
+    source = '{% do [1] | length %}{% include "_part.html.j2" %}<p>{{ _("Ask the minister") }}</p>'
+    assert referenced_templates(source) == ["_part.html.j2"]
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "x.html.j2").write_text(source, encoding="utf-8")
+    assert "Ask the minister" in [m.id for m in extract(project_template_sources(tmp_path))]
+    env = env_with(t=source.replace('{% include "_part.html.j2" %}', ""))
+    assert env.get_template("t").render() == "<p>Ask the minister</p>"
