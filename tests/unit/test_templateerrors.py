@@ -222,7 +222,8 @@ def test_a_helper_called_wrongly_is_named_as_the_template_calls_it():
 def test_do_parses_wherever_templates_are_read(tmp_path):
     """Render, the fingerprint's reading of references and the label catalogs all know
     `{% do %}`: a template using it still has its includes and labels found."""
-    from briefgen.catalogs import extract, project_template_sources
+    from briefgen.catalogs import extract
+    from briefgen.labelsource import project_template_sources
     from briefgen.lookup import referenced_templates
 
     source = '{% do [1] | length %}{% include "_part.html.j2" %}<p>{{ _("Ask the minister") }}</p>'
