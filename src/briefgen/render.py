@@ -37,7 +37,13 @@ from .markdown import MarkdownRenderer
 from .parsed import ParsedDocument
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
-from .templateerrors import FieldUndefined, read_source, runtime_diagnostic, syntax_diagnostic
+from .templateerrors import (
+    FieldUndefined,
+    not_found_diagnostic,
+    read_source,
+    runtime_diagnostic,
+    syntax_diagnostic,
+)
 from .theme import DEFAULT_THEME_DIR, Theme
 from .webnav import add_web_navigation
 from .wrapping import mark_long_tokens
@@ -242,7 +248,11 @@ class DocumentRenderer:
             )
             return parsed if finished == parsed.html else ParsedDocument(finished)
         except TemplateNotFound as exc:
-            raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
+            found, line = self._template_file_frame()
+            if found is None:  # the output's own template (validate names it first)
+                raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
+            where = self._relative(found)
+            raise RenderError(not_found_diagnostic(exc.name, where, line, read_source(found), env)) from None
         except TemplateSyntaxError as exc:
             # Jinja's lexer gives the file as the error's name (its Failure passes it there).
             found = exc.filename or (exc.name if exc.name and Path(exc.name).is_file() else None)

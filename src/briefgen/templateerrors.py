@@ -673,6 +673,28 @@ def _unsafe(path: str, line: int, tokens: list[Token], attribute: str) -> Diagno
     )
 
 
+def not_found_diagnostic(name: str, path: str, line: int, source: str | None, env: Environment) -> Diagnostic:
+    """A template that extends, includes or imports one the chain does not have: at the
+    string naming it, with "did you mean" among the names the chain has."""
+    tokens = lex(source)[0] if source is not None else []
+    named = [t for t in tokens if t.type == "string" and t.value[1:-1] == name]
+    on_line = [t for t in named if t.line == line] or named[:1]
+    line, column = (on_line[0].line, on_line[0].column) if on_line else (line, _first_construct(tokens, line))
+    try:
+        known = env.list_templates()
+    except (TypeError, OSError):  # a loader that cannot list
+        known = []
+    # Compared without the suffix every name shares, or "nope.html.j2" is near "base.html.j2".
+    stems = {n.removesuffix(".html.j2"): n for n in known}
+    close = difflib.get_close_matches(name.removesuffix(".html.j2"), list(stems), n=1, cutoff=0.6)
+    hint = (
+        f"did you mean '{stems[close[0]]}'?"
+        if close
+        else "see `briefgen list` for the templates each output finds"
+    )
+    return error(path, line, column, PREFIX + f"template {name!r} not found", hint=hint)
+
+
 def read_source(filename: str | None) -> str | None:
     """A template file's text, or None (a template not read from a file)."""
     if not filename:

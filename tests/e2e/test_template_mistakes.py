@@ -56,6 +56,8 @@ EXPECTED = {
     "{% set ns = namespace(n=0) %}{% set ns.n = ns.n + 1 %})",
     "unclosed-comment": "templates/unclosed-comment.html.j2:4:4: template error: Missing end of comment "
     "tag (hint: close it with #})",
+    "extends-misspelt": "templates/extends-misspelt.html.j2:1:12: template error: template "
+    "'builtin/policy-brif.html.j2' not found (hint: did you mean 'builtin/policy-brief.html.j2'?)",
     "loop-field": "templates/loop-field.html.j2:4:27: template error: loop has no field 'indx' "
     "(hint: did you mean 'index'? loop has ",
 }
