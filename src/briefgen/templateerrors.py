@@ -2,7 +2,7 @@
 
 Jinja tells the line of a mistake, never the column, and sometimes not even the right line:
 an `{% if %}` left open is noticed at the `{% endblock %}` or the end of the file. Here the
-template is lexed as Jinja lexes it, each token given its position, and:
+template is lexed as Jinja lexes it, each token given its position (templatetokens.py), and:
 
 - a syntax error is placed at the token the parser stopped at (re-parsed with positions),
   an unknown tag at its `{%`, an unknown filter or test at its name;
@@ -18,174 +18,39 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, UndefinedError
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.lexer import TokenStream
-from jinja2.parser import Parser
 from jinja2.runtime import LoopContext, StrictUndefined
 from jinja2.utils import missing
 
 from .diagnostics import Diagnostic, error
 from .recordkinds import describe, record_fields, record_kind
 from .select import Record
+from .templatetokens import (
+    KNOWN_TAGS,
+    MIDDLES,
+    OPENERS,
+    Positions,
+    Tag,
+    Token,
+    after_dot,
+    block_tags,
+    calls,
+    failing_column,
+    field_use,
+    first_construct,
+    lex,
+    name_use,
+    nesting_problem,
+    normalized,
+    previous_significant,
+)
 
 PREFIX = "template error: "
-
-# Tags that open a block closed by `end<tag>`, and the tags allowed between (Jinja's own and
-# those of the i18n extension). `set` opens one only without `=`: {% set x %}...{% endset %}.
-OPENERS = {"for", "if", "block", "macro", "call", "filter", "with", "autoescape", "trans", "set"}
-MIDDLES = {"elif": ("if",), "else": ("if", "for"), "pluralize": ("trans",)}
-# Every tag a template may use: the openers, their ends, the middles and single tags.
-SINGLE_TAGS = {"extends", "include", "import", "from", "print", "do", "break", "continue"}
-KNOWN_TAGS = sorted(OPENERS | {f"end{t}" for t in OPENERS} | set(MIDDLES) | SINGLE_TAGS)
-
-
-# ---------------------------------------------------------------- tokens with positions
-
-
-@dataclass(frozen=True)
-class Token:
-    line: int
-    column: int  # 1-based
-    offset: int
-    type: str  # Jinja's: block_begin, name, operator, string, data, variable_begin ...
-    value: str
-
-
-@dataclass(frozen=True)
-class Tag:
-    name: str
-    line: int
-    column: int  # of its `{%`
-    index: int  # of its name token
-
-
-def _normalized(source: str) -> str:
-    # Jinja's lexer reads "\r\n" and "\r" as "\n"; columns do not change.
-    return source.replace("\r\n", "\n").replace("\r", "\n")
-
-
-class _Positions:
-    """Offsets in a text -> (line, column)."""
-
-    def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def at(self, offset: int) -> tuple[int, int]:
-        import bisect
-
-        line = bisect.bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-
-def _raw_tokens(env: Environment, text: str):
-    """(lineno, type, value, offset) of each token Jinja's lexer makes of `text`, in order.
-
-    Every token's value stands in the text where the lexer found it; whitespace control
-    (`{%-`, lstrip_blocks, trim_blocks) only shortens a data token at its ends, so searching
-    forward from the end of the previous token finds each one."""
-    cursor = 0
-    for lineno, kind, value in env.lexer.tokeniter(text, None):
-        if not value:
-            continue
-        at = text.find(value, cursor)
-        if at < 0:  # cannot happen for a text Jinja lexed; stop rather than guess
-            return
-        cursor = at + len(value)
-        yield lineno, kind, value, at
-
-
-def lex(source: str, env: Environment | None = None) -> tuple[list[Token], TemplateSyntaxError | None]:
-    """The template's tokens with positions, as far as it lexes, and the lexer's error if any."""
-    env = env or _plain_env()
-    text = _normalized(source)
-    positions = _Positions(text)
-    found: list[Token] = []
-    try:
-        for _lineno, kind, value, at in _raw_tokens(env, text):
-            found.append(Token(*positions.at(at), at, kind, value))
-    except TemplateSyntaxError as exc:
-        return found, exc
-    return found, None
-
-
-def block_tags(tokens: list[Token]) -> list[Tag]:
-    """Every `{% name ... %}` of the template; a `{% set x = ... %}` is kept out of the
-    block-opening kind by naming it "set=" (it needs no {% endset %})."""
-    tags = []
-    for index, token in enumerate(tokens):
-        if token.type != "block_begin":
-            continue
-        name_at = _next_significant(tokens, index + 1)
-        if name_at is None or tokens[name_at].type != "name":
-            continue
-        name = tokens[name_at].value
-        if name == "set" and _assigns(tokens, name_at):
-            name = "set="
-        tags.append(Tag(name, token.line, token.column, name_at))
-    return tags
-
-
-def _next_significant(tokens: list[Token], start: int) -> int | None:
-    for index in range(start, len(tokens)):
-        if tokens[index].type != "whitespace":
-            return index
-    return None
-
-
-def _assigns(tokens: list[Token], start: int) -> bool:
-    """The tag starting at `start` has a top-level `=` before its end: {% set x = 1 %}."""
-    depth = 0
-    for token in tokens[start:]:
-        if token.type == "block_end":
-            return False
-        if token.type == "operator":
-            if token.value in "([{":
-                depth += 1
-            elif token.value in ")]}":
-                depth -= 1
-            elif token.value == "=" and depth == 0:
-                return True
-    return False
-
-
-# ---------------------------------------------------------------- pairing block tags
-
-
-@dataclass(frozen=True)
-class Nesting:
-    """The first nesting mistake: `tag` is at fault; `found` is where Jinja noticed it (the
-    closing tag it met instead, or None for the end of the file)."""
-
-    problem: str  # "unclosed", "stray" (an end tag with no opener), "misplaced" (else/elif/pluralize)
-    tag: Tag
-    found: Tag | None = None
-
-
-def nesting_problem(tags: list[Tag]) -> Nesting | None:
-    open_tags: list[Tag] = []
-    for tag in tags:
-        if tag.name in OPENERS:
-            open_tags.append(tag)
-        elif tag.name.startswith("end") and tag.name[3:] in OPENERS:
-            wanted = tag.name[3:]
-            if open_tags and open_tags[-1].name == wanted:
-                open_tags.pop()
-            elif any(t.name == wanted for t in open_tags):
-                return Nesting("unclosed", open_tags[-1], tag)
-            else:
-                return Nesting("stray", tag, open_tags[-1] if open_tags else None)
-        elif tag.name in MIDDLES and (not open_tags or open_tags[-1].name not in MIDDLES[tag.name]):
-            return Nesting("misplaced", tag, open_tags[-1] if open_tags else None)
-    if open_tags:
-        return Nesting("unclosed", open_tags[-1], None)
-    return None
-
 
 # ---------------------------------------------------------------- syntax errors
 
@@ -229,7 +94,7 @@ def _syntax_diagnostic(
         named = pattern.search(message)
         if named:
             return _unknown_name(path, line, what, named.group(1), known, tokens)
-    column = _failing_column(env, source, exc) or _first_construct(tokens, line)
+    column = failing_column(env, source, exc) or first_construct(tokens, line)
     hint = next((h for words, h in _PARSER_HINTS if words in message), None)
     return error(path, line, column, PREFIX + message, hint=hint)
 
@@ -248,7 +113,7 @@ def _lexer_diagnostic(exc: TemplateSyntaxError, path: str, source: str, tokens: 
     message = exc.message or ""
     at = _AT_OFFSET.search(message)
     if at:
-        line, column = _Positions(_normalized(source)).at(int(at.group(1)))
+        line, column = Positions(normalized(source)).at(int(at.group(1)))
         return error(path, line, column, PREFIX + message[: at.start()])
     begun = tokens[-1] if tokens and tokens[-1].type.endswith("_begin") else None
     if begun is not None:
@@ -258,11 +123,11 @@ def _lexer_diagnostic(exc: TemplateSyntaxError, path: str, source: str, tokens: 
     hint = next((h for words, h in _PARSER_HINTS if words in message), None)
     if tokens:
         # A bracket that closes nothing: the lexer stops right after the last token it made.
-        text = _normalized(source)
+        text = normalized(source)
         after = tokens[-1].offset + len(tokens[-1].value)
         while after < len(text) and text[after] in " \t\n":
             after += 1
-        line, column = _Positions(text).at(after)
+        line, column = Positions(text).at(after)
         return error(path, line, column, PREFIX + message, hint=hint)
     return error(path, exc.lineno or 0, 0, PREFIX + message, hint=hint)
 
@@ -315,7 +180,7 @@ def _nesting_diagnostic(path: str, tags: list[Tag]) -> Diagnostic | None:
 
 def _unknown_tag(path: str, line: int, name: str, tokens: list[Token]) -> Diagnostic:
     tag = next((t for t in block_tags(tokens) if t.line == line and t.name == name), None)
-    column = tag.column if tag else _first_construct(tokens, line)
+    column = tag.column if tag else first_construct(tokens, line)
     close = difflib.get_close_matches(name, KNOWN_TAGS, n=1, cutoff=0.6)
     hint = f"did you mean {_tag_text(close[0])}?" if close else "the tags are Jinja's (docs/templates.md)"
     return error(path, line, column, PREFIX + f"unknown tag {_tag_text(name)}", hint=hint)
@@ -327,64 +192,14 @@ def _unknown_name(path: str, line: int, what: str, name: str, known, tokens: lis
     column = 0
     for index, token in enumerate(tokens):
         if token.line == line and token.type == "name" and token.value == name:
-            before = _previous_significant(tokens, index)
+            before = previous_significant(tokens, index)
             if before is not None and tokens[before].value in after:
                 column = token.column
                 break
-    column = column or _first_construct(tokens, line)
+    column = column or first_construct(tokens, line)
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else f"see the {what}s in docs/templates.md"
     return error(path, line, column, PREFIX + f"unknown {what} '{name}'", hint=hint)
-
-
-def _previous_significant(tokens: list[Token], index: int) -> int | None:
-    for at in range(index - 1, -1, -1):
-        if tokens[at].type != "whitespace":
-            return at
-    return None
-
-
-def _first_construct(tokens: list[Token], line: int) -> int:
-    """The column of the first tag or expression on `line`: where to look, when nothing
-    more exact is known."""
-    begins = ("block_begin", "variable_begin", "comment_begin", "raw_begin")
-    return next((t.column for t in tokens if t.line == line and t.type in begins), 0)
-
-
-def _failing_column(env: Environment, source: str, exc: TemplateSyntaxError) -> int:
-    """Parse again with each token's position known: the column of the token the parser
-    stopped at, when it stops on the line Jinja reported."""
-    text = _normalized(source)
-    positions = _Positions(text)
-    made: list[tuple[Any, int]] = []
-    last = [0]
-
-    def raw():
-        for lineno, kind, value, at in _raw_tokens(env, text):
-            last[0] = at
-            yield lineno, kind, value
-
-    def wrapped():
-        for token in env.lexer.wrap(raw(), exc.name, exc.filename):
-            made.append((token, last[0]))
-            yield token
-
-    try:
-        parser = Parser(env, text, exc.name, exc.filename)
-        parser.stream = TokenStream(wrapped(), exc.name, exc.filename)
-        parser.parse()
-    except TemplateSyntaxError as again:
-        if again.lineno != exc.lineno:
-            return 0
-        current = parser.stream.current
-        for token, offset in made:
-            if token is current:
-                return positions.at(offset)[1]
-        if current.type == "eof":
-            return positions.at(len(text.rstrip("\n")))[1]
-    except Exception:  # a parser that fails otherwise tells nothing about the column
-        return 0
-    return 0
 
 
 # ---------------------------------------------------------------- missing fields and names
@@ -470,16 +285,16 @@ def missing_value_diagnostic(
     tokens = lex(source)[0] if source is not None else []
     name = exc.name
     if exc.obj is missing:  # a name the template did not receive
-        where = _name_use(tokens, line, str(name))
-        local = {t.value for i, t in enumerate(tokens) if t.type == "name" and not _after_dot(tokens, i)}
+        where = name_use(tokens, line, str(name))
+        local = {t.value for i, t in enumerate(tokens) if t.type == "name" and not after_dot(tokens, i)}
         candidates = sorted((set(received) | set(helpers) | local) - {name})
         close = difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.6)
         hint = f"templates receive {', '.join(sorted(received))} (docs/templates.md)"
         if close:
             hint = f"did you mean '{close[0]}'? {hint}"
-        line, column = where or (line, _first_construct(tokens, line))
+        line, column = where or (line, first_construct(tokens, line))
         return error(path, line, column, PREFIX + f"{name!r} is undefined", hint=hint)
-    found = _field_use(tokens, line, str(name))
+    found = field_use(tokens, line, str(name))
     expression = found[2] if found else None
     message = _no_field_message(expression, exc.obj, name)
     fields = _fields_of(exc.obj)
@@ -498,84 +313,8 @@ def missing_value_diagnostic(
     else:
         advice = f"{_what(exc.obj)} has no fields"
     hint = f"did you mean '{close[0]}'? {advice}" if close else advice
-    line, column = (found[0], found[1]) if found else (line, _first_construct(tokens, line))
+    line, column = (found[0], found[1]) if found else (line, first_construct(tokens, line))
     return error(path, line, column, PREFIX + message, hint=hint)
-
-
-def _after_dot(tokens: list[Token], index: int) -> bool:
-    before = _previous_significant(tokens, index)
-    return before is not None and tokens[before].value == "."
-
-
-def _name_use(tokens: list[Token], line: int, name: str) -> tuple[int, int] | None:
-    """Where a bare name is used: on `line`, else its only use in the file."""
-    uses = [
-        (t.line, t.column)
-        for i, t in enumerate(tokens)
-        if t.type == "name" and t.value == name and not _after_dot(tokens, i)
-    ]
-    on_line = [u for u in uses if u[0] == line]
-    return on_line[0] if on_line else (uses[0] if len(uses) == 1 else None)
-
-
-def _field_use(tokens: list[Token], line: int, name: str) -> tuple[int, int, str] | None:
-    """Where `x.name` or `x['name']` is written: (line, column of the whole expression, its
-    text up to the field), on `line`, else its only use in the file (`{% set t = case.titel %}`
-    fails where t is printed)."""
-    uses = []
-    for index, token in enumerate(tokens):
-        if token.type == "name" and token.value == name and _after_dot(tokens, index):
-            dot = _previous_significant(tokens, index)
-        elif token.type == "string" and token.value[1:-1] == name:
-            dot = _previous_significant(tokens, index)
-            if dot is None or tokens[dot].value != "[":
-                continue
-        else:
-            continue
-        start = _expression_start(tokens, dot)
-        if start is None:
-            continue
-        text = "".join(t.value for t in tokens[start:dot] if t.type != "whitespace")
-        uses.append((tokens[start].line, tokens[start].column, text))
-    on_line = [u for u in uses if u[0] == line]
-    return on_line[0] if on_line else (uses[0] if len(uses) == 1 else None)
-
-
-def _expression_start(tokens: list[Token], end: int) -> int | None:
-    """The first token of the dotted, subscripted or called expression ending before `end`."""
-    index = _previous_significant(tokens, end)
-    start = None
-    while index is not None:
-        token = tokens[index]
-        if token.type == "operator" and token.value in ")]":
-            index = _matching_open(tokens, index)
-            if index is None:
-                return start
-            index = _previous_significant(tokens, index)
-            continue
-        if token.type != "name":
-            return start
-        start = index
-        before = _previous_significant(tokens, index)
-        if before is None or tokens[before].value != ".":
-            return start
-        index = _previous_significant(tokens, before)
-    return start
-
-
-def _matching_open(tokens: list[Token], close: int) -> int | None:
-    pairs = {")": "(", "]": "["}
-    depth = 0
-    wanted = pairs[tokens[close].value]
-    for index in range(close, -1, -1):
-        value = tokens[index].value if tokens[index].type == "operator" else None
-        if value == tokens[close].value:
-            depth += 1
-        elif value == wanted:
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
 
 
 # ---------------------------------------------------------------- other runtime errors
@@ -622,38 +361,27 @@ def _runtime_diagnostic(
         known = env.filters if what == "filter" else env.tests
         return _unknown_name(path, line, what, name, known, tokens)
     if isinstance(exc, TemplateError):
-        return error(path, line, _first_construct(tokens, line), PREFIX + text)
+        return error(path, line, first_construct(tokens, line), PREFIX + text)
     called = _CALL_PROBLEM.match(text) if isinstance(exc, TypeError) else None
     if called:
         # "DocumentRenderer.render_parsed.<locals>.<lambda>() missing ...": the name the
         # template called it by, when the line has one call; never Python's name.
-        calls = _calls(tokens, line)
-        if len(calls) == 1:
-            return error(path, line, calls[0].column, PREFIX + f"{calls[0].value}() {called.group(2)}")
+        names = calls(tokens, line)
+        if len(names) == 1:
+            return error(path, line, names[0].column, PREFIX + f"{names[0].value}() {called.group(2)}")
         return error(
-            path, line, _first_construct(tokens, line), PREFIX + f"a call on this line: {called.group(2)}"
+            path, line, first_construct(tokens, line), PREFIX + f"a call on this line: {called.group(2)}"
         )
-    return error(path, line, _first_construct(tokens, line), PREFIX + f"{type(exc).__name__}: {text}")
+    return error(path, line, first_construct(tokens, line), PREFIX + f"{type(exc).__name__}: {text}")
 
 
 _CALL_PROBLEM = re.compile(r"^(\S+)\(\) ((?:missing|takes|got) .*)$")
 
 
-def _calls(tokens: list[Token], line: int) -> list[Token]:
-    """The names called on `line` (a name followed by "("), but the label function `_`."""
-    found = []
-    for index, token in enumerate(tokens):
-        if token.line == line and token.type == "name" and token.value != "_":
-            after = _next_significant(tokens, index + 1)
-            if after is not None and tokens[after].value == "(":
-                found.append(token)
-    return found
-
-
 def _unsafe(path: str, line: int, tokens: list[Token], attribute: str) -> Diagnostic:
-    found = _field_use(tokens, line, attribute)
+    found = field_use(tokens, line, attribute)
     expression = found[2] if found else "a value"
-    line, column = (found[0], found[1]) if found else (line, _first_construct(tokens, line))
+    line, column = (found[0], found[1]) if found else (line, first_construct(tokens, line))
     if attribute.startswith("_"):
         return error(
             path,
@@ -679,7 +407,7 @@ def not_found_diagnostic(name: str, path: str, line: int, source: str | None, en
     tokens = lex(source)[0] if source is not None else []
     named = [t for t in tokens if t.type == "string" and t.value[1:-1] == name]
     on_line = [t for t in named if t.line == line] or named[:1]
-    line, column = (on_line[0].line, on_line[0].column) if on_line else (line, _first_construct(tokens, line))
+    line, column = (on_line[0].line, on_line[0].column) if on_line else (line, first_construct(tokens, line))
     try:
         known = env.list_templates()
     except (TypeError, OSError):  # a loader that cannot list
@@ -703,7 +431,3 @@ def read_source(filename: str | None) -> str | None:
         return Path(filename).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def _plain_env() -> Environment:
-    return Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])

@@ -8,14 +8,8 @@ from jinja2 import DictLoader, TemplateSyntaxError
 
 from briefgen.render import _environment
 from briefgen.select import Record
-from briefgen.templateerrors import (
-    MissingValue,
-    block_tags,
-    lex,
-    nesting_problem,
-    runtime_diagnostic,
-    syntax_diagnostic,
-)
+from briefgen.templateerrors import MissingValue, runtime_diagnostic, syntax_diagnostic
+from briefgen.templatetokens import block_tags, lex, nesting_problem
 
 
 def env_with(**templates: str):
