@@ -169,6 +169,15 @@ def _nesting_diagnostic(path: str, tags: list[Tag]) -> Diagnostic | None:
             hint=f"remove it, or open the block with {_tag_text(opener)} before it",
         )
     allowed = " or ".join(_tag_text(t) for t in MIDDLES[tag.name])
+    if found.found is not None:  # inside another block: {% elif %} in a {% for %} in an {% if %}
+        return error(
+            path,
+            tag.line,
+            tag.column,
+            PREFIX + f"{_tag_text(tag.name)} is not directly inside {allowed}: the innermost open "
+            f"block is the {_tag_text(found.found.name)} of line {found.found.line}",
+            hint=f"close that block before it, or move it into {allowed}",
+        )
     return error(
         path,
         tag.line,

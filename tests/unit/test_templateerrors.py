@@ -96,6 +96,12 @@ def test_pairing_finds_the_innermost_unclosed_block():
             "{% if %}, or check that the block it belongs to was not closed already)",
         ),
         (
+            "{% if a %}\n  {% for x in y %}{{ x }}\n{% elif b %}{% endif %}",
+            "t.html.j2:3:1: template error: {% elif %} is not directly inside {% if %}: the innermost "
+            "open block is the {% for %} of line 2 (hint: close that block before it, or move it into "
+            "{% if %})",
+        ),
+        (
             "{% block x %}\n  {% endfor %}\n{% endblock %}",
             "t.html.j2:2:3: template error: {% endfor %} closes no {% for %} (the open block is the "
             "{% block %} of line 1) (hint: remove it, or open the block with {% for %} before it)",
