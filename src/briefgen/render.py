@@ -39,6 +39,7 @@ from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
 from .templateerrors import (
     FieldUndefined,
+    construct_column,
     not_found_diagnostic,
     read_source,
     runtime_diagnostic,
@@ -263,14 +264,15 @@ class DocumentRenderer:
         except TemplateError as exc:
             raise RenderError(self._runtime_diagnostic(exc, filename, env, context)) from None
         except RecursionError:
-            path, line = self._template_frame(filename)
+            found, line = self._template_file_frame()
+            path = self._relative(found) if found else filename
             raise RenderError(
                 error(
                     path,
                     line,
-                    0,
-                    "template error: templates extend, include or call each other in an endless loop "
-                    f'(to extend the built-in {filename}, write {{% extends "builtin/{filename}" %}})',
+                    construct_column(read_source(found), line),
+                    "template error: templates extend, include or call each other in an endless loop",
+                    hint=f'to extend the built-in {filename}, write {{% extends "builtin/{filename}" %}}',
                 )
             ) from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:

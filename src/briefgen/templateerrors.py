@@ -432,6 +432,11 @@ def not_found_diagnostic(name: str, path: str, line: int, source: str | None, en
     return error(path, line, column, PREFIX + f"template {name!r} not found", hint=hint)
 
 
+def construct_column(source: str | None, line: int) -> int:
+    """The column of the first tag or expression on `line` of a template (0 without source)."""
+    return first_construct(lex(source)[0], line) if source is not None else 0
+
+
 def read_source(filename: str | None) -> str | None:
     """A template file's text, or None (a template not read from a file)."""
     if not filename:

@@ -24,6 +24,7 @@ PLACES = {
     "unclosed-if": "templates/public-readers/event-summary.html.j2",
     "misspelt-field": "templates/public-readers/policy-brief.html.j2",
     "_rows": "templates/_rows.html.j2",
+    "extends-itself": "templates/public-readers/case-dossier.html.j2",
 }
 EXPECTED = {
     "unclosed-if": "templates/public-readers/event-summary.html.j2:5:3: template error: {% if %} is never "
@@ -58,6 +59,9 @@ EXPECTED = {
     "tag (hint: close it with #})",
     "extends-misspelt": "templates/extends-misspelt.html.j2:1:12: template error: template "
     "'builtin/policy-brif.html.j2' not found (hint: did you mean 'builtin/policy-brief.html.j2'?)",
+    "extends-itself": "templates/public-readers/case-dossier.html.j2:2:1: template error: templates extend, "
+    "include or call each other in an endless loop (hint: to extend the built-in case-dossier.html.j2, "
+    'write {% extends "builtin/case-dossier.html.j2" %})',
     "loop-field": "templates/loop-field.html.j2:4:27: template error: loop has no field 'indx' "
     "(hint: did you mean 'index'? loop has ",
 }
