@@ -4,8 +4,9 @@ that wrote it, and their record in the manifest, shown again while the output is
 A writer sees HTML, not templates: the DOCX writer says `<blink class="x"> is outside the
 HTML vocabulary`. The element was written by a template of the output's chain (its file, or
 one it extends, includes or imports; lookup.py), so it is looked for there and the warning
-placed at its line and column. A warning whose element cannot be found (written by a
-variable, say) stays at the output's template file.
+placed at its line and column; so is a link to an anchor the document lacks. A warning
+whose element cannot be found (written by a variable, say) stays at the output's template
+file.
 
 An up-to-date output is not rendered again, so its warnings would vanish on the next build
 although nothing was fixed. Each manifest entry keeps the warnings of its output
@@ -24,8 +25,9 @@ from .diagnostics import Diagnostic, Location, Severity, warning
 from .lookup import TemplateChain, referenced_templates, shown_path, template_filename
 
 VOCABULARY_HINT = "use the elements and classes of docs/html-vocabulary.md, which both formats know"
+_NO_TARGET = re.compile(r"^link to '(?P<href>#[^']*)' has no target in the document")
 _OUTSIDE = re.compile(
-    r"^(?:(?P<template>[^\s:<]+): )?(?P<label><(?P<tag>[A-Za-z][\w-]*)(?: class=\"(?P<classes>[^\"]*)\")?>)"
+    r"^(?P<label><(?P<tag>[A-Za-z][\w-]*)(?: class=\"(?P<classes>[^\"]*)\")?>)"
     r" is outside the HTML vocabulary(?P<rest>.*)$",
     re.DOTALL,
 )
@@ -59,9 +61,19 @@ def element_position(source: str, tag: str, classes: list[str]) -> tuple[int, in
             value = re.search(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", attributes)
             if value is None or not set(classes) <= set((value.group(1) or value.group(2) or "").split()):
                 continue
-        before = source[: found.start()]
-        return before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
+        return _line_column(source, found.start())
     return None
+
+
+def link_position(source: str, href: str) -> tuple[int, int] | None:
+    """(line, column) of the first `href="#x"` written in a template's text."""
+    found = re.search(rf"""\bhref\s*=\s*(["']){re.escape(href)}\1""", source)
+    return _line_column(source, found.start()) if found else None
+
+
+def _line_column(source: str, offset: int) -> tuple[int, int]:
+    before = source[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 class WarningLocator:
@@ -87,20 +99,32 @@ class WarningLocator:
         return shown_path(str(path), self.project_root, self.theme_folder)
 
     def diagnostic(self, message: str) -> Diagnostic:
+        # The DOCX writer starts each warning with the template's name: the path says it now.
+        message = message.removeprefix(template_filename(self.template) + ": ")
         outside = _OUTSIDE.match(message)
-        if outside is None:
-            return warning(self.default_path, 0, 0, message)
-        tag, classes = outside.group("tag"), (outside.group("classes") or "").split()
-        text = outside.group("label") + " is outside the HTML vocabulary" + outside.group("rest")
+        anchor = _NO_TARGET.match(message)
+        if outside is not None:
+            tag, classes = outside.group("tag"), (outside.group("classes") or "").split()
+            found = self._find(lambda source: element_position(source, tag, classes))
+            return warning(*found, message, hint=VOCABULARY_HINT)
+        if anchor is not None:
+            href = anchor.group("href")
+            found = self._find(lambda source: link_position(source, href))
+            return warning(*found, message, hint=f"give an element id={href[1:]!r}, or link elsewhere")
+        return warning(self.default_path, 0, 0, message)
+
+    def _find(self, where) -> tuple[str, int, int]:
+        """(path, line, column) in the first file of the chain where `where` finds it, else
+        the output's template at line 0."""
         for path in self.files:
             try:
                 source = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            found = element_position(source, tag, classes)
+            found = where(source)
             if found is not None:
-                return warning(self._shown(path), *found, text, hint=VOCABULARY_HINT)
-        return warning(self.default_path, 0, 0, text, hint=VOCABULARY_HINT)
+                return (self._shown(path), *found)
+        return self.default_path, 0, 0
 
 
 def as_record(diagnostic: Diagnostic, hidden: dict[str, str] | None = None) -> dict:

@@ -69,6 +69,20 @@ def test_the_warning_goes_to_the_file_of_the_chain_that_wrote_the_element(tmp_pa
     assert (other.location.path, other.location.line) == ("templates/a/policy-brief.html.j2", 0)
     unseen = locator.diagnostic("policy-brief.html.j2: <marquee> is outside the HTML vocabulary; kept")
     assert str(unseen).startswith("templates/a/policy-brief.html.j2:0:0: warning: <marquee> is outside")
+    nested = locator.diagnostic("policy-brief.html.j2: lists nest deeper than 3 levels")
+    assert str(nested) == "templates/a/policy-brief.html.j2:0:0: warning: lists nest deeper than 3 levels"
+
+
+def test_a_link_to_a_missing_anchor_is_placed_at_its_href(tmp_path):
+    root = project(tmp_path, {"brief.html.j2": "<p>\n  See <a href='#annex'>the annex</a>.</p>\n"})
+    locator = WarningLocator(root, root / "templates", TemplateChain(root, None, None), "brief")
+    found = locator.diagnostic(
+        "brief.html.j2: link to '#annex' has no target in the document; its text was kept"
+    )
+    assert str(found) == (
+        "templates/brief.html.j2:2:10: warning: link to '#annex' has no target in the document; its text "
+        "was kept (hint: give an element id='annex', or link elsewhere)"
+    )
 
 
 def test_records_round_trip_and_hide_this_machines_folders(tmp_path):
