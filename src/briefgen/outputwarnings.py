@@ -4,7 +4,8 @@ that wrote it, and their record in the manifest, shown again while the output is
 A writer sees HTML, not templates: the DOCX writer says `<blink class="x"> is outside the
 HTML vocabulary`. The element was written by a template of the output's chain (its file, or
 one it extends, includes or imports; lookup.py), so it is looked for there and the warning
-placed at its line and column; so is a link to an anchor the document lacks. A warning
+placed at its line and column; so are a class the theme gives no look (classstyles.py) and a
+link to an anchor the document lacks. A warning
 whose element cannot be found (written by a variable, say) stays at the output's template
 file.
 
@@ -25,12 +26,12 @@ from .diagnostics import Diagnostic, Location, Severity, warning
 from .lookup import TemplateChain, referenced_templates, shown_path, template_filename
 
 VOCABULARY_HINT = "use the elements and classes of docs/html-vocabulary.md, which both formats know"
+# A class the theme gives no look (classstyles.class_problems): "class 'ask' (<aside>) is ...".
+_NO_LOOK = re.compile(r"^class '(?P<cls>[^']+)' \(<(?P<tag>[A-Za-z][\w-]*)>\)")
 _NO_TARGET = re.compile(r"^link to '(?P<href>#[^']*)' has no target in the document")
-_OUTSIDE = re.compile(
-    r"^(?P<label><(?P<tag>[A-Za-z][\w-]*)(?: class=\"(?P<classes>[^\"]*)\")?>)"
-    r" is outside the HTML vocabulary(?P<rest>.*)$",
-    re.DOTALL,
-)
+# A warning about one element, `<tag class="...">` as the DOCX writer labels it: "... is
+# outside the HTML vocabulary", "... is set in 2 columns in the PDF but in one in the DOCX".
+_ELEMENT = re.compile(r"^<(?P<tag>[A-Za-z][\w-]*)(?: class=\"(?P<classes>[^\"]*)\")?> ")
 
 
 def template_files(chain: TemplateChain, template: str) -> list[Path]:
@@ -101,12 +102,17 @@ class WarningLocator:
     def diagnostic(self, message: str) -> Diagnostic:
         # The DOCX writer starts each warning with the template's name: the path says it now.
         message = message.removeprefix(template_filename(self.template) + ": ")
-        outside = _OUTSIDE.match(message)
+        element = _ELEMENT.match(message)
         anchor = _NO_TARGET.match(message)
-        if outside is not None:
-            tag, classes = outside.group("tag"), (outside.group("classes") or "").split()
+        no_look = _NO_LOOK.match(message)
+        if no_look is not None:  # its hint is in its words already
+            tag, cls = no_look.group("tag"), no_look.group("cls")
+            return warning(*self._find(lambda source: element_position(source, tag, [cls])), message)
+        if element is not None:
+            tag, classes = element.group("tag"), (element.group("classes") or "").split()
             found = self._find(lambda source: element_position(source, tag, classes))
-            return warning(*found, message, hint=VOCABULARY_HINT)
+            hint = VOCABULARY_HINT if " is outside the HTML vocabulary" in message else None
+            return warning(*found, message, hint=hint)
         if anchor is not None:
             href = anchor.group("href")
             found = self._find(lambda source: link_position(source, href))

@@ -54,16 +54,21 @@ def test_vocabulary_warnings_stay_until_the_template_is_fixed(tmp_path):
         return result
 
     first = build()
-    assert vocabulary_lines(first) == EXPECTED
+    said = vocabulary_lines(first)
+    assert all(line in said for line in EXPECTED), said
+    # Every warning about these elements (the theme's word on the class `ask` too) is placed.
+    places = ("templates/policy-brief.html.j2:4:3: ", "templates/policy-brief.html.j2:5:9: ")
+    assert all(line.startswith(places) for line in said), said
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     [entry] = manifest["outputs"]
-    assert entry["warnings"][0] == {
+    assert len(entry["warnings"]) == len(said)
+    assert {
         "path": "templates/policy-brief.html.j2",
         "line": 4,
         "column": 3,
         "message": '<aside class="ask"> is outside the HTML vocabulary; its text was kept',
         "hint": HINT.removeprefix(" (hint: ").removesuffix(")"),
-    }
+    } in entry["warnings"]
     assert str(tmp_path) not in (out / "manifest.json").read_text(encoding="utf-8")
 
     # Up to date: nothing is written, the warnings are printed again, from the cache's build
@@ -71,8 +76,8 @@ def test_vocabulary_warnings_stay_until_the_template_is_fixed(tmp_path):
     for extra in ((), ("--no-cache",)):
         again = build(*extra)
         assert "0 file(s) written, 1 up to date" in again.stderr
-        assert vocabulary_lines(again) == EXPECTED
-        assert "2 warning(s)" in again.stderr
+        assert vocabulary_lines(again) == said
+        assert f"{len(said)} warning(s)" in again.stderr
 
     # Fixed: rebuilt without the warnings, and they stay gone.
     template.write_text(

@@ -102,3 +102,16 @@ def test_records_round_trip_and_hide_this_machines_folders(tmp_path):
     # The warnings of a skipped job's outputs, each once; unreadable entries ignored.
     entries = [{"warnings": [record, {"path": "p"}]}, {"warnings": [record]}, None, {}]
     assert recorded_warnings(entries) == [from_record(record)]
+
+
+def test_a_class_without_a_look_is_placed_at_the_element(tmp_path):
+    root = project(
+        tmp_path, {"brief.html.j2": '<p>x</p>\n<div class="wide ask">\n  <p class="ask">y</p></div>\n'}
+    )
+    locator = WarningLocator(root, root / "templates", TemplateChain(root, None, None), "brief")
+    message = (
+        "class 'ask' (<p>) is neither in the HTML vocabulary nor under the theme's styles: it has no look "
+        "in the PDF or the DOCX (hint: define it under styles: ask: in theme.yaml)"
+    )
+    found = locator.diagnostic("brief.html.j2: " + message)
+    assert str(found) == "templates/brief.html.j2:3:3: warning: " + message
