@@ -26,6 +26,7 @@ from .jobs import fallback_warnings, job_fingerprint, job_view
 from .labels import catalog_problems, label_warnings
 from .load import load_project
 from .model import Model
+from .outputwarnings import as_record, recorded_warnings
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
 from .publish import Publisher, TempOutput
@@ -156,7 +157,9 @@ def _build(
         theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
         fingerprint = job_fingerprint(model, job, theme, options.pdf_variant, views[job])
         if not options.force and _up_to_date(options.out, job, fingerprint, previous):
-            outcome = JobResult(job, skipped=True, fingerprint=fingerprint)
+            # Not rendered again: what its writers said last time is said again.
+            recorded = recorded_warnings([previous.get(job.relpath(fmt)) for fmt in job.formats])
+            outcome = JobResult(job, diagnostics=recorded, skipped=True, fingerprint=fingerprint)
             skipped.append(outcome)
             if progress:
                 progress(outcome)
@@ -165,9 +168,14 @@ def _build(
 
     results = _render_all(model, todo, options, pool, progress)
     outputs = [o for r in results for o in r.outputs]
+    hidden = _machine_paths(root, options.out)
     for outcome in results:
         for output in outcome.outputs:
+            said = (output.record or {}).get("warnings", [])
             output.record = {"inputs": outcome.fingerprint}
+            if said:
+                output.record["warnings"] = [as_record(d, hidden) for d in said]
+    for outcome in [*skipped, *results]:
         diagnostics.extend(strictly(outcome.diagnostics) if options.strict else outcome.diagnostics)
     if any(d.is_error for d in diagnostics):
         publisher.discard(outputs)
@@ -189,6 +197,16 @@ def _build(
         cache.put("build", record_key, record)
         cache.keep_only("build", [record_key])
     return report
+
+
+def _machine_paths(root: Path, out: Path) -> dict[str, str]:
+    """This machine's folders, as a warning kept in the manifest names them instead: the
+    manifest tells no user name or folder (docs/security.md)."""
+    paths = {}
+    for folder, shown in ((out, "OUT"), (root, "PROJECT"), (Path.home(), "~")):
+        for spelling in dict.fromkeys([str(Path(folder).resolve()), str(Path(folder).absolute())]):
+            paths.setdefault(spelling, shown)
+    return paths
 
 
 def _narrowing(options: BuildOptions) -> dict:

@@ -59,20 +59,24 @@ def dry_run(model: Model) -> list[Diagnostic]:
             # A character of a template or label no font of the theme has (fonts.py).
             found += check_rendered(html, renderer.theme, root, f"{template}.html.j2")
             # Classes with no look in the DOCX (theme `styles`), as the build reports them.
-            found += _class_warnings(html, renderer.theme, f"{template}.html.j2")
+            found += _class_warnings(html, renderer.theme, root, job.audience_id, template)
         except RenderError as exc:
             failed.add((job.audience_id, template))
             found.append(exc.diagnostic)
     return list(dict.fromkeys(found))
 
 
-def _class_warnings(html: str, theme, template: str) -> list[Diagnostic]:
+def _class_warnings(html: str, theme, root: Path, audience_id: str, template: str) -> list[Diagnostic]:
     import lxml.html
 
     from .classstyles import class_problems
-    from .diagnostics import warning
+    from .lookup import TemplateChain, template_filename
+    from .outputwarnings import WarningLocator
 
     body = lxml.html.document_fromstring(html.encode("utf-8")).body
-    return [
-        warning(f"templates/{template}", 0, 0, f"{template}: {m}") for _, m in class_problems(body, theme)
-    ]
+    # At the template line that wrote the element, as the build places them.
+    locator = WarningLocator(
+        root, theme.folder, TemplateChain(root, theme.templates_dir, audience_id), template
+    )
+    name = template_filename(template)
+    return [locator.diagnostic(f"{name}: {m}") for _, m in class_problems(body, theme)]

@@ -30,7 +30,7 @@ KEYWORDS = {
 COMMENT_TAGS = ("Translators:",)
 # The same syntax settings as render.make_environment, and syntax errors are errors.
 JINJA_OPTIONS = {
-    "extensions": "jinja2.ext.i18n",
+    "extensions": "jinja2.ext.i18n,jinja2.ext.do",
     "trim_blocks": "true",
     "lstrip_blocks": "true",
     "newstyle_gettext": "true",

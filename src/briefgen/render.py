@@ -2,8 +2,8 @@
 
 Templates are found through lookup.py's chain (project `templates/<audience-id>/`, project
 `templates/`, the theme's `templates/`, built-in). They run in Jinja's sandbox with
-autoescaping on for every file and StrictUndefined, so a misspelt variable is an error
-naming the template and line.
+autoescaping on for every file and strict undefined values, so a misspelt variable is an error
+naming the template, line and column (templateerrors.py words every template error).
 """
 
 from __future__ import annotations
@@ -37,6 +37,14 @@ from .markdown import MarkdownRenderer
 from .parsed import ParsedDocument
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
+from .templateerrors import (
+    FieldUndefined,
+    construct_column,
+    not_found_diagnostic,
+    read_source,
+    runtime_diagnostic,
+    syntax_diagnostic,
+)
 from .theme import DEFAULT_THEME_DIR, Theme
 from .webnav import add_web_navigation
 from .wrapping import mark_long_tokens
@@ -60,8 +68,10 @@ def _environment(loader: BaseLoader) -> ImmutableSandboxedEnvironment:
         loader=loader,
         # select_autoescape() would not cover .html.j2: escape everything, always.
         autoescape=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
+        # StrictUndefined, with errors that say what a value is rather than its Python class.
+        undefined=FieldUndefined,
+        # {% do %}: calls for their effect. Values stay read-only (the immutable sandbox).
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -239,45 +249,60 @@ class DocumentRenderer:
             )
             return parsed if finished == parsed.html else ParsedDocument(finished)
         except TemplateNotFound as exc:
-            raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
+            found, line = self._template_file_frame()
+            if found is None:  # the output's own template (validate names it first)
+                raise RenderError(error(filename, 0, 0, f"template {exc.name!r} not found")) from None
+            where = self._relative(found)
+            raise RenderError(not_found_diagnostic(exc.name, where, line, read_source(found), env)) from None
         except TemplateSyntaxError as exc:
+            # Jinja's lexer gives the file as the error's name (its Failure passes it there).
+            found = exc.filename or (exc.name if exc.name and Path(exc.name).is_file() else None)
+            source = exc.source if exc.source is not None else read_source(found)
             raise RenderError(
-                error(
-                    self._relative(exc.filename or filename),
-                    exc.lineno or 0,
-                    0,
-                    f"template error: {exc.message}",
-                )
+                syntax_diagnostic(exc, self._relative(found) if found else filename, source, env)
             ) from None
         except TemplateError as exc:
-            path, line = self._template_frame(filename)
-            raise RenderError(error(path, line, 0, f"template error: {exc}")) from None
+            raise RenderError(self._runtime_diagnostic(exc, filename, env, context)) from None
         except RecursionError:
-            path, line = self._template_frame(filename)
+            found, line = self._template_file_frame()
+            path = self._relative(found) if found else filename
             raise RenderError(
                 error(
                     path,
                     line,
-                    0,
-                    "template error: templates extend, include or call each other in an endless loop "
-                    f'(to extend the built-in {filename}, write {{% extends "builtin/{filename}" %}})',
+                    construct_column(read_source(found), line),
+                    "template error: templates extend, include or call each other in an endless loop",
+                    hint=f'to extend the built-in {filename}, write {{% extends "builtin/{filename}" %}}',
                 )
             ) from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
-            path, line = self._template_frame(filename)
-            raise RenderError(error(path, line, 0, f"template error: {type(exc).__name__}: {exc}")) from None
+            raise RenderError(self._runtime_diagnostic(exc, filename, env, context)) from None
 
     def _relative(self, filename: str) -> str:
         return shown_path(filename, self.project_root, self.theme.folder)
 
+    def _runtime_diagnostic(self, exc: BaseException, filename: str, env, context: dict) -> Diagnostic:
+        """An error raised while the template ran, at the innermost template line of the
+        traceback, its column and wording worked out from that template's source."""
+        found, line = self._template_file_frame()
+        path = self._relative(found) if found else filename
+        received = sorted(set(context) - {"theme_css", "template_name"})
+        return runtime_diagnostic(exc, path, line, read_source(found), received, env)
+
     def _template_frame(self, fallback: str) -> tuple[str, int]:
         """The innermost template file and line in the traceback being handled."""
+        found, line = self._template_file_frame()
+        return (self._relative(found), line) if found else (fallback, 0)
+
+    @staticmethod
+    def _template_file_frame() -> tuple[str | None, int]:
+        """The innermost template's file name (as Jinja read it) and line in the traceback."""
         tb = sys.exc_info()[2]
-        found = (fallback, 0)
+        found: tuple[str | None, int] = (None, 0)
         while tb is not None:
             code = tb.tb_frame.f_code
             if code.co_filename.endswith(".j2"):
-                found = (self._relative(code.co_filename), tb.tb_lineno)
+                found = (code.co_filename, tb.tb_lineno)
             tb = tb.tb_next
         return found
 

@@ -24,12 +24,13 @@ from pathlib import Path
 
 from .check import check_output
 from .classstyles import class_problems
-from .diagnostics import Diagnostic, ProjectError, error, warning
+from .diagnostics import Diagnostic, ProjectError, error
 from .document import RenderedDocument, ResourceError
 from .fonts import UncoveredText, check_rendered
 from .jobs import build_timestamp, job_brief, job_view
-from .lookup import template_filename
+from .lookup import TemplateChain, template_filename
 from .model import Model
+from .outputwarnings import WarningLocator
 from .parsed import ParsedDocument
 from .plan import Job
 from .publish import Publisher, TempOutput
@@ -328,19 +329,34 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         if laid_out is not None:
             document.page_count = len(laid_out.pages)
         document.layout = laid_out  # the PDF writer writes these pages rather than laying out again
+        locator = WarningLocator(
+            root, theme.folder, TemplateChain(root, theme.templates_dir, job.audience_id), brief.template
+        )
+        before_writers = len(document.warnings)
         for fmt in job.formats:
             temp = publisher.temp_path(job.relpath(fmt))
+            already = len(document.warnings)
             written = WRITERS[fmt].write(document, temp)
-            outputs.append(
-                TempOutput(job, fmt, job.relpath(fmt), temp, written.pages, companions=written.companions)
+            output = TempOutput(
+                job, fmt, job.relpath(fmt), temp, written.pages, companions=written.companions
             )
+            # What this format's writer said, kept in its manifest entry (outputwarnings.py).
+            said = document.warnings[:before_writers] + document.warnings[already:]
+            found = list(dict.fromkeys(locator.diagnostic(message) for message in said))
+            if found:
+                output.record = {"warnings": found}
+            diagnostics.extend(d for d in found if d not in diagnostics)
+            outputs.append(output)
         if "docx" not in job.formats and document.parsed_html is not None:
-            # Classes with no look in the DOCX: the DOCX writer reports them when it runs.
+            # Classes with no look in the DOCX: the DOCX writer reports them when it runs;
+            # without it they are every output's warnings.
             name = template_filename(brief.template)
             body = document.parsed_html.tree.body
-            document.warnings += [f"{name}: {m}" for _, m in class_problems(body, theme)]
-        for message in document.warnings:
-            diagnostics.append(warning("templates/" + template_filename(brief.template), 0, 0, message))
+            unstyled = [locator.diagnostic(f"{name}: {m}") for _, m in class_problems(body, theme)]
+            for output in outputs:
+                kept = (output.record or {}).get("warnings", [])
+                output.record = {"warnings": list(dict.fromkeys([*kept, *unstyled]))}
+            diagnostics.extend(d for d in unstyled if d not in diagnostics)
         for output in outputs:
             leak = check_output(output.temp, output.format, view.ledger)
             if leak:

@@ -1,0 +1,183 @@
+"""Output warnings: what the writers said about one output -> diagnostics at the template line
+that wrote it, and their record in the manifest, shown again while the output is up to date.
+
+A writer sees HTML, not templates: the DOCX writer says `<blink class="x"> is outside the
+HTML vocabulary`. The element was written by a template of the output's chain (its file, or
+one it extends, includes or imports; lookup.py), so it is looked for there and the warning
+placed at its line and column; so are a class the theme gives no look (classstyles.py) and a
+link to an anchor the document lacks. A warning
+whose element cannot be found (written by a variable, say) stays at the output's template
+file.
+
+An up-to-date output is not rendered again, so its warnings would vanish on the next build
+although nothing was fixed. Each manifest entry keeps the warnings of its output
+(`warnings`, path relative to the project as printed); a build that skips the output prints
+them again, until a change to the template (or anything else the output is made from)
+rebuilds it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Location, Severity, warning
+from .lookup import TemplateChain, referenced_templates, shown_path, template_filename
+
+VOCABULARY_HINT = "use the elements and classes of docs/html-vocabulary.md, which both formats know"
+# A class the theme gives no look (classstyles.class_problems): "class 'ask' (<aside>) is ...".
+_NO_LOOK = re.compile(r"^class '(?P<cls>[^']+)' \(<(?P<tag>[A-Za-z][\w-]*)>\)")
+_NO_TARGET = re.compile(r"^link to '(?P<href>#[^']*)' has no target in the document")
+# A warning about one element, `<tag class="...">` as the DOCX writer labels it: "... is
+# outside the HTML vocabulary", "... is set in 2 columns in the PDF but in one in the DOCX".
+_ELEMENT = re.compile(r"^<(?P<tag>[A-Za-z][\w-]*)(?: class=\"(?P<classes>[^\"]*)\")?> ")
+
+
+def template_files(chain: TemplateChain, template: str) -> list[Path]:
+    """The files an output's template is made of: its own file first, then what it extends,
+    includes or imports, depth first, each once."""
+    files: list[Path] = []
+    seen: set[str] = set()
+    pending = [template_filename(template)]
+    while pending:
+        name = pending.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        path = chain.find(name)
+        if path is None or path in files:
+            continue
+        files.append(path)
+        source = path.read_text(encoding="utf-8", errors="replace")
+        pending[:0] = [n for n in referenced_templates(source) if n]
+    return files
+
+
+def element_position(source: str, tag: str, classes: list[str]) -> tuple[int, int] | None:
+    """(line, column) of the first `<tag ...>` in a template's text that has every class."""
+    for found in re.finditer(rf"<{re.escape(tag)}(?=[\s/>])([^>]*)>", source, re.IGNORECASE):
+        attributes = found.group(1)
+        if classes:
+            value = re.search(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", attributes)
+            if value is None or not set(classes) <= set((value.group(1) or value.group(2) or "").split()):
+                continue
+        return _line_column(source, found.start())
+    return None
+
+
+def link_position(source: str, href: str) -> tuple[int, int] | None:
+    """(line, column) of the first `href="#x"` written in a template's text."""
+    found = re.search(rf"""\bhref\s*=\s*(["']){re.escape(href)}\1""", source)
+    return _line_column(source, found.start()) if found else None
+
+
+def _line_column(source: str, offset: int) -> tuple[int, int]:
+    before = source[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+class WarningLocator:
+    """Places the writers' warnings of one output's template (see the module docstring)."""
+
+    def __init__(self, project_root: Path, theme_folder: Path, chain: TemplateChain, template: str):
+        self.project_root = project_root
+        self.theme_folder = theme_folder
+        self.chain = chain
+        self.template = template
+
+    @cached_property
+    def files(self) -> list[Path]:
+        # Read only when a warning needs placing: most outputs have none.
+        return template_files(self.chain, self.template)
+
+    @cached_property
+    def default_path(self) -> str:
+        own = self.chain.find(template_filename(self.template))
+        return self._shown(own) if own else "templates/" + template_filename(self.template)
+
+    def _shown(self, path: Path) -> str:
+        return shown_path(str(path), self.project_root, self.theme_folder)
+
+    def diagnostic(self, message: str) -> Diagnostic:
+        # The DOCX writer starts each warning with the template's name: the path says it now.
+        message = message.removeprefix(template_filename(self.template) + ": ")
+        element = _ELEMENT.match(message)
+        anchor = _NO_TARGET.match(message)
+        no_look = _NO_LOOK.match(message)
+        if no_look is not None:  # its hint is in its words already
+            tag, cls = no_look.group("tag"), no_look.group("cls")
+            return warning(*self._find(lambda source: element_position(source, tag, [cls])), message)
+        if element is not None:
+            tag, classes = element.group("tag"), (element.group("classes") or "").split()
+            found = self._find(lambda source: element_position(source, tag, classes))
+            hint = VOCABULARY_HINT if " is outside the HTML vocabulary" in message else None
+            return warning(*found, message, hint=hint)
+        if anchor is not None:
+            href = anchor.group("href")
+            found = self._find(lambda source: link_position(source, href))
+            return warning(*found, message, hint=f"give an element id={href[1:]!r}, or link elsewhere")
+        return warning(self.default_path, 0, 0, message)
+
+    def _find(self, where) -> tuple[str, int, int]:
+        """(path, line, column) in the first file of the chain where `where` finds it, else
+        the output's template at line 0."""
+        for path in self.files:
+            try:
+                source = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            found = where(source)
+            if found is not None:
+                return (self._shown(path), *found)
+        return self.default_path, 0, 0
+
+
+def as_record(diagnostic: Diagnostic, hidden: dict[str, str] | None = None) -> dict:
+    """A warning as the manifest keeps it; each folder of `hidden` (a path of this machine,
+    longest first) written as its stand-in."""
+
+    def scrub(text: str) -> str:
+        for path in sorted(hidden or {}, key=len, reverse=True):
+            text = text.replace(path, (hidden or {})[path])
+        return text
+
+    record = {
+        "path": scrub(diagnostic.location.path),
+        "line": diagnostic.location.line,
+        "column": diagnostic.location.column,
+        "message": scrub(diagnostic.message),
+    }
+    if diagnostic.hint:
+        record["hint"] = scrub(diagnostic.hint)
+    if diagnostic.strict:
+        record["strict"] = True
+    return record
+
+
+def from_record(record: object) -> Diagnostic | None:
+    """A warning the manifest kept; None for an entry this version cannot read."""
+    if not isinstance(record, dict):
+        return None
+    try:
+        location = Location(str(record["path"]), int(record["line"]), int(record["column"]))
+        return Diagnostic(
+            location,
+            str(record["message"]),
+            Severity.WARNING,
+            str(record["hint"]) if record.get("hint") else None,
+            bool(record.get("strict", False)),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def recorded_warnings(entries: list[dict | None]) -> list[Diagnostic]:
+    """The warnings the manifest kept for the outputs of a skipped job, each once."""
+    found: dict[Diagnostic, None] = {}
+    for entry in entries:
+        for record in (entry or {}).get("warnings", []) or []:
+            diagnostic = from_record(record)
+            if diagnostic is not None:
+                found[diagnostic] = None
+    return list(found)

@@ -1,0 +1,117 @@
+"""outputwarnings: a writer's warning -> the template line that wrote the element; the
+manifest's record of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.diagnostics import warning
+from briefgen.lookup import TemplateChain
+from briefgen.outputwarnings import (
+    WarningLocator,
+    as_record,
+    element_position,
+    from_record,
+    recorded_warnings,
+    template_files,
+)
+
+
+def project(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / "templates" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_element_position_needs_every_class():
+    source = '<div>\n  <aside class="note">a</aside>\n<p>\n    <aside id="x" class="box  ask">b</aside>'
+    assert element_position(source, "aside", ["ask"]) == (4, 5)
+    assert element_position(source, "aside", ["note"]) == (2, 3)
+    assert element_position(source, "aside", []) == (2, 3)
+    assert element_position(source, "aside", ["ask", "other"]) is None
+    assert element_position("<asides>", "aside", []) is None
+
+
+def test_the_warning_goes_to_the_file_of_the_chain_that_wrote_the_element(tmp_path):
+    root = project(
+        tmp_path,
+        {
+            "a/policy-brief.html.j2": '{% extends "builtin/policy-brief.html.j2" %}\n'
+            '{% block cover_extra %}{% include "_box.html.j2" %}{% endblock %}\n',
+            "_box.html.j2": '<p>x</p>\n  <section class="ask">\n<blink>y</blink></section>\n',
+        },
+    )
+    chain = TemplateChain(root, None, "a")
+    files = template_files(chain, "policy-brief")
+    assert files[0] == root / "templates/a/policy-brief.html.j2"
+    assert root / "templates/_box.html.j2" in files
+    assert any(f.name == "base.html.j2" for f in files)
+    locator = WarningLocator(root, root / "templates", chain, "policy-brief")
+    found = locator.diagnostic(
+        'policy-brief.html.j2: <section class="ask"> is outside the HTML vocabulary; its text was kept'
+    )
+    assert str(found).startswith(
+        'templates/_box.html.j2:2:3: warning: <section class="ask"> is outside the HTML vocabulary; '
+        "its text was kept (hint: "
+    )
+    blink = locator.diagnostic(
+        "policy-brief.html.j2: <blink> is outside the HTML vocabulary; it was left out"
+    )
+    assert (blink.location.path, blink.location.line, blink.location.column) == (
+        "templates/_box.html.j2",
+        3,
+        1,
+    )
+    # Not a vocabulary warning, or an element no template writes: at the output's template.
+    other = locator.diagnostic("'x' printed with 'Some Font', a font outside the theme")
+    assert (other.location.path, other.location.line) == ("templates/a/policy-brief.html.j2", 0)
+    unseen = locator.diagnostic("policy-brief.html.j2: <marquee> is outside the HTML vocabulary; kept")
+    assert str(unseen).startswith("templates/a/policy-brief.html.j2:0:0: warning: <marquee> is outside")
+    nested = locator.diagnostic("policy-brief.html.j2: lists nest deeper than 3 levels")
+    assert str(nested) == "templates/a/policy-brief.html.j2:0:0: warning: lists nest deeper than 3 levels"
+
+
+def test_a_link_to_a_missing_anchor_is_placed_at_its_href(tmp_path):
+    root = project(tmp_path, {"brief.html.j2": "<p>\n  See <a href='#annex'>the annex</a>.</p>\n"})
+    locator = WarningLocator(root, root / "templates", TemplateChain(root, None, None), "brief")
+    found = locator.diagnostic(
+        "brief.html.j2: link to '#annex' has no target in the document; its text was kept"
+    )
+    assert str(found) == (
+        "templates/brief.html.j2:2:10: warning: link to '#annex' has no target in the document; its text "
+        "was kept (hint: give an element id='annex', or link elsewhere)"
+    )
+
+
+def test_records_round_trip_and_hide_this_machines_folders(tmp_path):
+    said = warning("templates/x.html.j2", 3, 7, f"font {tmp_path}/fonts/a.ttf not loaded", hint="look")
+    record = as_record(said, {str(tmp_path): "PROJECT"})
+    assert record == {
+        "path": "templates/x.html.j2",
+        "line": 3,
+        "column": 7,
+        "message": "font PROJECT/fonts/a.ttf not loaded",
+        "hint": "look",
+    }
+    assert (
+        str(from_record(record))
+        == "templates/x.html.j2:3:7: warning: font PROJECT/fonts/a.ttf not loaded (hint: look)"
+    )
+    # The warnings of a skipped job's outputs, each once; unreadable entries ignored.
+    entries = [{"warnings": [record, {"path": "p"}]}, {"warnings": [record]}, None, {}]
+    assert recorded_warnings(entries) == [from_record(record)]
+
+
+def test_a_class_without_a_look_is_placed_at_the_element(tmp_path):
+    root = project(
+        tmp_path, {"brief.html.j2": '<p>x</p>\n<div class="wide ask">\n  <p class="ask">y</p></div>\n'}
+    )
+    locator = WarningLocator(root, root / "templates", TemplateChain(root, None, None), "brief")
+    message = (
+        "class 'ask' (<p>) is neither in the HTML vocabulary nor under the theme's styles: it has no look "
+        "in the PDF or the DOCX (hint: define it under styles: ask: in theme.yaml)"
+    )
+    found = locator.diagnostic("brief.html.j2: " + message)
+    assert str(found) == "templates/brief.html.j2:3:3: warning: " + message
