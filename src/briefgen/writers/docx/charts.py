@@ -24,12 +24,11 @@ from lxml import etree
 
 from ...charts import word
 from ...charts.spec import ChartSpec, Event, Point
+from .oxml import EMU_PER_CM, EMU_PER_TWIP
 
 if TYPE_CHECKING:
-    from .html_walker import Ctx, HtmlWalker
-
-EMU_PER_TWIP = 635
-EMU_PER_CM = 360000
+    from .html_walker import HtmlWalker
+    from .walkstate import Ctx
 
 
 def place_chart(walker: HtmlWalker, figure: etree._Element, ctx: Ctx) -> None:

@@ -23,7 +23,8 @@ from lxml import etree
 from . import oxml
 
 if TYPE_CHECKING:  # the walker imports this module: only its types here
-    from .html_walker import Ctx, HtmlWalker
+    from .html_walker import HtmlWalker
+    from .walkstate import Ctx
 
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 _HEADING = re.compile(r"h[1-6]")

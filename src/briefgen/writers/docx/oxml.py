@@ -22,6 +22,12 @@ from lxml import etree
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
+# DrawingML measures in EMUs: 914400 an inch.
+EMU_PER_TWIP = 635
+EMU_PER_PX = 9525  # a CSS pixel is 1/96 in, as in the PDF
+EMU_PER_MM = 36000
+EMU_PER_CM = 360000
+
 # Namespaces declared on the root of every story part (document, header, footer, footnotes).
 STORY_NSMAP = {p: nsmap[p] for p in ("w", "r", "wp", "a", "pic")}
 

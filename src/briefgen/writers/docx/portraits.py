@@ -15,10 +15,9 @@ from __future__ import annotations
 from docx.oxml.ns import nsmap
 from lxml import etree
 
-from .oxml import qn
+from .oxml import EMU_PER_MM, qn
 
 WP = nsmap["wp"]
-EMU_PER_MM = 36000
 GAP_MM = 4  # `margin: 0 0 3mm 4mm` in the print CSS: air left of and below a portrait
 BELOW_MM = 3
 

@@ -23,7 +23,8 @@ from .oxml import qn
 from .styles import box_cell_margin, twips_mm
 
 if TYPE_CHECKING:
-    from .html_walker import Ctx, HtmlWalker
+    from .html_walker import HtmlWalker
+    from .walkstate import Ctx
 
 # The elements a theme class turns into a styled block (others keep their own meaning).
 STYLED_TAGS = frozenset({"div", "section", "article", "p", "blockquote"})
