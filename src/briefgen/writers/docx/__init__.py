@@ -27,15 +27,8 @@ from docx.parts.story import StoryPart
 from ...document import RenderedDocument, WrittenFile
 from . import embedded_fonts, line_spacing, oxml, package, styled_blocks, theme_styles
 from .html_walker import Head, HtmlWalker, parse_html, read_head
-from .styles import (
-    LIST_INDENT,
-    MONO_FONT,
-    StyleSheet,
-    build_style_sheet,
-    page_geometry,
-    patch_theme_fonts,
-    word_language,
-)
+from .styles import LIST_INDENT, MONO_FONT, page_geometry, word_language
+from .stylesheet import StyleSheet, build_style_sheet, patch_theme_fonts
 
 __all__ = ["build", "write"]
 

@@ -32,7 +32,7 @@ from .contents import place_contents
 from .oxml import collapse, qn
 from .pictures import Pictures
 from .runs import InlineRuns
-from .styles import StyleSheet
+from .stylesheet import StyleSheet
 from .tables import Tables, break_before
 from .vocabulary import (
     CONTAINERS,
