@@ -21,7 +21,6 @@ a run in a given script).
 from __future__ import annotations
 
 import bisect
-import hashlib
 import io
 import re
 import struct
@@ -449,12 +448,6 @@ def missing_package_hint(theme: Theme) -> list[str]:
                 package = f" (Debian package {font.package})" if font.package else ""
                 out.append(f"{font.family}: {font.path} is not installed{package}")
     return list(dict.fromkeys(out))
-
-
-@cache
-def content_digest(path: Path, face: str | None) -> str:
-    data = _face_bytes(path, face) if face else path.read_bytes()
-    return hashlib.sha256(data).hexdigest()
 
 
 # ---------------------------------------------------------------- reports

@@ -289,11 +289,6 @@ class DocumentRenderer:
         received = sorted(set(context) - {"theme_css", "template_name"})
         return runtime_diagnostic(exc, path, line, read_source(found), received, env)
 
-    def _template_frame(self, fallback: str) -> tuple[str, int]:
-        """The innermost template file and line in the traceback being handled."""
-        found, line = self._template_file_frame()
-        return (self._relative(found), line) if found else (fallback, 0)
-
     @staticmethod
     def _template_file_frame() -> tuple[str | None, int]:
         """The innermost template's file name (as Jinja read it) and line in the traceback."""

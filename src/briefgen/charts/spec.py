@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from ..i18n import Localizer
-from ..model import BUILTIN_CHARTS, PARTIAL_DATE_RE
+from ..model import PARTIAL_DATE_RE
 from ..select import Record, View
 
 
@@ -270,10 +270,6 @@ def _case_sources(cases: list[Record]) -> list[Record]:
         for source in case.sources:
             seen.setdefault(source.id, source)
     return list(seen.values())[:3]
-
-
-def is_builtin(name: str) -> bool:
-    return name in BUILTIN_CHARTS
 
 
 _SLUG = re.compile(r"[^a-z0-9-]+")

@@ -37,10 +37,6 @@ def _c(tag: str) -> str:
     return f"{{{C}}}{tag}"
 
 
-def _a(tag: str) -> str:
-    return f"{{{A}}}{tag}"
-
-
 def chart_xml(payload: dict, theme: Theme, workbook_rid: str) -> bytes:
     """The chart part (word/charts/chartN.xml) for a bar, column or line chart."""
     from pptx.chart.xmlwriter import ChartXmlWriter
