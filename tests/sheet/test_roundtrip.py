@@ -19,7 +19,16 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sheethelp import FIXTURE, copy_fixture, copy_repository_project, edit, export, project_files, run_import
+from sheethelp import (
+    FIXTURE,
+    cell_of,
+    copy_fixture,
+    copy_repository_project,
+    edit,
+    export,
+    project_files,
+    run_import,
+)
 
 from briefgen.yamlsource import read_yaml
 
@@ -165,6 +174,21 @@ def test_edits_keep_comments_quoting_and_style(tmp_path):
         "    sources:\n      - monitor-report\n      - court-record\n" in text
     )  # a block list stays a block
     assert "      years: 8\n" in text  # a number, not the text "8"
+
+
+def test_an_edited_block_text_stays_a_block_with_its_final_line_break(tmp_path):
+    # A cell cannot hold a text's final line break; an edit must not turn `|` into `|-`.
+    root = copy_fixture(FIXTURE, tmp_path)
+    before = (root / "content/cases.yaml").read_text()
+    exported = export(root)
+    old = load_workbook(io.BytesIO(exported))["Cases"][
+        cell_of(exported, "Cases", "lena-case", "summary[en]")
+    ].value
+    data = edit(exported, [("Cases", "lena-case", "summary[en]", old.replace("journalist", "reporter"))])
+    report = run_import(root, ("cases.xlsx", data))
+    assert not report.errors, [str(p) for p in report.errors]
+    after = (root / "content/cases.yaml").read_text()
+    assert after == before.replace("Lena Petrova, a journalist", "Lena Petrova, a reporter")
 
 
 def test_formula_like_texts_are_text_cells_and_come_back_unchanged(tmp_path):

@@ -741,9 +741,12 @@ def _edit(doc: YamlDocument, base: tuple, raw: dict, column: Column, value: Any,
         return
     if column.localized:
         if isinstance(current, str) and column.language == language:
-            doc.set_scalar(path, value)
+            doc.set_scalar(path, _with_final_break(current, value))
         else:
-            doc.set_translation(path, column.language, value, source_language=language)
+            written = current.get(column.language) if isinstance(current, dict) else None
+            doc.set_translation(
+                path, column.language, _with_final_break(written, value), source_language=language
+            )
         return
     if column.is_list:
         doc.set_list(path, value)
@@ -753,4 +756,17 @@ def _edit(doc: YamlDocument, base: tuple, raw: dict, column: Column, value: Any,
     elif isinstance(value, int):
         doc.set_scalar(path, str(value), plain=True)
     else:
-        doc.set_scalar(path, value)
+        doc.set_scalar(path, _with_final_break(current, value))
+
+
+def _with_final_break(written: Any, value: Any) -> Any:
+    """An edited text keeps the final line break its YAML value had: cells are read without
+    one, and without it a `|` block would be rewritten as `|-`, a change nobody made."""
+    if (
+        isinstance(written, str)
+        and isinstance(value, str)
+        and written.endswith("\n")
+        and not value.endswith("\n")
+    ):
+        return value + "\n"
+    return value
