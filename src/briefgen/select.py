@@ -733,7 +733,9 @@ class Selector:
             self.ledger.show(item_id)
             self.ledger.show_all(self._plain_texts(item))
         if self.recipient_item is not None:
-            self.ledger.show(self.recipient_item.name)
+            # The copy's own id names its files (an HTML copy links its `_files/` folder): the
+            # id of another recipient it begins with (`ivanova` in `ivanova-4`) is no leak.
+            self.ledger.show_all([self.recipient_item.name, self.recipient_item.id])
 
     def _plain_texts(self, value: Any) -> list[str]:
         """The texts of a visible item (article, court, URL ... as written), without its parts
