@@ -20,6 +20,7 @@ import json
 import math
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -551,7 +552,7 @@ class Bench:
         self.process("build (first)", build)
         try:
             for n in range(max(self.c.repeats, 3)):
-                case_file.write_text(original.replace("summary:", f"summary: Edit {n}.", 1), encoding="utf-8")
+                case_file.write_text(_edit_first_summary(original, f"Edit {n}."), encoding="utf-8")
                 edits.add(self.process("edited rebuild", build))
                 colds.add(self.process("cold build", cold))
         finally:
@@ -740,6 +741,27 @@ def _add_charts(project: Path, charts: list[str]) -> None:
         figures.write_text(FIGURES, encoding="utf-8")
     elif figures.exists():
         figures.unlink()
+
+
+def _edit_first_summary(text: str, words: str) -> str:
+    """The YAML of a case file with `words` put before the first case's summary text.
+
+    The summary is a block scalar (`summary: |-`) in one language and a mapping of block
+    scalars (`en: |-`) in several: the words go at the start of its first line of text, in
+    the first language, so the file stays valid YAML and only that text changes."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("summary:"))
+    inline = lines[start].split("summary:", 1)[1].strip()
+    if inline and inline[0] not in "|>":
+        lines[start] = lines[start].replace("summary:", f"summary: {words}", 1)
+        return "\n".join(lines)
+    for i in range(start + 1, len(lines)):
+        stripped = lines[i].strip()
+        if stripped and not re.fullmatch(r"[a-z]{2}:\s*[|>][-+]?", stripped):
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            lines[i] = f"{indent}{words} {stripped}"
+            return "\n".join(lines)
+    raise BenchmarkError("the first case file has no summary text to edit")
 
 
 def _cpu_note(ours: Runs, theirs: Runs) -> str:

@@ -134,6 +134,27 @@ def test_unknown_language_is_refused(generate, tmp_path):
         generate.generate(tmp_path, cases=1, languages=["de"])
 
 
+@pytest.mark.parametrize("languages", [["en"], ["en", "ru"]])
+def test_the_one_case_edit_changes_only_that_summary(generate, tmp_path, languages):
+    # Benchmark 11 edits the first case's summary: with several languages the summary is a
+    # mapping of block scalars, and a careless edit made the file invalid (the full run failed).
+    from benchmarks.run import _edit_first_summary
+
+    generate.generate(tmp_path, cases=3, timeline_per_case=2, citations=1, recipients=2, languages=languages)
+    path = next((tmp_path / "content" / "cases").glob("*.yaml"))
+    before = _yaml(path)
+    path.write_text(_edit_first_summary(path.read_text(encoding="utf-8"), "Edit 7."), encoding="utf-8")
+    after = _yaml(path)
+    old, new = before["cases"][0].pop("summary"), after["cases"][0].pop("summary")
+    assert before == after  # nothing else changed
+    if len(languages) == 1:
+        assert new == "Edit 7. " + old
+    else:
+        assert new == {**old, "en": "Edit 7. " + old["en"]}
+    result = load_project(tmp_path)
+    assert result.model is not None and [str(d) for d in result.diagnostics] == []
+
+
 @pytest.mark.slow
 def test_a_dossier_asked_for_60_pages_has_them(generate, tmp_path):
     cases = generate.cases_for_pages(60, timeline_per_case=12)
