@@ -15,7 +15,9 @@ best of. Figures are reported as measured, goal met or not.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import io
 import json
 import math
 import os
@@ -815,6 +817,7 @@ def machine_facts() -> dict[str, Any]:
     except Exception:
         facts["pandoc"] = None
     package = _briefgen_source()
+    facts["bytecode"] = _compile_bytecode(package)
     # Relative to the repository when it is this checkout: no machine path in the results.
     facts["briefgen_source"] = _shown_path(package)
     facts["git"] = _git_state(package)
@@ -859,6 +862,22 @@ def _briefgen_source() -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+def _compile_bytecode(package: Path | None) -> str:
+    """Byte-compile briefgen's modules, as `pip install` does, so that no timed process pays
+    for compiling them: where PYTHONDONTWRITEBYTECODE is set (CI images, containers), an
+    editable checkout would otherwise be compiled afresh by every process, which the engines
+    compared with (installed packages, or a binary) never are. Returns what the Run section
+    says about it."""
+    import compileall
+
+    if package is None:
+        return "not found"
+    quiet = io.StringIO()
+    with contextlib.redirect_stdout(quiet):
+        compiled = compileall.compile_dir(str(package), quiet=1)
+    return "byte-compiled before timing" if compiled else "could not be byte-compiled"
 
 
 def _source_digest(package: Path | None) -> str | None:
@@ -967,7 +986,8 @@ def markdown(bench: Bench, facts: dict, seconds: float) -> str:
             else "."
         ),
         f"- Software: Python {facts['python']}, briefgen {facts['briefgen']} from "
-        f"`{facts['briefgen_source']}` (git {facts['git']}; files digest {facts['source_digest_start']}), "
+        f"`{facts['briefgen_source']}` (git {facts['git']}; files digest {facts['source_digest_start']}; "
+        f"{facts.get('bytecode', 'bytecode as found')}), "
         f"WeasyPrint {facts['weasyprint']}, python-docx {facts['python-docx']}, pandoc {facts['pandoc']} "
         f"(pypandoc-binary {facts['pypandoc-binary']}), pypdf {facts['pypdf']}, "
         f"pypdfium2 {facts['pypdfium2']}.",
