@@ -80,6 +80,7 @@ def build_project(
     # Rendering is certain when forced or when nothing was built here before: start the
     # workers now, so that their start-up overlaps the loading (see pool.py).
     certain = options.force or not previous
+    cache = _content_cache(root, options)
     pool = WorkerPool(
         options.out,
         options.jobs,
@@ -88,6 +89,7 @@ def build_project(
         options.formats,
         start_early=certain,
         self_contained=options.self_contained,
+        cache_folder=cache.folder if cache is not None else None,
     )
     try:
         with pool, _fewer_collections():
@@ -121,9 +123,7 @@ def _build(
     progress: Callable[[JobResult], None] | None,
     on_plan: Callable[[int], None] | None,
 ) -> BuildReport:
-    cache = ContentCache(root) if options.cache else None
-    if cache is not None and cache.folder.resolve().is_relative_to(Path(options.out).resolve()):
-        cache = None  # confidential content is never kept inside what gets published
+    cache = _content_cache(root, options)
     # The inputs as they are before anything is read: a file saved during the build gives
     # another key, so the record below can never describe outputs made from older files.
     record_key = build_key(root, options.out, **_narrowing(options)) if cache is not None else None
@@ -207,6 +207,14 @@ def _machine_paths(root: Path, out: Path) -> dict[str, str]:
         for spelling in dict.fromkeys([str(Path(folder).resolve()), str(Path(folder).absolute())]):
             paths.setdefault(spelling, shown)
     return paths
+
+
+def _content_cache(root: Path, options: BuildOptions) -> ContentCache | None:
+    """The project's cache, unless --no-cache or it would lie inside the output folder."""
+    cache = ContentCache(root) if options.cache else None
+    if cache is not None and cache.folder.resolve().is_relative_to(Path(options.out).resolve()):
+        cache = None  # confidential content is never kept inside what gets published
+    return cache
 
 
 def _narrowing(options: BuildOptions) -> dict:

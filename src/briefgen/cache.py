@@ -99,6 +99,13 @@ class ContentCache:
         self.folder = Path(project) / CACHE_DIR
         self._key: bytes | None = None
 
+    @classmethod
+    def at(cls, folder: Path) -> ContentCache:
+        """The cache whose folder is `folder` (what a worker is handed)."""
+        cache = cls.__new__(cls)
+        cache.folder, cache._key = Path(folder), None
+        return cache
+
     @property
     def key(self) -> bytes:
         if self._key is None:

@@ -82,8 +82,9 @@ class WorkerPool:
         formats: list[str] | None,
         start_early: bool,
         self_contained: bool = False,
+        cache_folder: Path | None = None,
     ):
-        self._settings = (out, pdf_variant, limits, formats, self_contained)
+        self._settings = (out, pdf_variant, limits, formats, self_contained, cache_folder)
         self.max_workers = max(1, jobs or os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
         self._shared: SharedModel | None = None
@@ -99,12 +100,12 @@ class WorkerPool:
             self.started_early = True
 
     def _executor_for(self, workers: int, model: Model | SharedModel, method: str | None):
-        out, pdf_variant, limits, formats, self_contained = self._settings
+        out, pdf_variant, limits, formats, self_contained, cache_folder = self._settings
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context(method) if method else None,
             initializer=init_worker,
-            initargs=(model, out, pdf_variant, limits, formats, self_contained),
+            initargs=(model, out, pdf_variant, limits, formats, self_contained, cache_folder),
         )
 
     def run(self, model: Model, batches: list[Batch]) -> Iterator[JobResult]:

@@ -92,14 +92,25 @@ class CompiledTemplates(BytecodeCache):
 
     def __init__(self) -> None:
         self._code: dict[str, tuple[str, object]] = {}
+        self._store = None  # templatecache.TemplateStore: kept on disk between builds too
+
+    def keep_on_disk(self, store) -> None:
+        """Also load from and save to `store` (None: memory only, as with --no-cache)."""
+        self._store = store
 
     def load_bytecode(self, bucket: Bucket) -> None:
         found = self._code.get(bucket.key)
+        if (found is None or found[0] != bucket.checksum) and self._store is not None:
+            code = self._store.load(bucket.key, bucket.checksum)
+            if code is not None:
+                found = self._code[bucket.key] = (bucket.checksum, code)
         if found is not None and found[0] == bucket.checksum:
             bucket.code = found[1]
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self._code[bucket.key] = (bucket.checksum, bucket.code)
+        if self._store is not None:
+            self._store.save(bucket.key, bucket.checksum, bucket.code)
 
 
 COMPILED_TEMPLATES = CompiledTemplates()

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import ContentCache
 from .check import check_output
 from .classstyles import class_problems
 from .diagnostics import Diagnostic, ProjectError, error
@@ -35,6 +36,7 @@ from .parsed import ParsedDocument
 from .plan import Job
 from .publish import Publisher, TempOutput
 from .render import (
+    COMPILED_TEMPLATES,
     DocumentRenderer,
     RenderError,
     make_environment,
@@ -42,6 +44,7 @@ from .render import (
     theme_css,
 )
 from .resources import ResourceSandbox
+from .templatecache import TemplateStore
 from .theme import DEFAULT_THEME_DIR, audience_theme, load_theme
 from .writers import DEFAULT_FORMATS, WRITERS
 
@@ -84,9 +87,12 @@ def init_worker(
     limits: Limits,
     formats: list[str] | None = None,
     self_contained: bool = False,
+    cache_folder: Path | None = None,
 ) -> None:
     """Runs once in each worker process. `model` is the Model, or the pool's SharedModel
-    when the worker starts before the project is loaded (the first batch reads it)."""
+    when the worker starts before the project is loaded (the first batch reads it).
+    `cache_folder`: the project's, whose compiled templates the worker loads and keeps
+    (templatecache.py); None with --no-cache."""
     _STATE.clear()
     loaded = isinstance(model, Model)
     _STATE.update(
@@ -114,6 +120,7 @@ def init_worker(
     # cost about a tenth of a long document's time, collecting every 10 000 costs ~20 MB.
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+    COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
     warm_up(formats)
     if loaded:
         warm_up_charts(model)
