@@ -492,7 +492,12 @@ class Bench:
         if proc.returncode != 0:
             raise BenchmarkError(f"{label} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        return {"wall": wall, "cpu": cpu}
+        result: dict[str, Any] = {"wall": wall, "cpu": cpu}
+        # A build's summary line: how many outputs it rendered and how many were up to date.
+        summary = _SUMMARY.search(proc.stderr + proc.stdout)
+        if summary:
+            result.update(written=int(summary[1]), up_to_date=int(summary[2]))
+        return result
 
     def repeated(self, *sides: tuple[str, list[str]]) -> list[Runs]:
         """Each command run `repeats` times (at least 5 when quick commands), alternating."""
@@ -566,7 +571,49 @@ class Bench:
             "--no-cache; the edit changes one case's summary in the first case file",
             _cpu_note(edits, colds),
         ]
+        if edits.details and colds.details:
+            # What bounds the ratio: the outputs that show the edited case must be rendered again.
+            row.notes.append(
+                f"the edited case is shown by {edits.details[-1].get('written')} of the "
+                f"{colds.details[-1].get('written')} HTML files (the others were up to date), "
+                "every personalised copy of the policy brief in the edited language among them"
+            )
         row.data.update(briefgen=asdict(edits), reference=asdict(colds))
+        self._edit_outside_the_brief(build, colds)
+
+    def _edit_outside_the_brief(self, build: list[str], colds: Runs) -> None:
+        """Breakdown: the same rebuild after editing a case that only the dossier shows."""
+        assert self.generated is not None
+        shown = set(self.generated.case_ids[: gen.POLICY_BRIEF_CASES])
+        case_file = next(
+            (
+                path
+                for path in sorted((self.project / "content" / "cases").glob("*.yaml"))
+                if _first_case_id(path) not in shown
+            ),
+            None,
+        )
+        if case_file is None:
+            self.breakdown.append(
+                "Benchmark 11: every case of this project is in the policy brief (quick mode), so no "
+                "edit leaves its personalised copies up to date"
+            )
+            return
+        original = case_file.read_text(encoding="utf-8")
+        edits = Runs("rebuild after editing a case only the dossier shows")
+        self.process("build (the first case file restored)", build)
+        try:
+            for n in range(max(self.c.repeats, 3)):
+                case_file.write_text(_edit_first_summary(original, f"Dossier edit {n}."), encoding="utf-8")
+                edits.add(self.process("edited rebuild (dossier only)", build))
+        finally:
+            case_file.write_text(original, encoding="utf-8")
+        written = edits.details[-1].get("written") if edits.details else None
+        self.breakdown.append(
+            f"Benchmark 11: a rebuild after editing a case that only the dossier shows "
+            f"({_first_case_id(case_file)}): {edits.best:.2f} s, {edits.best / colds.best:.2f} of the "
+            f"cold build; CPU {edits.best_cpu:.2f} s; {written} HTML file(s) written"
+        )
 
     def process_docx_vs_pandoc(self, row: Row) -> None:
         import pypandoc
@@ -743,6 +790,14 @@ def _add_charts(project: Path, charts: list[str]) -> None:
         figures.write_text(FIGURES, encoding="utf-8")
     elif figures.exists():
         figures.unlink()
+
+
+_SUMMARY = re.compile(r"briefgen: (\d+) file\(s\) written, (\d+) up to date")
+
+
+def _first_case_id(path: Path) -> str | None:
+    match = re.search(r"^- id: (\S+)", path.read_text(encoding="utf-8"), re.MULTILINE)
+    return match[1] if match else None
 
 
 def _edit_first_summary(text: str, words: str) -> str:
