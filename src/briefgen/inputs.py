@@ -14,7 +14,7 @@ import hashlib
 import json
 from dataclasses import fields, is_dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +59,20 @@ def template_fingerprint(project_root: Path, theme: Theme, audience_id: str, tem
             continue
         source = path.read_text(encoding="utf-8", errors="replace")
         seen[name] = f"{chain.label(path)}:{_sha(source)}"
-        references = referenced_templates(source)
+        references = _references(source)
         if None in references:
             # A template named by a variable could be any of them: depend on them all.
             pending.extend(chain.all_names())
         pending.extend(name for name in references if name)
     return dict(sorted(seen.items()))
+
+
+@lru_cache(maxsize=256)
+def _references(source: str) -> tuple[str | None, ...]:
+    """referenced_templates, parsed once per template text: every output's fingerprint reads
+    the same few templates, and parsing them (Jinja's lexer and parser) was most of the main
+    process's time per output (17 ms of 20), for 204 outputs 3.5 s."""
+    return tuple(referenced_templates(source))
 
 
 @cache
