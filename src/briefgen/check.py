@@ -98,8 +98,24 @@ def resource_folder_text(path: Path) -> str:
             for item in sorted(folder.rglob("*")):
                 if item.is_file():
                     chunks.append(item.relative_to(folder).as_posix())
-                    chunks.append(binary_text(item.name, item.read_bytes()))
+                    chunks.append(binary_text(item.name, _contents(item)))
     return "\n".join(chunks)
+
+
+def _contents(item: Path) -> bytes:
+    """A file's bytes, or only its first ones for a font that is not an image: binary_text
+    says nothing of such a file past what `sniff` reads, and every HTML output's folder
+    holds the theme's fonts (some 6 MB) that would otherwise be read back whole."""
+    if item.name.lower().endswith(_FONT_SUFFIXES):
+        with item.open("rb") as handle:
+            head = handle.read(_SNIFFED)
+            if sniff(head) is None:
+                return head
+            return head + handle.read()
+    return item.read_bytes()
+
+
+_SNIFFED = 4096  # images.sniff reads no further
 
 
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".odttf", ".fntdata")

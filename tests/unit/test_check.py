@@ -147,3 +147,39 @@ def test_pixels_are_not_read_as_text():
         clean = clean_image(source, name)
         assert len(clean.data) > 4_000
         assert len(binary_text(name, clean.data)) < 200
+
+
+def test_a_font_is_read_only_as_far_as_the_image_sniffing_but_an_image_named_as_a_font_whole(
+    tmp_path, monkeypatch
+):
+    # The fonts in every HTML output's folder say nothing: only their first bytes are read.
+    # A file with a font's name that is an image is still read whole for its metadata.
+    import io
+    from pathlib import Path
+
+    from PIL import Image, PngImagePlugin
+
+    from briefgen import check
+
+    path = write(tmp_path, "<p>Public words</p>")
+    fonts = tmp_path / "out_files" / "_theme" / "fonts"
+    fonts.mkdir(parents=True)
+    font = fonts / "Real.ttf"
+    font.write_bytes(b"\x00\x01\x00\x00" + b"Leyla in Ganja " * 2000)  # words past the sniffed head
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "x" * 5000 + " Leyla in Ganja")  # past the first 4096 bytes
+    disguised = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(disguised, "PNG", pnginfo=info)
+    (fonts / "Disguised.woff2").write_bytes(disguised.getvalue())
+    read: list[tuple[str, int]] = []
+    original = check.binary_text
+    monkeypatch.setattr(
+        check, "binary_text", lambda name, data: read.append((name, len(data))) or original(name, data)
+    )
+    view = ledger_of([("cases.x.contact", "Leyla in Ganja")])
+    message = check_output(path, "html", view)
+    assert message and "cases.x.contact" in message  # found in the disguised image's metadata
+    assert dict(read) == {"Real.ttf": 4096, "Disguised.woff2": len(disguised.getvalue())}
+    (fonts / "Disguised.woff2").unlink()
+    assert check_output(path, "html", view) is None  # a real font's bytes are no one's words
+    assert Path(font).stat().st_size > 4096
