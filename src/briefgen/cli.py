@@ -202,8 +202,15 @@ def validate(project, strict, no_cache) -> None:
         diagnostics = list(result.diagnostics)
         if result.model is not None:
             from .dryrun import dry_run
+            from .render import COMPILED_TEMPLATES
+            from .templatecache import TemplateStore
 
-            diagnostics += dry_run(result.model)
+            # Compiled templates from the last build or validate, and kept for the next.
+            COMPILED_TEMPLATES.keep_on_disk(TemplateStore(cache) if cache is not None else None)
+            try:
+                diagnostics += dry_run(result.model)
+            finally:  # this project's store is not the next caller's (tests run many in one process)
+                COMPILED_TEMPLATES.keep_on_disk(None)
         if strict:
             diagnostics = strictly(diagnostics)
         report = [(str(d), d.is_error) for d in diagnostics]
