@@ -127,3 +127,20 @@ def test_a_build_keeps_its_compiled_templates_and_no_cache_keeps_none(tmp_path, 
         assert files
         for relative in files:
             assert (tmp_path / name / relative).read_bytes() == (tmp_path / "cached" / relative).read_bytes()
+
+
+def test_validate_keeps_compiled_templates_unless_no_cache(tmp_path):
+    project = tmp_path / "project"
+    env = {**os.environ, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+
+    def briefgen(*args: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "briefgen", *args], capture_output=True, text=True, env=env
+        )
+        assert done.returncode == 0, done.stderr
+
+    briefgen("init", str(project))
+    briefgen("validate", "--no-cache", str(project))
+    assert not entries(project)
+    briefgen("validate", str(project))
+    assert len(entries(project)) >= 2  # it renders every output's HTML, as a build does
