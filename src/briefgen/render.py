@@ -254,6 +254,8 @@ class DocumentRenderer:
                 bidi.isolate(parsed.html, view.language),
                 localizer.gettext(N_("Notes")),
                 localizer.gettext(N_("Back to the text")),
+                anchor_label=localizer.gettext(N_("Link to this section")),
+                marking=getattr(view.audience, "marking", None),
             )
             return parsed if finished == parsed.html else ParsedDocument(finished)
         except TemplateNotFound as exc:
