@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from charts.charts_support import independent_detention_days
-from conftest import PROJECTS
+from conftest import PROJECTS, copy_project
 from webpage_support import (
     CHROMIUM_ARGS,
     ax_role_and_name,
@@ -37,8 +37,10 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
+    # A copy: a build keeps its content cache in the project folder.
+    project = copy_project("charts", tmp_path_factory.mktemp("project"))
     out = tmp_path_factory.mktemp("charts-web")
-    build_html(PROJECTS / "charts", out)
+    build_html(project, out)
     return out
 
 
