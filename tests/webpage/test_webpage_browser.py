@@ -301,7 +301,7 @@ def test_every_heading_has_a_link_to_itself(built, browser, name):
         page.keyboard.press("Tab")
         assert page.evaluate("() => document.activeElement.className") == "heading-anchor screen-only"
         assert page.locator(anchor).evaluate(opacity) == "1"
-        screenshot(page, f"{name}-heading-link-1280")
+        screenshot(page, f"{name}-heading-link-1280", full_page=False)
         # Following it puts the heading's address in the location bar, to copy.
         page.keyboard.press("Enter")
         target = page.locator(anchor).evaluate("e => e.parentElement.id")

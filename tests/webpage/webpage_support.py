@@ -101,10 +101,12 @@ def ax_role_and_name(page, selector: str) -> tuple[str, str]:
         cdp.detach()
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """The whole page (or what the window shows: a sticky banner is drawn where the window
+    is, so a full page scrolled down shows it in the middle) into tests/artefacts/webpage/."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
