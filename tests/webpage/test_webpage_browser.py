@@ -269,7 +269,7 @@ def test_nothing_a_link_or_the_keyboard_leads_to_hides_under_the_banner(built, b
         page.close()
 
 
-@pytest.mark.parametrize("name", ["policy-brief", "event-summary-ru"])
+@pytest.mark.parametrize("name", ["policy-brief", "event-summary-ru", "case-dossier"])
 def test_every_heading_has_a_link_to_itself(built, browser, name):
     page = open_page(browser, built / PAGES[name], 1280)
     try:
@@ -280,7 +280,7 @@ def test_every_heading_has_a_link_to_itself(built, browser, name):
         )
         assert len(headings) > 8
         assert [h for h in headings if h["href"] != "#" + h["id"] or h["text"] != "#"] == []
-        label = "Link to this section" if name == "policy-brief" else "Ссылка на этот раздел"
+        label = "Ссылка на этот раздел" if name.endswith("-ru") else "Link to this section"
         # Chromium's name for the link, as a screen reader hears it.
         assert ax_role_and_name(page, "h1.section > a.heading-anchor") == (
             "link",
@@ -306,6 +306,31 @@ def test_every_heading_has_a_link_to_itself(built, browser, name):
         page.keyboard.press("Enter")
         target = page.locator(anchor).evaluate("e => e.parentElement.id")
         assert page.evaluate("() => location.hash") == "#" + target
+        # Hanging in the margin, it takes no room: no heading is taller for it.
+        heights = "() => [...document.querySelectorAll('h1, h2, h3, h4')].map(h => h.offsetHeight)"
+        before = page.evaluate(heights)
+        page.evaluate("() => document.querySelectorAll('.heading-anchor').forEach(a => a.remove())")
+        assert page.evaluate(heights) == before
+    finally:
+        page.close()
+
+
+def test_on_a_phone_the_heading_links_follow_the_text(built, browser):
+    """No hover and no margin on a phone: the "#" follows each heading's text, shown."""
+    page = open_page(browser, built / PAGES["case-dossier"], 360)
+    try:
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll('main h2 > a.heading-anchor')].map(a => {
+                    const r = a.getBoundingClientRect(), h = a.parentElement.getBoundingClientRect();
+                    return {opacity: getComputedStyle(a).opacity,
+                            inside: r.left >= h.left && r.right <= h.right,
+                            width: r.width, height: r.height}; })"""
+        )
+        assert shown and all(
+            s["opacity"] == "1" and s["inside"] and s["width"] >= 24 and s["height"] >= 24 for s in shown
+        ), shown
+        # The contents' own heading has none to show.
+        assert not page.is_visible("nav.toc a.heading-anchor")
     finally:
         page.close()
 
