@@ -117,7 +117,8 @@ def case_facts(case: Any, localizer: Localizer, cite: Cite) -> list[Row]:
         if value is None or value == "" or value == []:
             return
         if person is not None and several:
-            label = _("{label} ({name})").format(label=label, name=person.name)
+            # Markup's format: a name in another language keeps its lang (langmark.py).
+            label = escape(_("{label} ({name})")).format(label=label, name=person.name)
         rows.append(Row(label, value if isinstance(value, Markup) else Markup(escape(value)), key))
 
     for person in case.subjects:
@@ -154,7 +155,7 @@ def case_facts(case: Any, localizer: Localizer, cite: Cite) -> list[Row]:
 
 def _designation(designation: Any, localizer: Localizer, cite: Cite) -> Markup:
     # Quotation marks as each language writes them: «...» in Russian.
-    parts = [escape(localizer.gettext("“{list}”").format(list=designation.list))]
+    parts = [escape(localizer.gettext("“{list}”")).format(list=designation.list)]
     if designation.by is not None:
         parts.append(escape(designation.by.name))
     if designation.date:
@@ -165,8 +166,7 @@ def _designation(designation: Any, localizer: Localizer, cite: Cite) -> Markup:
 
 def _recognition(recognition: Any, case: Any, localizer: Localizer, cite: Cite) -> Markup:
     phrase = localizer.gendered(RECOGNISED[recognition.kind], case.gender)
-    phrase = phrase.format(organisation=recognition.by.name)
-    text = escape(phrase)
+    text = escape(phrase).format(organisation=recognition.by.name)
     if recognition.date:
         text += Markup(", ") + escape(localizer.format_date(recognition.date))
     return text + cite(recognition.source) if recognition.source is not None else text

@@ -80,6 +80,8 @@ VOCABULARY_CLASSES = frozenset(
         "long-token",
         "footnote-back",
         "marks",
+        "heading-anchor",  # the web page's own (webnav.py), screen-only like the notes
+        "marking-banner",
     }
 )
 

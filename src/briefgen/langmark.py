@@ -3,10 +3,15 @@
 A value whose translation is missing is shown in the language it has (select.py makes it a
 ForeignText). Screen readers must then switch voice, browsers and WeasyPrint hyphenate it
 by its own rules: WCAG 3.1.2 asks for a `lang` attribute. A template cannot know where a
-value lands (text, an attribute, the <title>), so the renderer's `finalize` hook brackets
-each printed ForeignText with private-use characters, and `mark_languages` turns them into
+value lands (text, an attribute, the <title>), so a ForeignText escaped into HTML comes out
+between private-use characters naming its language (its `__html__` is `marked`): printed by
+a template (the `finalize` hook), formatted into a label (`_('For: {audience}').format(
+audience=...)`: Markup's format escapes its arguments), joined with Markup, or escaped by
+Python code that builds HTML (caselabels.py). `mark_languages` turns the marks into
 `<span lang="..">` in text and removes them everywhere else. Markdown fields are wrapped by
 the md filters directly (a `<div lang>` or `<span lang>`), their output being always text.
+Plain `str.format` and f-strings keep no marks, so text that is not HTML (chart labels, CSS
+strings, file names) stays as written.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import re
 
 from jinja2 import pass_eval_context
 from jinja2.filters import do_join, make_attrgetter
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
 _MARK = re.compile(f"{_OPEN}([A-Za-z0-9-]+){_SEP}|{_CLOSE}")
@@ -23,12 +28,24 @@ _TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.S)
 _RAW = {"title", "style", "script", "textarea"}  # text that is not markup: marks are removed
 
 
+def marked(value: str) -> Markup:
+    """A ForeignText as escaped HTML between the marks naming its language."""
+    lang = getattr(value, "lang", None)
+    text = escape(str(value))
+    return Markup(f"{_OPEN}{lang}{_SEP}{text}{_CLOSE}") if lang and text else text
+
+
 def bracket(value):
     """The Jinja finalize hook: a ForeignText is printed between marks naming its language."""
     lang = getattr(value, "lang", None)
     if lang and isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(f"{_OPEN}{lang}{_SEP}") + value + Markup(_CLOSE)
+        return marked(value)
     return value
+
+
+def strip_marks(text: str) -> str:
+    """Text without language marks, for where no tag can carry them (a CSS string)."""
+    return _MARK.sub("", text)
 
 
 def wrap_block(value, html: Markup) -> Markup:

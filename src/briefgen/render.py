@@ -31,7 +31,15 @@ from .caselabels import STATUS_LABELS, TIMELINE_LABELS  # noqa: F401 (kept impor
 from .classstyles import class_css, theme_css_files
 from .diagnostics import Diagnostic, error
 from .i18n import Localizer
-from .langmark import bracket, lang_attr, mark_languages, marked_join, wrap_block, wrap_inline
+from .langmark import (
+    bracket,
+    lang_attr,
+    mark_languages,
+    marked_join,
+    strip_marks,
+    wrap_block,
+    wrap_inline,
+)
 from .lookup import BUILTIN_DIR, TemplateChain, shown_path, template_filename
 from .markdown import MarkdownRenderer
 from .parsed import ParsedDocument
@@ -257,6 +265,8 @@ class DocumentRenderer:
                 bidi.isolate(parsed.html, view.language),
                 localizer.gettext(N_("Notes")),
                 localizer.gettext(N_("Back to the text")),
+                anchor_label=localizer.gettext(N_("Link to this section")),
+                marking=getattr(view.audience, "marking", None),
             )
             return parsed if finished == parsed.html else ParsedDocument(finished)
         except TemplateNotFound as exc:
@@ -326,13 +336,14 @@ class DocumentRenderer:
 
 def _source_reference(localizer: Localizer, source: Record) -> str:
     """Title, publisher, date, URL, escaped HTML: how a source is cited in a footnote."""
-    parts = [f"<em{lang_attr(source.title)}>{escape(source.title)}</em>"]
+    # str(): the element carries the language itself (escaping a ForeignText would mark it too).
+    parts = [f"<em{lang_attr(source.title)}>{escape(str(source.title))}</em>"]
     if source.authors:
         parts.insert(0, str(escape(", ".join(source.authors))))
     if source.publisher is not None:
         name = source.publisher.name
         parts.append(
-            f"<span{lang_attr(name)}>{escape(name)}</span>" if lang_attr(name) else str(escape(name))
+            f"<span{lang_attr(name)}>{escape(str(name))}</span>" if lang_attr(name) else str(escape(name))
         )
     if source.date:
         parts.append(str(escape(localizer.format_date(source.date))))
@@ -421,7 +432,8 @@ def screen_css(theme: Theme, css_env: SandboxedEnvironment) -> str:
 
 def css_string(value: object) -> Markup:
     """A value as a quoted CSS string, safe inside a <style> element."""
-    text = str(value)
+    # A label with values formatted in is Markup: its text, without language marks (langmark.py).
+    text = strip_marks(value.unescape() if isinstance(value, Markup) else str(value))
     escaped = "".join(ch if ch.isalnum() or ch in " .,:;-_()'" else f"\\{ord(ch):x} " for ch in text)
     return Markup(f'"{escaped}"')
 

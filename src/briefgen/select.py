@@ -23,6 +23,7 @@ from typing import Any
 from . import facts
 from .facts import DETAINED_STATUSES, SINCE_TYPES  # noqa: F401 (kept importable from here)
 from .i18n import Localizer
+from .langmark import marked
 from .ledger import NOT_CHECKED, Ledger, Withheld, texts_of
 from .marking import marking_text
 from .model import (
@@ -51,6 +52,12 @@ class ForeignText(str):
     renderer writes as a lang attribute around it (render.py, mark_languages)."""
 
     lang: str = ""
+
+    def __html__(self) -> str:
+        # Wherever it is escaped into HTML (printed by a template, formatted into a label with
+        # Markup's format, joined with Markup), it keeps its language: mark_languages turns
+        # the marks into <span lang> in text and drops them in attributes and the <title>.
+        return marked(self)
 
     def __reduce__(self):
         return (_foreign, (str(self), self.lang))

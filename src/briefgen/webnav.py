@@ -5,8 +5,14 @@ page has no pages. So every note gets a numbered call (`<sup class="footnote-cal
 screen-only">`) placed just before it, and a list of notes at the end of `<main>` (`<section
 class="notes screen-only">`) whose entries link back to their calls; a citation's entry links
 to its source in the list of sources. Headings without an id get one made from their text,
-so every heading can be linked to. The notes are numbered in reading order, as both writers
-number footnotes, so the web page and the PDF agree.
+and every heading ends with a link to itself (`<a class="heading-anchor screen-only">#</a>`,
+shown on hover and focus) whose address a reader can copy. The notes are numbered in
+reading order, as both writers number footnotes, so the web page and the PDF agree.
+
+A printed page carries the protective marking in its margins; a web page has one top. An
+output with a marking gets it as the first thing in `<body>` (`<div class="marking-banner
+screen-only" role="region">`, named by its own text), before a recipient's letter, so a
+screen reader announces it first and the screen CSS keeps it in view.
 
 Everything added for the screen carries the class `screen-only`: hidden in print (so the
 PDF's text does not change) and left out of the DOCX. Text is only added, never moved: the
@@ -29,10 +35,60 @@ _SOURCE = re.compile(r'\sdata-source="([^"]*)"')
 _TITLE = re.compile(r"<em\b[^>]*>.*?</em>", re.S)
 
 
-def add_web_navigation(html: str, notes_label: str, back_label: str) -> str:
-    """Ids on every heading, numbered note calls and the list of notes (see the module)."""
+def add_web_navigation(
+    html: str,
+    notes_label: str,
+    back_label: str,
+    anchor_label: str | None = None,
+    marking: str | None = None,
+) -> str:
+    """Ids on every heading, numbered note calls and the list of notes (see the module);
+    with `anchor_label` (the anchors' accessible name) a link on every heading, with
+    `marking` the banner."""
     html = _heading_ids(html)
-    return _link_notes(html, notes_label, back_label)
+    html = _link_notes(html, notes_label, back_label)
+    if anchor_label:
+        html = _heading_anchors(html, anchor_label)
+    if marking:
+        html = _marking_banner(html, marking)
+    return html
+
+
+def _heading_anchors(html: str, label: str) -> str:
+    """A link to itself at the end of every heading with an id (but one holding a link: links
+    do not nest). Inside the heading, so print and the DOCX keep their structure: hidden in
+    print, left out of the DOCX and of the contents (filled in before)."""
+
+    def with_anchor(match: re.Match) -> str:
+        found = _ID.search(match.group(2))
+        if found is None or "<a " in match.group(3) or "<a>" in match.group(3):
+            return match.group(0)
+        level = match.group(1)
+        link = (
+            f'<a class="heading-anchor screen-only" href="#{found.group(1)}" '
+            f'aria-label="{escape(label)}">#</a>'
+        )
+        return f"<h{level}{match.group(2)}>{match.group(3)}{link}</h{level}>"
+
+    return _HEADING.sub(with_anchor, html)
+
+
+_BODY = re.compile(r"<body\b[^>]*>")
+
+
+def _marking_banner(html: str, marking: str) -> str:
+    # After the head: a stylesheet's comment may name the element.
+    body = _BODY.search(html, max(html.find("</head>"), 0))
+    if body is None:
+        return html
+    anchor, n = "marking-banner", 2
+    while f'id="{anchor}"' in html:
+        anchor, n = f"marking-banner-{n}", n + 1
+    banner = (
+        f'\n<div class="marking-banner screen-only" role="region" aria-labelledby="{anchor}">'
+        f'<p id="{anchor}">{escape(marking)}</p></div>'
+    )
+    return html[: body.end()] + banner + html[body.end() :]
 
 
 def _heading_ids(html: str) -> str:

@@ -245,8 +245,14 @@ def test_every_docx_header_and_footer_carries_the_marking(out, audience, languag
 def test_html_has_the_marking_banner(out, audience, language):
     html = (out / f"dossier/dossier.{audience}.{language}.html").read_text(encoding="utf-8")
     marking = MARKINGS[(audience, language)]
-    assert f'<p class="marking" role="note">{marking}</p>' in html
-    assert "position: fixed" in html  # a banner that stays in view on screen
+    assert f'<p class="marking" role="note">{marking}</p>' in html  # the cover's, for print
+    # The web page opens with it as a banner (webnav.py) that stays in view on screen.
+    body = html[html.index("<body") :].split(">", 1)[1].lstrip()
+    assert body.startswith(
+        '<div class="marking-banner screen-only" role="region" aria-labelledby="marking-banner">'
+        f'<p id="marking-banner">{marking}</p></div>'
+    )
+    assert "position: sticky" in html
 
 
 def test_custom_marking_replaces_the_default(out):

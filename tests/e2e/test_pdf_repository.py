@@ -8,6 +8,8 @@ import pikepdf
 import pytest
 from conftest import pdf_pages_text, words
 
+from briefgen.i18n import Localizer
+
 pytestmark = pytest.mark.slow
 
 
@@ -117,3 +119,43 @@ def test_every_footnote_sits_on_the_page_of_its_call(pdfs):
                 for number in notes:
                     assert int(number) == expected
                     expected += 1
+
+
+SCREEN_LABELS = (
+    "Link to this section",
+    "Ссылка на этот раздел",
+    "Lien vers cette section",
+    "Data table",
+    "Таблица данных",
+    "Tableau des données",
+)
+
+
+def test_what_only_the_web_page_shows_stays_out_of_the_pdf(pdfs):
+    """The PDF is made from the HTML that is the web page: the headings' links ('#'), the
+    marking banner and the charts' data tables are hidden in print, so its text, bookmarks
+    and markings are what print.css makes."""
+    for entry, path in pdfs:
+        pages = pdf_pages_text(path)
+        text = "\n".join(pages)
+        assert "#" not in text, entry["path"]
+        assert [label for label in SCREEN_LABELS if label in text] == [], entry["path"]
+        titles: list[str] = []
+        with pikepdf.open(path) as document, document.open_outline() as outline:
+            stack = list(outline.root)
+            while stack:
+                item = stack.pop()
+                titles.append(str(item.title))
+                stack.extend(item.children)
+        assert titles and [t for t in titles if "#" in t or t.strip() != t] == [], entry["path"]
+        # An internal output: its marking at the top and bottom of the cover and in the cover's
+        # box, then once on every page; the banner adds none.
+        # PDF text has plain spaces where French puts a no-break space before a colon.
+        marking = Localizer(entry["language"]).gettext("Internal: not for distribution").replace("\xa0", " ")
+        if entry["audience"] == "partners":
+            assert marking in text, entry["path"]
+            start = brief_start(pages)
+            counts = [page.count(marking) for page in pages[start:]]
+            assert counts == [3] + [1] * (len(counts) - 1), (entry["path"], counts)
+        else:
+            assert marking not in text, entry["path"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 from conftest import PROJECTS
+from markupsafe import Markup
 
 from briefgen.langmark import mark_languages
 from briefgen.load import load_project
@@ -70,3 +71,62 @@ def test_marks_are_dropped_in_tags_style_and_title():
     assert mark_languages(html) == (
         '<title>X</title><style>a{content:"X"}</style><img alt="X"><p><span lang="en">X</span></p>'
     )
+
+
+def test_a_value_formatted_into_a_label_keeps_its_language(tmp_path):
+    """`_('For: {audience}').format(audience=...)`: the label is in the output's language, the
+    value in its own; in an attribute or a CSS string the value is plain text."""
+    project = tmp_path / "small"
+    shutil.copytree(PROJECTS / "small", project)
+    settings = project / "briefgen.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace("    subtitle: A fixture for end-to-end tests\n", "    subtitle: {en: 'R & D'}\n", 1),
+        encoding="utf-8",
+    )
+    source = (
+        "<p>{{ _('For: {audience}').format(audience=brief.subtitle) }}</p>"
+        '<img alt="{{ _(\'Logo of {name}\').format(name=brief.subtitle) }}" src="x.png">'
+        "<style>p::after { content: "
+        "{{ _('For: {audience}').format(audience=brief.subtitle) | css_string }}; }</style>"
+        "<p>{{ brief.subtitle | upper }}</p>"
+    )
+    html = render_in(project, "ru", source)
+    assert '<p>Аудитория: <span lang="en">R &amp; D</span></p>' in html
+    assert 'alt="Логотип: R &amp; D"' in html
+    assert 'content: "Аудитория: R \\26  D";' in html  # a CSS string: unescaped, no marks
+    assert "<p>R &amp; D</p>" in html  # a filter that makes a new string: plain text, not marked
+    assert not any(0xE000 <= ord(c) <= 0xE002 for c in html)
+    assert "lang=" not in render_in(project, "en", source)
+
+
+def test_python_built_labels_keep_the_language_of_their_values():
+    """The dossier's facts (caselabels): a region, a designation's list or a recognising
+    organisation in another language than the label around it."""
+    from types import SimpleNamespace
+
+    from briefgen.caselabels import case_facts
+    from briefgen.i18n import Localizer
+    from briefgen.select import _foreign
+
+    region = _foreign("Гомельская область", "ru")
+    org = SimpleNamespace(name=_foreign("Вясна", "be"))
+    person = SimpleNamespace(
+        withheld=False, also_known_as=[], born=None, age=None, region=region, occupation=None, name="A"
+    )
+    case = SimpleNamespace(
+        subjects=[person, SimpleNamespace(**{**person.__dict__, "name": _foreign("Б", "ru")})],
+        detention=None,
+        expected_release=None,
+        gender=None,
+        designations=[
+            SimpleNamespace(list=_foreign("Политзаключённые", "ru"), by=org, date=None, source=None)
+        ],
+        recognitions=[SimpleNamespace(kind="political-prisoner", by=org, date=None, source=None)],
+    )
+    rows = case_facts(case, Localizer("en"), lambda source: Markup(""))
+    html = mark_languages("".join(f"<dt>{r.label}</dt><dd>{r.value}</dd>" for r in rows))
+    assert '<dd><span lang="ru">Гомельская область</span></dd>' in html
+    assert '<dt>Region (<span lang="ru">Б</span>)</dt>' in html
+    assert '“<span lang="ru">Политзаключённые</span>”, <span lang="be">Вясна</span>' in html
+    assert html.count('<span lang="be">Вясна</span>') == 2  # the designation's and the recognition's

@@ -42,6 +42,35 @@ def test_every_heading_gets_a_unique_id():
     assert '<h4 id="why-it-matters">' in html and '<h4 id="why-it-matters-2">' in html
 
 
+def test_every_heading_links_to_itself():
+    html = add_web_navigation(DOC, "Notes", "Back", anchor_label="Link to this section")
+    assert (
+        '<h1 id="title">T<a class="heading-anchor screen-only" href="#title" '
+        'aria-label="Link to this section">#</a></h1>'
+    ) in html
+    assert 'Why it matters<a class="heading-anchor screen-only" href="#why-it-matters-2"' in html
+    # The list of notes' own heading too; without a label (as before), no links are added.
+    assert 'href="#notes" aria-label="Link to this section">#</a></h1>' in html
+    assert "heading-anchor" not in add_web_navigation(DOC, "Notes", "Back")
+    # Links do not nest: a heading that holds a link keeps it alone.
+    linked = '<body><main><h2 id="x"><a href="https://example.org">Out</a></h2></main></body>'
+    assert add_web_navigation(linked, "Notes", "Back", anchor_label="L") == linked
+
+
+def test_the_marking_banner_opens_the_body():
+    head = "<html><head><style>/* the banner goes first in <body> */</style></head>"
+    letter = '<body class="x">\n<section class="letter"><p>Dear</p></section><main><p id="marking-banner">'
+    html = add_web_navigation(head + letter + "x</p></main></body></html>", "N", "B", marking="Internal & co")
+    banner = (
+        '<body class="x">\n<div class="marking-banner screen-only" role="region" '
+        'aria-labelledby="marking-banner-2"><p id="marking-banner-2">Internal &amp; co</p></div>'
+    )
+    assert banner in html  # before the letter, named by its own words, its id unique
+    assert html.index("marking-banner screen-only") < html.index('class="letter"')
+    assert html.count("Internal &amp; co") == 1
+    assert "marking-banner screen-only" not in add_web_navigation(head + letter, "N", "B")
+
+
 def test_no_notes_no_list_and_no_link_to_a_missing_source():
     plain = "<body><main><p>x</p></main></body>"
     assert add_web_navigation(plain, "Notes", "Back") == plain
@@ -64,7 +93,11 @@ def test_the_docx_leaves_out_what_is_only_for_the_screen(tmp_path):
     from briefgen.theme import BUILTIN_THEMES, load_theme
     from briefgen.writers.docx import write
 
-    body = add_web_navigation(DOC, "Notes", "Back to the text").removeprefix("<body>").removesuffix("</body>")
+    body = add_web_navigation(
+        DOC, "Notes", "Back to the text", anchor_label="Link here", marking="Banner words"
+    )
+    assert 'class="heading-anchor screen-only"' in body and "Banner words" in body
+    body = body.removeprefix("<body>").removesuffix("</body>")
     body += '<footer class="page-footer screen-only"><p>Publisher line</p></footer>'
     html = f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>'
     document = RenderedDocument(
@@ -82,5 +115,9 @@ def test_the_docx_leaves_out_what_is_only_for_the_screen(tmp_path):
         body_xml = archive.read("word/document.xml").decode()
         notes_xml = archive.read("word/footnotes.xml").decode()
     assert "Notes" not in body_xml and "Publisher line" not in body_xml and "Back to the text" not in body_xml
+    # Neither the headings' links to themselves nor the marking banner (the DOCX has the
+    # marking in its headers and footers, from the meta element).
+    assert "Why it matters" in body_xml and ">#<" not in body_xml and "Link here" not in body_xml
+    assert "Banner words" not in body_xml
     assert body_xml.count("w:footnoteReference ") == 2
     assert "Report" in notes_xml and "x y" in notes_xml

@@ -2,7 +2,10 @@
 for every built-in template. At 1280 px the body column is 560-800 px wide with margins on
 both sides; at 360 px nothing scrolls sideways; every in-page link leads to an element;
 axe-core finds no WCAG 2.2 A/AA violation. Screenshots at both widths are kept in
-tests/artefacts/webpage/ (git-ignored) for a person to look at.
+tests/artefacts/webpage/ (git-ignored) for a person to look at. An internal audience's page
+opens with its marking as a banner that stays in view and hides nothing a link or the
+keyboard leads to; every heading has a link to itself; a value in another language inside
+a label carries its lang.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from webpage_support import CHROMIUM_ARGS, axe_source, axe_violations, chromium, make_project, screenshot
+from webpage_support import (
+    CHROMIUM_ARGS,
+    ax_role_and_name,
+    axe_source,
+    axe_violations,
+    chromium,
+    make_project,
+    screenshot,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -22,6 +33,9 @@ PAGES = {
     "policy-brief": "justice-behind-bars-brief/justice-behind-bars-brief.partners.en.alex-example.html",
     "event-summary": "justice-behind-bars-event/justice-behind-bars-event.partners.en.html",
     "event-summary-ru": "justice-behind-bars-event/justice-behind-bars-event.eu-policymakers.ru.html",
+    # An internal audience in Russian: the marking banner in Russian, and the audience's name
+    # (no Russian text) in English inside a Russian label.
+    "event-summary-ru-internal": "justice-behind-bars-event/justice-behind-bars-event.partners.ru.html",
     "case-dossier": "justice-behind-bars-dossier/justice-behind-bars-dossier.partners.en.html",
 }
 
@@ -173,5 +187,168 @@ def test_printing_the_page_hides_the_screen_parts(built, browser):
         )
         assert hidden
         assert page.evaluate("() => getComputedStyle(document.body).maxWidth") == "none"
+        # The heading links and the marking banner are among them; the cover's marking shows.
+        assert page.evaluate("() => document.querySelectorAll('.screen-only.heading-anchor').length") > 5
+        assert page.evaluate("() => document.querySelectorAll('.screen-only.marking-banner').length") == 1
+        assert page.is_visible(".cover p.marking")
+    finally:
+        page.close()
+
+
+MARKED = {"policy-brief": "Internal: not for distribution", "case-dossier": "Internal: not for distribution"}
+MARKED["event-summary-ru-internal"] = "Для служебного пользования: не распространять"
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("name", MARKED)
+def test_the_marking_banner_opens_the_page_and_stays_in_view(built, browser, name, width):
+    page = open_page(browser, built / PAGES[name], width)
+    try:
+        # First in the body (before a recipient's letter), so read first; a region named by
+        # the marking itself, as Chromium gives it to a screen reader.
+        first = page.evaluate("() => document.body.firstElementChild.className")
+        assert first == "marking-banner screen-only"
+        assert ax_role_and_name(page, ".marking-banner") == ("region", MARKED[name])
+        assert page.evaluate("() => document.body.innerText.trim().split('\\n')[0]") == MARKED[name]
+        # Shown once on screen: the cover's boxed marking is the printed one.
+        assert page.is_visible(".marking-banner") and not page.is_visible(".cover p.marking")
+        top = page.evaluate("() => document.querySelector('.marking-banner').getBoundingClientRect().top")
+        assert top == 0
+        # Across the window at any width, without making the page scroll sideways.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        # Still at the top of the window at the end of the page.
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        box = page.evaluate(
+            """() => { const r = document.querySelector('.marking-banner').getBoundingClientRect();
+                       return {top: r.top, bottom: r.bottom}; }"""
+        )
+        assert page.evaluate("() => window.scrollY") > 1000 and box["top"] == 0 and box["bottom"] > 20
+        page.evaluate("() => window.scrollTo(0, 0)")
+        screenshot(page, f"{name}-banner-{width}")
+    finally:
+        page.close()
+
+
+def test_no_banner_without_a_marking(built, browser):
+    page = open_page(browser, built / PAGES["event-summary-ru"], 1280)  # a public audience
+    try:
+        assert page.evaluate("() => document.querySelectorAll('.marking-banner, p.marking').length") == 0
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_nothing_a_link_or_the_keyboard_leads_to_hides_under_the_banner(built, browser, width):
+    """WCAG 2.4.11 (focus not obscured): a sticky banner must not cover what has the focus,
+    nor the heading or note an in-page link scrolls to."""
+    page = open_page(browser, built / PAGES["policy-brief"], width)
+    try:
+        bottom = page.evaluate(
+            "() => document.querySelector('.marking-banner').getBoundingClientRect().bottom"
+        )
+        covered = []
+        # Forwards through the letter's links, the contents, heading links and note calls,
+        # then back up the page, where the browser scrolls each focused element in at the top.
+        for key in ["Tab"] * 60 + ["Shift+Tab"] * 40:
+            page.keyboard.press(key)
+            rect = page.evaluate(
+                """() => { const e = document.activeElement;
+                           if (!e || e === document.body) return null;
+                           const r = e.getBoundingClientRect();
+                           return {top: r.top, bottom: r.bottom, what: e.outerHTML.slice(0, 80)}; }"""
+            )
+            if rect and rect["top"] < bottom - 0.5:
+                covered.append(rect)
+        assert covered == []
+        for href in ["#cases", "#note-3", "#source-iphr-justice-behind-bars-2015"]:
+            page.evaluate("() => window.scrollTo(0, 0)")
+            page.click(f'a[href="{href}"] >> nth=0')
+            top = page.evaluate(f"() => document.getElementById('{href[1:]}').getBoundingClientRect().top")
+            assert bottom <= top < 300, (href, top)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", ["policy-brief", "event-summary-ru", "case-dossier"])
+def test_every_heading_has_a_link_to_itself(built, browser, name):
+    page = open_page(browser, built / PAGES[name], 1280)
+    try:
+        headings = page.evaluate(
+            """() => [...document.querySelectorAll('h1, h2, h3, h4')].map(h => {
+                    const a = h.querySelector(':scope > a.heading-anchor');
+                    return {id: h.id, href: a && a.getAttribute('href'), text: a && a.textContent}; })"""
+        )
+        assert len(headings) > 8
+        assert [h for h in headings if h["href"] != "#" + h["id"] or h["text"] != "#"] == []
+        label = "Ссылка на этот раздел" if name.endswith("-ru") else "Link to this section"
+        # Chromium's name for the link, as a screen reader hears it.
+        assert ax_role_and_name(page, "h1.section > a.heading-anchor") == (
+            "link",
+            label,
+        )
+        anchor = "main h1.section > a.heading-anchor >> nth=1"
+        opacity = "e => getComputedStyle(e).opacity"
+        assert page.locator(anchor).evaluate(opacity) == "0"  # out of the way
+        page.hover("main h1.section >> nth=1")
+        assert page.locator(anchor).evaluate(opacity) == "1"  # shown while the pointer is on it
+        box = page.locator(anchor).bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.5.8
+        page.mouse.move(0, 0)
+        assert page.locator(anchor).evaluate(opacity) == "0"
+        # Reached with the keyboard, it shows itself.
+        page.locator(anchor).focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.className") == "heading-anchor screen-only"
+        assert page.locator(anchor).evaluate(opacity) == "1"
+        screenshot(page, f"{name}-heading-link-1280", full_page=False)
+        # Following it puts the heading's address in the location bar, to copy.
+        page.keyboard.press("Enter")
+        target = page.locator(anchor).evaluate("e => e.parentElement.id")
+        assert page.evaluate("() => location.hash") == "#" + target
+        # Hanging in the margin, it takes no room: no heading is taller for it.
+        heights = "() => [...document.querySelectorAll('h1, h2, h3, h4')].map(h => h.offsetHeight)"
+        before = page.evaluate(heights)
+        page.evaluate("() => document.querySelectorAll('.heading-anchor').forEach(a => a.remove())")
+        assert page.evaluate(heights) == before
+    finally:
+        page.close()
+
+
+def test_on_a_phone_the_heading_links_follow_the_text(built, browser):
+    """No hover and no margin on a phone: the "#" follows each heading's text, shown."""
+    page = open_page(browser, built / PAGES["case-dossier"], 360)
+    try:
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll('main h2 > a.heading-anchor')].map(a => {
+                    const r = a.getBoundingClientRect(), h = a.parentElement.getBoundingClientRect();
+                    return {opacity: getComputedStyle(a).opacity,
+                            inside: r.left >= h.left && r.right <= h.right,
+                            width: r.width, height: r.height}; })"""
+        )
+        assert shown and all(
+            s["opacity"] == "1" and s["inside"] and s["width"] >= 24 and s["height"] >= 24 for s in shown
+        ), shown
+        # The contents' own heading has none to show.
+        assert not page.is_visible("nav.toc a.heading-anchor")
+    finally:
+        page.close()
+
+
+def test_a_value_in_another_language_inside_a_label_carries_its_lang(built, browser):
+    """The partners' name has no Russian text: the Russian page says "Аудитория: Partner
+    organisations", the label in Russian, the name marked as English."""
+    page = open_page(browser, built / PAGES["event-summary-ru-internal"], 1280)
+    try:
+        found = page.evaluate(
+            """() => [...document.querySelectorAll('.cover-meta p')]
+                    .filter(p => p.textContent.includes('Partner organisations'))
+                    .map(p => ({text: p.textContent,
+                                lang: [...p.querySelectorAll('[lang]')]
+                                        .filter(e => e.textContent === 'Partner organisations')
+                                        .map(e => e.lang)}))"""
+        )
+        assert found == [{"text": "Аудитория: Partner organisations", "lang": ["en"]}]
+        assert page.evaluate("() => document.documentElement.lang") == "ru"
     finally:
         page.close()

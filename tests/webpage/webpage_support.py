@@ -86,10 +86,27 @@ def axe_violations(page, source: str) -> list[dict]:
     return result
 
 
-def screenshot(page, name: str) -> Path:
+def ax_role_and_name(page, selector: str) -> tuple[str, str]:
+    """The role and accessible name Chromium itself computes for the first element matching
+    `selector` (its accessibility tree, as screen readers receive it)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, f"nothing matches {selector}"
+        found = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})
+        ax = found["nodes"][0]
+        return ax.get("role", {}).get("value"), ax.get("name", {}).get("value")
+    finally:
+        cdp.detach()
+
+
+def screenshot(page, name: str, full_page: bool = True) -> Path:
+    """The whole page (or what the window shows: a sticky banner is drawn where the window
+    is, so a full page scrolled down shows it in the middle) into tests/artefacts/webpage/."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

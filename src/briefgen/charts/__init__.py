@@ -3,13 +3,15 @@
     spec   View + Localizer   -> ChartSpec per chart (data, labels, text alternative)
     vega   ChartSpec + Theme  -> SVG (PDF, HTML), PNG (Word's timeline)
     word   ChartSpec payload  -> a native Word chart part and its embedded workbook
+    table  ChartSpec          -> the data as an HTML table, folded under the chart on screen
 
 The render stage places each chart as one <figure class="chart"> (see `ChartPlacer`): the
 SVG inline, so WeasyPrint draws its text as text in the theme's fonts and tags it as a
 /Figure whose /Alt is the SVG's <title>; the ChartSpec as JSON in `data-chart`, from which
 the DOCX writer builds a native chart with the same numbers and the same alt text; a
-caption with the number, title and source. Templates call `chart(name)`; the built-in ones
-show the brief's `charts` in the order given.
+caption with the number, title and source; for the web page the data as a table
+(`table`, screen-only). Templates call `chart(name)`; the built-in ones show the brief's
+`charts` in the order given.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ..i18n import Localizer
 from ..select import Record, View
 from ..theme import Theme
 from .spec import ChartSpec, anchor, brief_charts, chart_specs
+from .table import data_table
 
 __all__ = ["ChartPlacer", "ChartSpec", "brief_charts", "chart_specs"]
 
@@ -74,9 +77,12 @@ class ChartPlacer:
             label = str(escape(_("Source: {source}"))).format(source=cited)
             caption.append(f'<span class="chart-source">{label}.</span>')
         payload = escape(json.dumps(spec.payload(), ensure_ascii=False, sort_keys=True))
+        # role="img": one image named by its <title> for screen readers, not a scatter of
+        # axis labels; its numbers are in the data table (web page only) below it.
+        drawn = svg(spec, self.theme).replace("<svg ", '<svg role="img" ', 1)
         return Markup(
             f'<figure class="chart chart-{spec.kind}" id="{anchor(spec.name)}" data-chart="{payload}">'
-            f"{svg(spec, self.theme)}<figcaption>{' '.join(caption)}</figcaption></figure>"
+            f"{drawn}{data_table(spec, self.localizer)}<figcaption>{' '.join(caption)}</figcaption></figure>"
         )
 
     def note(self, name: str) -> str | None:
