@@ -158,6 +158,17 @@ def test_axe_finds_nothing_with_the_tables_open_or_closed(built, browser, name, 
                        client: document.documentElement.clientWidth})"""
         )
         assert widths["scroll"] <= widths["client"] == width, widths
+        # On a phone a chart keeps a readable size and scrolls in its own box; on a desktop
+        # it fits the column.
+        charts = page.evaluate(
+            """() => [...document.querySelectorAll('figure.chart')].map(f => ({
+                   svg: f.querySelector('svg').getBoundingClientRect().width,
+                   scroll: f.scrollWidth, client: f.clientWidth}))"""
+        )
+        assert charts
+        for chart in charts:
+            assert chart["svg"] >= 500, chart
+            assert (chart["scroll"] > chart["client"]) == (width < 600), chart
         screenshot(page, f"charts-{name}-{width}")
     finally:
         page.close()
