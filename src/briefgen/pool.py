@@ -70,6 +70,16 @@ def early_start_possible() -> bool:
     )
 
 
+def start_method() -> str | None:
+    """How to start workers: the platform's default (fork on Linux), unless this process has
+    started the chart engine, whose threads a fork does not copy (charts/vega.py): a program
+    that drew a chart before building gets fresh, spawned workers instead."""
+    vega = sys.modules.get("briefgen.charts.vega")
+    if vega is not None and vega.engine_started_here():
+        return "spawn"
+    return None
+
+
 class WorkerPool:
     """The worker processes of one build; use as a context manager."""
 
@@ -89,7 +99,7 @@ class WorkerPool:
         self._executor: ProcessPoolExecutor | None = None
         self._shared: SharedModel | None = None
         self.started_early = False
-        if start_early and early_start_possible():
+        if start_early and early_start_possible() and start_method() is None:
             self._shared = SharedModel()
             try:
                 self._executor = self._executor_for(self.max_workers, self._shared, "fork")
@@ -114,7 +124,7 @@ class WorkerPool:
             return
         if self._executor is None:
             workers = min(self.max_workers, len(batches))
-            self._executor = self._executor_for(workers, model, None)
+            self._executor = self._executor_for(workers, model, start_method())
             sizes = itertools.repeat(None)
         else:
             assert self._shared is not None

@@ -189,9 +189,15 @@ def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None
         limits: Limits = _STATE["limits"]
         out_of_memory = False
         try:
-            if limits.seconds:
-                signal.setitimer(signal.ITIMER_REAL, limits.seconds)
-            outcome.outputs, outcome.diagnostics = render_outputs(job, shared)
+            # The timer stops before any handler below runs: an alarm while a MemoryError is
+            # being handled (freeing a gigantic string takes a while) would otherwise escape
+            # as a traceback instead of this output's error.
+            try:
+                if limits.seconds:
+                    signal.setitimer(signal.ITIMER_REAL, limits.seconds)
+                outcome.outputs, outcome.diagnostics = render_outputs(job, shared)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
         except RenderTimeout:
             outcome.diagnostics.append(
                 error(
@@ -218,8 +224,6 @@ def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None
                     "nothing was published. Please report this with the project that causes it.",
                 )
             )
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
         if out_of_memory:
             outcome.diagnostics.append(
                 error(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -122,3 +123,40 @@ def test_a_worker_that_cannot_read_the_model_reports_it_for_each_output(tmp_path
         (diagnostic,) = result.diagnostics
         assert diagnostic.is_error and "handing the project to a worker" in diagnostic.message
         assert not result.outputs
+
+
+DRAW_THEN_BUILD = """
+import sys
+from pathlib import Path
+from briefgen.build import BuildOptions, build_project
+from briefgen.charts import vega
+from briefgen.pool import start_method
+
+vega.warm_up()
+assert vega.engine_started_here() and start_method() == "spawn"
+build_project(Path(sys.argv[1]), BuildOptions(out=Path(sys.argv[2]), formats=["html"], jobs=2))
+"""
+
+
+def test_a_process_that_drew_a_chart_builds_with_spawned_workers(tmp_path):
+    # vl-convert's engine runs in threads a fork does not copy: forked workers that draw
+    # would wait for ever (they refuse instead). A program that drew a chart first, as a
+    # test or a notebook may, must still build: its workers are spawned.
+    import subprocess
+    import sys
+
+    from briefgen.pool import start_method
+
+    assert start_method() is None  # this test process has drawn nothing
+    project = tmp_path / "charts"
+    shutil.copytree(PROJECTS / "charts", project)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-c", DRAW_THEN_BUILD, str(project), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    written = sorted(p.name for p in out.rglob("*.html"))
+    assert written and all(name.startswith("charts-brief") for name in written)

@@ -269,7 +269,9 @@ def _vl_convert(font_dirs: tuple[str, ...]):
 
     Its JavaScript engine runs in threads that a fork does not copy: a process that has
     drawn a chart must not fork workers that draw (they would wait for ever). briefgen's
-    main process never draws; a forked worker that inherits a started engine says so."""
+    main process never draws; a program that draws and then builds (a test, a notebook)
+    gets spawned workers (pool.start_method); a forked worker that inherits a started
+    engine says so."""
     import os
 
     if _ENGINE_PID and _ENGINE_PID[0] != os.getpid():
@@ -288,6 +290,13 @@ def _engine(font_dirs: tuple[str, ...]):
         if Path(folder).is_dir():
             vl_convert.register_font_directory(folder)
     return vl_convert
+
+
+def engine_started_here() -> bool:
+    """Whether this process has started the chart engine (so must not fork workers that draw)."""
+    import os
+
+    return bool(_ENGINE_PID) and _ENGINE_PID[0] == os.getpid()
 
 
 def warm_up() -> None:
