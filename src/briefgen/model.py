@@ -322,6 +322,11 @@ class Organisation(Item):
 
     name: LocalizedText
     short_name: LocalizedText | None = Field(default=None, description="e.g. IPHR")
+    addressee: LocalizedText | None = Field(
+        default=None,
+        description="the name as a heading addressed to it reads, with the article the language "
+        'needs: "the European External Action Service" ("To the ..."); per language, default the name',
+    )
     kind: Literal[ORGANISATION_KINDS] | None = None  # type: ignore[valid-type]
     country: Country | None = None
     website: Url | None = None
@@ -641,7 +646,14 @@ class Audience(Strict):
     """A group of readers with a clearance level."""
 
     id: Slug
-    name: LocalizedText | None = None
+    name: LocalizedText | None = Field(
+        default=None, description="the organisation's own label for it; the cover names `reader`"
+    )
+    reader: LocalizedText | None = Field(
+        default=None,
+        description='how the cover names its readers ("For: Members of the European Parliament"); '
+        "without it the cover names no audience",
+    )
     clearance: Sensitivity = Field(default="public", description="the most sensitive content it may see")
     language: LangCode | None = None
     addressees: list[OrganisationRef] = Field(default=[], description="these recommendations first")

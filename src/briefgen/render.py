@@ -26,7 +26,7 @@ from jinja2.loaders import BaseLoader
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import bidi, caselabels, collate, fonts
+from . import bidi, caselabels, collate, columns, fonts
 from .caselabels import STATUS_LABELS, TIMELINE_LABELS  # noqa: F401 (kept importable from here)
 from .classstyles import class_css, theme_css_files
 from .diagnostics import Diagnostic, error
@@ -43,6 +43,7 @@ from .langmark import (
 from .lookup import BUILTIN_DIR, TemplateChain, shown_path, template_filename
 from .markdown import MarkdownRenderer
 from .parsed import ParsedDocument
+from .punctuation import with_full_stop
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
 from .templateerrors import (
@@ -54,6 +55,7 @@ from .templateerrors import (
     syntax_diagnostic,
 )
 from .theme import DEFAULT_THEME_DIR, Theme
+from .urls import mark_urls
 from .webnav import add_web_navigation
 from .wrapping import mark_long_tokens
 
@@ -245,6 +247,14 @@ class DocumentRenderer:
             case_facts=lambda case: caselabels.case_facts(case, localizer, cite),
             cite=cite,
             timeline_label=lambda kind: localizer.gettext(TIMELINE_LABELS.get(kind, kind)),
+            # (date, type, text) column widths: the type as wide as its longest label.
+            timeline_columns=lambda entries: columns.fitted_widths(
+                [localizer.gettext(TIMELINE_LABELS.get(e.type, e.type)) for e in entries],
+                self.theme,
+                fixed=20,
+                least=18,
+                most=36,
+            ),
             source_reference=lambda source: Markup(_source_reference(localizer, source)),
             ngettext=localizer.ngettext,
             page_label_css=page_label_css,
@@ -254,10 +264,12 @@ class DocumentRenderer:
         try:
             template = env.get_template(filename)
             parsed = ParsedDocument(template.render(context)).without_active_content()
-            # Passages in another language (langmark.py) and long tokens (wrapping.py) are
-            # marked before the contents are filled, so an entry for a heading wraps as the
-            # heading does; bidi isolation and the web page's navigation come last.
-            marked = mark_long_tokens(mark_languages(parsed.html))
+            # Web addresses (urls.py), passages in another language (langmark.py) and long
+            # tokens (wrapping.py) are marked before the contents are filled, so an entry for
+            # a heading wraps as the heading does; bidi isolation and the web page's
+            # navigation come last. Addresses first: their parts are then too short to be
+            # long tokens.
+            marked = mark_long_tokens(mark_languages(mark_urls(parsed.html)))
             if marked != parsed.html:
                 parsed = ParsedDocument(marked)
             parsed = parsed.with_contents()
@@ -331,13 +343,21 @@ class DocumentRenderer:
         text = _source_reference(localizer, source)
         if locator:
             text += ", " + str(escape(locator))
-        return Markup(text + ".")
+        # One full stop: a date ("16 мая 2023 г.") or a title may end in one already.
+        return with_full_stop(text)
 
 
 def _source_reference(localizer: Localizer, source: Record) -> str:
     """Title, publisher, date, URL, escaped HTML: how a source is cited in a footnote."""
+    # A title's own closing full stop ("Belarus: free them all.") is not kept before the
+    # parts that follow it (", Publisher"); the citation ends in one full stop (_cite).
     # str(): the element carries the language itself (escaping a ForeignText would mark it too).
-    parts = [f"<em{lang_attr(source.title)}>{escape(str(source.title))}</em>"]
+    title = str(source.title)
+    followed = source.publisher is not None or source.date or source.url
+    # Not an abbreviation's ("U.S.") nor an ellipsis's.
+    if followed and re.search(r"[^.\s]\.$", title) and "." not in title.rsplit(None, 1)[-1][:-1]:
+        title = title[:-1]
+    parts = [f"<em{lang_attr(source.title)}>{escape(title)}</em>"]
     if source.authors:
         parts.insert(0, str(escape(", ".join(source.authors))))
     if source.publisher is not None:

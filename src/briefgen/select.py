@@ -190,6 +190,15 @@ class Selector:
                 return value[lang]
         return None
 
+    def written_in(self, value: Any) -> bool:
+        """Whether a localized value has the output language's own text (a plain text is the
+        project language's)."""
+        if value is None:
+            return False
+        if isinstance(value, str):
+            return self.language.split("-")[0] == self.default_language.split("-")[0]
+        return any(lang in value for lang in (self.language, self.language.split("-")[0]))
+
     def localized_list(self, value: Any, collection: str, item_id: str, field_name: str) -> list[str]:
         """A list of localized items, or a localized list ({en: [...], ru: [...]}), in the output language."""
         if isinstance(value, dict):
@@ -231,6 +240,9 @@ class Selector:
             record = Record(
                 id=org.id,
                 name=name,
+                # Only the output language's own form: another language's ("the ...") would
+                # not fit this one's label; the name always does.
+                addressee=(t(org.addressee, "addressee") if self.written_in(org.addressee) else None) or name,
                 short_name=t(org.short_name, "short_name") or name,
                 kind=org.kind,
                 country=org.country,
@@ -632,6 +644,7 @@ class Selector:
         audience_record = Record(
             id=self.audience.id,
             name=self.text(self.audience.name, "audiences", self.audience.id, "name"),
+            reader=self.text(self.audience.reader, "audiences", self.audience.id, "reader"),
             clearance=self.audience.clearance,
             addressees=[o for o in (self.organisation(a) for a in self.audience.addressees) if o is not None],
             vars=dict(self.audience.vars),

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from markupsafe import Markup, escape
 
 from ..i18n import Localizer
+from ..punctuation import ends_sentence, with_full_stop
 from ..select import Record, View
 from ..theme import Theme
 from .spec import ChartSpec, anchor, brief_charts, chart_specs
@@ -70,12 +71,12 @@ class ChartPlacer:
         self._placed += 1
         _ = self.localizer.gettext
         number = _("Figure {n}").format(n=self._placed)
-        title = spec.title if spec.title.endswith((".", "!", "?")) else spec.title + "."
+        title = spec.title if ends_sentence(spec.title) else spec.title + "."
         caption = [f'<span class="chart-number">{escape(number)}.</span> {escape(title)}']
         if spec.sources:
             cited = "; ".join(self.cite(s) for s in spec.sources)
             label = str(escape(_("Source: {source}"))).format(source=cited)
-            caption.append(f'<span class="chart-source">{label}.</span>')
+            caption.append(f'<span class="chart-source">{with_full_stop(label)}</span>')
         payload = escape(json.dumps(spec.payload(), ensure_ascii=False, sort_keys=True))
         # role="img": one image named by its <title> for screen readers, not a scatter of
         # axis labels; its numbers are in the data table (web page only) below it.
