@@ -169,3 +169,31 @@ def test_french_policy_brief_is_in_french(repo_build):
         ):
             assert words(french) in text, (entry["path"], french)
         assert words("Cases and recommendations from the IPHR report") not in text
+
+
+def test_french_event_summary_and_dossier_are_in_french(repo_build):
+    """Issue 19's last French outputs: the event summary (both audiences) and the dossier."""
+    out, manifest = repo_build
+    expected = {
+        "justice-behind-bars-event": (
+            {"eu-policymakers", "partners"},
+            ["Compte rendu de la discussion d’experts du 19 janvier 2016", "Page 2 sur"],
+            "Summary of the expert discussion",
+        ),
+        "justice-behind-bars-dossier": (
+            {"partners"},
+            [
+                "La justice derrière les barreaux : dossier des affaires",
+                "Interdiction de quitter le territoire",
+            ],
+            "The criminal cases against seven leading civil society figures",
+        ),
+    }
+    for brief, (audiences, french, english) in expected.items():
+        entries = outputs(manifest, brief, "pdf", "fr")
+        assert {e["audience"] for e in entries} == audiences, brief
+        for entry in entries:
+            text = words(pdf_text(out / entry["path"]))
+            for phrase in french:
+                assert words(phrase) in text, (entry["path"], phrase)
+            assert words(english) not in text, entry["path"]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
+from . import pdf_footnotes
 from .pdf_tags import scope_table_headers
 
 
@@ -35,11 +36,23 @@ def layout(document: RenderedDocument):
                 string=late_faces, base_url=document.base_url, url_fetcher=fetcher, font_config=_font_config()
             )
             stylesheets = [css]
+
         # Presentational hints make <ol start="3"> count from 3, as the DOCX does.
-        with _font_warnings(document):
-            rendered = html.render(
+        def render():
+            return html.render(
                 font_config=_font_config(), pdf_tags=True, presentational_hints=True, stylesheets=stylesheets
             )
+
+        with _font_warnings(document):
+            rendered = render()
+            # A footnote WeasyPrint moved past its call's page: the block at that page's
+            # foot starts the next page instead (pdf_footnotes.py), and the pages are laid
+            # out again.
+            for _round in range(pdf_footnotes.ROUNDS):
+                deferred = pdf_footnotes.deferred_pages(rendered)
+                if not deferred or not pdf_footnotes.move_blocks(html, rendered, deferred):
+                    break
+                rendered = render()
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise ResourceError(str(cause) if cause else str(exc)) from None
