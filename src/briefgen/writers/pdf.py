@@ -44,15 +44,9 @@ def layout(document: RenderedDocument):
             )
 
         with _font_warnings(document):
-            rendered = render()
             # A footnote WeasyPrint moved past its call's page: the block at that page's
-            # foot starts the next page instead (pdf_footnotes.py), and the pages are laid
-            # out again.
-            for _round in range(pdf_footnotes.ROUNDS):
-                deferred = pdf_footnotes.deferred_pages(rendered)
-                if not deferred or not pdf_footnotes.move_blocks(html, rendered, deferred):
-                    break
-                rendered = render()
+            # foot starts the next page instead, and the pages are laid out again.
+            rendered = pdf_footnotes.render_keeping_notes(html, render)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise ResourceError(str(cause) if cause else str(exc)) from None

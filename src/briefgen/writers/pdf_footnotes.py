@@ -19,6 +19,18 @@ ROUNDS = 3  # each round moves one block per page; a note that still moves is le
 _SECTIONS = {"html", "body", "main", "header", "section", "article", "nav"}
 
 
+def render_keeping_notes(html, render):
+    """`render()` (a weasyprint.Document of `html`, a weasyprint.HTML), laid out again while
+    a note is on a later page than its call and a block can be moved for it."""
+    rendered = render()
+    for _round in range(ROUNDS):
+        deferred = deferred_pages(rendered)
+        if not deferred or not move_blocks(html, rendered, deferred):
+            break
+        rendered = render()
+    return rendered
+
+
 def deferred_pages(rendered) -> list[int]:
     """Indexes of the pages with a footnote call whose note is on a later page."""
     call_page: dict[int, int] = {}
