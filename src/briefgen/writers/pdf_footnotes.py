@@ -23,6 +23,9 @@ def render_keeping_notes(html, render):
     """`render()` (a weasyprint.Document of `html`, a weasyprint.HTML), laid out again while
     a note is on a later page than its call and a block can be moved for it."""
     rendered = render()
+    areas = (child for page in rendered.pages for child in page._page_box.children)
+    if not any(type(area).__name__ == "FootnoteAreaBox" for area in areas):
+        return rendered  # no notes at all: nothing to look for
     for _round in range(ROUNDS):
         deferred = deferred_pages(rendered)
         if not deferred or not move_blocks(html, rendered, deferred):
