@@ -29,7 +29,8 @@ def documents(repo_build):
         if entry["format"] == "docx":
             pdf = out / (entry["path"].removesuffix(".docx") + ".pdf")
             pairs.append((entry, Docx(out / entry["path"]), pdf))
-    assert len(pairs) == 11  # en, ru and fr (Maria Muster's copies of the policy brief)
+    # en, ru and fr (Maria Muster's copies of the policy brief, the event summary and the dossier)
+    assert len(pairs) == 14
     return pairs
 
 
