@@ -89,3 +89,20 @@ def repo_build(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("repo-output")
     manifest = build(REPO, out, jobs=2)
     return out, manifest
+
+
+@pytest.fixture(autouse=True)
+def _chart_engine_stays_out_of_the_test_process(request):
+    """Fails the test that starts the chart engine in the test process itself: builds of
+    later tests in this process would then spawn, not fork, their workers (pool.start_method),
+    and early-pool tests fail far from the cause. Draw in a child (charts_support.in_child)."""
+    import sys
+
+    yield
+    vega = sys.modules.get("briefgen.charts.vega")
+    if vega is not None and vega.engine_started_here() and not _ENGINE_REPORTED:
+        _ENGINE_REPORTED.append(request.node.nodeid)  # the first test that did it, only
+        pytest.fail(f"{request.node.nodeid} started the chart engine in the test process", pytrace=False)
+
+
+_ENGINE_REPORTED: list[str] = []

@@ -325,14 +325,7 @@ def _error(shown: str, node: Node | None, message: str, hint: str) -> Diagnostic
 
 
 def _at(node: Node | None, *path: str | int) -> Node | None:
-    for part in path:
-        if node is None:
-            return None
-        if isinstance(part, int):
-            node = node.items[part] if node.kind == "seq" and part < len(node.items) else None
-        else:
-            node = node.get(part) if node.kind == "map" else None
-    return node
+    return node.at(*path) if node is not None else None
 
 
 def _key(node: Node | None, *path: str) -> Node | None:

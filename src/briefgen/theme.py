@@ -395,14 +395,7 @@ def _paths(root: Node) -> dict[tuple[int, int], tuple[tuple[str | int, ...], boo
 
 
 def _at(node: Node | None, *path: str | int) -> Node | None:
-    for part in path:
-        if node is None:
-            return None
-        if isinstance(part, int):
-            node = node.items[part] if node.kind == "seq" and part < len(node.items) else None
-        else:
-            node = node.get(part) if node.kind == "map" else None
-    return node
+    return node.at(*path) if node is not None else None
 
 
 def _shown(path: Path) -> str:

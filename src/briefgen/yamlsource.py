@@ -72,6 +72,18 @@ class Node:
                 return value
         return None
 
+    def at(self, *path: str | int) -> Node | None:
+        """The node down a path of keys and list indexes (None where the path leaves the tree)."""
+        node: Node | None = self
+        for part in path:
+            if node is None:
+                return None
+            if isinstance(part, int):
+                node = node.items[part] if node.kind == "seq" and part < len(node.items) else None
+            else:
+                node = node.get(part) if node.kind == "map" else None
+        return node
+
     def text(self, name: str) -> str | None:
         """The text of scalar `name` in a mapping, or None."""
         node = self.get(name)

@@ -17,9 +17,11 @@ or `cd-` and the block's name, whose folder under templates/ overrides that bloc
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import shutil
 import subprocess
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import docx
@@ -232,7 +234,26 @@ def project(tmp_path_factory):
     return root, model, project_theme(model)
 
 
+# The HTML is rendered in one forked process: the blocks fixture has charts, and a test
+# process that drew them would have started the chart engine, which the builds of later
+# tests in this process must not inherit (charts/vega.py, pool.start_method).
+_RENDERER: list[ProcessPoolExecutor] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _renderer_process():
+    yield
+    while _RENDERER:
+        _RENDERER.pop().shutdown()
+
+
 def render(project, template: str, block: str) -> str:
+    if not _RENDERER:
+        _RENDERER.append(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")))
+    return _RENDERER[0].submit(_render_here, project, template, block).result()
+
+
+def _render_here(project, template: str, block: str) -> str:
     root, model, theme = project
     audience = audience_id(template, block)
     brief = brief_of(template, block)

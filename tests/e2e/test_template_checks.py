@@ -228,7 +228,8 @@ def test_a_template_from_scratch_extending_the_base_is_themed_in_both_formats(tm
     assert {tuple(round(v, 3) for v in c["non_stroking_color"]) for c in pdf["heading"]} == {BRAND}
     # the cover (no running header or page label), then the body with both
     cover, body, last = pdf["pages"]
-    assert "For: Public readers" in cover and "Page" not in cover
+    # the audience's name is briefgen's label, not the readers': the cover does not print it
+    assert "Test Rights Centre" in cover and "Public readers" not in cover and "Page" not in cover
     assert body.splitlines()[0] == "Small brief: Names in many scripts Test Rights Centre"
     assert body.splitlines()[-1] == "Page 2 of 3" and last.splitlines()[-1] == "Page 3 of 3"
     # the notes at the foot of the page, a number where they are called

@@ -16,12 +16,12 @@ import pytest
 from charts.charts_support import independent_detention_days
 from conftest import PROJECTS, copy_project
 from webpage_support import (
-    CHROMIUM_ARGS,
     ax_role_and_name,
     axe_source,
     axe_violations,
     build_html,
-    chromium,
+    chromium_browser,
+    open_page,
     screenshot,
 )
 
@@ -46,22 +46,8 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def open_page(browser, path: Path, width: int):
-    page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 740})
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    page.evaluate("document.fonts.ready")
-    return page
+    with chromium_browser() as launched:
+        yield launched
 
 
 def charts_of(page) -> list[dict]:

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 from webpage_support import (
-    CHROMIUM_ARGS,
     ax_role_and_name,
     axe_source,
     axe_violations,
-    chromium,
+    chromium_browser,
     make_project,
+    open_page,
     screenshot,
 )
 
@@ -58,22 +58,8 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def open_page(browser, path: Path, width: int):
-    page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 740})
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    page.evaluate("document.fonts.ready")
-    return page
+    with chromium_browser() as launched:
+        yield launched
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -353,19 +339,19 @@ def test_on_a_phone_the_heading_links_follow_the_text(built, browser):
 
 
 def test_a_value_in_another_language_inside_a_label_carries_its_lang(built, browser):
-    """The partners' name has no Russian text: the Russian page says "Аудитория: Partner
-    organisations", the label in Russian, the name marked as English."""
+    """The partners' reader name has no Russian text (make_project): the Russian page says
+    "Аудитория: IPHR's partner organisations", the label in Russian, the name marked English."""
     page = open_page(browser, built / PAGES["event-summary-ru-internal"], 1280)
     try:
         found = page.evaluate(
             """() => [...document.querySelectorAll('.cover-meta p')]
-                    .filter(p => p.textContent.includes('Partner organisations'))
+                    .filter(p => p.textContent.includes("IPHR's partner organisations"))
                     .map(p => ({text: p.textContent,
                                 lang: [...p.querySelectorAll('[lang]')]
-                                        .filter(e => e.textContent === 'Partner organisations')
+                                        .filter(e => e.textContent === "IPHR's partner organisations")
                                         .map(e => e.lang)}))"""
         )
-        assert found == [{"text": "Аудитория: Partner organisations", "lang": ["en"]}]
+        assert found == [{"text": "Аудитория: IPHR's partner organisations", "lang": ["en"]}]
         assert page.evaluate("() => document.documentElement.lang") == "ru"
     finally:
         page.close()

@@ -7,12 +7,13 @@ ignores; its version is pinned so a new rule cannot turn the suite red overnight
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_ARGS, REPO  # noqa: F401 (used by the browser tests)
+from conftest import CHROMIUM_ARGS, REPO
 
 AXE_VERSION = "4.10.3"
 AXE_DIR = REPO / "tests" / ".axe"
@@ -30,7 +31,8 @@ URL = "https://www.example.org/publications/2015/justice-behind-bars-the-persecu
 
 
 def make_project(folder: Path) -> Path:
-    """The repository's example project, with a link, a long URL and a long token added."""
+    """The repository's example project, with a link, a long URL and a long token added, and
+    the partners' reader name in English only."""
     for name in ("briefgen.yaml", "content", "assets", "templates"):
         source = REPO / name
         if source.is_dir():
@@ -47,6 +49,13 @@ def make_project(folder: Path) -> Path:
     sources.write_text(
         text.replace("    date: 2015-12\n", f"    date: 2015-12\n    url: {URL}\n", 1), encoding="utf-8"
     )
+    # The partners' reader name without its Russian text: the Russian pages show it in
+    # English inside a Russian label (test_a_value_in_another_language_inside_a_label...).
+    settings = folder / "briefgen.yaml"
+    text = settings.read_text(encoding="utf-8")
+    russian = "      ru: Партнёрские организации IPHR\n"
+    assert russian in text
+    settings.write_text(text.replace(russian, "", 1), encoding="utf-8")
     return folder
 
 
@@ -124,3 +133,25 @@ def build_html(project: Path, out: Path, *args: str) -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
+
+
+@contextlib.contextmanager
+def chromium_browser():
+    """Debian's Chromium, launched by Playwright with the suite's flags, closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_page(browser, path: Path, width: int):
+    """A page of `width` CSS pixels (a phone's height below 600), loaded with its fonts."""
+    page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 740})
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
+    return page
