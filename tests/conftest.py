@@ -83,6 +83,17 @@ def copy_project(name: str, destination: Path) -> Path:
     return target
 
 
+def copy_repository_project(tmp_path: Path) -> Path:
+    """A copy of the repository's own project (settings, content, templates, assets) in
+    tmp_path/project, for tests that write into it."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "briefgen.yaml", root)
+    for folder in ("content", "templates", "assets"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
 @pytest.fixture(scope="session")
 def repo_build(tmp_path_factory) -> tuple[Path, dict]:
     """The repository's own project, built once per test session (PDF and DOCX)."""

@@ -6,7 +6,7 @@ import io
 import shutil
 from pathlib import Path
 
-from conftest import PROJECTS, REPO
+from conftest import PROJECTS, REPO, copy_repository_project  # noqa: F401 (read from here by the sheet tests)
 from openpyxl import load_workbook
 
 from briefgen.load import load_project
@@ -15,15 +15,6 @@ from briefgen.sheet.ingest import import_files
 
 FIXTURE = PROJECTS / "sheet"
 CANARIES = PROJECTS / "canaries"
-
-
-def copy_repository_project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "briefgen.yaml", root)
-    for folder in ("content", "templates", "assets"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
 
 
 def copy_fixture(source: Path, tmp_path: Path) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECTS, REPO, build, pdf_text, words
+from conftest import PROJECTS, build, copy_repository_project, pdf_text, words
 
 from briefgen.cli import main
 from briefgen.load import load_project
@@ -30,15 +30,6 @@ CANARIES = PROJECTS / "canaries"
 
 def cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def copy_repository_project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "briefgen.yaml", root)
-    for folder in ("content", "templates", "assets"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
 
 
 def yaml_files(root: Path) -> dict[str, bytes]:
