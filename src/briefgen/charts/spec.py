@@ -119,20 +119,8 @@ def detention_days(view: View, localizer: Localizer) -> ChartSpec:
             points.append(Point(name, days, _days(localizer, days)))
     points.sort(key=lambda p: -p.value)  # stable: equal counts keep the brief's order
     _distinct(points)
-    shown = localizer.format_date(as_of)
-    title = _("Days in detention on {date}").format(date=shown)
-    values = ", ".join(f"{p.label} {_number(localizer, p.value)}" for p in points)
-    return ChartSpec(
-        name="detention-days",
-        kind="bar",
-        title=title,
-        alt=f"{title}: {values}." if points else title,
-        language=view.language,
-        series=_("Days in detention"),
-        axis_title=_("Days"),
-        points=points,
-        sources=_case_sources(view.cases),
-    )
+    title = _("Days in detention on {date}").format(date=localizer.format_date(as_of))
+    return _case_bars("detention-days", title, _("Days in detention"), _("Days"), points, view, localizer)
 
 
 def case_status(view: View, localizer: Localizer) -> ChartSpec:
@@ -154,15 +142,22 @@ def case_status(view: View, localizer: Localizer) -> ChartSpec:
         for s in ranked
     ]
     title = _("Cases by status on {date}").format(date=localizer.format_date(view.brief.date))
+    return _case_bars("case-status", title, _("Cases"), _("Cases"), points, view, localizer)
+
+
+def _case_bars(
+    name: str, title: str, series: str, axis_title: str, points: list[Point], view: View, localizer: Localizer
+) -> ChartSpec:
+    """A bar chart of the brief's cases, its alt text stating every bar's value."""
     values = ", ".join(f"{p.label} {_number(localizer, p.value)}" for p in points)
     return ChartSpec(
-        name="case-status",
+        name=name,
         kind="bar",
         title=title,
         alt=f"{title}: {values}." if points else title,
         language=view.language,
-        series=_("Cases"),
-        axis_title=_("Cases"),
+        series=series,
+        axis_title=axis_title,
         points=points,
         sources=_case_sources(view.cases),
     )
