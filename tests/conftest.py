@@ -83,6 +83,17 @@ def copy_project(name: str, destination: Path) -> Path:
     return target
 
 
+def read_fixture(src: str) -> tuple[bytes, str]:
+    """A writer's resource reader over tests/fixtures/ (a PNG by its name), refusing what
+    lies outside it, as the project's sandbox does."""
+    from briefgen.document import ResourceError
+
+    path = (FIXTURES / src).resolve()
+    if not path.is_relative_to(FIXTURES) or not path.is_file():
+        raise ResourceError(f"{src}: not found in the fixtures")
+    return path.read_bytes(), "image/png"
+
+
 def copy_repository_project(tmp_path: Path) -> Path:
     """A copy of the repository's own project (settings, content, templates, assets) in
     tmp_path/project, for tests that write into it."""

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import read_fixture
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from briefgen.document import RenderedDocument, ResourceError
+from briefgen.document import RenderedDocument
 from briefgen.fonts import chain
 from briefgen.theme import BUILTIN_THEMES, ThemeError, load_theme
 from briefgen.writers.docx import embedded_fonts
@@ -42,13 +43,6 @@ ARABIC = "حرية التعبير"
 
 def w(name: str) -> str:
     return f"{{{W}}}{name}"
-
-
-def read_fixture(src: str) -> tuple[bytes, str]:
-    path = (FIXTURES / src).resolve()
-    if not path.is_relative_to(FIXTURES) or not path.is_file():
-        raise ResourceError(f"{src}: not found")
-    return path.read_bytes(), "image/png"
 
 
 def write(tmp_path: Path, html: str, theme=None, name: str = "out.docx") -> Path:

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import read_fixture
 from lxml import etree
 
-from briefgen.document import RenderedDocument, ResourceError
+from briefgen.document import RenderedDocument
 from briefgen.theme import BUILTIN_THEMES, load_theme
 from briefgen.writers.docx import write
 
@@ -23,13 +24,6 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 def w(name: str) -> str:
     return f"{{{W}}}{name}"
-
-
-def read_fixture(src: str) -> tuple[bytes, str]:
-    path = (FIXTURES / src).resolve()
-    if not path.is_relative_to(FIXTURES) or not path.is_file():
-        raise ResourceError(f"{src}: not found")
-    return path.read_bytes(), "image/png"
 
 
 def build(tmp_path: Path, body: str, theme=None) -> tuple[etree._Element, etree._Element]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import read_fixture
 from lxml import etree
 
 from briefgen.document import RenderedDocument, ResourceError
@@ -106,13 +107,6 @@ UI_NAMES = {
     **{f"heading {n}": f"Heading {n}" for n in range(1, 10)},
     **{f"toc {n}": f"TOC {n}" for n in range(1, 10)},
 }
-
-
-def read_fixture(src: str) -> tuple[bytes, str]:
-    path = (FIXTURES / src).resolve()
-    if not path.is_relative_to(FIXTURES) or not path.is_file():
-        raise ResourceError(f"{src}: not found in the project's assets")
-    return path.read_bytes(), "image/png"
 
 
 def rendered(html: str, *, language: str = "en", theme=None, reader=read_fixture) -> RenderedDocument:
