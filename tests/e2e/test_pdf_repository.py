@@ -121,6 +121,31 @@ def test_every_footnote_sits_on_the_page_of_its_call(pdfs):
                     expected += 1
 
 
+def test_no_tall_empty_shaded_or_bordered_box(pdfs):
+    """No box drawn with a fill (a callout's shading, a card's rules) runs far below its
+    text: what WeasyPrint draws when a page break inside a box stretches the box's first part
+    to the page's foot (the footnote repair used to cause it, writers/pdf_footnotes.py)."""
+    import pdfplumber
+
+    checked = 0
+    for entry, path in pdfs:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                tall = {
+                    (round(r["x0"]), round(r["top"]), round(r["x1"]), round(r["bottom"]))
+                    for r in page.rects
+                    if r["fill"] and r["height"] > 0.2 * page.height and r["width"] > 0.5 * page.width
+                }
+                for x0, top, x1, bottom in tall:
+                    inside = [
+                        c["bottom"] for c in page.chars if x0 <= c["x0"] <= x1 and top <= c["top"] <= bottom
+                    ]
+                    empty = bottom - max(inside, default=top)
+                    assert empty < 0.2 * page.height, (entry["path"], page.page_number, round(empty))
+                    checked += 1
+    assert checked  # the recommendations box and the cards are drawn as filled rectangles
+
+
 SCREEN_LABELS = (
     "Link to this section",
     "Ссылка на этот раздел",
