@@ -384,7 +384,14 @@ def status_line(case: Record, localizer: Localizer) -> str:
     parts = [label]
     if case.since:
         since = localizer.format_date(case.since, in_sentence=True)
-        parts = [_("{status} since {date}").format(status=label, date=since)]
+        if str(case.since).count("-") == 2:
+            # A day's date takes an article in some languages where a month does not
+            # ("depuis le 2 août 2014", "depuis août 2014"): the day has a label of its own.
+            # Translators: {date} is a day's date, e.g. "2 August 2014".
+            phrase = localizer.pgettext("day", "{status} since {date}")
+        else:
+            phrase = _("{status} since {date}")
+        parts = [phrase.format(status=label, date=since)]
     elif case.status_date:
         parts = [
             _("{status} (as of {date})").format(status=label, date=localizer.format_date(case.status_date))

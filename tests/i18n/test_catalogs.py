@@ -253,6 +253,22 @@ def test_status_words_agree_with_the_gender(language, female, male):
         assert line(None).startswith("Под стражей ")
 
 
+@pytest.mark.parametrize(
+    ("since", "expected"),
+    [
+        ("2014-08-02", "Détenu depuis le 2 août 2014"),  # a day's date takes the article
+        ("2014-08", "Détenu depuis août 2014"),  # a month does not
+        ("2014", "Détenu depuis 2014"),
+    ],
+)
+def test_french_status_line_reads_as_french(since, expected):
+    case = Record(status="detained", since=since, status_date=None, sentence=None,
+                  days_in_detention=None, gender="male")  # fmt: skip
+    assert status_line(case, Localizer("fr")) == expected
+    english = status_line(case, Localizer("en"))
+    assert english.startswith("Detained since ") and " the " not in english
+
+
 # ----------------------------------------------------------------- the update
 
 
