@@ -146,10 +146,13 @@ def case_facts(case: Any, localizer: Localizer, cite: Cite) -> list[Row]:
         add(_("Expected release"), localizer.format_date(case.expected_release), "expected_release")
 
     designations = [_designation(d, localizer, cite) for d in case.designations]
-    add(_("Designations"), Markup("; ").join(designations) if designations else None, "designations")
+    # Translators: between the items of a list of names ("A; B"); French puts a no-break
+    # space before the semicolon.
+    separator = Markup(escape(_("; ")))
+    add(_("Designations"), separator.join(designations) if designations else None, "designations")
     # A recognition by an organisation this audience may not see is left out with it.
     recognitions = [_recognition(r, case, localizer, cite) for r in case.recognitions if r.by is not None]
-    add(_("Recognitions"), Markup("; ").join(recognitions) if recognitions else None, "recognitions")
+    add(_("Recognitions"), separator.join(recognitions) if recognitions else None, "recognitions")
     return rows
 
 

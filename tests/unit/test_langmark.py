@@ -130,3 +130,27 @@ def test_python_built_labels_keep_the_language_of_their_values():
     assert '<dt>Region (<span lang="ru">Б</span>)</dt>' in html
     assert '“<span lang="ru">Политзаключённые</span>”, <span lang="be">Вясна</span>' in html
     assert html.count('<span lang="be">Вясна</span>') == 2  # the designation's and the recognition's
+
+
+def test_a_list_of_names_is_separated_as_the_language_writes_it():
+    """French puts a no-break space before a semicolon ("A ; B"); English does not."""
+    from types import SimpleNamespace
+
+    from briefgen.caselabels import case_facts
+    from briefgen.i18n import Localizer
+
+    org = SimpleNamespace(name="Viasna")
+    case = SimpleNamespace(
+        subjects=[],
+        detention=None,
+        expected_release=None,
+        gender=None,
+        designations=[SimpleNamespace(list=name, by=org, date=None, source=None) for name in ("A", "B")],
+        recognitions=[],
+    )
+    french, english = (
+        str(case_facts(case, Localizer(language), lambda source: Markup(""))[0].value)
+        for language in ("fr", "en")
+    )
+    assert "Viasna\u00a0; «" in french
+    assert "Viasna; “B”" in english
