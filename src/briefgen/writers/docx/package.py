@@ -101,15 +101,45 @@ def strip_all_rsids(package) -> None:
 
 
 def save(package) -> bytes:
-    """Serialise the package, then re-zip it deterministically."""
-    raw = io.BytesIO()
-    package.save(raw)
-    return reproducible_zip(raw.getvalue())
+    """Serialise the package as a reproducible zip, each member compressed once."""
+    return zip_members(members(package))
+
+
+def members(package) -> dict[str, bytes]:
+    """What python-docx's own writer puts in the zip (content types, relationships, every
+    part's bytes), by member name, uncompressed: the same calls as `package.save`, into a
+    dictionary rather than a zip that would be read back and compressed a second time."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    collected = _Members()
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()  # as OpcPackage.save does first
+    PackageWriter._write_content_types_stream(collected, parts)
+    PackageWriter._write_pkg_rels(collected, package.rels)
+    PackageWriter._write_parts(collected, parts)
+    return collected.entries
+
+
+class _Members:
+    """Stands in for python-docx's zip writer: keeps each member's bytes."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.entries[pack_uri.membername] = blob
 
 
 def reproducible_zip(data: bytes) -> bytes:
+    """A zip's members again, in a fixed order with fixed dates and permissions."""
     with zipfile.ZipFile(io.BytesIO(data)) as src:
-        entries = {name: src.read(name) for name in src.namelist()}
+        return zip_members({name: src.read(name) for name in src.namelist()})
+
+
+def zip_members(entries: dict[str, bytes]) -> bytes:
+    """The members in a fixed order (FIRST_ENTRIES, then by name), dated ZIP_DATE, mode
+    ZIP_MODE, deflated at level 6 (zlib's default, what Word itself uses)."""
     order = [n for n in FIRST_ENTRIES if n in entries] + sorted(n for n in entries if n not in FIRST_ENTRIES)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:

@@ -1,0 +1,84 @@
+"""What the DOCX build does faster must still give the same answers (issue 21).
+
+Each shortcut is checked against the slower way it replaced, on real documents: the package
+zipped once equals python-docx's own zip re-zipped; the glyph check and the bidi fast path
+decide as a character-by-character pass does.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import docx
+from conftest import read_fixture
+
+from briefgen import bidi
+from briefgen.document import RenderedDocument
+from briefgen.fonts import chain, check_rendered
+from briefgen.theme import BUILTIN_THEMES, load_theme
+from briefgen.writers.docx import build
+from briefgen.writers.docx import package as docx_package
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SAMPLE = FIXTURES / "vocabulary-sample.html"
+
+
+def rendered(html: str) -> RenderedDocument:
+    return RenderedDocument(
+        html=html,
+        theme=load_theme(BUILTIN_THEMES / "default"),
+        read_resource=read_fixture,
+        base_url=FIXTURES.as_uri() + "/",
+        template="policy-brief.html.j2",
+        language="en",
+        timestamp=datetime(2016, 1, 19, 9, 30, tzinfo=UTC),
+    )
+
+
+def test_package_zipped_once_equals_python_docx_zip_rezipped():
+    data = build(rendered(SAMPLE.read_text(encoding="utf-8")))
+    package = docx.Document(io.BytesIO(data)).part.package
+    through_python_docx = io.BytesIO()
+    package.save(through_python_docx)
+    expected = docx_package.reproducible_zip(through_python_docx.getvalue())
+    assert docx_package.save(package) == expected
+    # Every part python-docx writes is there (fonts, media, footnotes), and nothing else.
+    with zipfile.ZipFile(io.BytesIO(data)) as written, zipfile.ZipFile(through_python_docx) as theirs:
+        assert sorted(written.namelist()) == sorted(theirs.namelist())
+        assert any(name.startswith("word/fonts/") for name in written.namelist())
+        assert any(name.startswith("word/media/") for name in written.namelist())
+
+
+def test_glyph_check_of_each_character_once_finds_what_every_character_finds():
+    theme = load_theme(BUILTIN_THEMES / "default")
+    # U+E000 (private use) and U+1F9FF (an emoji) are in no font of the default theme.
+    html = "<p>Günel \ue000 Məmmədova \U0001f9ff, Тамара \ue000 ნინო</p>" * 50
+    found = check_rendered(html, theme, FIXTURES, "policy-brief.html.j2")
+    assert [d.message.split(" ")[0] for d in found] == [
+        d.message.split(" ")[0] for d in _each_character(html, theme)
+    ]
+    assert len(found) == 2
+    assert "U+E000" in found[0].message and "U+1F9FF" in found[1].message
+
+
+def _each_character(html: str, theme):
+    """check_rendered as it was: every character of the text, repeats included."""
+    from briefgen.diagnostics import error
+    from briefgen.fonts import _visible_text, uncovered_message
+
+    chain_ = chain(theme)
+    found = dict.fromkeys(char for _, char in chain_.uncovered(_visible_text(html)))
+    return [error("templates/x", 0, 0, *uncovered_message(char, chain_)) for char in found]
+
+
+def test_bidi_fast_path_leaves_left_to_right_text_alone_and_isolates_any_right_to_left_run():
+    latin = "<p>Günel Məmmədova, Тамара Ковальчук, ნინო ბერიძე (2016) – “quoted”.</p>" * 200
+    assert bidi.isolate(latin, "en") is latin
+    # One Hebrew letter at the very end is enough to take the full path.
+    mixed = latin + "<p>the lawyer of \u05d0, 42.</p>"
+    isolated = bidi.isolate(mixed, "en")
+    assert '<bdi dir="rtl">\u05d0</bdi>' in isolated
+    assert isolated.startswith(latin)
