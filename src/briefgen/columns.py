@@ -5,7 +5,7 @@ A timeline's Type column holds short labels: "Arrest", "Detention extended", in 
 label wraps ("Detention exten-ded" where hyphenation is on), and the wrapped lines of two
 cells side by side interleave for anyone who reads the text out of the PDF. So the column
 is made as wide as its longest label, measured in the theme's body font at the tables' size
-(fontTools advance widths), within bounds; the template writes the widths into its
+(HarfBuzz advance widths), within bounds; the template writes the widths into its
 <colgroup>, which WeasyPrint and the DOCX writer both read.
 """
 
@@ -49,8 +49,11 @@ def label_width_pt(text: str, theme: Theme) -> float:
     """The advance width of `text` in the theme's regular body font at the tables' size."""
     size = float(theme.sizes["body"]) * TABLE_SCALE
     path = _body_font_file(theme)
-    advances, units = _advances(str(path)) if path is not None else ({}, 1000)
-    em = sum(advances.get(ord(ch), GUESSED_ADVANCE * units) for ch in text) / units
+    font = _font(str(path)) if path is not None else None
+    if font is None:
+        return GUESSED_ADVANCE * len(text) * size
+    units = font.face.upem
+    em = sum(_advance(font, ch, GUESSED_ADVANCE * units) for ch in text) / units
     return em * size
 
 
@@ -62,13 +65,21 @@ def _body_font_file(theme: Theme) -> Path | None:
 
 
 @lru_cache(maxsize=8)
-def _advances(path: str) -> tuple[dict[int, float], int]:
-    """Code point -> advance width in font units, and the font's units per em."""
-    from fontTools.ttLib import TTFont
+def _font(path: str):
+    """The font at `path` (HarfBuzz, which reads only the glyphs asked for: fontTools read
+    every glyph's name and advance first, a tenth of a second on Noto), or None when unreadable."""
+    import uharfbuzz as hb
 
-    with TTFont(path, lazy=True) as font:
-        metrics = font["hmtx"].metrics
-        cmap = font.getBestCmap() or {}
-        return {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}, font[
-            "head"
-        ].unitsPerEm
+    try:
+        face = hb.Face(hb.Blob.from_file_path(path))
+    except Exception:  # not a font: the theme's check and WeasyPrint say so
+        return None
+    return hb.Font(face) if face.upem else None
+
+
+@lru_cache(maxsize=4096)
+def _advance(font, char: str, guessed: float) -> float:
+    """The advance of `char` in font units (the font's own scale), or `guessed` when the
+    font has no glyph for it."""
+    glyph = font.get_nominal_glyph(ord(char))
+    return guessed if glyph is None else font.get_glyph_h_advance(glyph)

@@ -314,11 +314,16 @@ def cmap_ranges(path: Path, face: str | None) -> tuple[tuple[int, int], ...]:
     Read straight from the cmap table's bytes: fontTools would build a dictionary of every
     mapping (45 000 for a CJK face, a tenth of a second each), and validate reads them all.
     """
-    from fontTools.ttLib import TTFont
+    from . import sfnt
 
     try:
-        font = TTFont(str(path), fontNumber=_face_index(path, face) if face else -1, lazy=True)
-        data = font.reader["cmap"]
+        # A plain font file's table straight from its directory (no fontTools to import).
+        data = sfnt.table(path, "cmap") if face is None else None
+        if not data:
+            from fontTools.ttLib import TTFont
+
+            font = TTFont(str(path), fontNumber=_face_index(path, face) if face else -1, lazy=True)
+            data = font.reader["cmap"]
     except ThemeError:
         raise
     except Exception as exc:

@@ -82,3 +82,48 @@ def test_bidi_fast_path_leaves_left_to_right_text_alone_and_isolates_any_right_t
     isolated = bidi.isolate(mixed, "en")
     assert '<bdi dir="rtl">\u05d0</bdi>' in isolated
     assert isolated.startswith(latin)
+
+
+def test_label_widths_from_harfbuzz_equal_fonttools_advance_widths():
+    from fontTools.ttLib import TTFont
+
+    from briefgen.columns import GUESSED_ADVANCE, TABLE_SCALE, _body_font_file, label_width_pt
+
+    theme = load_theme(BUILTIN_THEMES / "default")
+    with TTFont(str(_body_font_file(theme)), lazy=True) as font:
+        metrics, cmap, units = font["hmtx"].metrics, font.getBestCmap(), font["head"].unitsPerEm
+    size = float(theme.sizes["body"]) * TABLE_SCALE
+    # Latin, Azerbaijani, Cyrillic, and a character the body font lacks (guessed).
+    for label in ("Arrest", "Interdiction de quitter le territoire", "Həbs", "Задержание", "ნინო", ""):
+        advances = [metrics[cmap[ord(c)]][0] if ord(c) in cmap else GUESSED_ADVANCE * units for c in label]
+        assert label_width_pt(label, theme) == sum(advances) / units * size, label
+    assert label_width_pt("Detention extended", theme) > label_width_pt("Arrest", theme) > 0
+
+
+def test_harfbuzz_subset_is_embedded_as_is_when_it_needs_no_conversion():
+    from fontTools.ttLib import TTFont
+
+    from briefgen.writers.docx.embedded_fonts import (
+        FontSource,
+        _converted,
+        _harfbuzz_subset,
+        truetype_subset,
+    )
+
+    theme = load_theme(BUILTIN_THEMES / "default")
+    text = "Günel Məmmədova, Тамара Ковальчук 0123456789 – “AZ”"
+    for file in theme.font_files[:4]:
+        source = FontSource(file.path)
+        data, subsetted, held = truetype_subset(source, text, file.family)
+        assert data == _harfbuzz_subset(source, text) and subsetted  # no second pass
+        # What the fontTools pass says of the same subset: same characters, same font.
+        converted, _, converted_held = _converted(source, data, file.family)
+        assert held == converted_held
+        assert "ə" in held and "Т" in held
+        font = TTFont(io.BytesIO(data))
+        assert "glyf" in font and file.family in {str(r) for r in font["name"].names if r.nameID == 1}
+        assert sorted(font.getBestCmap()) == sorted(TTFont(io.BytesIO(converted)).getBestCmap())
+    # A family the font does not call itself is renamed: that takes the fontTools pass.
+    renamed, _, _ = truetype_subset(FontSource(theme.font_files[0].path), text, "Briefing Serif")
+    names = {str(r) for r in TTFont(io.BytesIO(renamed))["name"].names if r.nameID == 1}
+    assert names == {"Briefing Serif"}

@@ -246,10 +246,50 @@ def truetype_subset(source: FontSource, text: str, family: str) -> tuple[bytes, 
     """The face subset to the characters of `text` it holds, with TrueType outlines, whether
     it was subset, and those characters. None when it holds none but spaces, digits and
     punctuation (every font does) or may not be embedded."""
+    try:
+        data = _harfbuzz_subset(source, text)
+    except Exception:  # an unreadable file: WeasyPrint reports the theme's fonts for the PDF
+        return None
+    try:
+        fs_type, held, outlines_cff, families = _subset_facts(data)
+    except Exception:  # a binding without these readers (uharfbuzz before 0.4x): fontTools reads them
+        return _converted(source, data, family)
+    if fs_type & (_FS_RESTRICTED | _FS_PREVIEW | _FS_BITMAP_ONLY) or not any(c.isalpha() for c in held):
+        return None
+    if not fs_type & _FS_NO_SUBSET and not outlines_cff and family in families:
+        # HarfBuzz's subset as it is: TrueType outlines, named as Word will look for it, and
+        # its checksums set; reading it again with fontTools only to write it back unchanged
+        # cost more than the subsetting (and fontTools' import) on a long brief.
+        return data, True, held
+    return _converted(source, data, family)
+
+
+def _subset_facts(data: bytes) -> tuple[int, str, bool, set[str]]:
+    """(OS/2 fsType, the characters it maps, whether its outlines are CFF, its family names
+    (ids 1 and 16, every language)) of a font's bytes, read by HarfBuzz."""
+    import uharfbuzz as hb
+
+    face = hb.Face(hb.Blob(data))
+    tags = set(face.table_tags)
+    os2 = face.reference_table("OS/2").data if "OS/2" in tags else b""
+    fs_type = int.from_bytes(os2[8:10], "big") if len(os2) >= 10 else 0
+    held = "".join(sorted(map(chr, face.unicodes)))
+    families = {
+        name
+        for entry in face.list_names()
+        if int(entry.name_id) in (1, 16)
+        for name in [face.get_name(entry.name_id, entry.language)]
+        if name
+    }
+    return fs_type, held, bool(tags & {"CFF ", "CFF2"}), families
+
+
+def _converted(source: FontSource, data: bytes, family: str) -> tuple[bytes, bool, str] | None:
+    """The subset (or, when the font forbids subsetting, the whole face) through fontTools:
+    CFF outlines converted to TrueType ones, the family renamed to `family`."""
     from fontTools.ttLib import TTFont
 
     try:
-        data = _harfbuzz_subset(source, text)
         # recalcTimestamp off: fontTools would stamp head.modified with the time of the build
         # (and fail on an empty SOURCE_DATE_EPOCH); the source font's date keeps builds identical.
         font = TTFont(io.BytesIO(data), recalcTimestamp=False)

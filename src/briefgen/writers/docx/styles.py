@@ -892,12 +892,18 @@ def natural_line_height(theme: Theme) -> float:
 
 @cache
 def _font_line_height(path: Path) -> float:
-    from fontTools.ttLib import TTFont
+    from ... import sfnt
 
     try:
-        font = TTFont(str(path), lazy=True)
-        os2 = font["OS/2"]
-        height = (os2.usWinAscent + os2.usWinDescent) / font["head"].unitsPerEm
-    except Exception:  # not a font fontTools can read: WeasyPrint will say so for the PDF
+        os2, head = sfnt.table(path, "OS/2"), sfnt.table(path, "head")
+        if os2 and head:  # usWinAscent, usWinDescent; unitsPerEm
+            height = (sfnt.uint16(os2, 74) + sfnt.uint16(os2, 76)) / sfnt.uint16(head, 18)
+        else:  # not a plain font file (WOFF, a collection): fontTools reads it
+            from fontTools.ttLib import TTFont
+
+            font = TTFont(str(path), lazy=True)
+            os2_table = font["OS/2"]
+            height = (os2_table.usWinAscent + os2_table.usWinDescent) / font["head"].unitsPerEm
+    except Exception:  # not a font that can be read: WeasyPrint will say so for the PDF
         return 1.0
     return height if 0.8 <= height <= 3 else 1.0
