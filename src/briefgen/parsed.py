@@ -146,9 +146,13 @@ class ParsedDocument:
         if body is None:
             return 0, 0
         nav = self.contents_nav()
+        # The contents and everything in them, found once (asking each element for its
+        # ancestors cost a long document a tenth of its DOCX's writing time). lxml gives
+        # the same element object while one is held, as this set holds them.
+        in_nav = set(nav.iter()) if nav is not None else set()
         words = breaks = 0
         for element in body.iter():
-            inside = nav is not None and (element is nav or _inside(element, nav))
+            inside = element in in_nav
             # Each element boundary separates words, as the rendered text does; comments are
             # not text.
             if not inside and isinstance(element.tag, str):

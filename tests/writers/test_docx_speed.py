@@ -127,3 +127,43 @@ def test_harfbuzz_subset_is_embedded_as_is_when_it_needs_no_conversion():
     renamed, _, _ = truetype_subset(FontSource(theme.font_files[0].path), text, "Briefing Serif")
     names = {str(r) for r in TTFont(io.BytesIO(renamed))["name"].names if r.nameID == 1}
     assert names == {"Briefing Serif"}
+
+
+def test_properties_are_written_in_schema_order_whatever_order_they_are_given_in():
+    from lxml import etree
+
+    from briefgen.writers.docx.oxml import RPR_ORDER, props, qn
+
+    lang = etree.Element(qn("w:lang"))
+    spec = {"lang": lang, "vertAlign": {"val": "superscript"}, "b": True, "i": False, "rStyle": {"val": "X"}}
+    el = props("w:rPr", RPR_ORDER, spec)
+    assert [etree.QName(child).localname for child in el] == ["rStyle", "b", "vertAlign", "lang"]
+    assert el[0].get(qn("w:val")) == "X" and el[3] is lang
+    assert props("w:rPr", RPR_ORDER, {"b": None, "i": False}) is None
+    try:
+        props("w:rPr", RPR_ORDER, {"jc": {"val": "left"}})
+    except ValueError as exc:
+        assert "cannot place ['jc']" in str(exc)
+    else:
+        raise AssertionError("an unknown property must be refused")
+
+
+def test_word_count_leaves_out_the_contents_as_walking_ancestors_does():
+    from briefgen.parsed import ParsedDocument, _classes, _inside
+
+    html = SAMPLE.read_text(encoding="utf-8")
+    toc = '<nav class="toc"><h2>Contents</h2><ol><li><a href="#a">One two three</a></li></ol></nav>'
+    html = html.replace("<body>", "<body>" + toc, 1)
+    parsed = ParsedDocument(html).with_contents()
+    assert parsed.contents_nav() is not None
+    body, nav = parsed.tree.find("body"), parsed.contents_nav()
+    words = breaks = 0
+    for element in body.iter():  # as words_and_breaks counted before
+        inside = element is nav or _inside(element, nav)
+        if not inside and isinstance(element.tag, str):
+            words += len((element.text or "").split())
+            breaks += "page-break" in _classes(element)
+        if element is not body and (not inside or element is nav):
+            words += len((element.tail or "").split())
+    assert parsed.words_and_breaks() == (words, breaks)
+    assert words > 100

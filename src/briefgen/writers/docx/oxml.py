@@ -93,8 +93,8 @@ def qn(tag: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _names(order: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(order)
+def _positions(order: tuple[str, ...]) -> dict[str, int]:
+    return {name: index for index, name in enumerate(order)}
 
 
 def root(tag: str, nsmap_: Mapping[str, str] = STORY_NSMAP) -> etree._Element:
@@ -118,22 +118,24 @@ def props(tag: str, order: Iterable[str], spec: Mapping[str, object]) -> etree._
     `spec` maps a child name without prefix to True (empty element), a dict of attributes,
     or a ready element. None/False values are left out. Returns None when nothing is set.
     """
-    order = tuple(order)
-    unknown = set(spec) - _names(order)
+    positions = _positions(tuple(order))
+    unknown = [name for name in spec if name not in positions]
     if unknown:
         raise ValueError(f"{tag}: cannot place {sorted(unknown)}")
-    if not any(value is not None and value is not False for value in spec.values()):
+    # Only the children that are set, in schema order (a run sets one or two of 23).
+    chosen = sorted(
+        (positions[name], name) for name, value in spec.items() if value is not None and value is not False
+    )
+    if not chosen:
         return None
     el = etree.Element(qn(tag))
-    for name in order:
-        value = spec.get(name)
-        if value is None or value is False:
-            continue
+    for _, name in chosen:
+        value = spec[name]
         if isinstance(value, etree._Element):
             el.append(value)
         else:
             sub(el, f"w:{name}", value if isinstance(value, Mapping) else None)
-    return el if len(el) else None
+    return el
 
 
 def clean_text(text: str) -> str:
