@@ -26,7 +26,7 @@ from docx.parts.story import StoryPart
 
 from ...document import RenderedDocument, WrittenFile
 from . import embedded_fonts, line_spacing, oxml, package, styled_blocks, theme_styles
-from .html_walker import Head, HtmlWalker, parse_html, read_head
+from .html_walker import Head, HtmlWalker, body_of, parse_html, read_head
 from .styles import LIST_INDENT, MONO_FONT, page_geometry, word_language
 from .stylesheet import StyleSheet, build_style_sheet, patch_theme_fonts
 
@@ -59,7 +59,7 @@ def build(document: RenderedDocument) -> bytes:
     numbering = oxml.Numbering(LIST_INDENT, LIST_INDENT)
 
     walker = HtmlWalker(document, styles, main, footnotes_part, numbering, geometry.text_width, template)
-    walker.walk(tree.body)
+    walker.walk(body_of(tree))
 
     letter = walker.letter_end is not None
     refs = _headers_and_footers(

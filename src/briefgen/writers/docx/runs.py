@@ -153,7 +153,7 @@ class InlineRuns:
         the digits and punctuation after a right-to-left name stay where the sentence has them."""
         direction = (el.get("dir") or "").lower()
         if direction not in ("ltr", "rtl"):
-            text = el.text_content()
+            text = el.xpath("string()")  # its text, as lxml.html's text_content()
             strong = next((d for d in map(bidi.strong_direction, text) if d), "ltr")
             direction = strong
         opening, closing = ("\u2067", "\u2069\u200e") if direction == "rtl" else ("\u2066", "\u2069\u200f")
