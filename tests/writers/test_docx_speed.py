@@ -167,3 +167,14 @@ def test_word_count_leaves_out_the_contents_as_walking_ancestors_does():
             words += len((element.tail or "").split())
     assert parsed.words_and_breaks() == (words, breaks)
     assert words > 100
+
+
+def test_text_without_a_script_of_the_chain_is_one_run_as_the_chain_cuts_it():
+    from briefgen.fonts import script_runs
+
+    chain_ = chain(load_theme(BUILTIN_THEMES / "default"))
+    for text in ("Günel Məmmədova (2016), “Тамара Ковальчук” – Ørjan Ødegård…", "Ĳ ǅ ȸ ʯ ˿ ͳ Ͽ Ӿ ԯ", "a"):
+        assert not any(chain_.script_of(c) for c in text)
+        assert script_runs(text, chain_) == [(text, None)]
+    # Text in a script of the chain (Georgian here) is cut where the script changes.
+    assert [script.key for _, script in script_runs("Nino “ნინო”", chain_) if script] == ["georgian"]

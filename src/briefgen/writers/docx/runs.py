@@ -60,7 +60,10 @@ class InlineRuns:
         """Runs for `text`, one per script of the theme's chain it holds: a run in a script
         gets that script's character style (its Word font slot, its direction), based on
         `style` when the run has one."""
-        if text.isascii():
+        # No character in a script of the chain (those start at U+0530; Latin, Cyrillic and
+        # the quotes and dashes around them are not): one run, without cutting the text
+        # character by character.
+        if text.isascii() or not any(self._chain.script_of(c) for c in set(text) if c >= "\u0530"):
             oxml.run(parent, text, style, vert)
             return
         for piece, script in fonts.script_runs(text, self._chain):
