@@ -21,7 +21,9 @@ import re
 
 LONG_TOKEN = 40  # longer than any dictionary word worth hyphenating
 CHUNK = 12  # characters between break opportunities: about 2 cm, narrower than any column
-_CANDIDATE = re.compile(rf"[^\s<>]{{{LONG_TOKEN},}}")
+# LONG_TOKEN characters without a space in the text between tags: a long attribute value
+# (a link's address, an SVG path) is no candidate. '>' may stand in text, so it is allowed.
+_CANDIDATE = re.compile(rf">[^<]*?[^\s<]{{{LONG_TOKEN}}}")
 _TOKEN = re.compile(rf"\S{{{LONG_TOKEN},}}")
 _SKIP = {"style", "script", "head", "title", "pre", "textarea"}
 CLASS = "long-token"
@@ -62,8 +64,8 @@ def mark_long_tokens(html: str) -> str:
 
 
 def _has_long_text(html: str) -> bool:
-    # Cheap test on the whole string first: tag soup and attributes rarely run this long
-    # without a space, and a false candidate costs only a parse.
+    # Cheap test on the whole string first: a false candidate (in a comment, say) costs only
+    # a parse; a document whose links all have long addresses no longer pays for one.
     start = html.find("<body")
     return bool(_CANDIDATE.search(html, max(start, 0)))
 

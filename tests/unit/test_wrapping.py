@@ -45,3 +45,19 @@ def test_a_token_just_under_the_limit_is_a_word():
     word = "w" * (LONG_TOKEN - 1)
     assert "long-token" not in mark_long_tokens(page(f"<p>{word}</p>"))
     assert "long-token" in mark_long_tokens(page(f"<p>{word}w</p>"))
+
+
+def test_long_attribute_values_alone_leave_the_document_untouched():
+    """A link's long address is no candidate: the text is returned as it is (not parsed and
+    written again by lxml, which also turned `<wbr>` into an element holding the text)."""
+    href = "https://example.org/reports/2016/" + "x" * 60
+    html = (
+        f'<!DOCTYPE html><html><head></head><body><p>See <a href="{href}">the report</a> '
+        f'and <span class="url">https:<wbr>//example.org/<wbr>x</span>.</p></body></html>'
+    )
+    assert mark_long_tokens(html) is html
+    # In the text (even with a '>' in it), the same length is marked.
+    token = "=>" * 30
+    marked = mark_long_tokens(html.replace("the report", token))
+    assert 'class="long-token"' in marked
+    assert "".join(re.findall(r">([^<]*)", marked.split("<body>")[1])).count("=") == 30
