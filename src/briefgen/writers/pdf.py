@@ -12,12 +12,12 @@ import hashlib
 import logging
 import re
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
-from . import pdf_footnotes
+from . import pdf_footnotes, pdf_serialise
 from .pdf_tags import scope_table_headers
 
 
@@ -195,9 +195,12 @@ def write(document: RenderedDocument, target: Path) -> WrittenFile:
 
 
 def _finish(document, pdf) -> None:
-    """Last changes to the PDF's objects before WeasyPrint writes them."""
+    """Last changes to the PDF's objects before WeasyPrint writes them, and the writer
+    that writes them: WeasyPrint calls `pdf.write` next, which would serialise every object
+    twice for the file identifier (pdf_serialise.py)."""
     _strip_producer(document, pdf)
     scope_table_headers(document)
+    pdf.write = partial(pdf_serialise.write, pdf)
 
 
 def _strip_producer(document, pdf) -> None:
