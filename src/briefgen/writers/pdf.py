@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
-from . import pdf_footnotes, pdf_serialise
+from . import pdf_footnotes, pdf_serialise, pdf_tagging
 from .pdf_tags import scope_table_headers
 
 
@@ -181,6 +181,7 @@ def write(document: RenderedDocument, target: Path) -> WrittenFile:
     rendered.metadata.modified = stamp
     rendered.metadata.generator = None
     identifier = hashlib.sha256(document.html.encode("utf-8")).hexdigest()[:32].encode()
+    pdf_tagging.install()  # the structure tree without a page list built per element
     with _font_warnings(document):
         rendered.write_pdf(
             target,
