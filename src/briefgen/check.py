@@ -185,7 +185,19 @@ def _data_urls_read(value: str) -> str:
 def pdf_text(path: Path) -> str:
     """Page text plus every string in the file: document info, XMP, outlines, link targets,
     named destinations, alt and actual text, attachments."""
-    return "\n".join(_pdf_page_text(path) + _pdf_strings(path))
+    return "\n".join(_pdf_page_text(path) + _pdf_file_strings(path))
+
+
+def _pdf_file_strings(path: Path) -> list[str]:
+    """What _pdf_strings reads, read from the bytes in one pass (pdfstrings.py); through
+    qpdf when that reader cannot read the file exactly."""
+    from . import pdfstrings
+
+    try:
+        texts, images = pdfstrings.read(path.read_bytes())
+    except pdfstrings.Unreadable:
+        return _pdf_strings(path)
+    return texts + [metadata_text(image) for image in images]
 
 
 def _pdf_strings(path: Path) -> list[str]:
