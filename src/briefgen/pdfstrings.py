@@ -9,7 +9,8 @@ cross-reference stream); each stream is skipped by its /Length, or decompressed 
 it can hold text (an object stream, XMP metadata, XML, an embedded file, the JPEG of an
 image with its segments); the syntax inside an object stream is scanned for strings only
 (literal and hexadecimal, decoded as qpdf decodes them: UTF-16 or UTF-8 with a byte order
-mark, else PDFDocEncoding). Content streams and font programs are not read: the page text
+mark, else PDFDocEncoding). It needs neither qpdf nor pikepdf, so a build whose PDFs it
+reads never imports them. Content streams and font programs are not read: the page text
 comes from PDFium, and glyphs are no one's words.
 
 It reads everything qpdf's walk read, and more (objects no cross-reference points at, an
@@ -80,8 +81,6 @@ class _Reader:
                 pos = self.stream(previous, pos)
                 value = None
             previous = value
-        import pikepdf.codec  # noqa: F401  (registers the "pdfdoc" codec that decode_string uses)
-
         return [decode_string(raw) for raw in self.strings] + self.texts, self.images
 
     def value(self, pos: int):
@@ -280,4 +279,19 @@ def decode_string(raw: bytes) -> str:
         return raw[2:].decode("utf-16-be", errors="replace")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
-    return raw.decode("pdfdoc", errors="replace")  # the codec pikepdf registers (read imports it)
+    return raw.decode("latin-1").translate(_PDFDOC)
+
+
+# PDFDocEncoding: Latin-1 but for these bytes (ISO 32000-1, annex D; undefined ones as U+FFFD,
+# as pikepdf's "pdfdoc" codec reads them, which tests/unit/test_pdfstrings.py compares).
+_PDFDOC = {
+    byte: char
+    for byte, char in zip(
+        [*range(0x18, 0x20), 0x7F, *range(0x80, 0xA1), 0xAD],
+        "\u02d8\u02c7\u02c6\u02d9\u02dd\u02db\u02da\u02dc\ufffd"
+        "\u2022\u2020\u2021\u2026\u2014\u2013\u0192\u2044\u2039\u203a\u2212\u2030\u201e\u201c\u201d\u2018"
+        "\u2019\u201a\u2122\ufb01\ufb02\u0141\u0152\u0160\u0178\u017d\u0131\u0142\u0153\u0161\u017e\ufffd"
+        "\u20ac\ufffd",
+        strict=True,
+    )
+}

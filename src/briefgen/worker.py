@@ -164,7 +164,8 @@ def _warm_default_theme() -> None:
 
 
 def _warm_pdf_check() -> None:
-    import pikepdf  # noqa: F401  (the check reads every PDF back with these)
+    # The check reads every PDF's page text with PDFium; its strings need qpdf (pikepdf)
+    # only for a file pdfstrings.py cannot read, so pikepdf is left until then.
     import pypdfium2  # noqa: F401
 
 

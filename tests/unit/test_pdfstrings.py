@@ -226,3 +226,25 @@ def test_comments_and_dictionaries_hold_no_strings():
 def test_malformed_syntax_is_unreadable(syntax):
     with pytest.raises(pdfstrings.Unreadable):
         pdfstrings.strings_in(syntax)
+
+
+def test_pdfdocencoding_as_pikepdfs_codec():
+    import pikepdf.codec  # noqa: F401  (registers "pdfdoc")
+
+    every_byte = bytes(range(256)).replace(b"\\", b"")
+    assert pdfstrings.decode_string(every_byte) == every_byte.decode("pdfdoc", errors="replace")
+
+
+def test_reading_a_written_pdf_back_does_not_import_qpdf(tmp_path):
+    """pikepdf (qpdf) is imported only for a file the one-pass reader cannot read."""
+    import subprocess
+    import sys
+
+    path = hiding_places(tmp_path / "places.pdf", object_streams=True)
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom briefgen.check import pdf_text\n"
+        "text = pdf_text(Path(sys.argv[1]))\n"
+        "assert 'Lankaran' in text and 'Naxcivan' in text, text\n"
+        "assert 'pikepdf' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True)
