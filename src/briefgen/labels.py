@@ -249,7 +249,9 @@ def label_warnings(model, languages) -> list[Diagnostic]:
         if not missing:
             continue
         total = len(wanted_msgids(root))
-        shown = ", ".join(f'"{m}"' for m in missing[:SHOWN_MISSING])
+        # Labels with words first: a punctuation label (": ", "; ") says little in a message.
+        examples = sorted(missing, key=lambda m: not any(c.isalpha() for c in m))
+        shown = ", ".join(f'"{m}"' for m in examples[:SHOWN_MISSING])
         more = f" and {len(missing) - SHOWN_MISSING} more" if len(missing) > SHOWN_MISSING else ""
         found.append(
             warning(
