@@ -387,7 +387,9 @@ class Person(Item):
 class Charge(Strict):
     """A criminal charge."""
 
-    article: Text | None = Field(default=None, description="e.g. Art. 192.2.2 of the Criminal Code")
+    # extension: localized (the spec says text), so that a French dossier cites "Code pénal,
+    # art. 192"; a plain text is still the project language's, as in every localized field.
+    article: LocalizedText | None = Field(default=None, description="e.g. Art. 192.2.2 of the Criminal Code")
     description: LocalizedText
 
 
@@ -397,7 +399,9 @@ class Sentence(Strict):
     years: int | None = Field(default=None, ge=0, le=100)
     months: int | None = Field(default=None, ge=0, le=1200)
     date: StrictDate | None = None
-    court: Text | None = None
+    court: LocalizedText | None = Field(  # extension: localized (the spec says text)
+        default=None, description='the court that sentenced, e.g. "Baku Grave Crimes Court"'
+    )
     suspended: bool = False
     in_absentia: bool = False  # v1.2
     regime: LocalizedText | None = Field(default=None, description='e.g. "strict-regime penal colony"')
@@ -416,7 +420,9 @@ class TimelineEntry(Strict):
 class Violation(Strict):
     """A right violated."""
 
-    right: Text | None = Field(default=None, description='e.g. "ECHR Art. 5"')
+    right: LocalizedText | None = Field(  # extension: localized (the spec says text)
+        default=None, description='e.g. "ECHR Art. 5"'
+    )
     text: LocalizedMarkdown | None = None
 
 

@@ -393,7 +393,7 @@ class Selector:
                 years=s.years or 0,
                 months=s.months or 0,
                 date=s.date,
-                court=s.court,
+                court=t(s.court, "sentence.court"),
                 suspended=s.suspended,
                 in_absentia=s.in_absentia,
                 regime=t(s.regime, "sentence.regime"),
@@ -409,13 +409,16 @@ class Selector:
             days_in_detention=self._days_in_detention(case, timeline),
             summary=t(case.summary, "summary"),
             charges=[
-                Record(article=c.article, description=t(c.description, f"charges[{i}].description"))
+                Record(
+                    article=t(c.article, f"charges[{i}].article"),
+                    description=t(c.description, f"charges[{i}].description"),
+                )
                 for i, c in enumerate(case.charges)
             ],
             sentence=sentence,
             timeline=timeline,
             violations=[
-                Record(right=v.right, text=t(v.text, f"violations[{i}].text"))
+                Record(right=t(v.right, f"violations[{i}].right"), text=t(v.text, f"violations[{i}].text"))
                 for i, v in enumerate(case.violations)
             ],
             proceedings=[

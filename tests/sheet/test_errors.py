@@ -13,6 +13,7 @@ from datetime import datetime
 
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from sheethelp import (
     CANARIES,
     FIXTURE,
@@ -43,7 +44,7 @@ def test_the_error_corpus_each_at_its_sheet_and_cell(tmp_path):
             ("Cases", "lena-case", "status", "imprisonned"),
             ("Cases", "lena-case", "status_date", "2016-02-30"),
             ("Cases", "omar-case", "subjects", "omar-said\nomar-sayd"),
-            ("Cases", "lena-case", "sentence.court", 1.1),
+            ("Cases", "lena-case", "sentence.court[en]", 1.1),
             ("Cases", "+dup", "id", "omar-case"),
             ("Cases", "+dup", "status", "detained"),
             ("Cases", "+new", "id", "new-case"),
@@ -70,7 +71,7 @@ def test_the_error_corpus_each_at_its_sheet_and_cell(tmp_path):
         "book.xlsx:Cases!E2: unknown status 'imprisonned' (hint: did you mean 'imprisoned'?)",
         f"{at('Cases', 'lena-case', 'status_date')}: 2016-02-30 is not a real date (day is out of range for month) "
         "(hint: check the day and the month)",
-        f"{at('Cases', 'lena-case', 'sentence.court')}: the spreadsheet made this cell the number 1.1, but the field "
+        f"{at('Cases', 'lena-case', 'sentence.court[en]')}: the spreadsheet made this cell the number 1.1, but the field "
         "is text: what was typed may have been changed (leading zeros, decimals, dates) "
         "(hint: format the cell as Text and type the value again, or start it with an apostrophe ('))",
         f"{at('Cases', 'omar-case', 'subjects')}: unknown person 'omar-sayd' (hint: did you mean 'omar-said'?)",
@@ -138,20 +139,22 @@ def test_unknown_and_doubled_columns_and_formulas(tmp_path):
     data = export(root)
     workbook = load_workbook(io.BytesIO(data))
     cases = workbook["Cases"]
-    cases.cell(row=1, column=cases.max_column + 1).value = "statsu"
-    cases.cell(row=1, column=cases.max_column + 1).value = "status"
+    first = cases.max_column + 1  # after the exported columns, however many there are
+    cases.cell(row=1, column=first).value = "statsu"
+    cases.cell(row=1, column=first + 1).value = "status"
+    statsu, status = get_column_letter(first), get_column_letter(first + 1)
     people = workbook["People"]
     people["H2"] = "=A2"  # a real formula typed by the user
     out = io.BytesIO()
     workbook.save(out)
     got = problems(run_import(root, ("book.xlsx", out.getvalue())))
-    assert "book.xlsx:Cases!AC1: unknown column 'statsu' (hint: did you mean 'status'?)" in got
+    assert f"book.xlsx:Cases!{statsu}1: unknown column 'statsu' (hint: did you mean 'status'?)" in got
     assert (
-        "book.xlsx:Cases!AD1: the column 'status' is there twice (also at Cases!E1) (hint: keep one of them)"
-        in got
+        f"book.xlsx:Cases!{status}1: the column 'status' is there twice (also at Cases!E1) "
+        "(hint: keep one of them)" in got
     )
     assert len(got) == 2  # the formula is found only once the headers are right
-    cases.delete_cols(29, 2)
+    cases.delete_cols(first, 2)
     out = io.BytesIO()
     workbook.save(out)
     got = problems(run_import(root, ("book.xlsx", out.getvalue())))

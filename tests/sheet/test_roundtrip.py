@@ -117,7 +117,7 @@ ONE_CELL = [
     ("Timeline", ("lena-case", 3), "date", "2024-01", "content/cases.yaml", ("cases", 0, "timeline", 2, "date"), "2024-01"),
     ("Timeline", ("lena-case", 2), "source", "court-record", "content/cases.yaml", ("cases", 0, "timeline", 1, "source"), "court-record"),
     ("Charges", ("lena-case", 1), "description[ru]", "Новое описание", "content/cases.yaml", ("cases", 0, "charges", 0, "description", "ru"), "Новое описание"),
-    ("Charges", ("lena-case", 2), "article", "Art. 213", "content/cases.yaml", ("cases", 0, "charges", 1, "article"), "Art. 213"),
+    ("Charges", ("lena-case", 2), "article[en]", "Art. 213", "content/cases.yaml", ("cases", 0, "charges", 1, "article"), "Art. 213"),
     ("Proceedings", ("lena-case", 1), "date", date(2024, 1, 2), "content/cases.yaml", ("cases", 0, "proceedings", 0, "date"), "2024-01-02"),
     ("Recognitions", ("lena-case", 1), "as", "prisoner-of-conscience", "content/cases.yaml", ("cases", 0, "recognitions", 0, "as"), "prisoner-of-conscience"),
     ("Notes", ("lena-case", 2), "text[en]", "The appeal hearing is closed.", "content/cases.yaml", ("cases", 0, "notes", 1, "text"), "The appeal hearing is closed."),
@@ -287,7 +287,7 @@ def test_new_entries_of_lists_are_added_to_their_case_or_person(tmp_path):
         export(root),
         [
             ("Charges", "+c", "case", "omar-case"),
-            ("Charges", "+c", "article", "Art. 280"),
+            ("Charges", "+c", "article[en]", "Art. 280"),
             ("Charges", "+c", "description[en]", "Calls to extremism"),
             ("Affiliations", "+a", "person", "omar-said"),
             ("Affiliations", "+a", "organisation", "rights-ngo"),

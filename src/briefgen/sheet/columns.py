@@ -318,7 +318,7 @@ CASES = SheetModel(
         _col("sentence.years", "int", "years of the sentence (a whole number)", width=8),
         _col("sentence.months", "int", "months of the sentence, beyond the years", width=8),
         _col("sentence.date", "date", "the day the sentence was handed down", width=12),
-        _col("sentence.court", "text", "the court that sentenced", width=24),
+        _localized("sentence.court", "text", "the court that sentenced", width=24),
         _col("sentence.suspended", "bool", "TRUE if the sentence is suspended", width=8),
         _col("sentence.in_absentia", "bool", "TRUE if sentenced in absentia", width=8),
         _localized("sentence.regime", "text", 'e.g. "strict-regime penal colony"', width=20),
@@ -435,7 +435,7 @@ CHARGES = _entries(
     "charges",
     "charge",
     (
-        _col("article", "text", "e.g. Criminal Code Art. 192", width=24),
+        _localized("article", "text", "e.g. Criminal Code Art. 192", width=24),
         _localized(
             "description", "text", "what the charge says, e.g. Illegal entrepreneurship", required=True
         ),
@@ -450,7 +450,7 @@ VIOLATIONS = _entries(
     "violations",
     "violation",
     (
-        _col("right", "text", 'the right violated, e.g. "ECHR Art. 5"', width=18),
+        _localized("right", "text", 'the right violated, e.g. "ECHR Art. 5"', width=18),
         _localized("text", "markdown", "how it was violated (markdown)", width=50),
     ),
     "One row per right violated in a case.",
