@@ -197,3 +197,34 @@ def test_french_event_summary_and_dossier_are_in_french(repo_build):
             for phrase in french:
                 assert words(phrase) in text, (entry["path"], phrase)
             assert words(english) not in text, entry["path"]
+
+
+def test_french_dossier_cites_articles_rights_and_the_court_in_french(repo_build):
+    """A charge's article, a violated right and the sentencing court were printed in English
+    in the French dossier until they became localized (translated through translate import);
+    read back with poppler's pdftotext and from the DOCX."""
+    import subprocess
+
+    out, manifest = repo_build
+    entries = outputs(manifest, "justice-behind-bars-dossier", "pdf", "fr")
+    entries += outputs(manifest, "justice-behind-bars-dossier", "docx", "fr")
+    assert {e["format"] for e in entries} == {"pdf", "docx"}
+    for entry in entries:
+        path = out / entry["path"]
+        if entry["format"] == "pdf":
+            text = subprocess.run(
+                ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+            ).stdout
+        else:
+            text = docx_text(path)
+        text = " ".join(text.replace("\u00a0", " ").split())
+        for french in (
+            "Code pénal, art. 192 : Activité entrepreneuriale illégale",
+            "Code pénal, art. 213 : Évasion fiscale",
+            "CEDH, art. 5 : Recours abusif",
+            "CEDH, art. 11 : Refus d’enregistrer des ONG",
+            "tribunal des crimes graves de Bakou, 26 mai 2014.",
+        ):
+            assert french in text, (entry["path"], french)
+        for english in ("Criminal Code", "ECHR Art.", "Grave Crimes"):
+            assert english not in text, (entry["path"], english)
