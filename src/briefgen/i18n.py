@@ -7,6 +7,7 @@ numbers, durations and plurals are formatted for the language by Babel.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -93,7 +94,12 @@ class Localizer:
                 pattern = "MMMM y" if in_sentence else "LLLL y"
                 return babel_format_date(date(parts[0], parts[1], 1), pattern, locale=self.locale)
             value = date(*parts)
-        return babel_format_date(value, style, locale=self.locale)
+        text = babel_format_date(value, style, locale=self.locale)
+        if value.day == 1 and self.locale.language == "fr" and style in ("long", "full"):
+            # French writes the first of the month as an ordinal ("1er septembre 2015"); CLDR's
+            # "d MMMM y" cannot say so.
+            text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
+        return text
 
     def format_duration(self, years: int | None = 0, months: int | None = 0, days: int | None = 0) -> str:
         """ "7 years 6 months" in the output language; zero parts are left out."""

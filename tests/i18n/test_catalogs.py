@@ -153,6 +153,21 @@ def test_format_date(language, expected):
 
 
 @pytest.mark.parametrize(
+    ("language", "value", "style", "expected"),
+    [
+        ("fr", "2015-09-01", "long", "1er septembre 2015"),
+        ("fr", "2015-09-01", "full", "mardi 1er septembre 2015"),
+        ("fr", "2015-09-11", "long", "11 septembre 2015"),  # not "11er"
+        ("fr", "2015-09-21", "long", "21 septembre 2015"),
+        ("en", "2015-09-01", "long", "1 September 2015"),
+        ("ru", "2015-09-01", "long", "1 сентября 2015 г."),
+    ],
+)
+def test_the_first_of_the_month_is_an_ordinal_in_french(language, value, style, expected):
+    assert plain(Localizer(language).format_date(value, style)) == expected
+
+
+@pytest.mark.parametrize(
     ("language", "expected"),
     [("en", "7 years 6 months"), ("ru", "7 лет 6 месяцев"), ("fr", "7 ans 6 mois"), ("az", "7 il 6 ay")],
 )
