@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
-from . import pdf_footnotes, pdf_serialise, pdf_tagging
+from . import pdf_charts, pdf_footnotes, pdf_serialise, pdf_tagging
 from .pdf_tags import scope_table_headers
 
 
@@ -26,9 +26,11 @@ def layout(document: RenderedDocument):
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = _fetcher_class()(document.read_resource)
+    # Each chart's drawing as an image: WeasyPrint's parser and cascade skip its elements.
+    text, read_resource = pdf_charts.lighten(document.html, document.read_resource)
+    fetcher = _fetcher_class()(read_resource)
     try:
-        html = HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+        html = HTML(string=text, base_url=document.base_url, url_fetcher=fetcher)
         late_faces = fonts.late_font_faces_css(document.theme, document.language, document.html)
         stylesheets = None
         if late_faces:

@@ -1,0 +1,118 @@
+"""Charts as the PDF writer lays them out (writers/pdf_charts.py): the drawing as an image.
+
+The chart below is written by hand in the form charts/vega.py gives (an SVG with its
+<title>, text as <text>), so no chart engine starts in the test process.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from briefgen.document import RenderedDocument, ResourceError
+from briefgen.theme import BUILTIN_THEMES, load_theme
+from briefgen.writers import pdf, pdf_charts
+
+ALT = "Days in detention on 19 January 2016: Anar Mammadli 764, Leyla Yunus 541."
+SVG = (
+    '<svg role="img" xmlns="http://www.w3.org/2000/svg" version="1.1" width="400" height="60" '
+    f'viewBox="0 0 400 60"><title>{ALT}</title><g fill="none" transform="translate(100,4)">'
+    '<g><text text-anchor="end" transform="translate(-6,14)" font-family="Noto Sans" '
+    'font-size="11.5px" fill="#1a1a1a">Anar Mammadli</text>'
+    '<text text-anchor="end" transform="translate(-6,36)" font-family="Noto Sans" '
+    'font-size="11.5px" fill="#1a1a1a">Leyla Yunus</text></g>'
+    '<path d="M0,4h200v14h-200Z" fill="#1d4e89"/><path d="M0,26h142v14h-142Z" fill="#1d4e89"/>'
+    '<text transform="translate(204,15)" font-family="Noto Sans" font-size="11.5px" '
+    'fill="#1a1a1a">764 days</text></g></svg>'
+)
+FIGURE = (
+    '<figure class="chart chart-bar" id="chart-detention-days" '
+    'data-chart="{&#34;kind&#34;: &#34;bar&#34;, &#34;alt&#34;: &#34;secret&#34;}">'
+    f"{SVG}"
+    '<details class="chart-data screen-only"><summary>Data table</summary><table><tbody>'
+    '<tr><th scope="row">Anar Mammadli</th><td>764 days</td></tr></tbody></table></details>'
+    '<figcaption><span class="chart-number">Figure 1.</span> Days in detention.</figcaption></figure>'
+)
+PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><title>Charts</title><style>'
+    "figure.chart svg { display: block; width: 100%; height: auto; }"
+    ".screen-only { display: none; }</style></head>"
+    f"<body><h1>Detention</h1><p>Text before.</p>{FIGURE}<p>Text after.</p></body></html>"
+)
+
+
+def no_resources(url: str) -> tuple[bytes, str]:
+    raise ResourceError(f"{url}: not available")
+
+
+def test_the_drawing_becomes_an_image_of_the_same_svg_and_the_figure_keeps_title_and_caption():
+    html, read = pdf_charts.lighten(PAGE, no_resources)
+    assert "<text" not in html and "<details" not in html and "data-chart" not in html
+    assert f"<title>{ALT}</title>" in html
+    assert '<svg role="img" xmlns="http://www.w3.org/2000/svg" version="1.1" width="400" height="60"' in html
+    assert '<image href="briefgen-chart:1" width="400" height="60"/></svg>' in html
+    assert "<figcaption>" in html and "Text after." in html
+    assert read("briefgen-chart:1") == (SVG.encode("utf-8"), "image/svg+xml")
+    with pytest.raises(ResourceError, match=r"logo\.png: not available"):
+        read("file:///virtual/logo.png")  # everything else: the document's own reader
+
+
+def test_html_without_chart_figures_is_left_as_it_is():
+    # A figure of the template's own (no data-chart) is not a chart() figure.
+    own = f'<html><body><figure class="chart">{SVG}<figcaption>Mine</figcaption></figure></body></html>'
+    html, read = pdf_charts.lighten(own, no_resources)
+    assert html == own and read is no_resources
+
+
+def _write(tmp_path: Path, name: str) -> Path:
+    document = RenderedDocument(
+        html=PAGE,
+        theme=load_theme(BUILTIN_THEMES / "default"),
+        read_resource=no_resources,
+        base_url="file:///virtual/",
+        template="policy-brief.html.j2",
+        language="en",
+        timestamp=datetime(2016, 1, 19, tzinfo=UTC),
+    )
+    return pdf.write(document, tmp_path / name).path
+
+
+def test_the_pdf_is_tagged_searchable_and_drawn_as_from_the_inline_svg(tmp_path, monkeypatch):
+    lightened = _write(tmp_path, "lightened.pdf")
+    monkeypatch.setattr(pdf_charts, "lighten", lambda html, read: (html, read))
+    inline = _write(tmp_path, "inline.pdf")
+
+    with pikepdf.open(lightened) as document:
+        figures = []
+
+        def walk(node, depth=0):
+            if depth > 50 or not isinstance(node, pikepdf.Dictionary):
+                return
+            if node.get("/S") == pikepdf.Name("/Figure"):
+                figures.append(str(node.get("/Alt")))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                walk(kid, depth + 1)
+
+        walk(document.Root.StructTreeRoot)
+    assert figures == [ALT]
+
+    def pages(path: Path) -> tuple[list[str], list[bytes]]:
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            texts = [page.get_textpage().get_text_range() for page in document]
+            pixels = [page.render(scale=2).to_pil().tobytes() for page in document]
+        finally:
+            document.close()
+        return texts, pixels
+
+    texts, pixels = pages(lightened)
+    assert "Anar Mammadli" in texts[0] and "764 days" in texts[0]  # the chart's text is text
+    assert "secret" not in " ".join(texts)  # data-chart is never printed
+    inline_texts, inline_pixels = pages(inline)
+    assert texts == inline_texts
+    assert pixels == inline_pixels
