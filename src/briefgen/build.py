@@ -135,6 +135,9 @@ def _build(
     jobs = plan_jobs(model, options.briefs, options.audiences, options.languages, options.formats)
     if options.stems is not None:
         jobs = [job for job in jobs if job.stem in options.stems]
+    if options.force or not previous:
+        # Every output will be rendered: the chart engine starts now, beside the checks below.
+        pool.start_chart_engine(model, jobs)
     diagnostics += catalog_problems(root)
     diagnostics += label_warnings(model, dict.fromkeys(job.language for job in jobs))
     views = {job: job_view(model, job) for job in jobs}

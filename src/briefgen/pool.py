@@ -98,6 +98,7 @@ class WorkerPool:
         self.max_workers = max(1, jobs or os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
         self._shared: SharedModel | None = None
+        self._charts = None  # the chart engine process (charts/engine.py), when outputs have charts
         self.started_early = False
         if start_early and early_start_possible() and start_method() is None:
             self._shared = SharedModel()
@@ -109,39 +110,67 @@ class WorkerPool:
                 raise
             self.started_early = True
 
-    def _executor_for(self, workers: int, model: Model | SharedModel, method: str | None):
+    def _executor_for(
+        self, workers: int, model: Model | SharedModel, method: str | None, chart_engine: str | None = None
+    ):
         out, pdf_variant, limits, formats, self_contained, cache_folder = self._settings
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context(method) if method else None,
             initializer=init_worker,
-            initargs=(model, out, pdf_variant, limits, formats, self_contained, cache_folder),
+            initargs=(model, out, pdf_variant, limits, formats, self_contained, cache_folder, chart_engine),
         )
+
+    def start_chart_engine(self, model: Model, jobs: list[Job]) -> None:
+        """Start the chart engine process when some of `jobs` show charts (once per build): it
+        starts while the project is checked and the workers import their libraries, and the
+        workers draw through it (charts/engine.py)."""
+        if self._charts is not None:
+            return
+        fonts = _chart_fonts(model, jobs)
+        if fonts is None:
+            return
+        from .charts.engine import EngineProcess
+
+        self._charts = EngineProcess(fonts)
 
     def run(self, model: Model, batches: list[Batch]) -> Iterator[JobResult]:
         """Render every batch; results in the order of the batches."""
         if not batches:
             return
+        jobs = [job for batch in batches for job, _ in batch]
+        self.start_chart_engine(model, jobs)
+        engine = self._charts.address if self._charts is not None else None
         if self._executor is None:
             workers = min(self.max_workers, len(batches))
-            self._executor = self._executor_for(workers, model, start_method())
+            self._executor = self._executor_for(workers, model, start_method(), engine)
             sizes = itertools.repeat(None)
         else:
             assert self._shared is not None
             sizes = itertools.repeat(self._shared.put(model))
-        for results in self._executor.map(run_batch, batches, sizes):
-            yield from results
+        results = self._executor.map(run_batch, batches, sizes, itertools.repeat(engine))
+        if engine is not None:
+            from .charts.prefetch import prefetch_charts
+
+            # While the workers read the model: this process is idle until results come.
+            prefetch_charts(engine, model, jobs)
+        for batch_results in results:
+            yield from batch_results
 
     def close(self, abandon: bool = False) -> None:
         """Wait for the workers to finish; `abandon` stops them first (nothing left to do)."""
-        executor, shared = self._executor, self._shared
-        self._executor = self._shared = None  # closing twice must not close a reused fd
-        if executor is not None:
-            if abandon:
-                _terminate(executor)
-            executor.shutdown(wait=True, cancel_futures=True)
-        if shared is not None:
-            shared.close()
+        executor, shared, charts = self._executor, self._shared, self._charts
+        self._executor = self._shared = self._charts = None  # closing twice must not close a reused fd
+        try:
+            if executor is not None:
+                if abandon:
+                    _terminate(executor)
+                executor.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if shared is not None:
+                shared.close()
+            if charts is not None:
+                charts.close()
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -150,6 +179,22 @@ class WorkerPool:
         # An error before any batch ran (content errors, an unknown brief): do not make the
         # user wait for workers still importing WeasyPrint.
         self.close(abandon=kind is not None)
+
+
+def _chart_fonts(model: Model, jobs: list[Job]) -> list[str] | None:
+    """The font folders of the themes of the jobs that show charts; None when none does."""
+    from .charts.engine import font_dirs
+    from .jobs import job_brief
+    from .theme import audience_theme
+
+    audiences = {job.audience_id for job in jobs if job_brief(model, job).charts}
+    if not audiences:
+        return None
+    fonts: set[str] = set()
+    for audience in audiences:
+        with contextlib.suppress(Exception):  # a broken theme is reported by its outputs
+            fonts.update(font_dirs(audience_theme(model, audience)))
+    return sorted(fonts)
 
 
 def _started() -> None:

@@ -196,6 +196,8 @@ class DocumentRenderer:
         self.env = env
         self.theme = theme
         self.project_root = project_root
+        # Set when the output is also written as DOCX: its charts' pictures are drawn ahead.
+        self.chart_pictures = False
 
     def render(self, template_name: str, view: View, extra: dict | None = None) -> str:
         """The HTML text of one output (see render_parsed)."""
@@ -229,6 +231,7 @@ class DocumentRenderer:
         from .charts import ChartPlacer
 
         charts = ChartPlacer(view, localizer, self.theme, lambda s: _source_reference(localizer, s))
+        charts.pictures = self.chart_pictures
         context["charts"] = charts.listed()
         env = self.env.overlay()
         env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)

@@ -18,6 +18,7 @@ import gc
 import os
 import resource
 import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,11 +89,13 @@ def init_worker(
     formats: list[str] | None = None,
     self_contained: bool = False,
     cache_folder: Path | None = None,
+    chart_engine: str | None = None,
 ) -> None:
     """Runs once in each worker process. `model` is the Model, or the pool's SharedModel
     when the worker starts before the project is loaded (the first batch reads it).
     `cache_folder`: the project's, whose compiled templates the worker loads and keeps
-    (templatecache.py); None with --no-cache."""
+    (templatecache.py); None with --no-cache. `chart_engine`: the socket of the build's
+    chart engine process (charts/engine.py), if it started one."""
     _STATE.clear()
     loaded = isinstance(model, Model)
     _STATE.update(
@@ -122,6 +125,7 @@ def init_worker(
     gc.set_threshold(*GC_THRESHOLDS)
     COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
     warm_up(formats)
+    _use_chart_engine(chart_engine)
     if loaded:
         warm_up_charts(model)
 
@@ -144,9 +148,13 @@ def warm_up(formats: list[str] | None) -> None:
 
 def warm_up_charts(model: Model) -> None:
     """Start the chart engine (about half a second) in a thread when the project's briefs
-    have charts: it releases the GIL, so it boots while the first output is selected and
-    rendered; a project without charts never pays for it."""
+    have charts and the build gave no engine process to draw in (charts/engine.py); a
+    project without charts never pays for it. vl-convert holds the GIL while it starts, so
+    this overlaps only the moments the worker itself waits (files, the model's pipe)."""
     if not any(brief.charts for brief in model.project.briefs):
+        return
+    vega = sys.modules.get("briefgen.charts.vega")
+    if vega is not None and vega.remote_engine():
         return
     import threading
 
@@ -157,6 +165,15 @@ def warm_up_charts(model: Model) -> None:
             start_chart_engine()
 
     threading.Thread(target=start, name="chart-engine", daemon=True).start()
+
+
+def _use_chart_engine(address: str | None) -> None:
+    """Draw through the build's chart engine process at `address`; None: in this process."""
+    if address is None and "briefgen.charts.vega" not in sys.modules:
+        return  # nothing drawn yet: no need to import the charts to say so
+    from .charts.vega import use_engine
+
+    use_engine(address)
 
 
 def _warm_default_theme() -> None:
@@ -173,8 +190,12 @@ def _on_alarm(signum, frame):
     raise RenderTimeout()
 
 
-def run_batch(batch: list[tuple[Job, str | None]], model_size: int | None = None) -> list[JobResult]:
-    """Render a batch of (job, fingerprint); see the module docstring for the sharing."""
+def run_batch(
+    batch: list[tuple[Job, str | None]], model_size: int | None = None, chart_engine: str | None = None
+) -> list[JobResult]:
+    """Render a batch of (job, fingerprint); see the module docstring for the sharing.
+    `chart_engine`: as for init_worker."""
+    _use_chart_engine(chart_engine)
     if _STATE["model"] is None:
         failed = _read_shared_model(model_size)
         if failed:
@@ -283,6 +304,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
     if env_key not in _STATE["envs"]:
         _STATE["envs"][env_key] = make_environment(root, theme, job.audience_id)
     renderer = DocumentRenderer(_STATE["envs"][env_key], theme, root)
+    renderer.chart_pictures = "docx" in job.formats
     if theme.folder not in _STATE["sandboxes"]:
         _STATE["sandboxes"][theme.folder] = ResourceSandbox(
             root, theme.folder, model.project.allow_remote_resources

@@ -2,6 +2,8 @@
 
     spec   View + Localizer   -> ChartSpec per chart (data, labels, text alternative)
     vega   ChartSpec + Theme  -> SVG (PDF, HTML), PNG (Word's timeline)
+    engine a build's charts   -> the drawing engine in a process of its own (engine_server),
+                                 started early; prefetch sends it the planned charts
     word   ChartSpec payload  -> a native Word chart part and its embedded workbook
     table  ChartSpec          -> the data as an HTML table, folded under the chart on screen
 
@@ -48,6 +50,9 @@ class ChartPlacer:
         self.view = view
         self._specs: dict[str, ChartSpec] | None = None
         self._placed = 0
+        # Whether the output is also written as DOCX, whose timeline is a picture: set by
+        # the renderer from the output's formats, so the picture can be drawn ahead.
+        self.pictures = False
 
     @property
     def specs(self) -> dict[str, ChartSpec]:
@@ -59,14 +64,20 @@ class ChartPlacer:
         """The brief's charts with something to show, as templates see them: name and title."""
         if not self.view.charts:
             return []
-        return [Record(name=s.name, title=s.title, kind=s.kind) for s in brief_charts(self.view, self.specs)]
+        shown = brief_charts(self.view, self.specs)
+        from .vega import prefetch
+
+        for spec in shown:  # drawn by the engine process while the template renders
+            prefetch(spec, self.theme)
+        return [Record(name=s.name, title=s.title, kind=s.kind) for s in shown]
 
     def chart(self, name: str) -> Markup:
         """One chart as a <figure>; nothing when the audience may see none of its data."""
         spec = self.specs.get(name)
         if spec is None or spec.empty:
             return Markup("")
-        from .vega import svg
+        from .vega import prefetch_png, svg
+        from .word import NATIVE_KINDS
 
         self._placed += 1
         _ = self.localizer.gettext
@@ -80,7 +91,10 @@ class ChartPlacer:
         payload = escape(json.dumps(spec.payload(), ensure_ascii=False, sort_keys=True))
         # role="img": one image named by its <title> for screen readers, not a scatter of
         # axis labels; its numbers are in the data table (web page only) below it.
-        drawn = svg(spec, self.theme).replace("<svg ", '<svg role="img" ', 1)
+        drawn = svg(spec, self.theme)
+        if self.pictures and spec.kind not in NATIVE_KINDS:
+            prefetch_png(drawn, self.theme)  # the DOCX's picture of a chart Word cannot draw
+        drawn = drawn.replace("<svg ", '<svg role="img" ', 1)
         return Markup(
             f'<figure class="chart chart-{spec.kind}" id="{anchor(spec.name)}" data-chart="{payload}">'
             f"{drawn}{data_table(spec, self.localizer)}<figcaption>{' '.join(caption)}</figcaption></figure>"

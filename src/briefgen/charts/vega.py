@@ -25,6 +25,8 @@ from markupsafe import escape
 
 from ..i18n import babel_locale
 from ..theme import Theme
+from .engine import Connection, EngineUnavailable, font_dirs, png_request, svg_request
+from .engine_server import VL_VERSION
 from .spec import ChartSpec
 
 CHART_FONT_PX = 11.5  # about the theme's small size (8.5 pt) at 96 px to the inch
@@ -233,8 +235,9 @@ def png(svg_text: str, theme: Theme) -> bytes:
 
     from PIL import Image
 
-    vlc = _vl_convert(_font_dirs(theme))
-    raw = vlc.svg_to_png(svg_text, scale=PNG_PPI / 96)
+    raw = _remote(png_request(svg_text, PNG_PPI / 96, list(_font_dirs(theme))))
+    if raw is None:
+        raw = _vl_convert(_font_dirs(theme)).svg_to_png(svg_text, scale=PNG_PPI / 96)
     with Image.open(io.BytesIO(raw)) as image:
         image.load()
         flat = Image.new("RGB", image.size, "white")  # Word shows transparency unevenly
@@ -247,17 +250,75 @@ def png(svg_text: str, theme: Theme) -> bytes:
 
 
 def _draw(vl: dict, language: str, theme: Theme) -> str:
+    drawn = _remote(drawing_request(vl, language, theme))
+    if drawn is not None:
+        return drawn.decode("utf-8")
     vlc = _vl_convert(_font_dirs(theme))
     return vlc.vegalite_to_svg(
         vl,
-        vl_version="v5.21",
+        vl_version=VL_VERSION,
         format_locale=number_locale(language),
         time_format_locale=time_locale(language),
     )
 
 
+def drawing_request(vl: dict, language: str, theme: Theme) -> dict:
+    """What the engine process is asked for `vl` (engine.py): equal charts, equal requests."""
+    return svg_request(vl, number_locale(language), time_locale(language), list(_font_dirs(theme)))
+
+
+# ------------------------------------------------------------------ the engine process
+
+_CONNECTION: list[Connection] = []  # this process's connection to an engine process, if any
+
+
+def use_engine(address: str | None) -> None:
+    """Draw through the engine process at `address` (engine.py); None: in this process."""
+    if _CONNECTION and _CONNECTION[0].address == address:
+        return
+    for connection in _CONNECTION:
+        connection.close()
+    _CONNECTION[:] = [Connection(address)] if address else []
+
+
+def remote_engine() -> bool:
+    return bool(_CONNECTION)
+
+
+def prefetch(spec: ChartSpec, theme: Theme) -> None:
+    """Ask the engine process for `spec`'s drawing now and read it when `svg` needs it."""
+    if _CONNECTION and not spec.empty:
+        _submit(drawing_request(vega_lite(spec, theme), spec.language, theme))
+
+
+def prefetch_png(svg_text: str, theme: Theme) -> None:
+    """Ask the engine process for the picture `png(svg_text)` will need (the DOCX's timeline),
+    drawn there while this process lays out the PDF."""
+    if _CONNECTION:
+        _submit(png_request(svg_text, PNG_PPI / 96, list(_font_dirs(theme))))
+
+
+def _submit(request: dict) -> None:
+    try:
+        _CONNECTION[0].submit(request)
+    except EngineUnavailable:
+        _CONNECTION.clear()
+
+
+def _remote(request: dict) -> bytes | None:
+    """The engine process's answer, or None: then this process draws (same engine, same bytes)."""
+    if not _CONNECTION:
+        return None
+    try:
+        return _CONNECTION[0].answer(request)
+    except EngineUnavailable as exc:
+        if exc.gone:
+            _CONNECTION.clear()  # no more asking a process that has ended
+        return None
+
+
 def _font_dirs(theme: Theme) -> tuple[str, ...]:
-    return tuple(sorted({str(f.path.parent) for f in theme.font_files}))
+    return tuple(font_dirs(theme))
 
 
 _ENGINE_PID: list[int] = []
@@ -304,7 +365,7 @@ def warm_up() -> None:
     _vl_convert(())
     import vl_convert
 
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}}, vl_version="v5.21")
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}}, vl_version=VL_VERSION)
 
 
 # ------------------------------------------------------------------ locales for Vega (d3)

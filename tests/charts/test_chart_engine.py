@@ -1,0 +1,159 @@
+"""The chart engine's own process (charts/engine.py, engine_server.py).
+
+The engine runs in a separate process here, never in the test process (conftest's guard);
+drawings made in a worker's own process come from a spawned child (charts_support.in_child).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from charts_support import in_child, raw_svg_of
+from conftest import PROJECTS, build
+
+from briefgen.charts.engine import (
+    Connection,
+    EngineProcess,
+    EngineUnavailable,
+    Prefetch,
+    font_dirs,
+    png_request,
+    svg_request,
+)
+from briefgen.charts.spec import ChartSpec, Point
+from briefgen.theme import BUILTIN_THEMES, load_theme
+
+THEME = load_theme(BUILTIN_THEMES / "default")
+SPEC = ChartSpec(
+    name="detention-days",
+    kind="bar",
+    title="Days in detention",
+    alt="Days in detention: Anar Mammadli 764, Leyla Yunus 541.",
+    language="en",
+    points=[Point("Anar Mammadli", 764, "764 days"), Point("Leyla Yunus", 541, "541 days")],
+)
+
+
+def _request(spec: ChartSpec = SPEC) -> dict:
+    from briefgen.charts import vega
+
+    return svg_request(
+        vega.vega_lite(spec, THEME),
+        vega.number_locale(spec.language),
+        vega.time_locale(spec.language),
+        font_dirs(THEME),
+    )
+
+
+@pytest.fixture
+def engine():
+    process = EngineProcess(font_dirs(THEME))
+    yield process
+    process.close()
+
+
+def test_the_engine_process_draws_what_a_worker_would_draw_itself(engine):
+    connection = Connection(engine.address)
+    try:
+        drawn = connection.answer(_request()).decode("utf-8")
+    finally:
+        connection.close()
+    assert drawn == in_child(raw_svg_of, SPEC, THEME)
+    assert "Anar Mammadli" in drawn and "764 days" in drawn
+
+
+def test_prefetched_charts_are_answered_from_the_engine_memory(engine):
+    slow = _request()
+    Prefetch(engine.address).send(slow)  # and hangs up at once, as the build's main process
+    connection = Connection(engine.address)
+    try:
+        first = connection.answer(slow)
+        started = time.perf_counter()
+        again = Connection(engine.address).answer(slow)
+        assert again == first and time.perf_counter() - started < 0.5
+        png = connection.answer(png_request(first.decode("utf-8"), 2.0, font_dirs(THEME)))
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    finally:
+        connection.close()
+
+
+def test_a_request_for_fonts_the_engine_lacks_is_declined_and_the_connection_kept(engine):
+    connection = Connection(engine.address)
+    try:
+        with pytest.raises(EngineUnavailable, match="font folders not registered") as declined:
+            connection.answer(png_request("<svg/>", 1.0, ["/no/such/fonts"]))
+        assert declined.value.gone is False
+        assert connection.answer(_request()).startswith(b"<svg")
+    finally:
+        connection.close()
+
+
+def test_a_closed_engine_ends_its_process_and_socket_and_says_so_at_once():
+    process = EngineProcess(font_dirs(THEME))
+    connection = Connection(process.address)
+    assert connection.answer(_request()).startswith(b"<svg")
+    process.close()
+    assert process._process.poll() is not None
+    assert not os.path.exists(os.path.dirname(process.address))
+    started = time.perf_counter()
+    with pytest.raises(EngineUnavailable) as gone:
+        Connection(process.address).answer(_request())
+    assert gone.value.gone and time.perf_counter() - started < 1.0
+
+
+def _worker_draws(address: str | None) -> tuple[bool, str]:
+    """In a fresh process: a chart drawn as a worker draws it; whether the engine started here."""
+    from briefgen.charts import vega
+
+    vega.use_engine(address)
+    drawn = vega.svg(SPEC, THEME)
+    return vega.engine_started_here(), drawn
+
+
+def test_a_worker_given_the_engine_draws_nothing_itself_and_gets_the_same_svg(engine):
+    remote_started_here, remote = in_child(_worker_draws, engine.address)
+    local_started_here, local = in_child(_worker_draws, None)
+    assert remote_started_here is False and local_started_here is True
+    assert remote == local
+
+
+def test_a_worker_whose_engine_is_gone_draws_itself(engine):
+    address = engine.address
+    engine.close()
+    started_here, drawn = in_child(_worker_draws, address)
+    assert started_here is True and "764 days" in drawn
+
+
+@pytest.mark.slow
+def test_builds_through_the_engine_process_equal_builds_drawn_in_the_worker(tmp_path, monkeypatch):
+    """The same bytes whoever draws; the engine process ends with the build."""
+    from briefgen.charts import engine as engine_module
+    from briefgen.pool import WorkerPool
+
+    started: list[EngineProcess] = []
+    real = engine_module.EngineProcess
+
+    class Recorded(real):
+        def __init__(self, fonts):
+            super().__init__(fonts)
+            started.append(self)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1453161600")
+    monkeypatch.setattr(engine_module, "EngineProcess", Recorded)
+    build(PROJECTS / "charts", tmp_path / "engine", audiences=["cleared"])
+    assert len(started) == 1
+    assert started[0]._process.poll() is not None  # ended with the build
+    assert not Path(started[0].address).parent.exists()
+
+    monkeypatch.setattr(WorkerPool, "start_chart_engine", lambda self, model, jobs: None)
+    build(PROJECTS / "charts", tmp_path / "worker", audiences=["cleared"])
+    assert len(started) == 1
+    through, itself = tmp_path / "engine", tmp_path / "worker"
+    files = sorted(p.relative_to(through) for p in through.rglob("*") if p.is_file())
+    assert any(f.suffix == ".docx" for f in files) and any(f.suffix == ".pdf" for f in files)
+    for name in files:
+        if name.name != "manifest.json":
+            assert (through / name).read_bytes() == (itself / name).read_bytes(), name
