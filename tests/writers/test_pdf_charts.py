@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lxml.html
 import pikepdf
 import pypdfium2
 import pytest
@@ -20,13 +21,15 @@ from briefgen.writers import pdf, pdf_charts
 ALT = "Days in detention on 19 January 2016: Anar Mammadli 764, Leyla Yunus 541."
 SVG = (
     '<svg role="img" xmlns="http://www.w3.org/2000/svg" version="1.1" width="400" height="60" '
-    f'viewBox="0 0 400 60"><title>{ALT}</title><g fill="none" transform="translate(100,4)">'
-    '<g><text text-anchor="end" transform="translate(-6,14)" font-family="Noto Sans" '
-    'font-size="11.5px" fill="#1a1a1a">Anar Mammadli</text>'
-    '<text text-anchor="end" transform="translate(-6,36)" font-family="Noto Sans" '
-    'font-size="11.5px" fill="#1a1a1a">Leyla Yunus</text></g>'
-    '<path d="M0,4h200v14h-200Z" fill="#1d4e89"/><path d="M0,26h142v14h-142Z" fill="#1d4e89"/>'
-    '<text transform="translate(204,15)" font-family="Noto Sans" font-size="11.5px" '
+    f'viewBox="0 0 800 120"><title>{ALT}</title><defs><clipPath id="c"><rect width="600" height="120"/>'
+    '</clipPath></defs><g fill="none" transform="translate(200,8)">'
+    '<g><text text-anchor="end" transform="translate(-12,28)" font-family="Noto Sans" '
+    'font-size="23px" fill="#1a1a1a">Anar Mammadli</text>'
+    '<text text-anchor="end" transform="translate(-12,72)" font-family="Noto Sans" '
+    'font-size="23px" fill="#1a1a1a">Leyla Yunus</text></g>'
+    '<g clip-path="url(#c)"><path d="M0,8h800v28h-800Z" fill="#1d4e89"/></g>'
+    '<path d="M0,52h284v28h-284Z" fill="#1d4e89"/>'
+    '<text transform="translate(408,30)" font-family="Noto Sans" font-size="23px" '
     'fill="#1a1a1a">764 days</text></g></svg>'
 )
 FIGURE = (
@@ -37,11 +40,17 @@ FIGURE = (
     '<tr><th scope="row">Anar Mammadli</th><td>764 days</td></tr></tbody></table></details>'
     '<figcaption><span class="chart-number">Figure 1.</span> Days in detention.</figcaption></figure>'
 )
-PAGE = (
-    '<!DOCTYPE html><html lang="en"><head><title>Charts</title><style>'
-    "figure.chart svg { display: block; width: 100%; height: auto; }"
-    ".screen-only { display: none; }</style></head>"
-    f"<body><h1>Detention</h1><p>Text before.</p>{FIGURE}<p>Text after.</p></body></html>"
+# As the worker hands documents to the writers: serialized by lxml (parsed.py's _serialize), which quotes
+# data-chart's JSON with ' and writes SVG names in lower case (viewbox, clippath).
+PAGE = lxml.html.tostring(
+    lxml.html.document_fromstring(
+        '<!DOCTYPE html><html lang="en"><head><title>Charts</title><style>'
+        "figure.chart svg { display: block; width: 100%; height: auto; }"
+        ".screen-only { display: none; }</style></head>"
+        f"<body><h1>Detention</h1><p>Text before.</p>{FIGURE}<p>Text after.</p></body></html>"
+    ),
+    encoding="unicode",
+    doctype="<!DOCTYPE html>",
 )
 
 
@@ -50,13 +59,20 @@ def no_resources(url: str) -> tuple[bytes, str]:
 
 
 def test_the_drawing_becomes_an_image_of_the_same_svg_and_the_figure_keeps_title_and_caption():
+    assert "data-chart='{" in PAGE and "viewbox=" in PAGE and "<clippath" in PAGE  # as served
     html, read = pdf_charts.lighten(PAGE, no_resources)
     assert "<text" not in html and "<details" not in html and "data-chart" not in html
     assert f"<title>{ALT}</title>" in html
     assert '<svg role="img" xmlns="http://www.w3.org/2000/svg" version="1.1" width="400" height="60"' in html
-    assert '<image href="briefgen-chart:1" width="400" height="60"/></svg>' in html
+    assert (
+        '<image href="briefgen-chart:1" x="0" y="0" width="800" height="120"/></svg>' in html
+    )  # the view box
     assert "<figcaption>" in html and "Text after." in html
-    assert read("briefgen-chart:1") == (SVG.encode("utf-8"), "image/svg+xml")
+    drawing, mime = read("briefgen-chart:1")
+    assert mime == "image/svg+xml"
+    # The same SVG, its names in their own case again for WeasyPrint's XML parser.
+    assert b'viewBox="0 0 800 120"' in drawing and b'<clipPath id="c">' in drawing
+    assert b">Anar Mammadli</text>" in drawing and b'clip-path="url(#c)"' in drawing
     with pytest.raises(ResourceError, match=r"logo\.png: not available"):
         read("file:///virtual/logo.png")  # everything else: the document's own reader
 
@@ -64,6 +80,9 @@ def test_the_drawing_becomes_an_image_of_the_same_svg_and_the_figure_keeps_title
 def test_html_without_chart_figures_is_left_as_it_is():
     # A figure of the template's own (no data-chart) is not a chart() figure.
     own = f'<html><body><figure class="chart">{SVG}<figcaption>Mine</figcaption></figure></body></html>'
+    assert pdf_charts.lighten(PAGE.replace("chart chart-bar", "photo"), no_resources)[0] == PAGE.replace(
+        "chart chart-bar", "photo"
+    )
     html, read = pdf_charts.lighten(own, no_resources)
     assert html == own and read is no_resources
 

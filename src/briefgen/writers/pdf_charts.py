@@ -22,16 +22,71 @@ from collections.abc import Callable
 
 ResourceReader = Callable[[str], tuple[bytes, str]]
 
-# Only figures made by chart(): they carry data-chart, and nothing nests in them that
+# Attribute values in either quotes: the document's serializer (lxml) quotes data-chart's
+# JSON with ' and escapes neither > nor the other quote in it.
+_VALUE = r"""(?:"[^"]*"|'[^']*')"""
+_OPEN = rf"""<figure\b(?:[^>"']|{_VALUE})*>"""
+# Only figures made by chart(): class "chart ...", data-chart; nothing nests in them that
 # could hold "</figure>" (the SVG, the data table and the caption are escaped text).
-_FIGURE = re.compile(r'<figure class="chart[^"]*"[^>]*\sdata-chart="[^"]*"[^>]*>.*?</figure>', re.S)
-_DATA = re.compile(r'\sdata-chart="[^"]*"')
-_TABLE = re.compile(r'<details class="chart-data[^"]*">.*?</details>', re.S)
-_SVG = re.compile(r"<svg\b[^>]*>.*?</svg>", re.S)
+_FIGURE = re.compile(rf"({_OPEN})(.*?</figure>)", re.S)
+_CHART_CLASS = re.compile(r"""\sclass=["']chart\b""")
+_DATA = re.compile(rf"\sdata-chart={_VALUE}")
+_TABLE = re.compile(r"""<details class=["']chart-data\b.*?</details>""", re.S)
+_SVG = re.compile(rf"<svg\b(?:[^>\"']|{_VALUE})*>.*?</svg>", re.S)
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
-_SIZE = re.compile(r'\s(width|height)="([^"]+)"')
+_SIZE = re.compile(r"""\s(width|height)=["']([^"']+)["']""")
+_NUMBER = r"([-+]?[\d.]+(?:e[-+]?\d+)?)"
+_VIEW_BOX = re.compile(
+    rf"""\sviewbox=["']\s*{_NUMBER}[\s,]+{_NUMBER}[\s,]+{_NUMBER}[\s,]+{_NUMBER}\s*["']""", re.I
+)
 # A URL no template or stylesheet can name: only this module's reader answers it.
 URL_PREFIX = "briefgen-chart:"
+# The serialized HTML writes SVG names in lower case (viewbox, clippath); HTML's parser puts
+# them back (the HTML standard's tables, which tinyhtml5 keeps), an XML parser does not.
+_SVG_TAGS = {
+    name.lower(): name
+    for name in [
+        "altGlyph",
+        "altGlyphDef",
+        "altGlyphItem",
+        "animateColor",
+        "animateMotion",
+        "animateTransform",
+        "clipPath",
+        "feBlend",
+        "feColorMatrix",
+        "feComponentTransfer",
+        "feComposite",
+        "feConvolveMatrix",
+        "feDiffuseLighting",
+        "feDisplacementMap",
+        "feDistantLight",
+        "feDropShadow",
+        "feFlood",
+        "feFuncA",
+        "feFuncB",
+        "feFuncG",
+        "feFuncR",
+        "feGaussianBlur",
+        "feImage",
+        "feMerge",
+        "feMergeNode",
+        "feMorphology",
+        "feOffset",
+        "fePointLight",
+        "feSpecularLighting",
+        "feSpotLight",
+        "feTile",
+        "feTurbulence",
+        "foreignObject",
+        "glyphRef",
+        "linearGradient",
+        "radialGradient",
+        "textPath",
+    ]
+}
+_TAG = re.compile(rf"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|{_VALUE})*)>""")
+_ATTRIBUTE_NAME = re.compile(rf"(\s)([a-zA-Z][a-zA-Z0-9:-]*)(={_VALUE})")
 
 
 def lighten(html: str, read_resource: ResourceReader) -> tuple[str, ResourceReader]:
@@ -40,19 +95,24 @@ def lighten(html: str, read_resource: ResourceReader) -> tuple[str, ResourceRead
 
     def drawing(match: re.Match) -> str:
         svg = match.group(0)
-        head = svg[: svg.index(">") + 1]
+        head = re.match(_OPEN.replace("figure", "svg"), svg).group(0)
         title = _TITLE.search(svg)
         size = dict(_SIZE.findall(head))
         if title is None or "width" not in size or "height" not in size:
             return svg  # not drawn by charts/vega.py: laid out as it is
+        box = _VIEW_BOX.search(head)
+        x, y, width, height = box.groups() if box else ("0", "0", size["width"], size["height"])
         url = f"{URL_PREFIX}{len(drawings) + 1}"
-        drawings[url] = svg.encode("utf-8")
-        image = f'<image href="{url}" width="{size["width"]}" height="{size["height"]}"/>'
+        drawings[url] = _xml_names(svg).encode("utf-8")
+        # In the root's own units: the whole view box, which the root maps to its size.
+        image = f'<image href="{url}" x="{x}" y="{y}" width="{width}" height="{height}"/>'
         return f"{head}{title.group(0)}{image}</svg>"
 
     def figure(match: re.Match) -> str:
-        text = _TABLE.sub("", _DATA.sub("", match.group(0), count=1), count=1)
-        return _SVG.sub(drawing, text, count=1)
+        head, rest = match.group(1), match.group(2)
+        if not _CHART_CLASS.search(head) or not _DATA.search(head):
+            return match.group(0)  # a figure of the template's own
+        return _DATA.sub("", head, count=1) + _SVG.sub(drawing, _TABLE.sub("", rest, count=1), count=1)
 
     lightened = _FIGURE.sub(figure, html)
     if not drawings:
@@ -65,3 +125,18 @@ def lighten(html: str, read_resource: ResourceReader) -> tuple[str, ResourceRead
         return read_resource(url)
 
     return lightened, read
+
+
+def _xml_names(svg: str) -> str:
+    """`svg` with its element and attribute names in SVG's own case (viewBox, clipPath)."""
+    from tinyhtml5.constants import adjust_svg_attributes
+
+    def attribute(match: re.Match) -> str:
+        name = adjust_svg_attributes.get(match.group(2).lower(), match.group(2))
+        return match.group(1) + name + match.group(3)
+
+    def tag(match: re.Match) -> str:
+        name = _SVG_TAGS.get(match.group(2).lower(), match.group(2))
+        return f"<{match.group(1)}{name}{_ATTRIBUTE_NAME.sub(attribute, match.group(3))}>"
+
+    return _TAG.sub(tag, svg)  # only inside tags: a label's text stays as written
