@@ -50,8 +50,8 @@ class ChartPlacer:
         self.view = view
         self._specs: dict[str, ChartSpec] | None = None
         self._placed = 0
-        # Whether the output is also written as DOCX, whose timeline is a picture: set by
-        # the renderer from the output's formats, so the picture can be drawn ahead.
+        # Whether the output is also written as DOCX (native charts, the timeline a picture):
+        # set by the renderer from the output's formats, so their work can start ahead.
         self.pictures = False
 
     @property
@@ -65,10 +65,13 @@ class ChartPlacer:
         if not self.view.charts:
             return []
         shown = brief_charts(self.view, self.specs)
-        from .vega import prefetch
+        from .vega import prefetch, remote_engine
+        from .word import NATIVE_KINDS, preload
 
         for spec in shown:  # drawn by the engine process while the template renders
             prefetch(spec, self.theme)
+        if self.pictures and remote_engine() and any(s.kind in NATIVE_KINDS for s in shown):
+            preload()  # meanwhile: the DOCX writer's python-pptx, needed anyway
         return [Record(name=s.name, title=s.title, kind=s.kind) for s in shown]
 
     def chart(self, name: str) -> Markup:

@@ -33,6 +33,14 @@ FONT_SIZE = 900  # hundredths of a point: about the theme's small size
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
+def preload() -> None:
+    """Import python-pptx's chart writer (about 0.1 s) ahead of the DOCX writer: the worker
+    does it while the chart engine process draws the output's SVGs."""
+    from pptx.chart.data import CategoryChartData  # noqa: F401
+    from pptx.chart.xlsx import CategoryWorkbookWriter  # noqa: F401
+    from pptx.chart.xmlwriter import ChartXmlWriter  # noqa: F401
+
+
 def _c(tag: str) -> str:
     return f"{{{C}}}{tag}"
 
