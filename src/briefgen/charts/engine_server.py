@@ -123,8 +123,10 @@ def main() -> None:
     # The socket first: a client then either connects, or is refused at once when this
     # process failed (no waiting for a socket that will never be bound).
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(path)
-    server.listen(64)  # clients may connect now; they are answered once the engine is up
+    server.bind(path + ".bind")
+    server.listen(64)
+    # Under its name only once listening: a socket that refuses is one whose process ended.
+    os.rename(path + ".bind", path)  # clients may connect now; answered once the engine is up
     engine = Engine(font_dirs)
     engine.start()
     while True:
