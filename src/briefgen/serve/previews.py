@@ -23,16 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import BuildOptions, build_project
+from ..build import BuildOptions
 from ..cache import ContentCache
-from ..diagnostics import Diagnostic, ProjectError, error
+from ..diagnostics import Diagnostic
 from ..load import load_project
 from ..model import IMPLICIT_AUDIENCE, Model
-from ..plan import Job, UsageError, brief_audiences, plan_jobs
+from ..plan import Job, brief_audiences, plan_jobs
 from ..publish import Publisher
-from ..worker import Limits
 from ..writers import FORMATS as WRITER_FORMATS
-from .draft import has_contents, write_draft
+from .draft import has_contents
+from .preview_worker import PreviewWorker, forget_themes
 
 # Every format of the registry, in the order a rebuild serves them: HTML (the draft view,
 # quickest) first, then the others in the registry's order.
@@ -91,16 +91,20 @@ class PreviewBuilder:
         self._built: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last built
         self._drafts: dict[str, tuple[int, str]] = {}  # stem -> (change, sha256) of its draft
         self.drafts = out.with_name(out.name + "-drafts")
+        self._worker = PreviewWorker()  # drafts and builds, in one warm process
+        self._unverified: list[str] = []  # stems whose PDF was laid out on a contents guess
         self._thread = threading.Thread(target=self._run, name="briefgen-previews", daemon=True)
 
     # ------------------------------------------------------------ called from other threads
 
     def start(self) -> None:
+        self._worker.start()
         self._thread.start()
         self._wake.set()  # the first build
 
     def stop(self) -> None:
         self._stopping = True
+        self._worker.stop()
         self._wake.set()
 
     def join(self, timeout: float | None = None) -> None:
@@ -112,6 +116,7 @@ class PreviewBuilder:
         with self._lock:
             self._dirty = True
             self._last_change = time.monotonic()
+        self._worker.interrupt()  # a build in progress is out of date now
         self._wake.set()
 
     def want(self, stem: str, fmt: str) -> None:
@@ -207,6 +212,7 @@ class PreviewBuilder:
         errors: list[str] = []
         warnings: list[str] = []
         try:
+            forget_themes(self.root)  # a save may have changed a theme (see preview_worker.py)
             result = load_project(self.root, ContentCache(self.root))
             if result.model is None:
                 errors = [str(d) for d in result.diagnostics if d.is_error]
@@ -242,6 +248,8 @@ class PreviewBuilder:
                     self._set_errors(_unique(errors), _unique(warnings))
                 first = False
                 self._announce()
+                if self._unverified and not self._dirty:
+                    errors += self._check_guesses(result.model)
         finally:
             with self._lock:
                 self.generation += 1
@@ -262,7 +270,7 @@ class PreviewBuilder:
         for stem in stems:
             job = self._jobs[stem]
             target = self.drafts / job.relpath("html")
-            found = write_draft(model, job, target, has_contents(self.out / job.relpath("html")), Limits())
+            found = self._worker.draft(model, job, target, has_contents(self.out / job.relpath("html")))
             if found:
                 errors += found
                 continue
@@ -285,7 +293,28 @@ class PreviewBuilder:
                     self._set_errors(_unique(self.errors + found_errors), self.warnings)
                 self._announce()
 
-    def _build(self, formats: list[str], stems: list[str] | None) -> tuple[list[str], list[str]]:
+    def _check_guesses(self, model: Model) -> list[str]:
+        """A PDF laid out on the last build's contents decision is shown at once; here the
+        decision is taken exactly, and an output guessed wrong is built again (tocmemory.py).
+        Returns error lines of that build."""
+        wrong = [stem for stem in self._worker.verify(model, self.out) if stem in self._jobs]
+        self._unverified = []
+        if not wrong:
+            return []
+        by_formats: dict[tuple[str, ...], list[str]] = {}
+        for stem in wrong:
+            built = tuple(f for f in FORMATS if self._built.get((stem, f)) == self.change)
+            by_formats.setdefault(built or ("html", "pdf"), []).append(stem)
+        errors: list[str] = []
+        for formats, stems in by_formats.items():
+            found_errors, _ = self._build(list(formats), stems, force=True)
+            errors += found_errors
+            self._announce()
+        return errors
+
+    def _build(
+        self, formats: list[str], stems: list[str] | None, force: bool = False
+    ) -> tuple[list[str], list[str]]:
         """Build formats of the named outputs (None: all) incrementally; (errors, warnings)."""
         jobs = list(self._jobs.values()) if stems is None else [self._jobs[s] for s in stems]
         options = BuildOptions(
@@ -297,17 +326,12 @@ class PreviewBuilder:
             jobs=self.jobs,
             stems=None if stems is None else frozenset(stems),
             cache=True,  # a save reloads only the file saved
+            force=force,
         )
-        errors: list[str] = []
-        warnings: list[str] = []
-        try:
-            report = build_project(self.root, options)
-            warnings = [str(d) for d in report.diagnostics if not d.is_error]
-        except ProjectError as exc:
-            errors = [str(d) for d in exc.diagnostics if d.is_error]
-            warnings = [str(d) for d in exc.diagnostics if not d.is_error]
-        except UsageError as exc:  # the project changed under the narrowing: try again next save
-            errors = [str(error("briefgen.yaml", 0, 0, str(exc)))]
+        reply = self._worker.build(self.root, options)
+        if reply.abandoned:  # a new save came: the next rebuild builds these
+            return [], []
+        errors, warnings = reply.errors, reply.warnings
         versions = {
             e["path"]: e["sha256"]
             for e in Publisher(self.out).read_manifest().get("outputs", [])
@@ -315,6 +339,7 @@ class PreviewBuilder:
         }
         with self._lock:
             self.versions = versions
+            self._unverified = reply.unverified
             for job in jobs:
                 for fmt in formats:
                     self._attempted[(job.stem, fmt)] = self.change
