@@ -286,17 +286,7 @@ class _WorkerState:
         forget_themes(root)
         cache = ContentCache(root).folder if options.cache else None
         pool = InlinePool(options, cache, lambda: bool(self.abandon.value), self.jobs)
-        reply = BuildReply()
-        try:
-            report = build_project(root, options, pool=pool)
-            reply.warnings = [str(d) for d in report.diagnostics if not d.is_error]
-        except Abandoned:
-            reply.abandoned = True
-        except ProjectError as exc:
-            reply.errors = [str(d) for d in exc.diagnostics if d.is_error]
-            reply.warnings = [str(d) for d in exc.diagnostics if not d.is_error]
-        except UsageError as exc:  # the project changed under the narrowing: try again next save
-            reply.errors = [str(error("briefgen.yaml", 0, 0, str(exc)))]
+        reply = build_here(root, options, pool)
         reply.unverified = sorted(self.memory.unverified)
         return reply
 
@@ -335,6 +325,22 @@ class _WorkerState:
         return wrong
 
 
+def build_here(root: Path, options: BuildOptions, pool=None) -> BuildReply:
+    """build_project in this process (with `pool`, or worker processes of its own)."""
+    reply = BuildReply()
+    try:
+        report = build_project(root, options, pool=pool)
+        reply.warnings = [str(d) for d in report.diagnostics if not d.is_error]
+    except Abandoned:
+        reply.abandoned = True
+    except ProjectError as exc:
+        reply.errors = [str(d) for d in exc.diagnostics if d.is_error]
+        reply.warnings = [str(d) for d in exc.diagnostics if not d.is_error]
+    except UsageError as exc:  # the project changed under the narrowing: try again next save
+        reply.errors = [str(error("briefgen.yaml", 0, 0, str(exc)))]
+    return reply
+
+
 def forget_themes(root: Path) -> None:
     """Empty the caches of themes read (tokens, fingerprint, CSS, font chain) when a file
     of the project's themes changed: a build process keeps them for the build, this one
@@ -366,4 +372,4 @@ def _files_stamp(folder: Path) -> tuple:
     return tuple(sorted(found))
 
 
-__all__ = ["BuildReply", "InlinePool", "PreviewWorker", "WorkerLost", "forget_themes"]
+__all__ = ["BuildReply", "InlinePool", "PreviewWorker", "WorkerLost", "build_here", "forget_themes"]

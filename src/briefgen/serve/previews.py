@@ -32,7 +32,7 @@ from ..plan import Job, brief_audiences, plan_jobs
 from ..publish import Publisher
 from ..writers import FORMATS as WRITER_FORMATS
 from .draft import has_contents
-from .preview_worker import PreviewWorker, forget_themes
+from .preview_worker import PreviewWorker, build_here, forget_themes
 
 # Every format of the registry, in the order a rebuild serves them: HTML (the draft view,
 # quickest) first, then the others in the registry's order.
@@ -328,7 +328,12 @@ class PreviewBuilder:
             cache=True,  # a save reloads only the file saved
             force=force,
         )
-        reply = self._worker.build(self.root, options)
+        if stems is None and self.change == 1:
+            # The first build of every output: nothing is kept yet that the warm worker could
+            # reuse, so worker processes (--jobs) share the work, as `briefgen build` does.
+            reply = build_here(self.root, options)
+        else:
+            reply = self._worker.build(self.root, options)
         if reply.abandoned:  # a new save came: the next rebuild builds these
             return [], []
         errors, warnings = reply.errors, reply.warnings
