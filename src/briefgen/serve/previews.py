@@ -38,6 +38,11 @@ from .preview_worker import PreviewWorker, build_here, forget_themes
 # quickest) first, then the others in the registry's order.
 FORMATS = tuple(sorted(WRITER_FORMATS, key=lambda fmt: (fmt != "html", WRITER_FORMATS.index(fmt))))
 SETTLE_SECONDS = 0.05  # a save's batches closer together than this make one rebuild
+# After the output on screen is published, the background steps wait until the page has
+# fetched it (at most FETCH_SECONDS) and then DRAW_SECONDS more, so that the browser draws
+# it (pdf.js, the iframe) without competing for the CPU with the steps nobody is waiting for.
+FETCH_SECONDS = 1.0
+DRAW_SECONDS = 0.5
 FOCUS_SIZE = 2  # (output, format) pairs kept in view: the draft and print view of one output
 
 
@@ -90,6 +95,8 @@ class PreviewBuilder:
         self._attempted: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last tried
         self._built: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last built
         self._drafts: dict[str, tuple[int, str]] = {}  # stem -> (change, sha256) of its draft
+        self._published_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when its file changed
+        self._served_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when the page last got it
         self.drafts = out.with_name(out.name + "-drafts")
         self._worker = PreviewWorker()  # drafts and builds, in one warm process
         self._unverified: list[str] = []  # stems whose PDF was laid out on a contents guess
@@ -139,6 +146,11 @@ class PreviewBuilder:
             drafted = fmt == "html" and self._drafts.get(stem, (None,))[0] == self.change
             return drafted or self._attempted.get((stem, fmt)) == self.change
 
+    def served(self, stem: str, fmt: str) -> None:
+        """The page has fetched this output's preview (app.py)."""
+        with self._lock:
+            self._served_at[(stem, fmt)] = time.monotonic()
+
     def job(self, stem: str) -> Job | None:
         return self._jobs.get(stem)
 
@@ -149,6 +161,13 @@ class PreviewBuilder:
         if fmt == "html" and self._draft_is_newer(stem):
             return self.drafts / job.relpath(fmt)
         return self.out / job.relpath(fmt)
+
+    def status_version(self, stem: str, fmt: str) -> str | None:
+        """The version of the file the page is offered (status.json); call with the lock held."""
+        if fmt == "html" and self._draft_is_newer(stem):
+            return self._drafts[stem][1]
+        job = self._jobs.get(stem)
+        return self.versions.get(job.relpath(fmt)) if job is not None else None
 
     def _draft_is_newer(self, stem: str) -> bool:
         drafted = self._drafts.get(stem)
@@ -248,6 +267,8 @@ class PreviewBuilder:
                     self._set_errors(_unique(errors), _unique(warnings))
                 first = False
                 self._announce()
+                if stems is not None and stems == shown:
+                    self._let_the_page_draw()
                 if self._unverified and not self._dirty:
                     errors += self._check_guesses(result.model)
         finally:
@@ -255,6 +276,21 @@ class PreviewBuilder:
                 self.generation += 1
                 self.building = False
             self._announce()
+
+    def _let_the_page_draw(self) -> None:
+        """The output on screen was just published; see FETCH_SECONDS. A save ends the wait."""
+        with self._lock:
+            key = self._focus[0] if self._focus else None
+        started = time.monotonic()
+        while key is not None and not self._dirty and time.monotonic() - started < FETCH_SECONDS:
+            with self._lock:
+                fetched = self._served_at.get(key, 0.0) >= self._published_at.get(key, 0.0)
+            if fetched:
+                break
+            time.sleep(0.02)
+        ends = time.monotonic() + DRAW_SECONDS
+        while not self._dirty and time.monotonic() < ends:
+            time.sleep(0.02)
 
     def _give_up(self) -> None:
         """Nothing more will be built for this save: requests waiting for it get the last good
@@ -276,6 +312,8 @@ class PreviewBuilder:
                 continue
             digest = hashlib.sha256(target.read_bytes()).hexdigest()
             with self._lock:
+                if digest != self.status_version(stem, "html"):
+                    self._published_at[(stem, "html")] = time.monotonic()
                 self._drafts[stem] = (self.change, digest)
         return errors
 
@@ -343,6 +381,12 @@ class PreviewBuilder:
             if isinstance(e, dict) and "path" in e and "sha256" in e
         }
         with self._lock:
+            now = time.monotonic()
+            for job in jobs:
+                for fmt in formats:
+                    relpath = job.relpath(fmt)
+                    if versions.get(relpath) != self.status_version(job.stem, fmt):
+                        self._published_at[(job.stem, fmt)] = now
             self.versions = versions
             self._unverified = reply.unverified
             for job in jobs:
