@@ -178,3 +178,39 @@ def test_a_worker_that_dies_is_replaced(tmp_path, preview_worker):
     assert preview_worker.draft(load_project(root).model, job, target, False) == []
     assert "after" in target.read_text(encoding="utf-8")
     assert preview_worker._process.pid != first
+
+
+def test_the_server_builds_a_wrong_guess_again(tmp_path):
+    """The server's side of a wrong guess: the output is built again, forced, in the formats
+    this save built (the worker's check itself is tested above)."""
+    from briefgen.serve.previews import PreviewBuilder
+
+    root = make_project(tmp_path / "project")
+    builder = PreviewBuilder(root, tmp_path / "previews", jobs=1)
+    stem = plan_jobs(load_project(root).model)[0].stem
+    builder.want(stem, "pdf")
+    builder.start()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (builder.generation and builder.settled(stem, "pdf")):
+            time.sleep(0.05)
+        while builder.status()["building"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pdf = builder.path(stem, "pdf")
+        assert pdf is not None and pdf.is_file()
+        before = pdf.stat().st_mtime_ns
+        calls = []
+        real_build = builder._build
+        builder._worker.verify = lambda model, out: [stem]  # as the worker answers a wrong guess
+
+        def recording_build(formats, stems, force=False):
+            calls.append((formats, stems, force))
+            return real_build(formats, stems, force)
+
+        builder._build = recording_build
+        assert builder._check_guesses(load_project(root).model) == []
+        assert calls == [(["html", "pdf"], [stem], True)]  # what the rebuild built for the page
+        assert pdf.stat().st_mtime_ns != before  # written again, not found up to date
+    finally:
+        builder.stop()
+        builder.join(10)

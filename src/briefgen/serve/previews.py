@@ -100,6 +100,7 @@ class PreviewBuilder:
         self.drafts = out.with_name(out.name + "-drafts")
         self._worker = PreviewWorker()  # drafts and builds, in one warm process
         self._unverified: list[str] = []  # stems whose PDF was laid out on a contents guess
+        self._model: Model | None = None  # of the last rebuild
         self._thread = threading.Thread(target=self._run, name="briefgen-previews", daemon=True)
 
     # ------------------------------------------------------------ called from other threads
@@ -240,6 +241,7 @@ class PreviewBuilder:
                 self._give_up()  # nothing can be built until the next save
                 return
             self._set_plan(result.model)
+            self._model = result.model  # for checking contents guesses of builds on demand
             with self._lock:
                 focus = [key for key in self._focus if key[0] in self._jobs]
             drafts = [s for s, f in focus if f == "html"]
@@ -330,6 +332,14 @@ class PreviewBuilder:
                 if found_errors:
                     self._set_errors(_unique(self.errors + found_errors), self.warnings)
                 self._announce()
+        if self._unverified and not self._dirty and self._model is not None:
+            self._set_building(True)
+            found_errors = self._check_guesses(self._model)
+            with self._lock:
+                self.building = False
+            if found_errors:
+                self._set_errors(_unique(self.errors + found_errors), self.warnings)
+            self._announce()
 
     def _check_guesses(self, model: Model) -> list[str]:
         """A PDF laid out on the last build's contents decision is shown at once; here the
