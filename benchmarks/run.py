@@ -473,7 +473,7 @@ class Bench:
         row.notes += [
             f"`briefgen serve` on a copy of the repository project, Chromium (Playwright); from just before "
             f"content/cases.yaml is saved to the new word showing in {view}; median of {len(figure['runs'])} "
-            f"saves ({runs} s); server CPU per save (median, process + finished workers) "
+            f"saves ({runs} s); server CPU per save (median, the server and all its worker processes) "
             f"{figure['server_cpu_median']:.2f} s",
         ]
         if stem:

@@ -140,10 +140,29 @@ def _address(server: subprocess.Popen) -> str:
 
 
 def _cpu(pid: int) -> float:
-    """CPU seconds of the server process and of its finished children (build workers, drafts)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    """CPU seconds of the server's process tree: the server, its finished children (build
+    workers, drafts) and its living ones (a long-lived preview worker), each with theirs."""
+    ticks = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile: its time is in its parent's cutime once reaped
+        ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        pending += _children(current)
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def _get(url: str) -> bytes:

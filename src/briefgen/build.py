@@ -72,8 +72,11 @@ def build_project(
     options: BuildOptions,
     progress: Callable[[JobResult], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
+    pool: WorkerPool | None = None,
 ) -> BuildReport:
-    """Build a project; raises ProjectError (exit 1) or UsageError (exit 2)."""
+    """Build a project; raises ProjectError (exit 1) or UsageError (exit 2). `pool`: what
+    renders instead of new worker processes (serve's long-lived preview worker renders in
+    itself, serve/preview_worker.py)."""
     started = time.perf_counter()
     publisher = Publisher(options.out)
     previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
@@ -81,7 +84,7 @@ def build_project(
     # workers now, so that their start-up overlaps the loading (see pool.py).
     certain = options.force or not previous
     cache = _content_cache(root, options)
-    pool = WorkerPool(
+    pool = pool or WorkerPool(
         options.out,
         options.jobs,
         options.pdf_variant,

@@ -153,11 +153,15 @@ class Chain:
     def uncovered(self, text: str) -> Iterator[tuple[int, str]]:
         """(index, character) of each character of `text` that neither role's chain can draw."""
         cover = _coverage(self)
+        fine = cover.fine
         for index, char in enumerate(text):
             code = ord(char)
-            if (code < 0x80 and char.isprintable()) or _invisible(char):
+            if code < 0x80 and char.isprintable():
                 continue
-            if code not in cover:
+            drawn = fine.get(code)
+            if drawn is None:
+                drawn = fine[code] = _invisible(char) or code in cover
+            if not drawn:
                 yield index, char
 
 
@@ -257,6 +261,9 @@ class _Coverage:
             ]
             self.main[role] = _merge_ranges(ranges)
         self.by_script: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}
+        # Code point -> needs no glyph or has one (Chain.uncovered): a project's texts repeat
+        # the same few hundred letters, checked on every load (serve loads after each save).
+        self.fine: dict[int, bool] = {}
 
     def __contains__(self, code: int) -> bool:
         scripts = [s for s in self.chain.scripts if s.covers(code)]

@@ -79,6 +79,9 @@ class RenderTimeout(BaseException):
 # ---------------------------------------------------------------- process state
 
 _STATE: dict = {}
+# A tocmemory.ContentsMemory when a long-lived process builds the same outputs after each
+# save (serve's preview worker); None in every build, which decides each time.
+CONTENTS_MEMORY = None
 
 
 def init_worker(
@@ -357,7 +360,13 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         if reuse and not needs_pdf and document.parsed.after_cover() == reuse["body"]:
             pass  # the contents decision of the first copy holds: same body
         elif laid_out is None:
-            document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
+            memory = CONTENTS_MEMORY
+            if memory is not None and needs_pdf:  # serve's preview worker (tocmemory.py)
+                document, laid_out, toc = memory.lay_out(
+                    job.stem, document_for, layout, _lay_out_with_contents_decided
+                )
+            else:
+                document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
             if job.recipient_id:
                 shared[group] = {"toc": toc, "body": document.parsed.after_cover(), "layout": laid_out}
         if laid_out is not None:

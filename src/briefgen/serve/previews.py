@@ -23,21 +23,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import BuildOptions, build_project
+from ..build import BuildOptions
 from ..cache import ContentCache
-from ..diagnostics import Diagnostic, ProjectError, error
+from ..diagnostics import Diagnostic
 from ..load import load_project
 from ..model import IMPLICIT_AUDIENCE, Model
-from ..plan import Job, UsageError, brief_audiences, plan_jobs
+from ..plan import Job, brief_audiences, plan_jobs
 from ..publish import Publisher
-from ..worker import Limits
 from ..writers import FORMATS as WRITER_FORMATS
-from .draft import has_contents, write_draft
+from .draft import has_contents
+from .preview_worker import PreviewWorker, build_here, forget_themes
 
 # Every format of the registry, in the order a rebuild serves them: HTML (the draft view,
 # quickest) first, then the others in the registry's order.
 FORMATS = tuple(sorted(WRITER_FORMATS, key=lambda fmt: (fmt != "html", WRITER_FORMATS.index(fmt))))
 SETTLE_SECONDS = 0.05  # a save's batches closer together than this make one rebuild
+# After the output on screen is published, the background steps wait until the page has
+# fetched it (at most FETCH_SECONDS) and then DRAW_SECONDS more, so that the browser draws
+# it (pdf.js, the iframe) without competing for the CPU with the steps nobody is waiting for.
+FETCH_SECONDS = 1.0
+DRAW_SECONDS = 0.5
 FOCUS_SIZE = 2  # (output, format) pairs kept in view: the draft and print view of one output
 
 
@@ -90,17 +95,24 @@ class PreviewBuilder:
         self._attempted: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last tried
         self._built: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last built
         self._drafts: dict[str, tuple[int, str]] = {}  # stem -> (change, sha256) of its draft
+        self._published_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when its file changed
+        self._served_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when the page last got it
         self.drafts = out.with_name(out.name + "-drafts")
+        self._worker = PreviewWorker()  # drafts and builds, in one warm process
+        self._unverified: list[str] = []  # stems whose PDF was laid out on a contents guess
+        self._model: Model | None = None  # of the last rebuild
         self._thread = threading.Thread(target=self._run, name="briefgen-previews", daemon=True)
 
     # ------------------------------------------------------------ called from other threads
 
     def start(self) -> None:
+        self._worker.start()
         self._thread.start()
         self._wake.set()  # the first build
 
     def stop(self) -> None:
         self._stopping = True
+        self._worker.stop()
         self._wake.set()
 
     def join(self, timeout: float | None = None) -> None:
@@ -112,6 +124,7 @@ class PreviewBuilder:
         with self._lock:
             self._dirty = True
             self._last_change = time.monotonic()
+        self._worker.interrupt()  # a build in progress is out of date now
         self._wake.set()
 
     def want(self, stem: str, fmt: str) -> None:
@@ -134,6 +147,11 @@ class PreviewBuilder:
             drafted = fmt == "html" and self._drafts.get(stem, (None,))[0] == self.change
             return drafted or self._attempted.get((stem, fmt)) == self.change
 
+    def served(self, stem: str, fmt: str) -> None:
+        """The page has fetched this output's preview (app.py)."""
+        with self._lock:
+            self._served_at[(stem, fmt)] = time.monotonic()
+
     def job(self, stem: str) -> Job | None:
         return self._jobs.get(stem)
 
@@ -144,6 +162,13 @@ class PreviewBuilder:
         if fmt == "html" and self._draft_is_newer(stem):
             return self.drafts / job.relpath(fmt)
         return self.out / job.relpath(fmt)
+
+    def status_version(self, stem: str, fmt: str) -> str | None:
+        """The version of the file the page is offered (status.json); call with the lock held."""
+        if fmt == "html" and self._draft_is_newer(stem):
+            return self._drafts[stem][1]
+        job = self._jobs.get(stem)
+        return self.versions.get(job.relpath(fmt)) if job is not None else None
 
     def _draft_is_newer(self, stem: str) -> bool:
         drafted = self._drafts.get(stem)
@@ -207,6 +232,7 @@ class PreviewBuilder:
         errors: list[str] = []
         warnings: list[str] = []
         try:
+            forget_themes(self.root)  # a save may have changed a theme (see preview_worker.py)
             result = load_project(self.root, ContentCache(self.root))
             if result.model is None:
                 errors = [str(d) for d in result.diagnostics if d.is_error]
@@ -215,6 +241,7 @@ class PreviewBuilder:
                 self._give_up()  # nothing can be built until the next save
                 return
             self._set_plan(result.model)
+            self._model = result.model  # for checking contents guesses of builds on demand
             with self._lock:
                 focus = [key for key in self._focus if key[0] in self._jobs]
             drafts = [s for s, f in focus if f == "html"]
@@ -242,11 +269,30 @@ class PreviewBuilder:
                     self._set_errors(_unique(errors), _unique(warnings))
                 first = False
                 self._announce()
+                if stems is not None and stems == shown:
+                    self._let_the_page_draw()
+                if self._unverified and not self._dirty:
+                    errors += self._check_guesses(result.model)
         finally:
             with self._lock:
                 self.generation += 1
                 self.building = False
             self._announce()
+
+    def _let_the_page_draw(self) -> None:
+        """The output on screen was just published; see FETCH_SECONDS. A save ends the wait."""
+        with self._lock:
+            key = self._focus[0] if self._focus else None
+        started = time.monotonic()
+        while key is not None and not self._dirty and time.monotonic() - started < FETCH_SECONDS:
+            with self._lock:
+                fetched = self._served_at.get(key, 0.0) >= self._published_at.get(key, 0.0)
+            if fetched:
+                break
+            time.sleep(0.02)
+        ends = time.monotonic() + DRAW_SECONDS
+        while not self._dirty and time.monotonic() < ends:
+            time.sleep(0.02)
 
     def _give_up(self) -> None:
         """Nothing more will be built for this save: requests waiting for it get the last good
@@ -262,12 +308,14 @@ class PreviewBuilder:
         for stem in stems:
             job = self._jobs[stem]
             target = self.drafts / job.relpath("html")
-            found = write_draft(model, job, target, has_contents(self.out / job.relpath("html")), Limits())
+            found = self._worker.draft(model, job, target, has_contents(self.out / job.relpath("html")))
             if found:
                 errors += found
                 continue
             digest = hashlib.sha256(target.read_bytes()).hexdigest()
             with self._lock:
+                if digest != self.status_version(stem, "html"):
+                    self._published_at[(stem, "html")] = time.monotonic()
                 self._drafts[stem] = (self.change, digest)
         return errors
 
@@ -284,8 +332,37 @@ class PreviewBuilder:
                 if found_errors:
                     self._set_errors(_unique(self.errors + found_errors), self.warnings)
                 self._announce()
+        if self._unverified and not self._dirty and self._model is not None:
+            self._set_building(True)
+            found_errors = self._check_guesses(self._model)
+            with self._lock:
+                self.building = False
+            if found_errors:
+                self._set_errors(_unique(self.errors + found_errors), self.warnings)
+            self._announce()
 
-    def _build(self, formats: list[str], stems: list[str] | None) -> tuple[list[str], list[str]]:
+    def _check_guesses(self, model: Model) -> list[str]:
+        """A PDF laid out on the last build's contents decision is shown at once; here the
+        decision is taken exactly, and an output guessed wrong is built again (tocmemory.py).
+        Returns error lines of that build."""
+        wrong = [stem for stem in self._worker.verify(model, self.out) if stem in self._jobs]
+        self._unverified = []
+        if not wrong:
+            return []
+        by_formats: dict[tuple[str, ...], list[str]] = {}
+        for stem in wrong:
+            built = tuple(f for f in FORMATS if self._built.get((stem, f)) == self.change)
+            by_formats.setdefault(built or ("html", "pdf"), []).append(stem)
+        errors: list[str] = []
+        for formats, stems in by_formats.items():
+            found_errors, _ = self._build(list(formats), stems, force=True)
+            errors += found_errors
+            self._announce()
+        return errors
+
+    def _build(
+        self, formats: list[str], stems: list[str] | None, force: bool = False
+    ) -> tuple[list[str], list[str]]:
         """Build formats of the named outputs (None: all) incrementally; (errors, warnings)."""
         jobs = list(self._jobs.values()) if stems is None else [self._jobs[s] for s in stems]
         options = BuildOptions(
@@ -297,24 +374,31 @@ class PreviewBuilder:
             jobs=self.jobs,
             stems=None if stems is None else frozenset(stems),
             cache=True,  # a save reloads only the file saved
+            force=force,
         )
-        errors: list[str] = []
-        warnings: list[str] = []
-        try:
-            report = build_project(self.root, options)
-            warnings = [str(d) for d in report.diagnostics if not d.is_error]
-        except ProjectError as exc:
-            errors = [str(d) for d in exc.diagnostics if d.is_error]
-            warnings = [str(d) for d in exc.diagnostics if not d.is_error]
-        except UsageError as exc:  # the project changed under the narrowing: try again next save
-            errors = [str(error("briefgen.yaml", 0, 0, str(exc)))]
+        if stems is None and self.change == 1:
+            # The first build of every output: nothing is kept yet that the warm worker could
+            # reuse, so worker processes (--jobs) share the work, as `briefgen build` does.
+            reply = build_here(self.root, options)
+        else:
+            reply = self._worker.build(self.root, options)
+        if reply.abandoned:  # a new save came: the next rebuild builds these
+            return [], []
+        errors, warnings = reply.errors, reply.warnings
         versions = {
             e["path"]: e["sha256"]
             for e in Publisher(self.out).read_manifest().get("outputs", [])
             if isinstance(e, dict) and "path" in e and "sha256" in e
         }
         with self._lock:
+            now = time.monotonic()
+            for job in jobs:
+                for fmt in formats:
+                    relpath = job.relpath(fmt)
+                    if versions.get(relpath) != self.status_version(job.stem, fmt):
+                        self._published_at[(job.stem, fmt)] = now
             self.versions = versions
+            self._unverified = reply.unverified
             for job in jobs:
                 for fmt in formats:
                     self._attempted[(job.stem, fmt)] = self.change

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
-from . import pdf_charts, pdf_footnotes, pdf_serialise, pdf_tagging
+from . import pdf_charts, pdf_footnotes, pdf_letters, pdf_serialise, pdf_tagging
 from .pdf_tags import scope_table_headers
 
 
@@ -175,7 +175,7 @@ def write(document: RenderedDocument, target: Path) -> WrittenFile:
     letter, _rest = split_letter(document.html)
     rendered = document.layout if document.layout is not None else layout(without_letter(document))
     if letter is not None:
-        letter_pages = layout(_with_html(document, letter)).pages
+        letter_pages = pdf_letters.letter_pages(_with_html(document, letter), layout)
         rendered = rendered.copy([*letter_pages, *rendered.pages])
     variant = document.pdf_variant or "pdf/ua-1"
     stamp = document.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ")
