@@ -203,6 +203,10 @@ class InlinePool:
                 self._jobs[job.stem] = job
             yield from run_batch(batch)
 
+    def start_chart_engine(self, model: Model, jobs) -> None:
+        """Nothing to start: this long-lived process draws with its own engine, kept warm
+        between saves (a separate engine process per save would start cold each time)."""
+
     def close(self, abandon: bool = False) -> None:
         pass
 
