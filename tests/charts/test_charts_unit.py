@@ -202,3 +202,47 @@ def test_equal_labels_get_rows_of_their_own():
     points = [Point("Name withheld", 10, "10"), Point("Name withheld", 5, "5"), Point("A", 1, "1")]
     chart_spec._distinct(points)
     assert [p.label for p in points] == ["Name withheld", "Name withheld (2)", "A"]
+
+
+def _timeline_with_long_names() -> ChartSpec:
+    kinds = ["Arrest", "Search", "Charge", "Detention", "Trial", "Verdict", "Appeal", "Release", "Pardon"]
+    kinds[4:4] = ["Detention extended"]
+    kinds += ["Travel ban", "Citizenship revoked"]
+    lanes = [f"Leyla and Arif Yunus {i}" for i in range(4)]
+    events = [
+        chart_spec.Event(lanes[i % 4], f"201{4 + i % 3}-0{1 + i % 9}-01", kind, "x")
+        for i, kind in enumerate(kinds)
+    ]
+    return ChartSpec(
+        name="case-timeline", kind="timeline", title="T", alt="A", language="en", events=events, lanes=lanes
+    )
+
+
+def test_a_timeline_legend_never_runs_past_the_drawings_right_edge():
+    # Long lane names push the legend right; six columns of long kinds then ran off the
+    # drawing and were cut ("Citizenship rev"). The drawing's right edge must stay blank.
+    from PIL import Image
+
+    data = in_child(png_of, _timeline_with_long_names(), THEME)
+    with Image.open(io.BytesIO(data)) as image:
+        grey = image.convert("L")
+        width, height = grey.size
+        assert grey.crop((width - 6, 0, width, height)).getextrema() == (255, 255)
+
+
+def test_legend_columns_fit_the_room_the_lane_labels_leave():
+    width = vega.chart_width(THEME)
+    assert vega.legend_columns(["Arrest", "Verdict"], ["A"], width) == 2
+    assert (
+        vega.legend_columns(
+            ["Arrest", "Verdict", "Release", "Travel ban", "Other"], ["Leyla and Arif Yunus"], width
+        )
+        == 5
+    )
+    many = list("ABCDEFGHIJ")
+    assert vega.legend_columns(many, ["A"], width) == 6  # never more than six
+    long = ["Citizenship revoked", "Detention extended"] * 3
+    assert vega.legend_columns(long, ["Leyla and Arif Yunus 0"], width) < vega.legend_columns(
+        long, ["A"], width
+    )
+    assert vega.legend_columns(["拘留延长" * 8] * 3, ["A"], width) == 1  # wide characters

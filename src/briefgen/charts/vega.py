@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -191,7 +192,7 @@ def _timeline(spec: ChartSpec, theme: Theme, width: int) -> dict:
                     "x": x,
                     "color": {"field": "kind", "type": "nominal", "sort": kinds,
                               "scale": {"domain": kinds, "range": colours[: max(len(kinds), 1)]},
-                              "legend": {"columns": min(max(len(kinds), 1), 6)}},
+                              "legend": {"columns": legend_columns(kinds, spec.lanes, width)}},
                     "shape": {"field": "kind", "type": "nominal", "sort": kinds,
                               "scale": {"domain": kinds}},
                 },
@@ -206,6 +207,25 @@ _SVG_CACHE: dict[str, str] = {}
 _TRANSPARENT_TEXT = re.compile(r'<text\b[^>]*\bopacity="0"[^>]*>.*?</text>', re.S)
 _BACKGROUND = re.compile(r'<rect width="[\d.]+" height="[\d.]+" fill="white"/>')
 _ARIA = re.compile(r'\s(?:aria-[a-z]+|role)="[^"]*"')
+
+
+def legend_columns(labels: list[str], lanes: list[str], width: int) -> int:
+    """How many legend entries fit side by side under a timeline. Vega puts the legend under
+    the plot, which starts after the lanes' labels, in a grid it never wraps: a column too
+    many runs past the drawing's right edge and is cut off ("Citizenship rev")."""
+    if not labels:
+        return 1
+    lane_labels = min(max((_text_px(lane) for lane in lanes), default=0), round(width * 0.3)) + 6
+    # symbol, its gap to the label and the space between columns (Vega's defaults)
+    entry = max(_text_px(label) for label in labels) + 10 + 4 + 10
+    return max(1, min(len(labels), 6, int((width - lane_labels) // entry)))
+
+
+def _text_px(text: str) -> float:
+    """A generous estimate of `text`'s width at the chart's font size: wide (CJK) characters
+    an em, others 0.62 em (Noto Sans averages about 0.55 em, capitals more)."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.62 for c in text)
+    return ems * CHART_FONT_PX
 
 
 def svg(spec: ChartSpec, theme: Theme) -> str:
