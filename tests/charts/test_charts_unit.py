@@ -239,6 +239,9 @@ def test_legend_columns_fit_the_room_the_lane_labels_leave():
         )
         == 5
     )
+    # Each column as wide as its own widest entry: one long French kind does not make it one column.
+    french = ["Arrestation", "Verdict", "Libération", "Interdiction de quitter le territoire", "Autre"]
+    assert vega.legend_columns(french, ["Leyla and Arif Yunus"], width) == 3
     many = list("ABCDEFGHIJ")
     assert vega.legend_columns(many, ["A"], width) == 6  # never more than six
     long = ["Citizenship revoked", "Detention extended"] * 3

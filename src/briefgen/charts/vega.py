@@ -215,10 +215,13 @@ def legend_columns(labels: list[str], lanes: list[str], width: int) -> int:
     many runs past the drawing's right edge and is cut off ("Citizenship rev")."""
     if not labels:
         return 1
-    lane_labels = min(max((_text_px(lane) for lane in lanes), default=0), round(width * 0.3)) + 6
-    # symbol, its gap to the label and the space between columns (Vega's defaults)
-    entry = max(_text_px(label) for label in labels) + 10 + 4 + 10
-    return max(1, min(len(labels), 6, int((width - lane_labels) // entry)))
+    room = width - min(max((_text_px(lane) for lane in lanes), default=0), round(width * 0.3)) - 6
+    widths = [_text_px(label) + 10 + 4 + 10 for label in labels]  # symbol, gap, column padding
+    for columns in range(min(len(labels), 6), 1, -1):
+        # Entries fill the rows left to right; each column is as wide as its widest entry.
+        if sum(max(widths[column::columns]) for column in range(columns)) <= room:
+            return columns
+    return 1
 
 
 def _text_px(text: str) -> float:
