@@ -128,3 +128,29 @@ def _chart_engine_stays_out_of_the_test_process(request):
 
 
 _ENGINE_REPORTED: list[str] = []
+
+
+def no_resources(url: str) -> tuple[bytes, str]:
+    """A writer's resource reader for documents that read nothing: every request fails."""
+    from briefgen.document import ResourceError
+
+    raise ResourceError(f"{url}: not available")
+
+
+def virtual_document(html: str, read_resource=no_resources):
+    """`html` as a RenderedDocument in the default theme, English, dated 19 January 2016, with
+    no project behind it: what the PDF writer's unit tests lay out."""
+    from datetime import UTC, datetime
+
+    from briefgen.document import RenderedDocument
+    from briefgen.theme import BUILTIN_THEMES, load_theme
+
+    return RenderedDocument(
+        html=html,
+        theme=load_theme(BUILTIN_THEMES / "default"),
+        read_resource=read_resource,
+        base_url="file:///virtual/",
+        template="policy-brief.html.j2",
+        language="en",
+        timestamp=datetime(2016, 1, 19, tzinfo=UTC),
+    )

@@ -6,16 +6,15 @@ The chart below is written by hand in the form charts/vega.py gives (an SVG with
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
 import pikepdf
 import pypdfium2
 import pytest
+from conftest import no_resources, virtual_document
 
-from briefgen.document import RenderedDocument, ResourceError
-from briefgen.theme import BUILTIN_THEMES, load_theme
+from briefgen.document import ResourceError
 from briefgen.writers import pdf, pdf_charts
 
 ALT = "Days in detention on 19 January 2016: Anar Mammadli 764, Leyla Yunus 541."
@@ -54,10 +53,6 @@ PAGE = lxml.html.tostring(
 )
 
 
-def no_resources(url: str) -> tuple[bytes, str]:
-    raise ResourceError(f"{url}: not available")
-
-
 def test_the_drawing_becomes_an_image_of_the_same_svg_and_the_figure_keeps_title_and_caption():
     assert "data-chart='{" in PAGE and "viewbox=" in PAGE and "<clippath" in PAGE  # as served
     html, read = pdf_charts.lighten(PAGE, no_resources)
@@ -88,15 +83,7 @@ def test_html_without_chart_figures_is_left_as_it_is():
 
 
 def _write(tmp_path: Path, name: str) -> Path:
-    document = RenderedDocument(
-        html=PAGE,
-        theme=load_theme(BUILTIN_THEMES / "default"),
-        read_resource=no_resources,
-        base_url="file:///virtual/",
-        template="policy-brief.html.j2",
-        language="en",
-        timestamp=datetime(2016, 1, 19, tzinfo=UTC),
-    )
+    document = virtual_document(PAGE)
     return pdf.write(document, tmp_path / name).path
 
 

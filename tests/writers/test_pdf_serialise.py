@@ -11,15 +11,13 @@ import hashlib
 import io
 import re
 import zlib
-from datetime import UTC, datetime
 
 import pikepdf
 import pydyf
 import pypdfium2
 import pytest
+from conftest import virtual_document
 
-from briefgen.document import RenderedDocument, ResourceError
-from briefgen.theme import BUILTIN_THEMES, load_theme
 from briefgen.writers import pdf, pdf_serialise
 
 HTML = (
@@ -34,21 +32,9 @@ HTML = (
 IDENTIFIER = b"0123456789abcdef0123456789abcdef"
 
 
-def no_resources(url: str) -> tuple[bytes, str]:
-    raise ResourceError(f"{url}: not available")
-
-
 @pytest.fixture(scope="module")
 def laid_out():
-    document = RenderedDocument(
-        html=HTML,
-        theme=load_theme(BUILTIN_THEMES / "default"),
-        read_resource=no_resources,
-        base_url="file:///virtual/",
-        template="policy-brief.html.j2",
-        language="en",
-        timestamp=datetime(2016, 1, 19, tzinfo=UTC),
-    )
+    document = virtual_document(HTML)
     return pdf.layout(document)
 
 
@@ -146,15 +132,7 @@ def test_the_pdf_writer_uses_it(laid_out, tmp_path, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(pdf_serialise, "write", spy)
-    document = RenderedDocument(
-        html=HTML,
-        theme=load_theme(BUILTIN_THEMES / "default"),
-        read_resource=no_resources,
-        base_url="file:///virtual/",
-        template="policy-brief.html.j2",
-        language="en",
-        timestamp=datetime(2016, 1, 19, tzinfo=UTC),
-    )
+    document = virtual_document(HTML)
     target = pdf.write(document, tmp_path / "out.pdf").path
     assert len(calls) == 1 and calls[0]  # with the content-derived identifier
     with pikepdf.open(target) as written_pdf:

@@ -9,13 +9,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pikepdf
+from conftest import virtual_document
 
-from briefgen.document import RenderedDocument, ResourceError
-from briefgen.theme import BUILTIN_THEMES, load_theme
 from briefgen.writers.pdf import write
 
 TABLE = """
@@ -30,24 +28,12 @@ TABLE = """
 """
 
 
-def no_resources(url: str) -> tuple[bytes, str]:
-    raise ResourceError(f"{url}: not available")
-
-
 def write_table(tmp_path: Path) -> Path:
     html = (
         '<!DOCTYPE html><html lang="en"><head><title>Table</title></head>'
         f"<body><h1>Cases</h1>{TABLE}</body></html>"
     )
-    document = RenderedDocument(
-        html=html,
-        theme=load_theme(BUILTIN_THEMES / "default"),
-        read_resource=no_resources,
-        base_url="file:///virtual/",
-        template="policy-brief.html.j2",
-        language="en",
-        timestamp=datetime(2016, 1, 19, tzinfo=UTC),
-    )
+    document = virtual_document(html)
     return write(document, tmp_path / "table.pdf").path
 
 

@@ -4,15 +4,13 @@ structure tree, byte for byte, as WeasyPrint's own add_tags on a document of sev
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 
 import pikepdf
 import pydyf
 import pytest
 import weasyprint.pdf
+from conftest import virtual_document
 
-from briefgen.document import RenderedDocument, ResourceError
-from briefgen.theme import BUILTIN_THEMES, load_theme
 from briefgen.writers import pdf, pdf_tagging
 
 PAGES = "".join(
@@ -27,21 +25,9 @@ HTML = (
 )
 
 
-def no_resources(url: str) -> tuple[bytes, str]:
-    raise ResourceError(f"{url}: not available")
-
-
 @pytest.fixture(scope="module")
 def laid_out():
-    document = RenderedDocument(
-        html=HTML,
-        theme=load_theme(BUILTIN_THEMES / "default"),
-        read_resource=no_resources,
-        base_url="file:///virtual/",
-        template="policy-brief.html.j2",
-        language="en",
-        timestamp=datetime(2016, 1, 19, tzinfo=UTC),
-    )
+    document = virtual_document(HTML)
     return pdf.layout(document)
 
 
