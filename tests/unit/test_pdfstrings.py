@@ -10,18 +10,17 @@ walk; anything it cannot read exactly goes to qpdf, and the canary is still foun
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pikepdf
 import pytest
+from conftest import virtual_document
 
 from briefgen import pdfstrings
 from briefgen.check import _pdf_strings, check_output, normalize
-from briefgen.document import RenderedDocument, ResourceError
+from briefgen.document import ResourceError
 from briefgen.images import metadata_text
 from briefgen.ledger import Ledger, Withheld
-from briefgen.theme import BUILTIN_THEMES, load_theme
 from briefgen.writers import pdf as pdf_writer
 
 CANARIES = {
@@ -134,15 +133,7 @@ def test_the_same_strings_as_qpdfs_walk_in_a_written_brief(tmp_path):
             return photo, "image/jpeg"
         raise ResourceError(url)
 
-    document = RenderedDocument(
-        html=html,
-        theme=load_theme(BUILTIN_THEMES / "default"),
-        read_resource=read,
-        base_url="file:///virtual/",
-        template="policy-brief.html.j2",
-        language="en",
-        timestamp=datetime(2016, 1, 19, tzinfo=UTC),
-    )
+    document = virtual_document(html, read)
     path = pdf_writer.write(document, tmp_path / "brief.pdf").path
     texts, images = pdfstrings.read(path.read_bytes())
     ours = texts + [metadata_text(image) for image in images]
