@@ -195,7 +195,7 @@ def _pdf_file_strings(path: Path) -> list[str]:
 
     try:
         texts, images = pdfstrings.read(path.read_bytes())
-    except pdfstrings.Unreadable:
+    except (pdfstrings.Unreadable, RecursionError):  # RecursionError: absurdly nested arrays
         return _pdf_strings(path)
     return texts + [metadata_text(image) for image in images]
 

@@ -110,6 +110,10 @@ class _Reader:
         if char == b"/":
             word = _WORD.match(data, pos + 1)
             stop = word.end() if word else pos + 1
+            if b"#" in data[pos + 1 : stop]:
+                # "/Obj#53tm" is /ObjStm: rather than decode names, let qpdf read such a file,
+                # so that no stream goes unrecognised and unread.
+                raise Unreadable(f"a name with a #-escape at {pos}")
             return _Name(data[pos + 1 : stop].decode("latin-1")), stop
         word = _WORD.match(data, pos)
         if word is None:
@@ -271,12 +275,14 @@ def _unescape(match: re.Match) -> bytes:
 
 
 def decode_string(raw: bytes) -> str:
-    """A string's text as qpdf gives it: UTF-16BE or UTF-8 after a byte order mark, else
-    PDFDocEncoding."""
+    """A string's text as qpdf gives it: UTF-16 (either byte order) or UTF-8 after a byte
+    order mark, else PDFDocEncoding."""
     if b"\\" in raw:
         raw = _ESCAPE.sub(_unescape, raw)
     if raw.startswith(b"\xfe\xff"):
         return raw[2:].decode("utf-16-be", errors="replace")
+    if raw.startswith(b"\xff\xfe"):
+        return raw[2:].decode("utf-16-le", errors="replace")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
     return raw.decode("latin-1").translate(_PDFDOC)

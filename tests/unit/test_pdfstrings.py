@@ -182,6 +182,19 @@ def test_what_it_cannot_read_goes_to_qpdf(tmp_path, monkeypatch):
     assert set(fallbacks) == {encrypted, hex_metadata}
 
 
+def test_an_escaped_name_sends_the_file_to_qpdf(tmp_path):
+    """/Obj#53tm is /ObjStm: a stream this reader would not recognise (and so not read) goes
+    to qpdf instead, canaries and all."""
+    data = hiding_places(tmp_path / "whole.pdf", object_streams=True).read_bytes()
+    escaped = tmp_path / "escaped.pdf"
+    escaped.write_bytes(data.replace(b"/Type /ObjStm", b"/Type /Obj#53tm"))
+    with pytest.raises(pdfstrings.Unreadable):
+        pdfstrings.read(escaped.read_bytes())
+    for place, canary in CANARIES.items():
+        message = check_output(escaped, "pdf", ledger_of(canary))
+        assert message and "cases.x.0" in message, place
+
+
 @pytest.mark.parametrize(
     ("syntax", "text"),
     [
@@ -194,6 +207,7 @@ def test_what_it_cannot_read_goes_to_qpdf(tmp_path, monkeypatch):
         (rb"<48 65 6c6C 6f>", "Hello"),
         (rb"<4865 7>", "Hep"),
         (rb"<FEFF041A0430>", "Ка"),
+        (rb"<FFFE1A043004>", "Ка"),  # UTF-16LE after its byte order mark, as qpdf reads it
         (b"(\xef\xbb\xbfh\xc3\xa9)", "hé"),
         (b"(\x93ve)", "ﬁve"),  # PDFDocEncoding's fi ligature, as qpdf reads it
         (
