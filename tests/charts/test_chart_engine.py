@@ -157,3 +157,29 @@ def test_builds_through_the_engine_process_equal_builds_drawn_in_the_worker(tmp_
     for name in files:
         if name.name != "manifest.json":
             assert (through / name).read_bytes() == (itself / name).read_bytes(), name
+
+
+class _TimeLimit(BaseException):
+    """As worker.RenderTimeout: a BaseException an output's alarm raises anywhere."""
+
+
+def test_a_time_limit_mid_answer_closes_the_connection_so_answers_cannot_shift(monkeypatch):
+    # Another end that never answers: the time limit strikes while the answer is read.
+    import socket
+
+    from briefgen.charts import engine as engine_module
+
+    ours, theirs = socket.socketpair()
+    connection = engine_module.Connection("unused")
+    connection._conn = ours
+    request = _request()
+
+    def interrupted(conn):
+        raise _TimeLimit()
+
+    monkeypatch.setattr(engine_module, "read_frame", interrupted)
+    with pytest.raises(_TimeLimit):
+        connection.answer(request)
+    # Nothing half read is kept: the next request starts a new connection and a new queue.
+    assert connection._conn is None and not connection._sent
+    theirs.close()

@@ -139,6 +139,11 @@ class Connection:
         except OSError as exc:
             self.close()
             raise EngineUnavailable(str(exc)) from None
+        except BaseException:
+            # An output's time limit (RenderTimeout) mid-frame: the stream and the queue of
+            # requests would no longer match, and a later answer could be another chart's.
+            self.close()
+            raise
         self._sent.append(body)
         return body
 
@@ -148,12 +153,15 @@ class Connection:
         while body not in self._answers:
             try:
                 frame = read_frame(self._conn) if self._conn is not None else None
+                if not frame or not self._sent:
+                    raise EngineUnavailable("the chart engine process stopped answering")
+                self._answers[self._sent.popleft()] = (frame[0], frame[1:])
             except OSError:
-                frame = None
-            if not frame or not self._sent:
                 self.close()
-                raise EngineUnavailable("the chart engine process stopped answering")
-            self._answers[self._sent.popleft()] = (frame[0], frame[1:])
+                raise EngineUnavailable("the chart engine process stopped answering") from None
+            except BaseException:  # as in submit: never leave the stream half read
+                self.close()
+                raise
         status, payload = self._answers.pop(body)
         if status != 0:
             raise EngineUnavailable(payload.decode("utf-8", "replace"), gone=False)

@@ -383,8 +383,10 @@ def engine_started_here() -> bool:
     return bool(_ENGINE_PID) and _ENGINE_PID[0] == os.getpid()
 
 
+@cache
 def warm_up() -> None:
-    """Start vl-convert's JavaScript engine (about half a second, once per process)."""
+    """Start vl-convert's JavaScript engine (about half a second, once per process; later
+    calls, as a long-lived preview worker makes, return at once)."""
     _vl_convert(())
     import vl_convert
 
