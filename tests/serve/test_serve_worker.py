@@ -72,7 +72,7 @@ def test_kept_letter_and_contents_guess_give_the_built_bytes(tmp_path, preview_w
         # The page count held, so the PDF was laid out once, on the last decision...
         assert reply.unverified == [SHOWN]
         # ... which the exact decision confirms.
-        assert preview_worker.verify(load_project(root).model, out) == []
+        assert preview_worker.verify(load_project(root).model, out, reply.unverified) == []
     # What `briefgen build` makes from the same files, in a process of its own.
     fresh = tmp_path / "fresh"
     narrowing = ["--brief", BRIEF, "--audience", AUDIENCE, "--lang", "en", "--format", "pdf"]
@@ -201,7 +201,7 @@ def test_the_server_builds_a_wrong_guess_again(tmp_path):
         before = pdf.stat().st_mtime_ns
         calls = []
         real_build = builder._build
-        builder._worker.verify = lambda model, out: [stem]  # as the worker answers a wrong guess
+        builder._worker.verify = lambda model, out, stems: [stem]  # as the worker answers a wrong guess
 
         def recording_build(formats, stems, force=False):
             calls.append((formats, stems, force))
@@ -214,3 +214,20 @@ def test_the_server_builds_a_wrong_guess_again(tmp_path):
     finally:
         builder.stop()
         builder.join(10)
+
+
+def test_a_guess_whose_worker_died_is_built_again(tmp_path, preview_worker):
+    # The worker that guessed is gone before the check: its guess cannot be checked, so the
+    # output counts as guessed wrong (built again, exactly) rather than staying unchecked.
+    root = copy_repository_project(tmp_path)
+    cases = root / "content" / "cases.yaml"
+    out = tmp_path / "previews"
+    assert preview_worker.build(root, focused(out, SHOWN)).errors == []
+    cases.write_text(
+        ANCHOR.sub(r"\1 Anedit.\2", cases.read_text(encoding="utf-8"), count=1), encoding="utf-8"
+    )
+    reply = preview_worker.build(root, focused(out, SHOWN))
+    assert reply.unverified == [SHOWN]
+    os.kill(preview_worker._process.pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert preview_worker.verify(load_project(root).model, out, reply.unverified) == [SHOWN]

@@ -132,13 +132,14 @@ class PreviewWorker:
         except WorkerLost as exc:
             return BuildReply(errors=[f"briefgen.yaml:0:0: {exc}; nothing was published"])
 
-    def verify(self, model: Model, out: Path) -> list[str]:
-        """Check the contents decisions guessed in the last builds; the stems guessed wrong
-        (to be built again: the worker has forgotten their guess)."""
+    def verify(self, model: Model, out: Path, stems: list[str]) -> list[str]:
+        """Check the contents decisions guessed for `stems` in the last builds; the stems
+        guessed wrong, or that can no longer be checked, to be built again (the worker has
+        forgotten their guess)."""
         try:
-            return self._call(("verify", model, out), None)
+            return self._call(("verify", model, out, stems), None)
         except WorkerLost:
-            return []  # a new worker remembers nothing: its next build decides exactly
+            return list(stems)  # the guesses died with the worker: built again, exactly
 
     def _draft_seconds(self) -> float | None:
         return self.limits.seconds + 5 if self.limits.seconds else None
@@ -294,15 +295,16 @@ class _WorkerState:
         reply.unverified = sorted(self.memory.unverified)
         return reply
 
-    def verify(self, model: Model, out: Path) -> list[str]:
+    def verify(self, model: Model, out: Path, stems=()) -> list[str]:
         """The exact contents decision of each output laid out on a guess, from its HTML
-        rendered again as a build without memory renders it (and not kept)."""
+        rendered again as a build without memory renders it (and not kept). One of `stems`
+        this worker has no guess for (a worker started after the build) counts as wrong."""
         from .. import worker
         from ..publish import Publisher
         from .draft import has_contents
 
         wrong = []
-        for stem in sorted(self.memory.unverified):
+        for stem in sorted(self.memory.unverified | set(stems)):
             job = self.jobs.get(stem)
             guessed = self.memory.decisions.get(stem, (None,))[0]
             self.memory.unverified.discard(stem)

@@ -345,7 +345,9 @@ class PreviewBuilder:
         """A PDF laid out on the last build's contents decision is shown at once; here the
         decision is taken exactly, and an output guessed wrong is built again (tocmemory.py).
         Returns error lines of that build."""
-        wrong = [stem for stem in self._worker.verify(model, self.out) if stem in self._jobs]
+        wrong = [
+            stem for stem in self._worker.verify(model, self.out, self._unverified) if stem in self._jobs
+        ]
         self._unverified = []
         if not wrong:
             return []
