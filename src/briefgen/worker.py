@@ -341,8 +341,8 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         )
         return rendered[show_toc]
 
+    from .writers.pdf import anchors_only, without_letter
     from .writers.pdf import layout as layout_document
-    from .writers.pdf import without_letter
 
     def layout(document: RenderedDocument):
         # The brief's pages: a recipient's letter is laid out apart, when the PDF is written.
@@ -376,7 +376,12 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
             root, theme.folder, TemplateChain(root, theme.templates_dir, job.audience_id), brief.template
         )
         before_writers = len(document.warnings)
-        for fmt in job.formats:
+        # The PDF first: its pages are then let go (unless the next copy reuses them), so the
+        # DOCX writer's memory does not come on top of a whole laid-out document.
+        for fmt in sorted(job.formats, key=lambda name: name != "pdf"):
+            if fmt != "pdf" and "pdf" in job.formats and not job.recipient_id and laid_out is not None:
+                document.layout = laid_out = anchors_only(laid_out)
+                gc.collect()
             temp = publisher.temp_path(job.relpath(fmt))
             already = len(document.warnings)
             written = WRITERS[fmt].write(document, temp)
@@ -390,6 +395,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
                 output.record = {"warnings": found}
             diagnostics.extend(d for d in found if d not in diagnostics)
             outputs.append(output)
+        outputs.sort(key=lambda output: job.formats.index(output.format))
         if "docx" not in job.formats and document.parsed_html is not None:
             # Classes with no look in the DOCX: the DOCX writer reports them when it runs;
             # without it they are every output's warnings.

@@ -14,6 +14,7 @@ import re
 from contextlib import contextmanager
 from functools import cache, partial
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
@@ -28,6 +29,7 @@ def layout(document: RenderedDocument):
 
     # Each chart's drawing as an image: WeasyPrint's parser and cascade skip its elements.
     text, read_resource = pdf_charts.lighten(document.html, document.read_resource)
+    text = without_wbr_elements(text)
     fetcher = _fetcher_class()(read_resource)
     try:
         html = HTML(string=text, base_url=document.base_url, url_fetcher=fetcher)
@@ -54,6 +56,31 @@ def layout(document: RenderedDocument):
         raise ResourceError(str(cause) if cause else str(exc)) from None
     _check_laid_out(rendered)
     return rendered
+
+
+class _AnchoredPage(NamedTuple):
+    anchors: dict
+
+
+class AnchorsOnly(NamedTuple):
+    """What the other writers read of a laid-out document once its PDF is written: each
+    page's anchors (the DOCX contents' page numbers, docx/contents.py)."""
+
+    pages: list[_AnchoredPage]
+
+
+def anchors_only(laid_out) -> AnchorsOnly:
+    """`laid_out` (a weasyprint.Document) reduced to its pages' anchors, so that its boxes can
+    be let go before the DOCX is written rather than add to its memory."""
+    return AnchorsOnly([_AnchoredPage(dict(page.anchors)) for page in laid_out.pages])
+
+
+def without_wbr_elements(html: str) -> str:
+    """`html` with each `<wbr>` written as the zero-width space WeasyPrint's own stylesheet
+    makes of it (`wbr::before { content: "\\200B" }`). Same break opportunity, same text in
+    the PDF, but no element, style and pseudo-element box per opportunity: a dossier's
+    thousands of URL break points cost ~160 MB of layout memory as elements."""
+    return html.replace("<wbr>", "\u200b")
 
 
 _NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported .* \(U\+([0-9A-F]+)\)")

@@ -42,13 +42,15 @@ def render_keeping_notes(html, render):
     """`render()` (a weasyprint.Document of `html`, a weasyprint.HTML), laid out again while
     a note is on a later page than its call and a change can be made for it."""
     rendered = render()
-    areas = (child for page in rendered.pages for child in page._page_box.children)
+    areas = [area for page in rendered.pages for area in page._page_box.children]
     if not any(type(area).__name__ == "FootnoteAreaBox" for area in areas):
         return rendered  # no notes at all: nothing to look for
     for _round in range(ROUNDS):
         deferred = deferred_pages(rendered)
         if not deferred or not repair_page(html, rendered, deferred[0]):
             break
+        # Let go of the old layout before making the next: two at once double peak memory.
+        rendered = areas = None
         rendered = render()
     return rendered
 
