@@ -407,7 +407,9 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
                 output.record = {"warnings": list(dict.fromkeys([*kept, *unstyled]))}
             diagnostics.extend(d for d in unstyled if d not in diagnostics)
         for output in outputs:
-            leak = check_output(output.temp, output.format, view.ledger)
+            # The copies of a brief differ little: each is searched where it differs from the first.
+            reference = shared.setdefault(("checked", job.brief_id, output.format), {})
+            leak = check_output(output.temp, output.format, view.ledger, reference)
             if leak:
                 diagnostics.append(error(output.relpath, 0, 0, leak))
     except RenderError as exc:

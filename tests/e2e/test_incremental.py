@@ -142,3 +142,33 @@ def test_plain_progress_lines_when_not_a_terminal(project, tmp_path):
     assert sum(line.startswith("built: ") for line in lines) == 3
     assert lines[-1].startswith("briefgen: 3 file(s) written, 0 up to date")
     assert "\x1b[" not in result.stderr
+
+
+def test_html_copies_share_their_fonts_as_hard_links(tmp_path):
+    """Every HTML copy has its own resource folder, but the bytes they have in common (the
+    theme's fonts) are written once and hard-linked: 200 recipients' copies were 1.2 GB."""
+    out = tmp_path / "out"
+    report = build_project(PROJECTS / "letters", BuildOptions(out=out, formats=["html"], jobs=1, force=True))
+    assert not [d for d in report.diagnostics if d.is_error]
+    folders = sorted(out.rglob("*_files"))
+    assert len(folders) >= 2
+    fonts = [sorted(f for f in folder.rglob("*.ttf")) for folder in folders]
+    assert fonts[0] and [f.name for f in fonts[0]] == [f.name for f in fonts[1]]
+    for first, second in zip(fonts[0], fonts[1], strict=True):
+        assert first.stat().st_ino == second.stat().st_ino
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_resource_is_written_again_when_the_earlier_file_is_gone(tmp_path):
+    from briefgen.writers.html import place_file
+
+    data = b"font bytes " * 100
+    place_file(tmp_path / "a.ttf", data)
+    place_file(tmp_path / "b.ttf", data)
+    assert (tmp_path / "a.ttf").stat().st_ino == (tmp_path / "b.ttf").stat().st_ino
+    (tmp_path / "a.ttf").unlink()
+    (tmp_path / "b.ttf").unlink()  # published under another name, or discarded
+    place_file(tmp_path / "c.ttf", data)
+    assert (tmp_path / "c.ttf").read_bytes() == data and (tmp_path / "c.ttf").stat().st_nlink == 1
+    place_file(tmp_path / "d.ttf", b"other bytes")
+    assert (tmp_path / "d.ttf").read_bytes() == b"other bytes" and (tmp_path / "d.ttf").stat().st_nlink == 1
