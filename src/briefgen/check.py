@@ -45,10 +45,14 @@ class CheckedText:
     """The text of one checked output, kept so that the next output of the same kind (another
     recipient's copy of the brief) is searched only where its text differs from this one.
 
-    Exact, whatever the two texts are: a needle found in the new text lies in their common
-    beginning or common end, which are text of this one, or overlaps the part between. So a
-    needle that does not occur in this text at all needs searching only in that part (widened
-    by the needle's length); one that does is searched for in the whole new text."""
+    Exact, whatever the two texts are. The new text is cut into runs, each equal to one
+    stretch of this text, and the parts between (differing_parts). A needle found in the new
+    text lies within one run, so in this text too, or overlaps a part between. So a needle
+    that does not occur in this text needs searching only in those parts (each widened by the
+    needle's length); one that does is searched for in the whole new text."""
+
+    ANCHOR = 48  # characters: a stretch of this text looked for in the new one, to align them
+    DEPTH = 6  # times the texts are split at such a stretch: up to 64 parts
 
     def __init__(self, haystack: str) -> None:
         self.haystack = haystack
@@ -60,12 +64,39 @@ class CheckedText:
             found = self._occurs[needle] = needle in self.haystack
         return found
 
-    def differing_part(self, haystack: str, longest: int) -> str:
-        """The part of `haystack` a needle of at most `longest` characters that does not occur
-        in this text must overlap to occur in `haystack`."""
-        start = _common_prefix(self.haystack, haystack)
-        end = len(haystack) - _common_suffix(self.haystack, haystack, start)
-        return haystack[max(0, start - longest + 1) : end + longest - 1]
+    def differing_parts(self, haystack: str, longest: int) -> list[str]:
+        """The parts of `haystack` a needle of at most `longest` characters that does not
+        occur in this text must overlap to occur in `haystack`."""
+        spans: list[tuple[int, int]] = []
+        self._split(haystack, 0, len(haystack), 0, len(self.haystack), self.DEPTH, spans)
+        widened: list[list[int]] = []
+        for begin, end in spans:  # in order, left to right
+            begin, end = max(0, begin - longest + 1), min(len(haystack), end + longest - 1)
+            if widened and begin <= widened[-1][1]:
+                widened[-1][1] = max(widened[-1][1], end)
+            else:
+                widened.append([begin, end])
+        return [haystack[begin:end] for begin, end in widened]
+
+    def _split(self, new: str, a: int, b: int, a0: int, b0: int, depth: int, spans: list) -> None:
+        """Note the parts of new[a:b] not shown equal to text of self.haystack[a0:b0]. The
+        run that begins at `a` is equal to text beginning at `a0`, the one that ends at `b`
+        to text ending at `b0`: so runs of neighbouring calls join into one stretch of this
+        text, and only the spans noted (even empty ones) separate runs."""
+        old = self.haystack
+        prefix = _common_prefix(new[a:b], old[a0:b0])
+        a, a0 = a + prefix, a0 + prefix
+        suffix = _common_suffix(new[a:b], old[a0:b0], 0)
+        b, b0 = b - suffix, b0 - suffix
+        middle0 = (a0 + b0 - self.ANCHOR) // 2
+        if depth and b - a > 4 * self.ANCHOR and b0 - a0 > 4 * self.ANCHOR:
+            anchor = old[middle0 : middle0 + self.ANCHOR]
+            found = new.find(anchor, a, b)
+            if found >= 0:
+                self._split(new, a, found, a0, middle0, depth - 1, spans)
+                self._split(new, found, b, middle0, b0, depth - 1, spans)
+                return
+        spans.append((a, b))
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -110,12 +141,14 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     if earlier is None:
         if reference is not None:
             reference["text"] = CheckedText(haystack)
-        differing = haystack
+        differing = [haystack]
     else:
-        differing = earlier.differing_part(haystack, max(map(len, needles), default=0))
+        differing = earlier.differing_parts(haystack, max(map(len, needles), default=0))
     visible: str | None = None  # the audience's own text: built only when a needle is found
     for needle, where in needles.items():
-        if needle in differing or (earlier is not None and earlier.occurs(needle) and needle in haystack):
+        if any(needle in part for part in differing) or (
+            earlier is not None and earlier.occurs(needle) and needle in haystack
+        ):
             if visible is None:
                 visible = "".join(_visible_text(v) for v in ledger.visible)
             if needle not in visible:

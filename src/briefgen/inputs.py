@@ -57,14 +57,27 @@ def template_fingerprint(project_root: Path, theme: Theme, audience_id: str, tem
         if path is None:
             seen[name] = "missing"
             continue
-        source = path.read_text(encoding="utf-8", errors="replace")
-        seen[name] = f"{chain.label(path)}:{_sha(source)}"
+        source, digest = _template_text(path)
+        seen[name] = f"{chain.label(path)}:{digest}"
         references = _references(source)
         if None in references:
             # A template named by a variable could be any of them: depend on them all.
             pending.extend(chain.all_names())
         pending.extend(name for name in references if name)
     return dict(sorted(seen.items()))
+
+
+def _template_text(path: Path) -> tuple[str, str]:
+    """A template's text and its digest, read again only when the file changed: every
+    output's fingerprint reads the same few templates."""
+    stat = path.stat()
+    return _template_text_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _template_text_cached(path: Path, _mtime_ns: int, _size: int) -> tuple[str, str]:
+    source = path.read_text(encoding="utf-8", errors="replace")
+    return source, _sha(source)
 
 
 @lru_cache(maxsize=256)

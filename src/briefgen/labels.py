@@ -14,7 +14,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -126,14 +126,23 @@ def project_catalog(root: Path | None, language: str) -> CatalogFile | None:
 
 def translations(language: str, root: Path | None = None) -> NullTranslations:
     """The label chain for a language: the project's catalog, then the built-in one."""
-    chain: list[NullTranslations] = []
+    catalogs: list[Catalog] = []
     for code in dict.fromkeys([language, language.split("-")[0]]):
         found = project_catalog(root, code)
         if found is not None and found.catalog is not None:
-            chain.append(_translations(found.catalog))
+            catalogs.append(found.catalog)
         builtin = builtin_catalog(code)
         if builtin is not None:
-            chain.append(_translations(builtin))
+            catalogs.append(builtin)
+    return _chain(tuple(catalogs))
+
+
+@lru_cache(maxsize=64)
+def _chain(catalogs: tuple[Catalog, ...]) -> NullTranslations:
+    # Per catalog objects, which are read again when their file changes (read_catalog): every
+    # output of a build asks for its language's chain, and parsing it was ~1 ms each time.
+    # The chain is only read from once made.
+    chain = [_translations(catalog) for catalog in catalogs]
     if not chain:
         return NullTranslations()
     first = chain[0]

@@ -752,9 +752,13 @@ class Selector:
                 if not self._visible_item("people", speaker.person):
                     self.ledger.withhold(f"events.{event.id}.speakers[{index}].role", speaker.role)
         for collection, item_id in self.depends_on:
-            item = self.model.get(collection, item_id)
+            # The same for every output of this clearance: collected once per model.
+            key = ("plain texts", collection, item_id, self.clearance)
+            texts = self.model.memo.get(key)
+            if texts is None:
+                texts = self.model.memo[key] = self._plain_texts(self.model.get(collection, item_id))
             self.ledger.show(item_id)
-            self.ledger.show_all(self._plain_texts(item))
+            self.ledger.show_all(texts)
         if self.recipient_item is not None:
             # The copy's own id names its files (an HTML copy links its `_files/` folder): the
             # id of another recipient it begins with (`ivanova` in `ivanova-4`) is no leak.

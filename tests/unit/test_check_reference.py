@@ -26,16 +26,36 @@ def test_common_prefix_and_suffix(a, b):
     assert prefix + suffix == min(len(a), len(b)) or a[len(a) - suffix - 1] != b[len(b) - suffix - 1]
 
 
-@settings(max_examples=400)
-@given(LETTERS, LETTERS, LETTERS, LETTERS, NEEDLES)
-def test_the_differing_part_finds_what_a_full_search_finds(start, first_middle, middle, end, needles):
-    earlier = CheckedText(start + first_middle + end)
-    haystack = start + middle + end
+class SmallAnchors(CheckedText):
+    """Anchors of two letters: the texts below are split as often as a long brief's."""
+
+    ANCHOR = 2
+
+
+@settings(max_examples=600)
+@given(LETTERS, LETTERS, LETTERS, LETTERS, LETTERS, LETTERS, NEEDLES)
+def test_the_differing_parts_find_what_a_full_search_finds(start, first, middle, second, end, other, needles):
+    """Two texts alike but for two places (a name at the top and in the middle): whatever the
+    needles, searching the parts (and the whole text for needles the first text holds) finds
+    exactly what a full search finds."""
+    earlier = SmallAnchors(start + first + middle + first + end)
+    haystack = start + second + middle + other + end
     longest = max(map(len, needles), default=0)
-    differing = earlier.differing_part(haystack, longest)
+    parts = earlier.differing_parts(haystack, longest)
     for needle in needles:
-        found = needle in differing or (earlier.occurs(needle) and needle in haystack)
-        assert found == (needle in haystack), (needle, haystack, differing)
+        found = any(needle in part for part in parts) or (earlier.occurs(needle) and needle in haystack)
+        assert found == (needle in haystack), (needle, haystack, parts)
+
+
+def test_the_parts_are_small_when_two_places_differ():
+    """What makes it worth it: a long text differing in two short places is searched in two
+    short parts, not in all that lies between them."""
+    body = "".join(f"paragraph{n}aboutthedetentionofjournalistsinbaku" for n in range(400))
+    earlier = CheckedText("styleannakowalskafiles" + body + "preparedforannakowalska" + body)
+    parts = earlier.differing_parts("styleborisbrownfiles" + body + "preparedforborisbrown" + body, 30)
+    assert len(parts) == 2
+    assert sum(map(len, parts)) < 200
+    assert all("borisbrown" in part for part in parts)
 
 
 def _copy(tmp_path, name: str, recipient: str, tail: str = "") -> object:
@@ -68,3 +88,24 @@ def test_a_value_in_the_shared_part_found_in_the_first_copy_is_found_in_every_co
     reference: dict = {}
     assert check_output(_copy(tmp_path, "a", "Anna Adams"), "html", removed, reference)
     assert check_output(_copy(tmp_path, "b", "Boris Brown"), "html", removed, reference)
+
+
+def test_a_needle_across_a_deletion_is_found():
+    """Where the new text lacks a piece of the old one, the runs on each side are not one
+    stretch of the old text: a needle across that point is searched for there."""
+    earlier = CheckedText("ab" + "c" + "de")
+    parts = earlier.differing_parts("ab" + "de", 2)
+    assert not earlier.occurs("bd")
+    assert any("bd" in part for part in parts)
+
+
+def test_a_needle_across_a_split_point_of_a_long_text_is_found():
+    """The same at a point found by splitting: the new text lacks one letter on each side of
+    the old text's middle, where it is split."""
+    left, right = "l" * 300 + "xy", "zw" + "r" * 300
+    old = "head" + left + right + "tail"
+    new = "HEAD" + left[:-1] + right[1:] + "TAIL"  # "y" and "z" gone: "xw" only in the new
+    earlier = CheckedText(old)
+    parts = earlier.differing_parts(new, 2)
+    assert not earlier.occurs("xw") and "xw" in new
+    assert any("xw" in part for part in parts)
