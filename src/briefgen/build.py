@@ -143,10 +143,9 @@ def _build(
         pool.start_chart_engine(model, jobs)
     diagnostics += catalog_problems(root)
     diagnostics += label_warnings(model, dict.fromkeys(job.language for job in jobs))
+    # Localized fields that fall back to another language are reported by the worker that
+    # renders an output (only those it prints) and kept in its record for later builds.
     views = {job: job_view(model, job) for job in jobs}
-    for job, view in views.items():
-        # Here rather than in the workers: shown on every build, up-to-date outputs too.
-        diagnostics += fallback_warnings(model, view, job)
     # Template mistakes that would otherwise vanish silently (an unknown block or folder).
     diagnostics += template_problems(model, jobs)
     if options.strict:

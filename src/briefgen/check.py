@@ -135,7 +135,7 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     # each needle is searched for once, and reported under the first place it comes from.
     needles: dict[str, str] = {}
     for where, value in ledger.removed:
-        for needle in _needles(value):
+        for needle in needles_of(value):
             needles.setdefault(needle, where)
     earlier: CheckedText | None = reference.get("text") if reference is not None else None
     if earlier is None:
@@ -168,7 +168,9 @@ def _visible_text(value: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _needles(value: str) -> tuple[str, ...]:
+def needles_of(value: str) -> tuple[str, ...]:
+    """What is searched for to find `value` in an output's text (see the module docstring):
+    empty for a value too short to judge."""
     words = plain_text(value).split() if "\n" in value or len(value) > 80 else value.split()
     whole = normalize(" ".join(words))
     if len(whole) < MIN_CHARS:

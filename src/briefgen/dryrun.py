@@ -39,7 +39,6 @@ def dry_run(model: Model) -> list[Diagnostic]:
     failed: set[tuple[str, str]] = set()  # (audience, template): one broken render is enough
     for job in jobs:
         view = job_view(model, job)
-        found += fallback_warnings(model, view, job)
         template = templates[job.brief_id]
         if (job.audience_id, template) in failed:
             continue
@@ -56,6 +55,7 @@ def dry_run(model: Model) -> list[Diagnostic]:
         try:
             renderer = renderers[job.audience_id]
             html = renderer.render(template, view, {"show_toc": True})
+            found += fallback_warnings(model, view, job, html)
             # A character of a template or label no font of the theme has (fonts.py).
             found += check_rendered(html, renderer.theme, root, f"{template}.html.j2")
             # Classes with no look in the DOCX (theme `styles`), as the build reports them.

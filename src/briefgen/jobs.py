@@ -54,10 +54,17 @@ def job_fingerprint(
     )
 
 
-def fallback_warnings(model: Model, view: View, job: Job) -> list[Diagnostic]:
-    """Localized fields that lack the output's language (the project language was used)."""
+def fallback_warnings(model: Model, view: View, job: Job, html: str | None = None) -> list[Diagnostic]:
+    """Localized fields that lack the output's language (the project language was used).
+
+    With the output's rendered `html`, only those whose text it prints: a case's court or
+    article in the view of an event summary that shows neither is no one's concern. A text
+    too short to judge (an acronym) counts as printed."""
+    printed = _printed_in(html) if html is not None and view.fallbacks else None
     found = []
     for fb in view.fallbacks:
+        if printed is not None and not printed(fb.text):
+            continue
         if fb.collection in ("briefs", "audiences"):
             where = model.settings_locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
         else:
@@ -74,6 +81,20 @@ def fallback_warnings(model: Model, view: View, job: Job) -> list[Diagnostic]:
             )
         )
     return found
+
+
+def _printed_in(html: str):
+    """text -> whether `html` prints it, matched as the leak check matches (check.py): letters
+    and digits only, a long text by any stretch of six words of it."""
+    from .check import html_text, needles_of, normalize
+
+    haystack = normalize(html_text(html))
+
+    def printed(text: str) -> bool:
+        needles = needles_of(text)
+        return not needles or any(needle in haystack for needle in needles)
+
+    return printed
 
 
 def _field_path(field: str) -> list[str | int]:

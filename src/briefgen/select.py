@@ -80,6 +80,8 @@ class Fallback:
     field: str
     wanted: str
     used: str
+    # The text used instead: whether an output prints it decides whether it is reported.
+    text: str = field(default="", compare=False)
 
 
 @dataclass
@@ -183,7 +185,8 @@ class Selector:
                 return value[lang]
         for lang in (self.default_language, *value.keys()):
             if lang in value:
-                self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang))
+                used = value[lang] if isinstance(value[lang], str) else ""
+                self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang, used))
                 self.ledger.show(value[lang])
                 if isinstance(value[lang], str) and lang.split("-")[0] != self.language.split("-")[0]:
                     return _foreign(value[lang], lang)
@@ -209,8 +212,9 @@ class Selector:
                     break
             else:
                 lang = next(iter(lang for lang in (self.default_language, *value) if lang in value))
-                self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang))
                 chosen = value[lang]
+                used = " ".join(v for v in chosen if isinstance(v, str))
+                self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang, used))
                 if lang.split("-")[0] != self.language.split("-")[0]:
                     chosen = [_foreign(v, lang) if isinstance(v, str) else v for v in chosen]
             value = chosen

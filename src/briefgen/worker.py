@@ -29,7 +29,7 @@ from .classstyles import class_problems
 from .diagnostics import Diagnostic, ProjectError, error
 from .document import RenderedDocument, ResourceError
 from .fonts import UncoveredText, check_rendered
-from .jobs import build_timestamp, job_brief, job_view
+from .jobs import build_timestamp, fallback_warnings, job_brief, job_view
 from .lookup import TemplateChain, template_filename
 from .model import Model
 from .outputwarnings import WarningLocator
@@ -406,6 +406,13 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
                 kept = (output.record or {}).get("warnings", [])
                 output.record = {"warnings": list(dict.fromkeys([*kept, *unstyled]))}
             diagnostics.extend(d for d in unstyled if d not in diagnostics)
+        # Localized fields that fell back to another language, as far as this output prints
+        # them: said with its other warnings, and again while it is up to date (its record).
+        fallbacks = fallback_warnings(model, view, job, document.html)
+        for output in outputs:
+            said = list(dict.fromkeys([*fallbacks, *(output.record or {}).get("warnings", [])]))
+            output.record = {"warnings": said} if said else None
+        diagnostics.extend(d for d in fallbacks if d not in diagnostics)
         for output in outputs:
             # The copies of a brief differ little: each is searched where it differs from the first.
             reference = shared.setdefault(("checked", job.brief_id, output.format), {})

@@ -1,0 +1,84 @@
+"""A localized field without the output's language is reported for the outputs that print
+it (worker.py, jobs.fallback_warnings), not for every output whose view holds it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import PROJECTS
+
+from briefgen.build import BuildOptions, build_project
+from briefgen.diagnostics import ProjectError
+
+pytestmark = pytest.mark.slow
+
+UNTRANSLATED = "timeline[1].text has no 'fr' text"
+
+
+@pytest.fixture()
+def project(tmp_path):
+    """The small fixture in English and French, with one timeline entry written in English
+    only: the case dossier prints timelines, the policy brief does not."""
+    target = tmp_path / "small"
+    shutil.copytree(PROJECTS / "small", target)
+    settings = target / "briefgen.yaml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace(
+        "    audiences: [public-readers]\n", "    audiences: [public-readers]\n    languages: [en, fr]\n"
+    )
+    settings.write_text(text, encoding="utf-8")
+    items = target / "content" / "items.yaml"
+    text = items.read_text(encoding="utf-8")
+    assert "        text: Arrested in the capital.\n" in text
+    items.write_text(
+        text.replace(
+            "        text: Arrested in the capital.\n", "        text: {en: Arrested in the capital.}\n"
+        ),
+        encoding="utf-8",
+    )
+    return target
+
+
+def _untranslated(report) -> list[str]:
+    return [str(d) for d in report.diagnostics if UNTRANSLATED in str(d)]
+
+
+def test_only_an_output_that_prints_the_field_reports_it(project, tmp_path):
+    brief_only = build_project(
+        project, BuildOptions(out=tmp_path / "brief", briefs=["small-brief"], formats=["html"], jobs=1)
+    )
+    assert not _untranslated(brief_only)
+    with_dossier = build_project(
+        project,
+        BuildOptions(out=tmp_path / "all", briefs=["small-brief", "small-dossier"], formats=["html"], jobs=1),
+    )
+    found = _untranslated(with_dossier)
+    assert len(found) == 1 and "items.yaml" in found[0]
+    assert "Arrested in the capital" in (
+        tmp_path / "all/small-dossier/small-dossier.public-readers.fr.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_the_warning_is_said_again_while_the_output_is_up_to_date(project, tmp_path):
+    options = BuildOptions(out=tmp_path / "out", briefs=["small-dossier"], formats=["html"], jobs=1)
+    build_project(project, options)
+    again = build_project(project, options)
+    assert again.outputs == [] and again.skipped == 2
+    assert len(_untranslated(again)) == 1
+
+
+def test_strict_fails_only_for_a_printed_field(project, tmp_path):
+    build_project(
+        project,
+        BuildOptions(out=tmp_path / "brief", briefs=["small-brief"], formats=["html"], jobs=1, strict=True),
+    )
+    with pytest.raises(ProjectError) as caught:
+        build_project(
+            project,
+            BuildOptions(
+                out=tmp_path / "dossier", briefs=["small-dossier"], formats=["html"], jobs=1, strict=True
+            ),
+        )
+    assert any(UNTRANSLATED in str(d) for d in caught.value.diagnostics)
+    assert not list((tmp_path / "dossier").rglob("*.html"))
