@@ -271,7 +271,7 @@ class _WorkerState:
 
     def draft(self, model: Model, job: Job, target: Path, show_toc: bool | None) -> list[str]:
         from ..worker import warm_up_charts
-        from .draft import _render
+        from .draft import draft_html
 
         warm_up_charts(model)
         forget_themes(Path(model.root))
@@ -280,7 +280,7 @@ class _WorkerState:
             if seconds:
                 signal.setitimer(signal.ITIMER_REAL, seconds)
             try:
-                return _render(model, job, target, show_toc)
+                return draft_html(model, job, target, show_toc)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except RenderTimeout:
