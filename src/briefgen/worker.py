@@ -111,15 +111,7 @@ def init_worker(
         envs={},
         sandboxes={},
     )
-    if limits.memory_mb:
-        size = limits.memory_mb * 1024 * 1024
-        with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
-            # The data limit, not the address-space limit: it counts the memory a process
-            # writes to, which is what runs out, but not address space reserved and never
-            # used. The chart engine's JavaScript runtime (V8) reserves some 32 GB at start
-            # and would be killed at once under RLIMIT_AS.
-            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
-    signal.signal(signal.SIGALRM, _on_alarm)
+    apply_limits(limits)
     # What the worker inherited from the main process (modules, perhaps the model) lives as
     # long as it does: keep the cyclic collector off it. Layout allocates millions of small
     # objects that mostly live until the output is written; collecting every 700 allocations
@@ -131,6 +123,22 @@ def init_worker(
     _use_chart_engine(chart_engine)
     if loaded:
         warm_up_charts(model)
+
+
+def apply_limits(limits: Limits) -> None:
+    """Put this process under `limits`: its memory limit now, and the handler that turns an
+    output's time limit (a timer run_batch sets per output) into RenderTimeout. Every process
+    that renders calls this, build workers and serve's preview worker alike, so a change to
+    how limits apply reaches both."""
+    if limits.memory_mb:
+        size = limits.memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
+            # The data limit, not the address-space limit: it counts the memory a process
+            # writes to, which is what runs out, but not address space reserved and never
+            # used. The chart engine's JavaScript runtime (V8) reserves some 32 GB at start
+            # and would be killed at once under RLIMIT_AS.
+            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+    signal.signal(signal.SIGALRM, _on_alarm)
 
 
 def warm_up(formats: list[str] | None) -> None:

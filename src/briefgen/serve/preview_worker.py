@@ -28,7 +28,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import resource
 import signal
 import threading
 import time
@@ -40,7 +39,7 @@ from ..cache import ContentCache
 from ..diagnostics import ProjectError, error
 from ..model import Model
 from ..plan import Job, UsageError
-from ..worker import Limits, RenderTimeout
+from ..worker import Limits, RenderTimeout, apply_limits
 
 _CONTEXT = multiprocessing.get_context("fork")  # the worker starts warm: nothing to import
 POLL_SECONDS = 0.1  # how often a waiting request looks whether the worker is still alive
@@ -225,11 +224,7 @@ def _main(conn, parent_end, limits: Limits, abandon) -> None:
     parent_end.close()  # so that the server's death ends this loop (EOF)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the server ends us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler (runner.py): just end
-    signal.signal(signal.SIGALRM, _on_alarm)
-    if limits.memory_mb:
-        size = limits.memory_mb * 1024 * 1024
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_DATA, (size, size))  # as worker.init_worker
+    apply_limits(limits)  # as build workers: the memory limit, and the time limit's alarm
     from .. import worker
     from ..tocmemory import ContentsMemory
     from ..writers import pdf_letters
@@ -256,10 +251,6 @@ def _main(conn, parent_end, limits: Limits, abandon) -> None:
         except (OSError, EOFError):
             break
     os._exit(0)
-
-
-def _on_alarm(signum, frame):
-    raise RenderTimeout()
 
 
 class _WorkerState:

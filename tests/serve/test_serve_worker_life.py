@@ -1,0 +1,88 @@
+"""The preview worker over its life (serve/preview_worker.py): it runs under the build's limits
+(applied by worker.apply_limits, as in build workers)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from serve_support import make_project
+
+from briefgen.build import BuildOptions
+from briefgen.load import load_project
+from briefgen.plan import Job, plan_jobs
+from briefgen.serve.preview_worker import PreviewWorker
+from briefgen.worker import Limits
+
+pytestmark = pytest.mark.slow  # builds, in a worker process
+
+TEMPLATE = "templates/policy-brief.html.j2"  # the starter brief's template, overridden here
+# Some 10^10 turns of a loop: far beyond any time limit, and no sandbox limit stops it.
+ENDLESS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def _template(block_text: str) -> str:
+    return (
+        '{% extends "builtin/policy-brief.html.j2" %}\n'
+        "{% block key_messages %}" + block_text + "{{ super() }}{% endblock %}\n"
+    )
+
+
+def _options(out: Path, job: Job, limits: Limits | None = None, formats=("html",)) -> BuildOptions:
+    return BuildOptions(
+        out=out,
+        briefs=[job.brief_id],
+        audiences=[job.audience_id],
+        languages=[job.language],
+        formats=list(formats),
+        stems=frozenset([job.stem]),
+        cache=True,
+        **({"limits": limits} if limits else {}),
+    )
+
+
+def _data_limit(pid: int) -> tuple[str, str]:
+    """(soft, hard) RLIMIT_DATA of a running process, as /proc shows them ("unlimited")."""
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max data size"):
+            soft, hard = line.split()[3:5]
+            return soft, hard
+    raise AssertionError("no data limit line")
+
+
+# ---------------------------------------------------------------- limits
+
+
+def test_the_preview_worker_runs_under_the_data_and_time_limits(tmp_path):
+    limits = Limits(seconds=1, memory_mb=3072)
+    worker = PreviewWorker(limits)
+    worker.start()
+    try:
+        root = make_project(tmp_path / "project")
+        model = load_project(root).model
+        job = plan_jobs(model)[0]
+        out = tmp_path / "previews"
+        target = tmp_path / "drafts" / job.relpath("html")
+        # A draft first: it sets no limit of its own, so the limit seen is the worker's.
+        assert worker.draft(model, job, target, False) == []
+        pid = worker._process.pid
+        assert _data_limit(pid) == (str(3072 * 1024 * 1024),) * 2
+
+        (root / TEMPLATE).parent.mkdir(exist_ok=True)
+        (root / TEMPLATE).write_text(_template(ENDLESS), encoding="utf-8")
+        started = time.monotonic()
+        drafted = worker.draft(load_project(root).model, job, target, False)
+        assert drafted == [f"briefgen.yaml:0:0: {job.label}: the draft took longer than 1 s"]
+        reply = worker.build(root, _options(out, job, limits))
+        assert any("rendering took longer than 1 s and was stopped" in e for e in reply.errors), reply
+        assert time.monotonic() - started < 30
+        # Stopped by the worker's own alarm handler, not by its death: the same process.
+        assert worker._process.pid == pid
+
+        (root / TEMPLATE).write_text(_template("<p>Bounded again</p>"), encoding="utf-8")
+        assert worker.build(root, _options(out, job, limits)).errors == []
+        assert "Bounded again" in (out / job.relpath("html")).read_text(encoding="utf-8")
+    finally:
+        worker.stop()
+        worker._end()
