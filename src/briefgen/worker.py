@@ -125,6 +125,52 @@ def init_worker(
         warm_up_charts(model)
 
 
+def begin_build(
+    model: Model,
+    out: Path,
+    pdf_variant: str | None,
+    limits: Limits,
+    formats: list[str] | None = None,
+    self_contained: bool = False,
+    cache_folder: Path | None = None,
+    keep_environments: bool = True,
+) -> None:
+    """init_worker for a process that renders build after build (serve's preview worker): the
+    first call is init_worker; a later one replaces only what belongs to one build and keeps
+    what does not, so the process stays warm.
+
+    Per build: the model, where outputs go, the build's options and the resource sandboxes
+    (they keep file bytes by URL, and an asset may have been saved since). Kept: the Jinja
+    environments, which depend on the project folder, theme and audience only (a template
+    edited since is read again, as each rendering loads its templates through the loader), the
+    limits and warmed-up libraries. `keep_environments=False` drops the environments too: the
+    caller's files changed which folders their lookup chain holds (lookup.TemplateChain)."""
+    if not _STATE:
+        init_worker(model, out, pdf_variant, limits, formats, self_contained, cache_folder)
+        _STATE["warmed"] = set(formats or DEFAULT_FORMATS)
+        return
+    if limits != _STATE["limits"]:
+        apply_limits(limits)
+    _STATE.update(
+        model=model,
+        shared_model=None,
+        out=out,
+        pdf_variant=pdf_variant,
+        self_contained=self_contained,
+        limits=limits,
+        sandboxes={},
+    )
+    if not keep_environments:
+        _STATE["envs"] = {}
+    COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
+    warmed = _STATE.setdefault("warmed", set())
+    new = [fmt for fmt in formats or DEFAULT_FORMATS if fmt not in warmed]
+    if new:
+        warm_up(new)
+        warmed.update(new)
+    warm_up_charts(model)
+
+
 def apply_limits(limits: Limits) -> None:
     """Put this process under `limits`: its memory limit now, and the handler that turns an
     output's time limit (a timer run_batch sets per output) into RenderTimeout. Every process

@@ -1,13 +1,15 @@
 """The preview worker over its life (serve/preview_worker.py): it runs under the build's limits
-(applied by worker.apply_limits, as in build workers)."""
+(applied by worker.apply_limits, as in build workers), and keeps its Jinja environments from
+one build to the next while still reading an edited or added template."""
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from pathlib import Path
 
 import pytest
-from serve_support import make_project
+from serve_support import CONTENT, SUMMARY, make_project
 
 from briefgen.build import BuildOptions
 from briefgen.load import load_project
@@ -86,3 +88,63 @@ def test_the_preview_worker_runs_under_the_data_and_time_limits(tmp_path):
     finally:
         worker.stop()
         worker._end()
+
+
+# ---------------------------------------------------------------- Jinja environments kept
+
+
+def _environments_over_builds(root: str, out: str) -> dict:
+    """In a forked child (the worker's state is process-wide), as the preview worker process
+    runs them: builds after a content edit, a template edit, a template added; the verify
+    step in between. Which Jinja environments each build used, and what it wrote."""
+    from briefgen import worker
+    from briefgen.serve.preview_worker import _WorkerState
+    from briefgen.tocmemory import ContentsMemory
+
+    project, previews = Path(root), Path(out)
+    memory = worker.CONTENTS_MEMORY = ContentsMemory()
+    state = _WorkerState(Limits(), memory, multiprocessing.RawValue("q", 0))
+    model = load_project(project).model
+    job = plan_jobs(model)[0]
+    html = previews / job.relpath("html")
+    seen: dict[str, object] = {}  # step -> the environments (kept alive: ids are not reused)
+    texts: dict[str, str] = {}
+
+    def build(step: str) -> None:
+        reply = state.build(project, _options(previews, job))
+        assert reply.errors == [], reply.errors
+        seen[step] = list(worker._STATE["envs"].values())
+        texts[step] = html.read_text(encoding="utf-8")
+
+    build("first")
+    content = project / CONTENT
+    content.write_text(content.read_text(encoding="utf-8").replace(SUMMARY, f"{SUMMARY} Contentedit"))
+    build("content edited")
+    state.verify(load_project(project).model, previews, [job.stem])
+    seen["verified"] = list(worker._STATE["envs"].values())
+    template = project / TEMPLATE
+    template.write_text(_template("<p>Templateedit</p>"), encoding="utf-8")
+    build("template edited")
+    # A file in a folder the chain did not hold: the audience's own (lookup.TemplateChain).
+    override = project / "templates" / job.audience_id / "policy-brief.html.j2"
+    override.parent.mkdir()
+    override.write_text(_template("<p>Audienceoverride</p>"), encoding="utf-8")
+    build("audience template added")
+    same = {step: [id(e) for e in envs] == [id(e) for e in seen["first"]] for step, envs in seen.items()}
+    return {"same": same, "texts": texts, "count": len(seen["first"])}
+
+
+def test_a_second_build_reuses_the_jinja_environments_and_reads_an_edited_template(tmp_path):
+    root = make_project(tmp_path / "project")
+    (root / TEMPLATE).parent.mkdir(exist_ok=True)
+    (root / TEMPLATE).write_text(_template("<p>Templatefirst</p>"), encoding="utf-8")
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        found = pool.apply(_environments_over_builds, (str(root), str(tmp_path / "o")))
+    same, texts = found["same"], found["texts"]
+    assert found["count"] == 1
+    assert same["content edited"] and same["verified"] and same["template edited"], same
+    assert "Templatefirst" in texts["first"] and "Contentedit" in texts["content edited"]
+    assert "Templateedit" in texts["template edited"] and "Templatefirst" not in texts["template edited"]
+    # A new folder in the lookup chain: the environments are made again, and find it.
+    assert not same["audience template added"]
+    assert "Audienceoverride" in texts["audience template added"]

@@ -10,6 +10,10 @@ never starts the chart engine itself, so forking it is safe) and stays. In it:
 - a build renders in the worker itself (`InlinePool`), one output after another, under the
   build's time limit per output and memory limit for the process, as build workers do;
 - a recipient's letter whose inputs did not change keeps its layout (writers/pdf_letters.py);
+- the worker's state is set up once (worker.begin_build, not init_worker per build): its
+  Jinja environments are kept while no template file is added or removed (an edited one is
+  read again at each rendering); what a build brings (the model, its options, the resource
+  sandboxes, which keep file bytes) is replaced per build;
 - the contents decision of an output's last build is remembered (tocmemory.py): one layout
   instead of two while the page count holds. Such a PDF is checked right after it is shown
   (`verify`), and built again if the guess was wrong;
@@ -192,10 +196,13 @@ class InlinePool:
         self._jobs = jobs
 
     def run(self, model: Model, batches):
-        from ..worker import init_worker, run_batch
+        from ..worker import begin_build, run_batch
 
         o = self._options
-        init_worker(model, o.out, o.pdf_variant, o.limits, o.formats, o.self_contained, self._cache_folder)
+        # Not init_worker: that would drop the worker's Jinja environments each save.
+        keep = not template_files_changed(Path(model.root))
+        folder = self._cache_folder
+        begin_build(model, o.out, o.pdf_variant, o.limits, o.formats, o.self_contained, folder, keep)
         for batch in batches:
             if self._abandoned():
                 raise Abandoned()
@@ -294,7 +301,9 @@ class _WorkerState:
         from ..publish import Publisher
         from .draft import has_contents
 
+        root = Path(model.root)
         wrong = []
+        begun = False
         for stem in sorted(self.memory.unverified | set(stems)):
             job = self.jobs.get(stem)
             guessed = self.memory.decisions.get(stem, (None,))[0]
@@ -303,7 +312,10 @@ class _WorkerState:
                 self.memory.forget(stem)
                 wrong.append(stem)
                 continue
-            worker.init_worker(model, out, None, self.limits, ["html"])
+            if not begun:  # once for all stems: each keeps the Jinja environments
+                keep = not template_files_changed(root)
+                worker.begin_build(model, out, None, self.limits, ["html"], keep_environments=keep)
+                begun = True
             memory, worker.CONTENTS_MEMORY = worker.CONTENTS_MEMORY, None
             try:
                 if self.limits.seconds:
@@ -357,6 +369,21 @@ def forget_themes(root: Path) -> None:
 
 
 _THEME_STAMPS: dict[Path, tuple] = {}
+
+
+def template_files_changed(root: Path) -> bool:
+    """Whether the project (or the set of its template files) differs from the last call's.
+    The worker's Jinja environments (worker.begin_build) keep the folders of their lookup
+    chain that existed when they were made: a file added or removed under templates/ (an
+    audience's or a theme's folder among them) may change which folders the chain holds or
+    which file a name finds, so they are made again. An edit to a file changes neither."""
+    names = (root, tuple((base, name) for base, name, *_ in _files_stamp(root / "templates")))
+    changed = _TEMPLATE_FILES.get("last") != names
+    _TEMPLATE_FILES["last"] = names  # taken before reading: a later change is seen next time
+    return changed
+
+
+_TEMPLATE_FILES: dict[str, tuple] = {}
 
 
 def _files_stamp(folder: Path) -> tuple:
