@@ -1,10 +1,12 @@
 """The preview worker over its life (serve/preview_worker.py): it runs under the build's limits
-(applied by worker.apply_limits, as in build workers), and keeps its Jinja environments from
-one build to the next while still reading an edited or added template."""
+(applied by worker.apply_limits, as in build workers), keeps its Jinja environments from one
+build to the next while still reading an edited or added template, and abandons a build of
+files older than a save however close to the build's start the save lands."""
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from pathlib import Path
 
@@ -148,3 +150,54 @@ def test_a_second_build_reuses_the_jinja_environments_and_reads_an_edited_templa
     # A new folder in the lookup chain: the environments are made again, and find it.
     assert not same["audience template added"]
     assert "Audienceoverride" in texts["audience template added"]
+
+
+# ---------------------------------------------------------------- no save lost
+
+
+def test_a_save_just_before_the_build_reaches_the_worker_abandons_it(tmp_path):
+    """The window: after the build thread found its files unchanged, before the worker gets
+    the request. A save landing there must abandon that build (its files are old), and the
+    next rebuild publishes the saved text."""
+    from briefgen.serve.previews import PreviewBuilder
+
+    root = make_project(tmp_path / "project")
+    content = root / CONTENT
+    original = content.read_text(encoding="utf-8")
+    builder = PreviewBuilder(root, tmp_path / "previews", jobs=1)
+    stem = plan_jobs(load_project(root).model)[0].stem
+    real_build = builder._worker.build
+    replies = []
+    in_window = threading.Event()
+
+    def build_after_a_save(root, options, **kwargs):
+        if not in_window.is_set() and builder.change >= 2:
+            in_window.set()  # once: a real save, as the watcher reports it
+            content.write_text(original.replace(SUMMARY, f"{SUMMARY} Secondsave"), encoding="utf-8")
+            builder.files_changed({CONTENT})
+            reply = real_build(root, options, **kwargs)
+            replies.append(reply)
+            return reply
+        return real_build(root, options, **kwargs)
+
+    builder._worker.build = build_after_a_save
+    builder.start()
+    try:
+        _wait(lambda: builder.generation >= 1 and not builder.status()["building"])
+        content.write_text(original.replace(SUMMARY, f"{SUMMARY} Firstsave"), encoding="utf-8")
+        builder.files_changed({CONTENT})
+        _wait(lambda: in_window.is_set() and replies)
+        assert replies[0].abandoned, "a build of the files before the save went on"
+        _wait(lambda: builder.settled(stem, "html") and not builder.status()["building"])
+        html = builder.path(stem, "html").read_text(encoding="utf-8")
+        assert "Secondsave" in html and "Firstsave" not in html
+    finally:
+        builder.stop()
+        builder.join(10)
+
+
+def _wait(condition, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)

@@ -21,7 +21,9 @@ never starts the chart engine itself, so forking it is safe) and stays. In it:
   emptied before each build: a theme's tokens, CSS and font chain (a save may change them).
 
 A build in progress is abandoned between two outputs when a new save comes (`interrupt`):
-its results would be out of date, and the save's draft should not wait for them. If the
+its results would be out of date, and the save's draft should not wait for them. Saves are
+counted, and a build is of the files as of a count (`build(..., since=)`): a save counted
+after it abandons the build even when it lands before the request reaches the worker. If the
 worker dies (out of memory, a crash in a library) or a draft overruns its time, it is ended
 and a new one forked for the next request; the request gets an error line.
 """
@@ -70,8 +72,11 @@ class PreviewWorker:
         self._conn = None
         self._stopping = False
         self._lock = threading.Lock()
-        # Set by `interrupt` (another thread), read by the worker between outputs.
-        self._abandon = _CONTEXT.RawValue("i", 0)
+        # Saves so far: `interrupt` (another thread) counts one, the worker compares the count
+        # with the one its build's files are as of, between outputs. A count, not a flag reset
+        # per request: a save between the caller's look at its files and the request is kept.
+        self._saves = _CONTEXT.RawValue("q", 0)
+        self._saves_lock = threading.Lock()
 
     # ------------------------------------------------------------ lifetime
 
@@ -89,8 +94,14 @@ class PreviewWorker:
                 process.terminate()
 
     def interrupt(self) -> None:
-        """A new save: abandon the build in progress at the next output."""
-        self._abandon.value = 1
+        """A new save: abandon the build in progress, or about to start, at the next output."""
+        with self._saves_lock:
+            self._saves.value += 1
+
+    @property
+    def saves(self) -> int:
+        """How many saves `interrupt` has counted: what a caller's files are as of (`build`)."""
+        return self._saves.value
 
     def _ensure(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -101,7 +112,7 @@ class PreviewWorker:
         ours, theirs = _CONTEXT.Pipe(duplex=True)
         process = _CONTEXT.Process(
             target=_main,
-            args=(theirs, ours, self.limits, self._abandon),
+            args=(theirs, ours, self.limits, self._saves),
             name="briefgen-preview",
             daemon=True,
         )
@@ -128,10 +139,13 @@ class PreviewWorker:
         except WorkerLost as exc:
             return [f"briefgen.yaml:0:0: {job.label}: {exc}"]
 
-    def build(self, root: Path, options: BuildOptions) -> BuildReply:
-        """build_project(root, options), rendered in the worker."""
+    def build(self, root: Path, options: BuildOptions, since: int | None = None) -> BuildReply:
+        """build_project(root, options), rendered in the worker. `since`: the count of saves
+        (`saves`) the caller saw when it looked at the files; a save counted after it abandons
+        the build (None: the count now)."""
+        since = self.saves if since is None else since
         try:
-            return self._call(("build", root, options), None)
+            return self._call(("build", root, options, since), None)
         except WorkerLost as exc:
             return BuildReply(errors=[f"briefgen.yaml:0:0: {exc}; nothing was published"])
 
@@ -150,7 +164,6 @@ class PreviewWorker:
     def _call(self, request: tuple, seconds: float | None):
         with self._lock:
             self._ensure()
-            self._abandon.value = 0
             try:
                 self._conn.send(request)
                 reply = self._receive(seconds)
@@ -227,7 +240,7 @@ class InlinePool:
 # ---------------------------------------------------------------- in the worker process
 
 
-def _main(conn, parent_end, limits: Limits, abandon) -> None:
+def _main(conn, parent_end, limits: Limits, saves) -> None:
     parent_end.close()  # so that the server's death ends this loop (EOF)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the server ends us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler (runner.py): just end
@@ -236,7 +249,7 @@ def _main(conn, parent_end, limits: Limits, abandon) -> None:
     from ..tocmemory import ContentsMemory
     from ..writers import pdf_letters
 
-    state = _WorkerState(limits, worker.CONTENTS_MEMORY or ContentsMemory(), abandon)
+    state = _WorkerState(limits, worker.CONTENTS_MEMORY or ContentsMemory(), saves)
     worker.CONTENTS_MEMORY = state.memory
     pdf_letters.keep_letters()
     while True:
@@ -261,10 +274,10 @@ def _main(conn, parent_end, limits: Limits, abandon) -> None:
 
 
 class _WorkerState:
-    def __init__(self, limits: Limits, memory, abandon):
+    def __init__(self, limits: Limits, memory, saves):
         self.limits = limits
         self.memory = memory
-        self.abandon = abandon
+        self.saves = saves  # PreviewWorker._saves: the count of saves, shared with the server
         self.jobs: dict[str, Job] = {}  # stem -> the job last built (verify needs it)
 
     def draft(self, model: Model, job: Job, target: Path, show_toc: bool | None) -> list[str]:
@@ -285,10 +298,11 @@ class _WorkerState:
             target.unlink(missing_ok=True)
             return [f"briefgen.yaml:0:0: {job.label}: the draft took longer than {seconds:g} s"]
 
-    def build(self, root: Path, options: BuildOptions) -> BuildReply:
+    def build(self, root: Path, options: BuildOptions, since: int | None = None) -> BuildReply:
+        since = self.saves.value if since is None else since
         forget_themes(root)
         cache = ContentCache(root).folder if options.cache else None
-        pool = InlinePool(options, cache, lambda: bool(self.abandon.value), self.jobs)
+        pool = InlinePool(options, cache, lambda: self.saves.value != since, self.jobs)
         reply = build_here(root, options, pool)
         reply.unverified = sorted(self.memory.unverified)
         return reply
