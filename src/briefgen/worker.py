@@ -319,8 +319,17 @@ def run_batch(
             Publisher(_STATE["out"]).discard(outcome.outputs)
             outcome.outputs = []
         outcome.seconds = time.perf_counter() - started
+        _output_done()
         results.append(outcome)
     return results
+
+
+def _output_done() -> None:
+    """What the output just rendered asked the chart engine process for and never read is
+    not kept for the next (charts/engine.py)."""
+    vega = sys.modules.get("briefgen.charts.vega")
+    if vega is not None:
+        vega.output_done()
 
 
 def _read_shared_model(size: int | None) -> str | None:
