@@ -111,15 +111,7 @@ def init_worker(
         envs={},
         sandboxes={},
     )
-    if limits.memory_mb:
-        size = limits.memory_mb * 1024 * 1024
-        with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
-            # The data limit, not the address-space limit: it counts the memory a process
-            # writes to, which is what runs out, but not address space reserved and never
-            # used. The chart engine's JavaScript runtime (V8) reserves some 32 GB at start
-            # and would be killed at once under RLIMIT_AS.
-            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
-    signal.signal(signal.SIGALRM, _on_alarm)
+    apply_limits(limits)
     # What the worker inherited from the main process (modules, perhaps the model) lives as
     # long as it does: keep the cyclic collector off it. Layout allocates millions of small
     # objects that mostly live until the output is written; collecting every 700 allocations
@@ -131,6 +123,68 @@ def init_worker(
     _use_chart_engine(chart_engine)
     if loaded:
         warm_up_charts(model)
+
+
+def begin_build(
+    model: Model,
+    out: Path,
+    pdf_variant: str | None,
+    limits: Limits,
+    formats: list[str] | None = None,
+    self_contained: bool = False,
+    cache_folder: Path | None = None,
+    keep_environments: bool = True,
+) -> None:
+    """init_worker for a process that renders build after build (serve's preview worker): the
+    first call is init_worker; a later one replaces only what belongs to one build and keeps
+    what does not, so the process stays warm.
+
+    Per build: the model, where outputs go, the build's options and the resource sandboxes
+    (they keep file bytes by URL, and an asset may have been saved since). Kept: the Jinja
+    environments, which depend on the project folder, theme and audience only (a template
+    edited since is read again, as each rendering loads its templates through the loader), the
+    limits and warmed-up libraries. `keep_environments=False` drops the environments too: the
+    caller's files changed which folders their lookup chain holds (lookup.TemplateChain)."""
+    if not _STATE:
+        init_worker(model, out, pdf_variant, limits, formats, self_contained, cache_folder)
+        _STATE["warmed"] = set(formats or DEFAULT_FORMATS)
+        return
+    if limits != _STATE["limits"]:
+        apply_limits(limits)
+    _STATE.update(
+        model=model,
+        shared_model=None,
+        out=out,
+        pdf_variant=pdf_variant,
+        self_contained=self_contained,
+        limits=limits,
+        sandboxes={},
+    )
+    if not keep_environments:
+        _STATE["envs"] = {}
+    COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
+    warmed = _STATE.setdefault("warmed", set())
+    new = [fmt for fmt in formats or DEFAULT_FORMATS if fmt not in warmed]
+    if new:
+        warm_up(new)
+        warmed.update(new)
+    warm_up_charts(model)
+
+
+def apply_limits(limits: Limits) -> None:
+    """Put this process under `limits`: its memory limit now, and the handler that turns an
+    output's time limit (a timer run_batch sets per output) into RenderTimeout. Every process
+    that renders calls this, build workers and serve's preview worker alike, so a change to
+    how limits apply reaches both."""
+    if limits.memory_mb:
+        size = limits.memory_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
+            # The data limit, not the address-space limit: it counts the memory a process
+            # writes to, which is what runs out, but not address space reserved and never
+            # used. The chart engine's JavaScript runtime (V8) reserves some 32 GB at start
+            # and would be killed at once under RLIMIT_AS.
+            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+    signal.signal(signal.SIGALRM, _on_alarm)
 
 
 def warm_up(formats: list[str] | None) -> None:
@@ -265,8 +319,17 @@ def run_batch(
             Publisher(_STATE["out"]).discard(outcome.outputs)
             outcome.outputs = []
         outcome.seconds = time.perf_counter() - started
+        _output_done()
         results.append(outcome)
     return results
+
+
+def _output_done() -> None:
+    """What the output just rendered asked the chart engine process for and never read is
+    not kept for the next (charts/engine.py)."""
+    vega = sys.modules.get("briefgen.charts.vega")
+    if vega is not None:
+        vega.output_done()
 
 
 def _read_shared_model(size: int | None) -> str | None:

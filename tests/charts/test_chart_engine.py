@@ -183,3 +183,85 @@ def test_a_time_limit_mid_answer_closes_the_connection_so_answers_cannot_shift(m
     # Nothing half read is kept: the next request starts a new connection and a new queue.
     assert connection._conn is None and not connection._sent
     theirs.close()
+
+
+def _spec_for(name: str) -> ChartSpec:
+    return ChartSpec(
+        name=name,
+        kind="bar",
+        title=name,
+        alt=f"{name}: one 1.",
+        language="en",
+        points=[Point(name, 1, "1")],  # the label: so each draws a chart of its own
+    )
+
+
+def test_answers_sent_ahead_and_never_read_are_not_kept_past_their_output(engine):
+    connection = Connection(engine.address)
+    unread, placed, later, again = (_request(_spec_for(n)) for n in ("unread", "placed", "later", "again"))
+    try:
+        # Output 1 sends two charts ahead and places one: reading it reads the other's answer.
+        connection.submit(unread)
+        connection.submit(placed)
+        connection.submit(later)  # still on its way when the output ends
+        assert connection.answer(placed).startswith(b"<svg")
+        assert len(connection._answers) == 1  # `unread`, read ahead
+        connection.forget_unread()  # the output ended
+        assert connection._answers == {}
+        # Output 2: `later`'s answer comes before the one it asks for, and is not kept.
+        assert b"again" in connection.answer(again)
+        assert connection._answers == {} and not connection._sent and not connection._unwanted
+        # A request forgotten while on its way and asked for again gets its own answer.
+        connection.submit(unread)
+        connection.forget_unread()
+        assert b"unread" in connection.answer(unread) and connection._answers == {}
+    finally:
+        connection.close()
+
+
+def _answers_kept_after_two_outputs(root: str, out: str, address: str) -> tuple[int, int, list[str]]:
+    """In a fresh process, as a build worker given the engine: two outputs, each of whose
+    template places one of the brief's charts (all are sent ahead). What the connection still
+    holds afterwards: answers kept, requests whose answer would be kept; and any error."""
+    from briefgen import worker
+    from briefgen.charts import vega
+    from briefgen.load import load_project
+    from briefgen.plan import plan_jobs
+    from briefgen.worker import Limits
+
+    model = load_project(Path(root)).model
+    jobs = [j for j in plan_jobs(model) if j.audience_id == "cleared" and j.recipient_id is None][:2]
+    assert len(jobs) == 2
+    worker.init_worker(model, Path(out), None, Limits(), ["html"], chart_engine=address)
+    errors = []
+    for job in jobs:  # one batch each, as the pool hands out a brief x audience x language
+        for result in worker.run_batch([(job, None)], chart_engine=address):
+            errors += [str(d) for d in result.diagnostics if d.is_error]
+    connection = vega._CONNECTION[0]
+    wanted = [body for body in connection._sent if body not in getattr(connection, "_unwanted", ())]
+    return len(connection._answers), len(wanted), errors
+
+
+@pytest.mark.slow
+def test_a_worker_keeps_no_chart_answer_past_the_output_that_sent_it(tmp_path):
+    from conftest import copy_project
+
+    from briefgen.load import load_project
+    from briefgen.theme import audience_theme
+
+    root = copy_project("charts", tmp_path)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "policy-brief.html.j2").write_text(
+        '{% extends "builtin/policy-brief.html.j2" %}\n'
+        "{% block charts %}{{ chart(charts[0].name) }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    process = EngineProcess(font_dirs(audience_theme(load_project(root).model, "cleared")))
+    try:
+        kept, wanted, errors = in_child(
+            _answers_kept_after_two_outputs, str(root), str(tmp_path / "o"), process.address
+        )
+    finally:
+        process.close()
+    assert errors == []
+    assert (kept, wanted) == (0, 0)

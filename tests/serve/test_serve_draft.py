@@ -1,5 +1,6 @@
-"""The draft view's HTML is the HTML `build` publishes, byte for byte, for documents with and
-without a table of contents; a template error in a draft is a PATH:LINE:COLUMN line."""
+"""The draft view's HTML, as the preview worker drafts it, is the HTML `build` publishes, byte
+for byte, for documents with and without a table of contents; a template error in a draft is a
+PATH:LINE:COLUMN line."""
 
 from __future__ import annotations
 
@@ -12,14 +13,23 @@ from serve_support import make_project
 from briefgen.build import BuildOptions, build_project
 from briefgen.load import load_project
 from briefgen.plan import plan_jobs
-from briefgen.serve.draft import has_contents, write_draft
-from briefgen.worker import Limits
+from briefgen.serve.draft import has_contents
+from briefgen.serve.preview_worker import PreviewWorker
 
 pytestmark = pytest.mark.slow  # builds
 
 
+@pytest.fixture
+def preview_worker():
+    worker = PreviewWorker()
+    worker.start()
+    yield worker
+    worker.stop()
+    worker._end()
+
+
 @pytest.mark.parametrize("project", ["starter", "repository"])
-def test_draft_is_the_built_html(tmp_path, project):
+def test_draft_is_the_built_html(tmp_path, project, preview_worker):
     root = make_project(tmp_path / "project") if project == "starter" else REPO
     out = tmp_path / "out"
     model = load_project(root).model
@@ -29,14 +39,14 @@ def test_draft_is_the_built_html(tmp_path, project):
     built = out / job.relpath("html")
     assert has_contents(built) is (project == "repository")  # both sides of the contents decision
     target = tmp_path / "drafts" / job.relpath("html")
-    assert write_draft(model, job, target, has_contents(built), Limits()) == []
+    assert preview_worker.draft(model, job, target, has_contents(built)) == []
     assert target.read_bytes() == built.read_bytes()
     shipped = sorted(p.relative_to(built.parent) for p in built.parent.rglob("*") if p.is_file())
     drafted = sorted(p.relative_to(target.parent) for p in target.parent.rglob("*") if p.is_file())
     assert drafted == shipped  # the same images and fonts, in the same _files folder
 
 
-def test_draft_template_error(tmp_path):
+def test_draft_template_error(tmp_path, preview_worker):
     root = make_project(tmp_path / "project")
     (root / "templates").mkdir(exist_ok=True)
     (root / "templates" / "policy-brief.html.j2").write_text(
@@ -45,12 +55,12 @@ def test_draft_template_error(tmp_path):
     )
     model = load_project(root).model
     job = plan_jobs(model)[0]
-    errors = write_draft(model, job, tmp_path / "d" / "x.html", None, Limits())
+    errors = preview_worker.draft(model, job, tmp_path / "d" / "x.html", None)
     assert errors and errors[0].startswith("templates/policy-brief.html.j2:"), errors
     assert not Path(tmp_path / "d" / "x.html").exists()
 
 
-def test_draft_refuses_a_withheld_persons_photo(tmp_path):
+def test_draft_refuses_a_withheld_persons_photo(tmp_path, preview_worker):
     # The draft reads images as the build does: a template naming the photo of a person
     # shown under a pseudonym (docs/security.md, section 11) gets an error, not the face.
     import sys
@@ -71,6 +81,6 @@ def test_draft_refuses_a_withheld_persons_photo(tmp_path):
     model = load_project(root).model
     job = plan_jobs(model)[0]
     target = tmp_path / "d" / job.relpath("html")
-    errors = write_draft(model, job, target, None, Limits())
+    errors = preview_worker.draft(model, job, target, None)
     assert errors and "people.test-subject.photo" in errors[0] and "pseudonym" in errors[0], errors
     assert not target.exists() and not target.with_name(target.stem + "_files").exists()

@@ -120,17 +120,26 @@ def _connect(address: str) -> socket.socket:
 
 class Connection:
     """A worker's connection to the engine process. Requests may be sent ahead (`submit`)
-    and their answers read when needed (`answer`), in the order they were sent."""
+    and their answers read when needed (`answer`), in the order they were sent.
+
+    Answers come back in that order, so reading one reads those sent before it, which are
+    kept until asked for. Some never are (a chart sent ahead that the template does not place,
+    or that the process had drawn already): `forget_unread` lets them go when the output that
+    sent them ends, so a long-lived worker does not collect them."""
 
     def __init__(self, address: str):
         self.address = address
         self._conn: socket.socket | None = None
         self._sent: deque[bytes] = deque()  # requests whose answers are not read yet
         self._answers: dict[bytes, tuple[int, bytes]] = {}
+        self._unwanted: set[bytes] = set()  # of _sent: their answers are dropped as they come
 
     def submit(self, request: dict) -> bytes:
         body = _body(request)
-        if body in self._answers or body in self._sent:
+        if body in self._sent:
+            self._unwanted.discard(body)  # asked for again before its answer came
+            return body
+        if body in self._answers:
             return body
         try:
             if self._conn is None:
@@ -155,7 +164,11 @@ class Connection:
                 frame = read_frame(self._conn) if self._conn is not None else None
                 if not frame or not self._sent:
                     raise EngineUnavailable("the chart engine process stopped answering")
-                self._answers[self._sent.popleft()] = (frame[0], frame[1:])
+                sent = self._sent.popleft()
+                if sent in self._unwanted:
+                    self._unwanted.discard(sent)
+                else:
+                    self._answers[sent] = (frame[0], frame[1:])
             except OSError:
                 self.close()
                 raise EngineUnavailable("the chart engine process stopped answering") from None
@@ -167,6 +180,12 @@ class Connection:
             raise EngineUnavailable(payload.decode("utf-8", "replace"), gone=False)
         return payload
 
+    def forget_unread(self) -> None:
+        """The output that sent the requests has ended: drop the answers read ahead and not
+        asked for, and those still to come (read off the socket in turn, not kept)."""
+        self._answers.clear()
+        self._unwanted.update(self._sent)
+
     def close(self) -> None:
         if self._conn is not None:
             with contextlib.suppress(OSError):
@@ -174,6 +193,7 @@ class Connection:
         self._conn = None
         self._sent.clear()
         self._answers.clear()
+        self._unwanted.clear()
 
 
 class Prefetch:

@@ -321,6 +321,13 @@ def prefetch_png(svg_text: str, theme: Theme) -> None:
         _submit(png_request(svg_text, PNG_PPI / 96, list(_font_dirs(theme))))
 
 
+def output_done() -> None:
+    """The output being rendered has ended: the engine connection keeps none of its answers
+    that were sent ahead and never asked for (engine.Connection.forget_unread)."""
+    if _CONNECTION:
+        _CONNECTION[0].forget_unread()
+
+
 def _submit(request: dict) -> None:
     try:
         _CONNECTION[0].submit(request)

@@ -7,18 +7,14 @@ long after each save, so a draft takes the decision the last build of the same o
 shown at once; the build that follows publishes the real HTML (the same bytes unless the
 decision changed, in which case the page refreshes once more).
 
-A draft renders in a forked process under the build's time and memory limits: a template
-that loops for ever must not hang the server.
+A draft renders in the preview worker (preview_worker.py), under the build's time and memory
+limits: a template that loops for ever must not hang the server.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import os
-import resource
 import shutil
-import signal
 from pathlib import Path
 
 from ..check import check_output
@@ -32,7 +28,7 @@ from ..plan import Job
 from ..render import DocumentRenderer, RenderError, make_environment
 from ..resources import ResourceSandbox
 from ..theme import audience_theme
-from ..worker import TOC_MIN_PAGES, Limits
+from ..worker import TOC_MIN_PAGES
 from ..writers import html as html_writer
 
 
@@ -45,50 +41,10 @@ def has_contents(path: Path) -> bool | None:
     return ParsedDocument(text).contents_nav() is not None
 
 
-def write_draft(model: Model, job: Job, target: Path, show_toc: bool | None, limits: Limits) -> list[str]:
-    """Write the HTML of `job` to `target` (and its `_files` folder); returns error lines."""
-    context = multiprocessing.get_context("fork")  # the child starts warm: nothing to import
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, model, job, target, show_toc, limits), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if receiver.poll(limits.seconds + 5 if limits.seconds else None):
-            return receiver.recv()
-        return [f"briefgen.yaml:0:0: {job.label}: the draft took longer than {limits.seconds:g} s"]
-    except EOFError:  # the child died (out of memory, a crash in a library)
-        return [f"briefgen.yaml:0:0: {job.label}: the draft's process ended without a result"]
-    finally:
-        receiver.close()
-        child.join(1)
-        if child.is_alive():
-            child.kill()
-            child.join()
-
-
-def _child(sender, model: Model, job: Job, target: Path, show_toc: bool | None, limits: Limits) -> None:
-    if limits.memory_mb:
-        size = limits.memory_mb * 1024 * 1024
-        with contextlib.suppress(ValueError, OSError):
-            # The data limit, as the build's workers use (worker.init_worker): the chart
-            # engine's JavaScript runtime (V8) reserves some 32 GB of address space at start
-            # and would be killed at once under RLIMIT_AS.
-            resource.setrlimit(resource.RLIMIT_DATA, (size, size))
-    if limits.seconds:
-        signal.alarm(int(limits.seconds) + 1)  # the default action ends the process
-    try:
-        errors = _render(model, job, target, show_toc)
-    except MemoryError:
-        errors = [f"briefgen.yaml:0:0: {job.label}: the draft needed more than {limits.memory_mb} MiB"]
-    except Exception as exc:  # a bug: one line, not a traceback
-        failure = f"{type(exc).__name__}: {exc}"
-        errors = [f"briefgen.yaml:0:0: {job.label}: internal error in the draft ({failure})"]
-    sender.send(errors)
-    sender.close()
-    os._exit(0)  # no atexit handlers or finalizers of the parent's objects
-
-
-def _render(model: Model, job: Job, target: Path, show_toc: bool | None) -> list[str]:
+def draft_html(model: Model, job: Job, target: Path, show_toc: bool | None) -> list[str]:
+    """Write the HTML of `job` to `target` (and its `_files` folder), with contents as
+    `show_toc` says (None: never built, decided from the text's length); returns error lines.
+    Runs in the preview worker, which sets the limits (PreviewWorker.draft)."""
     root = Path(model.root)
     brief = next(b for b in model.project.briefs if b.id == job.brief_id)
     try:

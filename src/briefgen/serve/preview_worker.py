@@ -10,6 +10,10 @@ never starts the chart engine itself, so forking it is safe) and stays. In it:
 - a build renders in the worker itself (`InlinePool`), one output after another, under the
   build's time limit per output and memory limit for the process, as build workers do;
 - a recipient's letter whose inputs did not change keeps its layout (writers/pdf_letters.py);
+- the worker's state is set up once (worker.begin_build, not init_worker per build): its
+  Jinja environments are kept while no template file is added or removed (an edited one is
+  read again at each rendering); what a build brings (the model, its options, the resource
+  sandboxes, which keep file bytes) is replaced per build;
 - the contents decision of an output's last build is remembered (tocmemory.py): one layout
   instead of two while the page count holds. Such a PDF is checked right after it is shown
   (`verify`), and built again if the guess was wrong;
@@ -17,7 +21,9 @@ never starts the chart engine itself, so forking it is safe) and stays. In it:
   emptied before each build: a theme's tokens, CSS and font chain (a save may change them).
 
 A build in progress is abandoned between two outputs when a new save comes (`interrupt`):
-its results would be out of date, and the save's draft should not wait for them. If the
+its results would be out of date, and the save's draft should not wait for them. Saves are
+counted, and a build is of the files as of a count (`build(..., since=)`): a save counted
+after it abandons the build even when it lands before the request reaches the worker. If the
 worker dies (out of memory, a crash in a library) or a draft overruns its time, it is ended
 and a new one forked for the next request; the request gets an error line.
 """
@@ -28,7 +34,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import resource
 import signal
 import threading
 import time
@@ -40,7 +45,7 @@ from ..cache import ContentCache
 from ..diagnostics import ProjectError, error
 from ..model import Model
 from ..plan import Job, UsageError
-from ..worker import Limits, RenderTimeout
+from ..worker import Limits, RenderTimeout, apply_limits
 
 _CONTEXT = multiprocessing.get_context("fork")  # the worker starts warm: nothing to import
 POLL_SECONDS = 0.1  # how often a waiting request looks whether the worker is still alive
@@ -67,8 +72,11 @@ class PreviewWorker:
         self._conn = None
         self._stopping = False
         self._lock = threading.Lock()
-        # Set by `interrupt` (another thread), read by the worker between outputs.
-        self._abandon = _CONTEXT.RawValue("i", 0)
+        # Saves so far: `interrupt` (another thread) counts one, the worker compares the count
+        # with the one its build's files are as of, between outputs. A count, not a flag reset
+        # per request: a save between the caller's look at its files and the request is kept.
+        self._saves = _CONTEXT.RawValue("q", 0)
+        self._saves_lock = threading.Lock()
 
     # ------------------------------------------------------------ lifetime
 
@@ -86,8 +94,14 @@ class PreviewWorker:
                 process.terminate()
 
     def interrupt(self) -> None:
-        """A new save: abandon the build in progress at the next output."""
-        self._abandon.value = 1
+        """A new save: abandon the build in progress, or about to start, at the next output."""
+        with self._saves_lock:
+            self._saves.value += 1
+
+    @property
+    def saves(self) -> int:
+        """How many saves `interrupt` has counted: what a caller's files are as of (`build`)."""
+        return self._saves.value
 
     def _ensure(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -98,7 +112,7 @@ class PreviewWorker:
         ours, theirs = _CONTEXT.Pipe(duplex=True)
         process = _CONTEXT.Process(
             target=_main,
-            args=(theirs, ours, self.limits, self._abandon),
+            args=(theirs, ours, self.limits, self._saves),
             name="briefgen-preview",
             daemon=True,
         )
@@ -125,10 +139,13 @@ class PreviewWorker:
         except WorkerLost as exc:
             return [f"briefgen.yaml:0:0: {job.label}: {exc}"]
 
-    def build(self, root: Path, options: BuildOptions) -> BuildReply:
-        """build_project(root, options), rendered in the worker."""
+    def build(self, root: Path, options: BuildOptions, since: int | None = None) -> BuildReply:
+        """build_project(root, options), rendered in the worker. `since`: the count of saves
+        (`saves`) the caller saw when it looked at the files; a save counted after it abandons
+        the build (None: the count now)."""
+        since = self.saves if since is None else since
         try:
-            return self._call(("build", root, options), None)
+            return self._call(("build", root, options, since), None)
         except WorkerLost as exc:
             return BuildReply(errors=[f"briefgen.yaml:0:0: {exc}; nothing was published"])
 
@@ -147,7 +164,6 @@ class PreviewWorker:
     def _call(self, request: tuple, seconds: float | None):
         with self._lock:
             self._ensure()
-            self._abandon.value = 0
             try:
                 self._conn.send(request)
                 reply = self._receive(seconds)
@@ -193,10 +209,13 @@ class InlinePool:
         self._jobs = jobs
 
     def run(self, model: Model, batches):
-        from ..worker import init_worker, run_batch
+        from ..worker import begin_build, run_batch
 
         o = self._options
-        init_worker(model, o.out, o.pdf_variant, o.limits, o.formats, o.self_contained, self._cache_folder)
+        # Not init_worker: that would drop the worker's Jinja environments each save.
+        keep = not template_files_changed(Path(model.root))
+        folder = self._cache_folder
+        begin_build(model, o.out, o.pdf_variant, o.limits, o.formats, o.self_contained, folder, keep)
         for batch in batches:
             if self._abandoned():
                 raise Abandoned()
@@ -221,20 +240,16 @@ class InlinePool:
 # ---------------------------------------------------------------- in the worker process
 
 
-def _main(conn, parent_end, limits: Limits, abandon) -> None:
+def _main(conn, parent_end, limits: Limits, saves) -> None:
     parent_end.close()  # so that the server's death ends this loop (EOF)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the server ends us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler (runner.py): just end
-    signal.signal(signal.SIGALRM, _on_alarm)
-    if limits.memory_mb:
-        size = limits.memory_mb * 1024 * 1024
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_DATA, (size, size))  # as worker.init_worker
+    apply_limits(limits)  # as build workers: the memory limit, and the time limit's alarm
     from .. import worker
     from ..tocmemory import ContentsMemory
     from ..writers import pdf_letters
 
-    state = _WorkerState(limits, worker.CONTENTS_MEMORY or ContentsMemory(), abandon)
+    state = _WorkerState(limits, worker.CONTENTS_MEMORY or ContentsMemory(), saves)
     worker.CONTENTS_MEMORY = state.memory
     pdf_letters.keep_letters()
     while True:
@@ -258,20 +273,16 @@ def _main(conn, parent_end, limits: Limits, abandon) -> None:
     os._exit(0)
 
 
-def _on_alarm(signum, frame):
-    raise RenderTimeout()
-
-
 class _WorkerState:
-    def __init__(self, limits: Limits, memory, abandon):
+    def __init__(self, limits: Limits, memory, saves):
         self.limits = limits
         self.memory = memory
-        self.abandon = abandon
+        self.saves = saves  # PreviewWorker._saves: the count of saves, shared with the server
         self.jobs: dict[str, Job] = {}  # stem -> the job last built (verify needs it)
 
     def draft(self, model: Model, job: Job, target: Path, show_toc: bool | None) -> list[str]:
         from ..worker import warm_up_charts
-        from .draft import _render
+        from .draft import draft_html
 
         warm_up_charts(model)
         forget_themes(Path(model.root))
@@ -280,17 +291,18 @@ class _WorkerState:
             if seconds:
                 signal.setitimer(signal.ITIMER_REAL, seconds)
             try:
-                return _render(model, job, target, show_toc)
+                return draft_html(model, job, target, show_toc)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except RenderTimeout:
             target.unlink(missing_ok=True)
             return [f"briefgen.yaml:0:0: {job.label}: the draft took longer than {seconds:g} s"]
 
-    def build(self, root: Path, options: BuildOptions) -> BuildReply:
+    def build(self, root: Path, options: BuildOptions, since: int | None = None) -> BuildReply:
+        since = self.saves.value if since is None else since
         forget_themes(root)
         cache = ContentCache(root).folder if options.cache else None
-        pool = InlinePool(options, cache, lambda: bool(self.abandon.value), self.jobs)
+        pool = InlinePool(options, cache, lambda: self.saves.value != since, self.jobs)
         reply = build_here(root, options, pool)
         reply.unverified = sorted(self.memory.unverified)
         return reply
@@ -303,7 +315,9 @@ class _WorkerState:
         from ..publish import Publisher
         from .draft import has_contents
 
+        root = Path(model.root)
         wrong = []
+        begun = False
         for stem in sorted(self.memory.unverified | set(stems)):
             job = self.jobs.get(stem)
             guessed = self.memory.decisions.get(stem, (None,))[0]
@@ -312,7 +326,10 @@ class _WorkerState:
                 self.memory.forget(stem)
                 wrong.append(stem)
                 continue
-            worker.init_worker(model, out, None, self.limits, ["html"])
+            if not begun:  # once for all stems: each keeps the Jinja environments
+                keep = not template_files_changed(root)
+                worker.begin_build(model, out, None, self.limits, ["html"], keep_environments=keep)
+                begun = True
             memory, worker.CONTENTS_MEMORY = worker.CONTENTS_MEMORY, None
             try:
                 if self.limits.seconds:
@@ -366,6 +383,21 @@ def forget_themes(root: Path) -> None:
 
 
 _THEME_STAMPS: dict[Path, tuple] = {}
+
+
+def template_files_changed(root: Path) -> bool:
+    """Whether the project (or the set of its template files) differs from the last call's.
+    The worker's Jinja environments (worker.begin_build) keep the folders of their lookup
+    chain that existed when they were made: a file added or removed under templates/ (an
+    audience's or a theme's folder among them) may change which folders the chain holds or
+    which file a name finds, so they are made again. An edit to a file changes neither."""
+    names = (root, tuple((base, name) for base, name, *_ in _files_stamp(root / "templates")))
+    changed = _TEMPLATE_FILES.get("last") != names
+    _TEMPLATE_FILES["last"] = names  # taken before reading: a later change is seen next time
+    return changed
+
+
+_TEMPLATE_FILES: dict[str, tuple] = {}
 
 
 def _files_stamp(folder: Path) -> tuple:

@@ -84,6 +84,7 @@ class PreviewBuilder:
         self._last_change = 0.0
         self._focus: list[tuple[str, str]] = []
         self.change = 0  # grows with each batch of saves
+        self._since = 0  # the worker's count of saves when this wake-up looked at the files
         self.generation = 0  # grows with each finished rebuild (status.json)
         self.building = False
         self.project_name = root.resolve().name
@@ -124,7 +125,9 @@ class PreviewBuilder:
         with self._lock:
             self._dirty = True
             self._last_change = time.monotonic()
-        self._worker.interrupt()  # a build in progress is out of date now
+            # Counted with the flag, under the lock the build thread reads both with: a build
+            # of the files before this save is abandoned, whenever it reaches the worker.
+            self._worker.interrupt()
         self._wake.set()
 
     def want(self, stem: str, fmt: str) -> None:
@@ -206,6 +209,7 @@ class PreviewBuilder:
             with self._lock:
                 dirty, self._dirty = self._dirty, False
                 demands, self._demands = self._demands, set()
+                self._since = self._worker.saves  # the builds below are of the files as of now
                 if dirty:
                     self.change += 1
             try:
@@ -383,7 +387,7 @@ class PreviewBuilder:
             # reuse, so worker processes (--jobs) share the work, as `briefgen build` does.
             reply = build_here(self.root, options)
         else:
-            reply = self._worker.build(self.root, options)
+            reply = self._worker.build(self.root, options, since=self._since)
         if reply.abandoned:  # a new save came: the next rebuild builds these
             return [], []
         errors, warnings = reply.errors, reply.warnings
