@@ -404,7 +404,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         )
         return rendered[show_toc]
 
-    from .writers.pdf import anchors_only, without_letter
+    from .writers.pdf import AnchorsOnly, anchors_only, without_letter
     from .writers.pdf import layout as layout_document
 
     def layout(document: RenderedDocument):
@@ -442,7 +442,12 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         # The PDF first: its pages are then let go (unless the next copy reuses them), so the
         # DOCX writer's memory does not come on top of a whole laid-out document.
         for fmt in sorted(job.formats, key=lambda name: name != "pdf"):
-            if fmt != "pdf" and "pdf" in job.formats and not job.recipient_id and laid_out is not None:
+            if (
+                fmt != "pdf"
+                and not job.recipient_id
+                and laid_out is not None
+                and not isinstance(laid_out, AnchorsOnly)
+            ):
                 document.layout = laid_out = anchors_only(laid_out)
                 gc.collect()
             temp = publisher.temp_path(job.relpath(fmt))
