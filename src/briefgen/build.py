@@ -26,7 +26,7 @@ from .jobs import fallback_warnings, job_fingerprint, job_view
 from .labels import catalog_problems, label_warnings
 from .load import load_project
 from .model import Model
-from .outputwarnings import as_record, recorded_warnings
+from .outputwarnings import as_record, recorded_fallbacks, recorded_warnings
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
 from .publish import Publisher, TempOutput
@@ -162,8 +162,11 @@ def _build(
         theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
         fingerprint = job_fingerprint(model, job, theme, options.pdf_variant, views[job])
         if not options.force and _up_to_date(options.out, job, fingerprint, previous):
-            # Not rendered again: what its writers said last time is said again.
-            recorded = recorded_warnings([previous.get(job.relpath(fmt)) for fmt in job.formats])
+            # Not rendered again: what its writers said last time is said again, and the
+            # fallbacks it printed, each at its place in today's files.
+            entries = [previous.get(job.relpath(fmt)) for fmt in job.formats]
+            recorded = recorded_warnings(entries)
+            recorded += fallback_warnings(model, views[job], job, recorded_fallbacks(entries))
             outcome = JobResult(job, diagnostics=recorded, skipped=True, fingerprint=fingerprint)
             skipped.append(outcome)
             if progress:
@@ -177,7 +180,10 @@ def _build(
     for outcome in results:
         for output in outcome.outputs:
             said = (output.record or {}).get("warnings", [])
+            printed = (output.record or {}).get("fallbacks")
             output.record = {"inputs": outcome.fingerprint}
+            if printed:
+                output.record["fallbacks"] = printed
             if said:
                 output.record["warnings"] = [as_record(d, hidden) for d in said]
     for outcome in [*skipped, *results]:

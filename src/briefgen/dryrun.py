@@ -19,7 +19,7 @@ from .templatecheck import template_problems
 
 def dry_run(model: Model) -> list[Diagnostic]:
     """Every diagnostic of rendering each output's HTML, once each."""
-    from .jobs import fallback_warnings, job_view
+    from .jobs import fallback_warnings, job_view, printed_fallbacks
     from .plan import plan_jobs
     from .render import DocumentRenderer, RenderError, make_environment
     from .theme import audience_theme, project_theme
@@ -55,7 +55,7 @@ def dry_run(model: Model) -> list[Diagnostic]:
         try:
             renderer = renderers[job.audience_id]
             html = renderer.render(template, view, {"show_toc": True})
-            found += fallback_warnings(model, view, job, html)
+            found += fallback_warnings(model, view, job, printed_fallbacks(view, html))
             # A character of a template or label no font of the theme has (fonts.py).
             found += check_rendered(html, renderer.theme, root, f"{template}.html.j2")
             # Classes with no look in the DOCX (theme `styles`), as the build reports them.

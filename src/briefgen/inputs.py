@@ -71,11 +71,13 @@ def _template_text(path: Path) -> tuple[str, str]:
     """A template's text and its digest, read again only when the file changed: every
     output's fingerprint reads the same few templates."""
     stat = path.stat()
-    return _template_text_cached(path, stat.st_mtime_ns, stat.st_size)
+    # The change time and inode too: a same-size edit within one tick of the modification
+    # time, or a file put back with its old time, still gives another key.
+    return _template_text_cached(path, (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_size))
 
 
 @lru_cache(maxsize=256)
-def _template_text_cached(path: Path, _mtime_ns: int, _size: int) -> tuple[str, str]:
+def _template_text_cached(path: Path, _version: tuple[int, ...]) -> tuple[str, str]:
     source = path.read_text(encoding="utf-8", errors="replace")
     return source, _sha(source)
 

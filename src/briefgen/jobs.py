@@ -54,16 +54,17 @@ def job_fingerprint(
     )
 
 
-def fallback_warnings(model: Model, view: View, job: Job, html: str | None = None) -> list[Diagnostic]:
+def fallback_warnings(
+    model: Model, view: View, job: Job, printed: list[list[str]] | None = None
+) -> list[Diagnostic]:
     """Localized fields that lack the output's language (the project language was used).
 
-    With the output's rendered `html`, only those whose text it prints: a case's court or
-    article in the view of an event summary that shows neither is no one's concern. A text
-    too short to judge (an acronym) counts as printed."""
-    printed = _printed_in(html) if html is not None and view.fallbacks else None
+    `printed` (printed_fallbacks): only those the output prints; a case's court or article in
+    the view of an event summary that shows neither is no one's concern."""
+    keep = None if printed is None else {tuple(key) for key in printed}
     found = []
     for fb in view.fallbacks:
-        if printed is not None and not printed(fb.text):
+        if keep is not None and tuple(fallback_key(fb)) not in keep:
             continue
         if fb.collection in ("briefs", "audiences"):
             where = model.settings_locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
@@ -83,18 +84,30 @@ def fallback_warnings(model: Model, view: View, job: Job, html: str | None = Non
     return found
 
 
-def _printed_in(html: str):
-    """text -> whether `html` prints it, matched as the leak check matches (check.py): letters
-    and digits only, a long text by any stretch of six words of it."""
+def fallback_key(fallback) -> list[str]:
+    """What names a fallback in an output's record (the manifest): its place is looked up
+    again when the record is read, as lines move while the output stays up to date."""
+    return [fallback.collection, fallback.item_id, fallback.field, fallback.wanted]
+
+
+def printed_fallbacks(view: View, html: str) -> list[list[str]]:
+    """The keys of the view's fallbacks whose text `html` prints, matched as the leak check
+    matches (check.py): letters and digits only, a long text by any stretch of six words of
+    it, a list by any of its items. A text too short to judge (an acronym) counts as printed."""
+    if not view.fallbacks:
+        return []
     from .check import html_text, needles_of, normalize
+    from .markdown import plain_text
 
     haystack = normalize(html_text(html))
 
     def printed(text: str) -> bool:
-        needles = needles_of(text)
+        needles = needles_of(plain_text(text))
         return not needles or any(needle in haystack for needle in needles)
 
-    return printed
+    return [
+        fallback_key(fb) for fb in view.fallbacks if not fb.texts or any(printed(text) for text in fb.texts)
+    ]
 
 
 def _field_path(field: str) -> list[str | int]:

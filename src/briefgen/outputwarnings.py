@@ -181,3 +181,14 @@ def recorded_warnings(entries: list[dict | None]) -> list[Diagnostic]:
             if diagnostic is not None:
                 found[diagnostic] = None
     return list(found)
+
+
+def recorded_fallbacks(entries: list[dict | None]) -> list[list[str]]:
+    """The fallbacks (jobs.fallback_key) the outputs of a skipped job printed, as the manifest
+    kept them: a malformed record is no fallback."""
+    found: dict[tuple[str, ...], None] = {}
+    for entry in entries:
+        for key in (entry or {}).get("fallbacks", []) or []:
+            if isinstance(key, list) and len(key) == 4 and all(isinstance(part, str) for part in key):
+                found[tuple(key)] = None
+    return [list(key) for key in found]

@@ -80,8 +80,9 @@ class Fallback:
     field: str
     wanted: str
     used: str
-    # The text used instead: whether an output prints it decides whether it is reported.
-    text: str = field(default="", compare=False)
+    # The texts used instead (a list's items): whether an output prints one decides whether
+    # the fallback is reported (jobs.printed_fallbacks).
+    texts: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass
@@ -185,7 +186,7 @@ class Selector:
                 return value[lang]
         for lang in (self.default_language, *value.keys()):
             if lang in value:
-                used = value[lang] if isinstance(value[lang], str) else ""
+                used = (value[lang],) if isinstance(value[lang], str) else ()
                 self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang, used))
                 self.ledger.show(value[lang])
                 if isinstance(value[lang], str) and lang.split("-")[0] != self.language.split("-")[0]:
@@ -213,7 +214,7 @@ class Selector:
             else:
                 lang = next(iter(lang for lang in (self.default_language, *value) if lang in value))
                 chosen = value[lang]
-                used = " ".join(v for v in chosen if isinstance(v, str))
+                used = tuple(v for v in chosen if isinstance(v, str))
                 self.fallbacks.append(Fallback(collection, item_id, field_name, self.language, lang, used))
                 if lang.split("-")[0] != self.language.split("-")[0]:
                     chosen = [_foreign(v, lang) if isinstance(v, str) else v for v in chosen]

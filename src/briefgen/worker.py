@@ -29,7 +29,7 @@ from .classstyles import class_problems
 from .diagnostics import Diagnostic, ProjectError, error
 from .document import RenderedDocument, ResourceError
 from .fonts import UncoveredText, check_rendered
-from .jobs import build_timestamp, fallback_warnings, job_brief, job_view
+from .jobs import build_timestamp, fallback_warnings, job_brief, job_view, printed_fallbacks
 from .lookup import TemplateChain, template_filename
 from .model import Model
 from .outputwarnings import WarningLocator
@@ -151,6 +151,9 @@ def begin_build(
         return
     if limits != _STATE["limits"]:
         apply_limits(limits)
+    from .writers.html import forget_written
+
+    forget_written()
     _STATE.update(
         model=model,
         shared_model=None,
@@ -476,14 +479,15 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
             diagnostics.extend(d for d in unstyled if d not in diagnostics)
         # Localized fields that fell back to another language, as far as this output prints
         # them: said with its other warnings, and again while it is up to date (its record).
-        fallbacks = fallback_warnings(model, view, job, document.html)
-        for output in outputs:
-            said = list(dict.fromkeys([*fallbacks, *(output.record or {}).get("warnings", [])]))
-            output.record = {"warnings": said} if said else None
-        diagnostics.extend(d for d in fallbacks if d not in diagnostics)
+        printed = printed_fallbacks(view, document.html)
+        if printed:
+            for output in outputs:
+                output.record = {**(output.record or {}), "fallbacks": printed}
+            fallbacks = fallback_warnings(model, view, job, printed)
+            diagnostics.extend(d for d in fallbacks if d not in diagnostics)
         for output in outputs:
             # The copies of a brief differ little: each is searched where it differs from the first.
-            reference = shared.setdefault(("checked", job.brief_id, output.format), {})
+            reference = shared.setdefault("checked", {}).setdefault((job.brief_id, output.format), {})
             leak = check_output(output.temp, output.format, view.ledger, reference)
             if leak:
                 diagnostics.append(error(output.relpath, 0, 0, leak))

@@ -82,3 +82,36 @@ def test_strict_fails_only_for_a_printed_field(project, tmp_path):
         )
     assert any(UNTRANSLATED in str(d) for d in caught.value.diagnostics)
     assert not list((tmp_path / "dossier").rglob("*.html"))
+
+
+def test_an_up_to_date_output_says_the_warning_at_the_fields_place_today(project, tmp_path):
+    """Lines moved above the field (a comment added) leave the output up to date: the
+    warning it printed is said again at the line the field is on now."""
+    options = BuildOptions(out=tmp_path / "out", briefs=["small-dossier"], formats=["html"], jobs=1)
+    first = _untranslated(build_project(project, options))
+    items = project / "content" / "items.yaml"
+    items.write_text("# one\n# two\n" + items.read_text(encoding="utf-8"), encoding="utf-8")
+    again = build_project(project, options)
+    assert again.outputs == [] and again.skipped == 2
+    fresh = _untranslated(build_project(project, BuildOptions(out=tmp_path / "fresh", **_narrow(options))))
+    assert _untranslated(again) == fresh != first
+
+
+def _narrow(options: BuildOptions) -> dict:
+    return {"briefs": options.briefs, "formats": options.formats, "jobs": 1}
+
+
+def test_a_list_printed_in_part_is_reported(project, tmp_path):
+    """A localized list (a brief's key messages) counts as printed when any item is."""
+    settings = project / "briefgen.yaml"
+    text = settings.read_text(encoding="utf-8")
+    old = "    key_messages:\n      - Key message one about **detention**.\n"
+    assert old in text
+    settings.write_text(
+        text.replace(old, "    key_messages:\n      en: [Key message one about **detention**.]\n"),
+        encoding="utf-8",
+    )
+    report = build_project(
+        project, BuildOptions(out=tmp_path / "out", briefs=["small-brief"], formats=["html"], jobs=1)
+    )
+    assert any("key_messages has no 'fr' text" in str(d) for d in report.diagnostics)

@@ -172,3 +172,20 @@ def test_a_resource_is_written_again_when_the_earlier_file_is_gone(tmp_path):
     assert (tmp_path / "c.ttf").read_bytes() == data and (tmp_path / "c.ttf").stat().st_nlink == 1
     place_file(tmp_path / "d.ttf", b"other bytes")
     assert (tmp_path / "d.ttf").read_bytes() == b"other bytes" and (tmp_path / "d.ttf").stat().st_nlink == 1
+
+
+def test_a_resource_placed_again_never_writes_through_a_link(tmp_path):
+    """A path that already holds a file (perhaps a link to another output's file) is
+    replaced, not written into: the other output keeps its bytes."""
+    from briefgen.writers.html import forget_written, place_file
+
+    forget_written()
+    place_file(tmp_path / "a.png", b"first bytes")
+    place_file(tmp_path / "b.png", b"first bytes")
+    assert (tmp_path / "a.png").stat().st_ino == (tmp_path / "b.png").stat().st_ino
+    place_file(tmp_path / "b.png", b"other bytes")
+    assert (tmp_path / "a.png").read_bytes() == b"first bytes"
+    assert (tmp_path / "b.png").read_bytes() == b"other bytes"
+    forget_written()
+    place_file(tmp_path / "c.png", b"first bytes")  # no link to an earlier build's file
+    assert (tmp_path / "c.png").stat().st_nlink == 1

@@ -70,3 +70,22 @@ def test_anchors_only_keeps_what_the_docx_contents_read():
     assert pdf_pages(reduced) == pdf_pages(laid_out)
     assert pdf_pages(reduced)["part-2"] == 3
     assert not any(hasattr(page, "_page_box") for page in reduced.pages)
+
+
+def test_a_web_address_in_right_to_left_text_reads_in_order(tmp_path):
+    """As elements, each part of the address was a box of its own, and a right-to-left line
+    put the boxes in reverse order ("2016/reports/org.example"); as one text it reads as
+    written."""
+    import pypdfium2
+
+    from briefgen import bidi
+    from briefgen.urls import mark_urls
+
+    body = "<p>انظر التقرير في https://www.example.org/reports/2016/azerbaijan للمزيد.</p>"
+    html = f'<html lang="ar" dir="rtl"><head><title>t</title></head><body>{body}</body></html>'
+    document = virtual_document(bidi.isolate(mark_urls(html), "ar"))
+    document.language = "ar"
+    target = tmp_path / "rtl.pdf"
+    pdf.write(document, target)
+    text = pypdfium2.PdfDocument(target)[0].get_textpage().get_text_range()
+    assert "https://www.example.org/reports/2016/azerbaijan" in text.replace("\u200b", "")

@@ -72,6 +72,8 @@ def draft_html(model: Model, job: Job, target: Path, show_toc: bool | None) -> l
         target.parent.mkdir(parents=True, exist_ok=True)
         folder = target.with_name(target.stem + "_files")
         shutil.rmtree(folder, ignore_errors=True)
+        # A draft stopped before the rename below leaves its "NAME.html_files" behind.
+        shutil.rmtree(target.with_name(target.name + "_files"), ignore_errors=True)
         written = html_writer.write(document, target)
         for companion in written.companions:  # "NAME.html_files" -> "NAME_files", as publish does
             os.replace(companion, folder)

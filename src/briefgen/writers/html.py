@@ -62,7 +62,10 @@ def place_file(destination: Path, data: bytes) -> None:
 
     A link shares nothing but those bytes: each output's folder still holds only what its own
     document references. A file is written whole again when the earlier one is gone
-    (published under another name, or discarded) or a link cannot be made."""
+    (published under another name, or discarded) or a link cannot be made. Whatever was at
+    `destination` is unlinked first, never written through: it may be a link to another
+    output's file."""
+    destination.unlink(missing_ok=True)
     digest = _digest(data)
     earlier = _WRITTEN.get(digest)
     if earlier is not None:
@@ -76,12 +79,19 @@ def place_file(destination: Path, data: bytes) -> None:
     _WRITTEN[digest] = destination
 
 
+def forget_written() -> None:
+    """Forget the files written so far (a long-lived process, between builds): no link to a
+    file of an earlier build, and no resource bytes of an earlier build kept alive."""
+    _WRITTEN.clear()
+    _DIGESTS.clear()
+
+
 def _digest(data: bytes) -> bytes:
     known = _DIGESTS.get(id(data))
     if known is not None and known[0] is data:
         return known[1]
     digest = hashlib.sha256(data).digest()
-    if len(_DIGESTS) > 256:  # resources are read once and kept (resources.py): a bound, not a cache policy
+    if len(_DIGESTS) >= 64:  # a build reads each resource once (resources.py): a bound, not a policy
         _DIGESTS.clear()
     _DIGESTS[id(data)] = (data, digest)
     return digest
