@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .cache import ContentCache, build_key, output_unchanged
+from .catalogcache import COMPILED_CATALOGS
 from .diagnostics import Diagnostic, ProjectError, error, strictly
 from .jobs import fallback_warnings, job_fingerprint, job_view
 from .labels import catalog_problems, label_warnings
@@ -95,7 +96,8 @@ def build_project(
         cache_folder=cache.folder if cache is not None else None,
     )
     try:
-        with pool, _fewer_collections():
+        # The built-in label catalogs as an earlier build compiled them (catalogcache.py).
+        with pool, _fewer_collections(), COMPILED_CATALOGS.kept_in(cache):
             report = _build(root, options, publisher, previous, pool, progress, on_plan)
     except BaseException:
         # Workers stopped mid-output (Ctrl-C, a crash) leave unchecked temporary files.

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import ContentCache
+from .catalogcache import COMPILED_CATALOGS
 from .check import check_output
 from .classstyles import class_problems
 from .diagnostics import Diagnostic, ProjectError, error
@@ -119,6 +120,7 @@ def init_worker(
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
+    COMPILED_CATALOGS.keep_on_disk(ContentCache.at(cache_folder) if cache_folder else None)
     warm_up(formats)
     _use_chart_engine(chart_engine)
     if loaded:
@@ -163,6 +165,7 @@ def begin_build(
     if not keep_environments:
         _STATE["envs"] = {}
     COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
+    COMPILED_CATALOGS.keep_on_disk(ContentCache.at(cache_folder) if cache_folder else None)
     warmed = _STATE.setdefault("warmed", set())
     new = [fmt for fmt in formats or DEFAULT_FORMATS if fmt not in warmed]
     if new:
