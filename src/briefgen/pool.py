@@ -183,13 +183,14 @@ class WorkerPool:
 
 def _chart_fonts(model: Model, jobs: list[Job]) -> list[str] | None:
     """The font folders of the themes of the jobs that show charts; None when none does."""
-    from .charts.engine import font_dirs
     from .jobs import job_brief
     from .theme import audience_theme
 
     audiences = {job.audience_id for job in jobs if job_brief(model, job).charts}
     if not audiences:
-        return None
+        return None  # a build without charts does not import them
+    from .charts.engine import font_dirs
+
     fonts: set[str] = set()
     for audience in audiences:
         with contextlib.suppress(Exception):  # a broken theme is reported by its outputs

@@ -8,6 +8,7 @@ an item's texts through `as_data`, which must give exactly what `model_dump` giv
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -116,3 +117,60 @@ def test_a_build_from_the_cache_builds_no_validator(tmp_path):
     for stage, built in stages.items():
         # After "load": the cache did not answer (a fresh load validates, which builds them).
         assert built == "[]", f"built after {stage}: {built}"
+
+
+# A build whose processes each write down the modules they hold: the main process at exit,
+# each worker after its batch (the workers are forked: they run this script's run_batch).
+RECORDING_BUILD = textwrap.dedent(
+    """
+    import atexit, json, os, sys
+    import briefgen.pool, briefgen.worker
+
+    record = sys.argv[1]
+
+    def dump(kind):
+        with open(f"{record}.{kind}.{os.getpid()}", "w") as handle:
+            json.dump(sorted(sys.modules), handle)
+
+    original = briefgen.worker.run_batch
+
+    def run_batch(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        finally:
+            dump("worker")
+
+    briefgen.pool.run_batch = run_batch
+    atexit.register(dump, "main")
+    from briefgen.cli import main
+
+    sys.argv = ["briefgen", *sys.argv[2:]]
+    main()
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_docx_build_without_charts_imports_no_pdf_or_chart_engine(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    root, out = tmp_path / "project", tmp_path / "out"
+    init = subprocess.run([sys.executable, "-m", "briefgen", "init", str(root)], env=env, capture_output=True)
+    assert init.returncode == 0
+    assert "charts:" not in (root / "briefgen.yaml").read_text(encoding="utf-8")
+    build = ["build", str(root), "-o", str(out), "--format", "docx", "--force", "--jobs", "1"]
+    for attempt in ("fresh", "cached"):
+        record = tmp_path / attempt
+        run = subprocess.run(
+            [sys.executable, "-c", RECORDING_BUILD, str(record), *build],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert run.returncode == 0, run.stderr
+        files = {path.name.split(".")[1]: path for path in tmp_path.glob(f"{attempt}.*.*")}
+        assert set(files) == {"main", "worker"}, files
+        main, worker = (set(json.loads(files[kind].read_text())) for kind in ("main", "worker"))
+        assert {"docx", "briefgen.writers.docx"} <= worker
+        unwanted = {"weasyprint", "pypdfium2", "pikepdf", "fontTools", "briefgen.charts.engine", "vl_convert"}
+        assert not unwanted & (main | worker), (attempt, unwanted & (main | worker))
