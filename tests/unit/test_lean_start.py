@@ -174,3 +174,21 @@ def test_a_docx_build_without_charts_imports_no_pdf_or_chart_engine(tmp_path):
         assert {"docx", "briefgen.writers.docx"} <= worker
         unwanted = {"weasyprint", "pypdfium2", "pikepdf", "fontTools", "briefgen.charts.engine", "vl_convert"}
         assert not unwanted & (main | worker), (attempt, unwanted & (main | worker))
+
+
+def test_the_pipeline_is_imported_without_the_cyclic_collector():
+    import gc
+
+    from briefgen.cli import without_collections
+
+    assert gc.isenabled()
+    with without_collections():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with without_collections():
+            pass
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
