@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .cache import ContentCache, build_key, output_unchanged
+from .catalogcache import COMPILED_CATALOGS
 from .diagnostics import Diagnostic, ProjectError, error, strictly
 from .jobs import fallback_warnings, job_fingerprint, job_view
 from .labels import catalog_problems, label_warnings
@@ -95,7 +96,8 @@ def build_project(
         cache_folder=cache.folder if cache is not None else None,
     )
     try:
-        with pool, _fewer_collections():
+        # The built-in label catalogs as an earlier build compiled them (catalogcache.py).
+        with pool, _fewer_collections(), COMPILED_CATALOGS.kept_in(cache):
             report = _build(root, options, publisher, previous, pool, progress, on_plan)
     except BaseException:
         # Workers stopped mid-output (Ctrl-C, a crash) leave unchecked temporary files.
@@ -138,9 +140,16 @@ def _build(
     jobs = plan_jobs(model, options.briefs, options.audiences, options.languages, options.formats)
     if options.stems is not None:
         jobs = [job for job in jobs if job.stem in options.stems]
+    started = None
     if options.force or not previous:
         # Every output will be rendered: the chart engine starts now, beside the checks below.
         pool.start_chart_engine(model, jobs)
+        if getattr(pool, "started_early", False):
+            # And the workers are waiting: they get the model and their outputs now, and render
+            # while this process checks the project and works out what the manifest records (each
+            # output's inputs); an error found meanwhile stops them, and nothing is published.
+            publisher.sweep_temporaries()  # before they write: theirs are not leftovers
+            started = pool.start(model, _batches([(job, None) for job in jobs], pool.max_workers))
     diagnostics += catalog_problems(root)
     diagnostics += label_warnings(model, dict.fromkeys(job.language for job in jobs))
     # Localized fields that fall back to another language are reported by the worker that
@@ -155,7 +164,8 @@ def _build(
     if on_plan:
         on_plan(len(jobs))
 
-    publisher.sweep_temporaries()
+    if started is None:  # else swept before the workers started writing
+        publisher.sweep_temporaries()
     todo: list[tuple[Job, str]] = []
     skipped: list[JobResult] = []
     for job in jobs:
@@ -174,7 +184,7 @@ def _build(
         else:
             todo.append((job, fingerprint))
 
-    results = _render_all(model, todo, options, pool, progress)
+    results = _render_all(model, todo, options, pool, progress, started)
     outputs = [o for r in results for o in r.outputs]
     hidden = _machine_paths(root, options.out)
     for outcome in results:
@@ -250,15 +260,24 @@ def _up_to_date(out: Path, job: Job, fingerprint: str, previous: dict) -> bool:
 
 
 def _render_all(
-    model: Model, todo: list[tuple[Job, str]], options: BuildOptions, pool: WorkerPool, progress
+    model: Model,
+    todo: list[tuple[Job, str]],
+    options: BuildOptions,
+    pool: WorkerPool,
+    progress,
+    started: Iterator[JobResult] | None = None,
 ) -> list[JobResult]:
-    """Render in worker processes (always: the limits must not bind the main process)."""
+    """Render in worker processes (always: the limits must not bind the main process).
+    `started`: the results of every job of `todo`, handed to the workers before the
+    fingerprints were known (pool.start); each result is given its job's fingerprint."""
     if not todo:
         pool.close(abandon=True)
         return []
     results: list[JobResult] = []
+    fingerprints = dict(todo)
     try:
-        for outcome in pool.run(model, _batches(todo, pool.max_workers)):
+        for outcome in started if started is not None else pool.run(model, _batches(todo, pool.max_workers)):
+            outcome.fingerprint = fingerprints[outcome.job]
             results.append(outcome)
             if progress:
                 progress(outcome)

@@ -14,7 +14,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -22,6 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
+from .catalogcache import COMPILED_CATALOGS
 from .diagnostics import Diagnostic, error, warning
 from .labelsource import extract_into, format_problems, project_template_sources
 
@@ -126,29 +127,40 @@ def project_catalog(root: Path | None, language: str) -> CatalogFile | None:
 
 def translations(language: str, root: Path | None = None) -> NullTranslations:
     """The label chain for a language: the project's catalog, then the built-in one."""
-    catalogs: list[Catalog] = []
+    catalogs: list[Catalog | bytes] = []
     for code in dict.fromkeys([language, language.split("-")[0]]):
         found = project_catalog(root, code)
         if found is not None and found.catalog is not None:
             catalogs.append(found.catalog)
-        builtin = builtin_catalog(code)
+        # The built-in catalog as the MO bytes it compiles to, kept from one build to the
+        # next (catalogcache.py): a build answered from the cache reads no .po file.
+        builtin = COMPILED_CATALOGS.mo_bytes(builtin_catalog_path(code), code, partial(_builtin_mo, code))
         if builtin is not None:
             catalogs.append(builtin)
     return _chain(tuple(catalogs))
 
 
 @lru_cache(maxsize=64)
-def _chain(catalogs: tuple[Catalog, ...]) -> NullTranslations:
+def _chain(catalogs: tuple[Catalog | bytes, ...]) -> NullTranslations:
     # Per catalog objects, which are read again when their file changes (read_catalog): every
     # output of a build asks for its language's chain, and parsing it was ~1 ms each time.
-    # The chain is only read from once made.
-    chain = [_translations(catalog) for catalog in catalogs]
+    # The chain is only read from once made. A built-in catalog comes as its MO bytes.
+    chain = [_mo_translations(c) if isinstance(c, bytes) else _translations(c) for c in catalogs]
     if not chain:
         return NullTranslations()
     first = chain[0]
     for later in chain[1:]:
         first.add_fallback(later)
     return first
+
+
+def _mo_translations(mo: bytes) -> Translations:
+    return Translations(io.BytesIO(mo), domain=DOMAIN)
+
+
+def _builtin_mo(language: str) -> bytes | None:
+    catalog = builtin_catalog(language)
+    return None if catalog is None else _compiled(catalog)
 
 
 def wanted_msgids(root: Path | None) -> list[str | tuple[str, str]]:
@@ -173,7 +185,7 @@ def missing_labels(language: str, root: Path | None = None) -> list[str]:
     """The msgids of `wanted_msgids` that neither the project's nor the built-in catalog translates."""
     if language.split("-")[0] == SOURCE_LANGUAGE:
         return []
-    catalogs: list[Catalog] = []
+    catalogs: list[Catalog | bytes] = []
     for code in dict.fromkeys([language, language.split("-")[0]]):
         found = project_catalog(root, code)
         if found is not None and found.catalog is not None:

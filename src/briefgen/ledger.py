@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
+from pydantic import BaseModel
+
+from .model import as_data
+
 # Vocabulary codes and dates: the same words appear in every output's labels, so they tell
 # nothing about the removed item and are not checked for leaks.
 NOT_TEXT_FIELDS = {"sensitivity", "tags", "type", "status", "priority", "kind", "country", "language"}
@@ -78,5 +82,5 @@ def _collect(where: str, value: Any, found: list[Withheld]) -> None:
     elif isinstance(value, list | tuple):
         for index, sub in enumerate(value):
             _collect(f"{where}[{index}]", sub, found)
-    elif hasattr(value, "model_dump"):
-        _collect(where, value.model_dump(), found)
+    elif isinstance(value, BaseModel):
+        _collect(where, as_data(value), found)

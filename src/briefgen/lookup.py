@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, TemplateError
@@ -183,9 +183,12 @@ def referenced_templates(source: str) -> list[str | None]:
     return [] if tree is None else list(jinja_meta.find_referenced_templates(tree))
 
 
+@lru_cache(maxsize=128)
 def parse_template(source: str) -> jinja_nodes.Template | None:
     """A template's syntax tree, read with Jinja's own parser; None when it does not parse
-    (rendering it reports the syntax error)."""
+    (rendering it reports the syntax error). Parsed once per text: the build's template
+    check and every output's fingerprint read the same few templates, and only read the
+    tree (never change it)."""
     try:
         return _parser().parse(source)
     except TemplateError:

@@ -205,11 +205,22 @@ def _collect_footnotes(tokens) -> dict[int, list]:
     return notes
 
 
+# What can make markdown of a text anything but its words: inline syntax (emphasis, code,
+# links, footnotes and citations, autolinks, entities, escapes) anywhere, block syntax
+# (lists, headings, setext underlines, quotes, fences) at a line's start, and the characters
+# the parser replaces. A text without any of them is one or more plain paragraphs.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&\0\r]|^[ \t]*(?:[-+=#~>]|\d+[.)])", re.MULTILINE)
+
+
 @lru_cache(maxsize=16384)
 def plain_text(text: str | None) -> str:
     """The words of a markdown value without markup (for metadata and leak checks)."""
     if not text:
         return ""
+    if not _MARKDOWN_SYNTAX.search(text):
+        # Its words as they are, without a parse: the leak check asks for every text an
+        # output shows, most of them plain sentences no template rendered as markdown.
+        return " ".join(text.split())
     renderer = MarkdownRenderer(lambda source, locator: Markup(""))
     html = str(renderer.block(text))
     html = re.sub(r"<[^>]+>", " ", html)

@@ -140,8 +140,10 @@ class ParsedDocument:
 
     # ------------------------------------------------------------ length and cover
 
-    def words_and_breaks(self) -> tuple[int, int]:
-        """(words of the body text without the contents, forced page breaks)."""
+    def words_and_breaks(self, enough: int | None = None) -> tuple[int, int]:
+        """(words of the body text without the contents, forced page breaks). With `enough`,
+        the counting stops once there are that many words: the counts are then partial, at
+        least `enough` words (a long document's decision needs no more)."""
         body = self.tree.find("body")
         if body is None:
             return 0, 0
@@ -160,6 +162,8 @@ class ParsedDocument:
                 breaks += "page-break" in _classes(element)
             if element is not body and (not inside or element is nav):
                 words += len((element.tail or "").split())
+            if enough is not None and words >= enough:
+                break
         return words, breaks
 
     def cover(self) -> lxml.html.HtmlElement | None:

@@ -6,7 +6,9 @@ the system's fonts) then overlaps the loading, validation and fingerprinting don
 main process, instead of following it. Such workers are forked before the model exists;
 it reaches them through an anonymous in-memory file they inherit (memfd: nothing is written
 to disk; like the processes' memory, only the same user can reach it, through /proc),
-written once when it is ready.
+written once when it is ready. Such a build renders every output it plans, so the workers
+get them as soon as they are planned (`start`), and render while the main process checks
+the project and fingerprints the outputs (build.py).
 
 Any other build starts its workers when the work is known, as many as there are batches
 (at most `--jobs`), and they receive the model as they start. No-change rebuilds thus start
@@ -136,8 +138,13 @@ class WorkerPool:
 
     def run(self, model: Model, batches: list[Batch]) -> Iterator[JobResult]:
         """Render every batch; results in the order of the batches."""
+        yield from self.start(model, batches)
+
+    def start(self, model: Model, batches: list[Batch]) -> Iterator[JobResult]:
+        """Hand every batch to the workers now, so that they render while this process goes
+        on; the results, in the order of the batches, as the iterator returned is read."""
         if not batches:
-            return
+            return iter(())
         jobs = [job for batch in batches for job, _ in batch]
         self.start_chart_engine(model, jobs)
         engine = self._charts.address if self._charts is not None else None
@@ -154,8 +161,7 @@ class WorkerPool:
 
             # While the workers read the model: this process is idle until results come.
             prefetch_charts(engine, model, jobs)
-        for batch_results in results:
-            yield from batch_results
+        return itertools.chain.from_iterable(results)
 
     def close(self, abandon: bool = False) -> None:
         """Wait for the workers to finish; `abandon` stops them first (nothing left to do)."""
@@ -183,13 +189,14 @@ class WorkerPool:
 
 def _chart_fonts(model: Model, jobs: list[Job]) -> list[str] | None:
     """The font folders of the themes of the jobs that show charts; None when none does."""
-    from .charts.engine import font_dirs
     from .jobs import job_brief
     from .theme import audience_theme
 
     audiences = {job.audience_id for job in jobs if job_brief(model, job).charts}
     if not audiences:
-        return None
+        return None  # a build without charts does not import them
+    from .charts.engine import font_dirs
+
     fonts: set[str] = set()
     for audience in audiences:
         with contextlib.suppress(Exception):  # a broken theme is reported by its outputs

@@ -126,6 +126,27 @@ class CompiledTemplates(BytecodeCache):
 COMPILED_TEMPLATES = CompiledTemplates()
 
 
+class CompiledCss(CompiledTemplates):
+    """The themes' CSS templates (print.css.j2, screen.css.j2), compiled once per process and
+    kept on disk in the documents' store (COMPILED_TEMPLATES's), under keys of their own:
+    their environment (no autoescape) compiles other code. Compiling the default theme's two
+    cost every build process about 0.03 s before its first output."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"css:{name}", filename)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        self._store = COMPILED_TEMPLATES._store
+        super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store = COMPILED_TEMPLATES._store
+        super().dump_bytecode(bucket)
+
+
+COMPILED_CSS = CompiledCss()
+
+
 def _compile_only(*args, **kwargs):
     # Raising also tells Jinja it cannot fold a call with constant arguments into the code.
     raise AssertionError("a precompiled template ran outside DocumentRenderer.render")
@@ -426,14 +447,17 @@ def _theme_css_cached(theme: Theme, language: str | None = None) -> str:
     key = (theme.folder, tuple(sorted(font_chain.region(language).items())))
     if key in _CSS_CACHE:
         return _CSS_CACHE[key]
-    source = theme.folder / "print.css.j2"
-    if not source.is_file():
-        source = DEFAULT_THEME_DIR / "print.css.j2"
     # A project's theme is as untrusted as its templates: the CSS template is sandboxed too.
-    css_env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+    # The theme's print.css.j2 and screen.css.j2, else the default theme's.
+    css_env = SandboxedEnvironment(
+        autoescape=False,
+        undefined=StrictUndefined,
+        loader=FileSystemLoader([str(theme.folder), str(DEFAULT_THEME_DIR)]),
+        bytecode_cache=COMPILED_CSS,
+    )
     faces = fonts.font_faces(theme, font_chain.faces(language), theme_url)
     tokens = fonts.ThemeForLanguage(theme, language)
-    css = css_env.from_string(source.read_text(encoding="utf-8")).render(t=tokens, fonts=faces)
+    css = css_env.get_template("print.css.j2").render(t=tokens, fonts=faces)
     # The theme's `styles` and `css` come after its print CSS, so they win over it.
     css += class_css(theme, tokens.font_stack) + theme_css_files(theme)
     css += screen_css(tokens, css_env)
@@ -451,12 +475,10 @@ SCREEN_ONLY_CSS = (
 
 
 def screen_css(theme: Theme, css_env: SandboxedEnvironment) -> str:
-    """The theme's screen.css.j2 (or the default's) with its tokens, inside `@media screen`:
-    browsers apply it, WeasyPrint (print media) does not, so the PDF is unchanged."""
-    source = theme.folder / "screen.css.j2"
-    if not source.is_file():
-        source = Path(__file__).parent / "themes" / "default" / "screen.css.j2"
-    screen = css_env.from_string(source.read_text(encoding="utf-8")).render(t=theme)
+    """The theme's screen.css.j2 (or the default's: `css_env` finds either) with its tokens,
+    inside `@media screen`: browsers apply it, WeasyPrint (print media) does not, so the PDF
+    is unchanged."""
+    screen = css_env.get_template("screen.css.j2").render(t=theme)
     return f"\n@media screen {{\n{screen}\n}}\n{SCREEN_ONLY_CSS}"
 
 

@@ -20,6 +20,8 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from pydantic import BaseModel
+
 from . import facts
 from .facts import DETAINED_STATUSES, SINCE_TYPES  # noqa: F401 (kept importable from here)
 from .i18n import Localizer
@@ -40,6 +42,7 @@ from .model import (
     Recipient,
     Recommendation,
     Source,
+    as_data,
     sensitivity_rank,
 )
 
@@ -226,7 +229,7 @@ class Selector:
         """Withholds a whole item, whose texts are collected once per model."""
         key = ("removed texts", collection, item_id)
         if key not in self.model.memo:
-            self.model.memo[key] = texts_of(f"{collection}.{item_id}", item.model_dump(**dump))
+            self.model.memo[key] = texts_of(f"{collection}.{item_id}", as_data(item, **dump))
         self.ledger.withhold_all(self.model.memo[key])
 
     # ------------------------------------------------------------------ items
@@ -772,8 +775,8 @@ class Selector:
     def _plain_texts(self, value: Any) -> list[str]:
         """The texts of a visible item (article, court, URL ... as written), without its parts
         above the clearance (notes, contacts, timeline entries)."""
-        if hasattr(value, "model_dump"):
-            value = value.model_dump()
+        if isinstance(value, BaseModel):
+            value = as_data(value)
         if isinstance(value, str):
             return [value]
         if isinstance(value, dict):

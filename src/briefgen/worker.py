@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import ContentCache
+from .catalogcache import COMPILED_CATALOGS
 from .check import check_output
 from .classstyles import class_problems
 from .diagnostics import Diagnostic, ProjectError, error
@@ -119,6 +120,7 @@ def init_worker(
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
     COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
+    COMPILED_CATALOGS.keep_on_disk(ContentCache.at(cache_folder) if cache_folder else None)
     warm_up(formats)
     _use_chart_engine(chart_engine)
     if loaded:
@@ -166,6 +168,7 @@ def begin_build(
     if not keep_environments:
         _STATE["envs"] = {}
     COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
+    COMPILED_CATALOGS.keep_on_disk(ContentCache.at(cache_folder) if cache_folder else None)
     warmed = _STATE.setdefault("warmed", set())
     new = [fmt for fmt in formats or DEFAULT_FORMATS if fmt not in warmed]
     if new:
@@ -519,7 +522,7 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     document, where time matters, is rendered once.
     """
     with_toc = document_for(show_toc=True)
-    least, most = _page_estimate(with_toc)
+    least, most = _page_estimate(with_toc, enough=TOC_MIN_PAGES)
     if least >= TOC_MIN_PAGES:
         return with_toc, layout(with_toc) if needs_pdf else None, True
     plain = document_for(show_toc=False)
@@ -531,11 +534,17 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     return with_toc, layout(with_toc) if needs_pdf else None, True
 
 
-def _page_estimate(document) -> tuple[int, int]:
+def _page_estimate(document, enough: int | None = None) -> tuple[int, int]:
     """The fewest and most pages a document's text can fill: the cover, forced page breaks,
     and the words at the densest (800 a page) and sparsest (120 a page) setting. The
-    contents are left out: they are what is being decided."""
-    words, breaks = _parsed(document).words_and_breaks()
+    contents are left out: they are what is being decided. With `enough`, the words are
+    counted only until they alone fill that many pages at the densest setting: the figures
+    are then at least `enough` (a long document's decision), exact below it."""
+    parsed = _parsed(document)
+    if enough is None:
+        words, breaks = parsed.words_and_breaks()
+    else:
+        words, breaks = parsed.words_and_breaks(enough=enough * 800)
     fixed = 1 + breaks
     return fixed + words // 800, fixed + 1 + words // 120
 

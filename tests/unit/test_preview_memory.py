@@ -28,7 +28,7 @@ class Pages:
 
     def document_for(self, show_toc: bool):
         words = self.words
-        parsed = SimpleNamespace(words_and_breaks=lambda: (words, 0))
+        parsed = SimpleNamespace(words_and_breaks=lambda enough=None: (words, 0))
         return SimpleNamespace(toc=show_toc, parsed=parsed)
 
     def layout(self, document):
