@@ -72,7 +72,9 @@ def structural(draw: st.DrawFn) -> dict[str, str]:
         if op == "drop":
             del parent[last]
         elif op == "replace":
-            parent[last] = draw(st.sampled_from(ODD_VALUES))
+            # A copy: a later operation of this draw may change it, and ODD_VALUES must stay
+            # as it is for the next test case (hypothesis replays draws and saw them differ).
+            parent[last] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
         elif op == "rename" and isinstance(parent, dict):
             parent[draw(st.sampled_from([last + "x", last[:-1], last.upper(), "<<", "~"]))] = parent.pop(last)
         elif op == "break" and isinstance(parent[last], str):
