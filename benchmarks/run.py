@@ -1079,10 +1079,14 @@ def main(argv: list[str] | None = None) -> int:
         config = Config(**{**asdict(config), "repeats": max(1, args.repeats)})
     if args.max_repeat_seconds is not None:
         config = Config(**{**asdict(config), "max_repeat_seconds": args.max_repeat_seconds})
-    # A partial run (--only) must not replace the committed table either.
-    temp = Path(tempfile.mkdtemp(prefix="briefgen-bench-")) if args.quick or args.only else None
-    out = args.out or (temp / "results" if temp else RESULTS)
-    work = args.work or (temp / "work" if temp else WORK)
+    # A partial run (--only) must not replace the committed table either. Its generated
+    # projects and outputs (hundreds of MB) go to a temporary folder removed at the end; the
+    # results stay, where the last line says.
+    partial = args.quick or args.only
+    needs_temp = partial and not (args.out and args.work)
+    temp = Path(tempfile.mkdtemp(prefix="briefgen-bench-")) if needs_temp else None
+    out = args.out or (temp / "results" if partial else RESULTS)
+    work = args.work or (temp / "work" if partial else WORK)
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -1091,7 +1095,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     bench = Bench(config, work, log)
     bench.only = {int(n) for n in args.only.split(",")} if args.only else set()
-    bench.run()
+    try:
+        bench.run()
+    finally:
+        if temp is not None and not args.work:
+            shutil.rmtree(work, ignore_errors=True)
     seconds = time.perf_counter() - started
     facts["load_average_end"] = os.getloadavg()[0]
     facts["source_digest_end"] = _source_digest(_briefgen_source())

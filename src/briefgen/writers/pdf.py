@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import shutil
 from contextlib import contextmanager
 from functools import cache, partial
 from pathlib import Path
@@ -267,9 +268,24 @@ def warm_up() -> None:
 @cache
 def _font_config():
     # One FontConfiguration per worker process: building it scans the system's fonts.
+    from multiprocessing.util import Finalize
+
     from weasyprint.text.fonts import FontConfiguration
 
-    return FontConfiguration()
+    config = FontConfiguration()
+    # WeasyPrint writes each @font-face's file into a temporary folder it removes in
+    # FontConfiguration.__del__, which never runs for this one (kept for the process's life):
+    # every process that laid out a PDF left the theme's fonts in the temporary folder, 6 to
+    # 250 MB each. Removed as the process exits, a worker (multiprocessing runs these before
+    # os._exit) and the main process (atexit) alike.
+    Finalize(None, _remove_font_folder, args=(config,), exitpriority=0)
+    return config
+
+
+def _remove_font_folder(config) -> None:
+    folder = getattr(config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @cache
