@@ -54,26 +54,25 @@ def dry_run(model: Model) -> list[Diagnostic]:
             )
         try:
             renderer = renderers[job.audience_id]
-            html = renderer.render(template, view, {"show_toc": True})
-            found += fallback_warnings(model, view, job, printed_fallbacks(view, html))
+            parsed = renderer.render_parsed(template, view, {"show_toc": True})
+            html = parsed.html
+            found += fallback_warnings(model, view, job, printed_fallbacks(view, parsed))
             # A character of a template or label no font of the theme has (fonts.py).
             found += check_rendered(html, renderer.theme, root, f"{template}.html.j2")
             # Classes with no look in the DOCX (theme `styles`), as the build reports them.
-            found += _class_warnings(html, renderer.theme, root, job.audience_id, template)
+            found += _class_warnings(parsed.tree.body, renderer.theme, root, job.audience_id, template)
         except RenderError as exc:
             failed.add((job.audience_id, template))
             found.append(exc.diagnostic)
     return list(dict.fromkeys(found))
 
 
-def _class_warnings(html: str, theme, root: Path, audience_id: str, template: str) -> list[Diagnostic]:
-    import lxml.html
-
+def _class_warnings(body, theme, root: Path, audience_id: str, template: str) -> list[Diagnostic]:
+    """The classes of `body` (the rendered document's, parsed) with no look in the DOCX."""
     from .classstyles import class_problems
     from .lookup import TemplateChain, template_filename
     from .outputwarnings import WarningLocator
 
-    body = lxml.html.document_fromstring(html.encode("utf-8")).body
     # At the template line that wrote the element, as the build places them.
     locator = WarningLocator(
         root, theme.folder, TemplateChain(root, theme.templates_dir, audience_id), template

@@ -12,6 +12,7 @@ import os
 from datetime import UTC, datetime
 from datetime import time as dtime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, warning
 from .inputs import output_fingerprint
@@ -19,6 +20,9 @@ from .model import IMPLICIT_AUDIENCE, Brief, Model
 from .plan import Job
 from .select import View, select_view
 from .theme import Theme
+
+if TYPE_CHECKING:  # lxml, for the type only
+    from .parsed import ParsedDocument
 
 
 def job_brief(model: Model, job: Job) -> Brief:
@@ -90,16 +94,17 @@ def fallback_key(fallback) -> list[str]:
     return [fallback.collection, fallback.item_id, fallback.field, fallback.wanted]
 
 
-def printed_fallbacks(view: View, html: str) -> list[list[str]]:
-    """The keys of the view's fallbacks whose text `html` prints, matched as the leak check
-    matches (check.py): letters and digits only, a long text by any stretch of six words of
-    it, a list by any of its items. A text too short to judge (an acronym) counts as printed."""
+def printed_fallbacks(view: View, document: ParsedDocument) -> list[list[str]]:
+    """The keys of the view's fallbacks whose text the rendered `document` prints, matched as
+    the leak check matches (check.py): letters and digits only, a long text by any stretch of
+    six words of it, a list by any of its items. A text too short to judge (an acronym)
+    counts as printed. The document's tree is the one rendering parsed: no second parse."""
     if not view.fallbacks:
         return []
-    from .check import html_text, needles_of, normalize
+    from .check import needles_of, normalize
     from .markdown import plain_text
 
-    haystack = normalize(html_text(html))
+    haystack = normalize(" ".join(document.tree.itertext()))
 
     def printed(text: str) -> bool:
         needles = needles_of(plain_text(text))

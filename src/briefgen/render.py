@@ -108,10 +108,15 @@ class CompiledTemplates(BytecodeCache):
         """Also load from and save to `store` (None: memory only, as with --no-cache)."""
         self._store = store
 
+    def store(self):
+        """Where compiled code is kept on disk, or None."""
+        return self._store
+
     def load_bytecode(self, bucket: Bucket) -> None:
         found = self._code.get(bucket.key)
-        if (found is None or found[0] != bucket.checksum) and self._store is not None:
-            code = self._store.load(bucket.key, bucket.checksum)
+        store = self.store()
+        if (found is None or found[0] != bucket.checksum) and store is not None:
+            code = store.load(bucket.key, bucket.checksum)
             if code is not None:
                 found = self._code[bucket.key] = (bucket.checksum, code)
         if found is not None and found[0] == bucket.checksum:
@@ -119,8 +124,9 @@ class CompiledTemplates(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self._code[bucket.key] = (bucket.checksum, bucket.code)
-        if self._store is not None:
-            self._store.save(bucket.key, bucket.checksum, bucket.code)
+        store = self.store()
+        if store is not None:
+            store.save(bucket.key, bucket.checksum, bucket.code)
 
 
 COMPILED_TEMPLATES = CompiledTemplates()
@@ -135,13 +141,8 @@ class CompiledCss(CompiledTemplates):
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return super().get_cache_key(f"css:{name}", filename)
 
-    def load_bytecode(self, bucket: Bucket) -> None:
-        self._store = COMPILED_TEMPLATES._store
-        super().load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store = COMPILED_TEMPLATES._store
-        super().dump_bytecode(bucket)
+    def store(self):
+        return COMPILED_TEMPLATES.store()
 
 
 COMPILED_CSS = CompiledCss()

@@ -609,7 +609,8 @@ def _did_you_mean_id(word: str, known: Any) -> str | None:
     valid = [i for i in known if SLUG_RE.match(i)]
     for invalid in (i for i in known if not SLUG_RE.match(i)):
         if suggest_slug(invalid) == word:
-            entry = known[invalid]
+            # The content's ids map to their entries; briefgen.yaml's audiences are a list.
+            entry = known.get(invalid) if isinstance(known, dict) else None
             where = ""
             if isinstance(entry, Entry):
                 id_node = entry.node.get("id") or entry.node

@@ -113,14 +113,13 @@ def init_worker(
         sandboxes={},
     )
     apply_limits(limits)
+    _keep_compiled_on_disk(cache_folder)
     # What the worker inherited from the main process (modules, perhaps the model) lives as
     # long as it does: keep the cyclic collector off it. Layout allocates millions of small
     # objects that mostly live until the output is written; collecting every 700 allocations
     # cost about a tenth of a long document's time, collecting every 10 000 costs ~20 MB.
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
-    COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
-    COMPILED_CATALOGS.keep_on_disk(ContentCache.at(cache_folder) if cache_folder else None)
     warm_up(formats)
     _use_chart_engine(chart_engine)
     if loaded:
@@ -167,14 +166,21 @@ def begin_build(
     )
     if not keep_environments:
         _STATE["envs"] = {}
-    COMPILED_TEMPLATES.keep_on_disk(TemplateStore(ContentCache.at(cache_folder)) if cache_folder else None)
-    COMPILED_CATALOGS.keep_on_disk(ContentCache.at(cache_folder) if cache_folder else None)
+    _keep_compiled_on_disk(cache_folder)
     warmed = _STATE.setdefault("warmed", set())
     new = [fmt for fmt in formats or DEFAULT_FORMATS if fmt not in warmed]
     if new:
         warm_up(new)
         warmed.update(new)
     warm_up_charts(model)
+
+
+def _keep_compiled_on_disk(cache_folder: Path | None) -> None:
+    """Compiled templates and label catalogs loaded from and saved to the project's cache
+    (templatecache.py, catalogcache.py); in memory only without one (--no-cache)."""
+    cache = ContentCache.at(cache_folder) if cache_folder else None
+    COMPILED_TEMPLATES.keep_on_disk(TemplateStore(cache) if cache is not None else None)
+    COMPILED_CATALOGS.keep_on_disk(cache)
 
 
 def apply_limits(limits: Limits) -> None:
@@ -370,7 +376,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
     root = Path(model.root)
     brief = _brief(job)
     view = job_view(model, job)
-    diagnostics: list[Diagnostic] = []  # language fallbacks are reported by the main process
+    diagnostics: list[Diagnostic] = []
     theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
     env_key = (job.audience_id, theme.folder)
     if env_key not in _STATE["envs"]:
@@ -410,7 +416,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         )
         return rendered[show_toc]
 
-    from .writers.pdf import AnchorsOnly, anchors_only, without_letter
+    from .writers.pdf import anchors_only, without_letter
     from .writers.pdf import layout as layout_document
 
     def layout(document: RenderedDocument):
@@ -448,14 +454,6 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
         # The PDF first: its pages are then let go (unless the next copy reuses them), so the
         # DOCX writer's memory does not come on top of a whole laid-out document.
         for fmt in sorted(job.formats, key=lambda name: name != "pdf"):
-            if (
-                fmt != "pdf"
-                and not job.recipient_id
-                and laid_out is not None
-                and not isinstance(laid_out, AnchorsOnly)
-            ):
-                document.layout = laid_out = anchors_only(laid_out)
-                gc.collect()
             temp = publisher.temp_path(job.relpath(fmt))
             already = len(document.warnings)
             written = WRITERS[fmt].write(document, temp)
@@ -469,6 +467,9 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
                 output.record = {"warnings": found}
             diagnostics.extend(d for d in found if d not in diagnostics)
             outputs.append(output)
+            if fmt == "pdf" and len(job.formats) > 1 and not job.recipient_id and laid_out is not None:
+                document.layout = laid_out = anchors_only(laid_out)
+                gc.collect()
         outputs.sort(key=lambda output: job.formats.index(output.format))
         if "docx" not in job.formats and document.parsed_html is not None:
             # Classes with no look in the DOCX: the DOCX writer reports them when it runs;
@@ -482,7 +483,7 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
             diagnostics.extend(d for d in unstyled if d not in diagnostics)
         # Localized fields that fell back to another language, as far as this output prints
         # them: said with its other warnings, and again while it is up to date (its record).
-        printed = printed_fallbacks(view, document.html)
+        printed = printed_fallbacks(view, document.parsed)
         if printed:
             for output in outputs:
                 output.record = {**(output.record or {}), "fallbacks": printed}

@@ -302,3 +302,19 @@ def test_a_syntax_error_hides_no_other_file_but_silences_unknown_references(tmp_
     # 'emin'", which may well be defined in the file that could not be read
     assert places == [("content/a.yaml", 4), ("content/b.yaml", 10)]
     assert "YAML syntax error" in result.errors[0].message
+
+
+def test_an_invalid_audience_id_named_by_a_brief_says_how_to_correct_it(tmp_path):
+    """briefgen.yaml's audience ids are a list, not the content's id -> entry map: the hint
+    for a brief naming `partners` when the audience is written `partners;` was an internal
+    error (found by test_load_property's textual mutations)."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "briefgen.yaml").write_text(
+        "name: X\naudiences:\n  - id: partners;\n    clearance: internal\n"
+        "briefs:\n  - id: b\n    template: policy-brief\n    audiences: [partners]\n"
+    )
+    result = load_project(tmp_path)
+    messages = [str(d) for d in result.errors]
+    assert not [m for m in messages if "internal error" in m], messages
+    hinted = [m for m in messages if "unknown audience 'partners'" in m and "correct it to 'partners'" in m]
+    assert hinted, messages
