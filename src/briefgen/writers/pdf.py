@@ -286,6 +286,9 @@ def _remove_font_folder(config) -> None:
     folder = getattr(config, "_folder", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+        # Nothing left for __del__ to remove: run at interpreter exit, after the modules'
+        # globals are gone, it failed with "'NoneType' object is not callable".
+        config._folder = None
 
 
 @cache
