@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .diagnostics import Diagnostic, ProjectError
+from .quickexit import leave
 from .writers import FORMATS
 
 EXIT_ERRORS = 1
@@ -64,6 +65,17 @@ def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
     """Turn YAML content and Jinja templates into briefing papers (PDF, DOCX, HTML)."""
+
+
+def run() -> None:
+    """The `briefgen` console script: `main`, then the process ends without the interpreter's
+    tear-down (quickexit.py)."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:  # click's standalone mode always ends this way
+        code = exc.code
+    leave(code)
 
 
 @main.command()
@@ -583,7 +595,3 @@ def translate_status(project, languages, briefs, fail_under) -> None:
             err=True,
         )
         sys.exit(EXIT_ERRORS)
-
-
-def run() -> None:  # pragma: no cover - console entry for `python -m briefgen`
-    main()
