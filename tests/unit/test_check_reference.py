@@ -8,7 +8,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen.check import CheckedText, _common_prefix, _common_suffix, check_output
+from briefgen.check import (
+    CheckedText,
+    _common_prefix,
+    _common_suffix,
+    _visible_text,
+    _VisibleText,
+    check_output,
+)
 from briefgen.ledger import Ledger, Withheld
 
 LETTERS = st.text(alphabet="abc", max_size=40)
@@ -109,3 +116,32 @@ def test_a_needle_across_a_split_point_of_a_long_text_is_found():
     parts = earlier.differing_parts(new, 2)
     assert not earlier.occurs("xw") and "xw" in new
     assert any("xw" in part for part in parts)
+
+
+# The audience's own text (check._VisibleText), built value by value as far as a search needs:
+# the same answers as the whole text joined at once, for needles asked in any order, within
+# one value or across two.
+VALUES = st.lists(st.text(alphabet="ab c", max_size=8), max_size=10)
+
+
+@given(VALUES, st.lists(st.text(alphabet="abc", min_size=1, max_size=5), max_size=8))
+@settings(max_examples=400)
+def test_visible_text_built_as_needed_answers_as_the_whole_text(values, needles):
+    whole = "".join(_visible_text(value) for value in values)
+    visible = _VisibleText(values)
+    for needle in needles:
+        assert (needle in visible) == (needle in whole), (values, needle)
+
+
+def test_a_needle_across_two_visible_values_is_found_once_every_value_is_read():
+    visible = _VisibleText(["Bakhtiyar Yu", "nusov", "other"])
+    assert "yunusov" not in "".join(visible._parts)
+    assert "yunusov" in visible  # only in the joined text
+    assert "ruzova" not in visible
+    assert "bakhtiyar" in visible
+
+
+def test_a_needle_a_visible_value_holds_stops_reading_there():
+    visible = _VisibleText(["Lawyer", "never read"])
+    assert "lawyer" in visible
+    assert visible._parts == ["lawyer"]
