@@ -11,7 +11,8 @@ select stage withheld from this audience (ledger.py), and that the audience does
 elsewhere, must not be found there.
 
 Matching ignores case, white space, punctuation and hyphenation (letters and digits only),
-so a value broken over lines or pages is still found. Values shorter than MIN_CHARS letters
+so a value broken over lines or pages is still found. All the values are looked for in one
+pass over the text (found_needles, Aho-Corasick). Values shorter than MIN_CHARS letters
 and digits are too common to judge and are not checked; long values are checked in windows
 of WINDOW_WORDS words, so a leaked sentence is found even when a page break splits it.
 """
@@ -26,6 +27,8 @@ import unicodedata
 import zipfile
 from functools import lru_cache
 from pathlib import Path
+
+import ahocorasick
 
 from .images import metadata_text, sniff
 from .ledger import Ledger
@@ -54,15 +57,21 @@ class CheckedText:
     ANCHOR = 48  # characters: a stretch of this text looked for in the new one, to align them
     DEPTH = 6  # times the texts are split at such a stretch: up to 64 parts
 
-    def __init__(self, haystack: str) -> None:
+    def __init__(self, haystack: str, searched: tuple[str, ...] = (), found: set[str] | None = None) -> None:
+        """`searched` and `found`: needles already looked for in `haystack`, and those found."""
         self.haystack = haystack
-        self._occurs: dict[str, bool] = {}
+        self._occurs: dict[str, bool] = {needle: needle in (found or ()) for needle in searched}
 
     def occurs(self, needle: str) -> bool:
-        found = self._occurs.get(needle)
-        if found is None:
-            found = self._occurs[needle] = needle in self.haystack
-        return found
+        return needle in self.occurring((needle,))
+
+    def occurring(self, needles: tuple[str, ...]) -> set[str]:
+        """Those of `needles` that occur in this text (each looked for once)."""
+        unknown = tuple(needle for needle in needles if needle not in self._occurs)
+        if unknown:
+            found = found_needles(unknown, [self.haystack])
+            self._occurs.update((needle, needle in found) for needle in unknown)
+        return {needle for needle in needles if self._occurs[needle]}
 
     def differing_parts(self, haystack: str, longest: int) -> list[str]:
         """The parts of `haystack` a needle of at most `longest` characters that does not
@@ -122,6 +131,31 @@ def _common_suffix(a: str, b: str, prefix: int) -> int:
     return low
 
 
+def found_needles(needles: tuple[str, ...], texts: list[str]) -> set[str]:
+    """Those of `needles` that occur in any of `texts`, in one pass over each text.
+
+    Aho-Corasick (pyahocorasick): an output withholds hundreds of values (a dossier for
+    partners some 430 names, roles and contacts), and looking for each in turn read the
+    whole text once per value; the automaton reads it once for all of them."""
+    if not needles:
+        return set()
+    automaton = _automaton(needles)
+    found: set[str] = set()
+    for text in texts:
+        found.update(needle for _end, needle in automaton.iter(text))
+    return found
+
+
+@lru_cache(maxsize=64)
+def _automaton(needles: tuple[str, ...]) -> ahocorasick.Automaton:
+    # Built once per set of needles: every personalised copy of a brief withholds the same.
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    return automaton
+
+
 def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = None) -> str | None:
     """None when clean; else a message naming the content field that leaked.
 
@@ -137,19 +171,19 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     for where, value in ledger.removed:
         for needle in needles_of(value):
             needles.setdefault(needle, where)
+    searched = tuple(needles)
     earlier: CheckedText | None = reference.get("text") if reference is not None else None
     if earlier is None:
+        found = found_needles(searched, [haystack])
         if reference is not None:
-            reference["text"] = CheckedText(haystack)
-        differing = [haystack]
+            reference["text"] = CheckedText(haystack, searched, found)
     else:
         differing = earlier.differing_parts(haystack, max(map(len, needles), default=0))
+        found = found_needles(searched, differing)
+        found.update(n for n in earlier.occurring(searched) if n not in found and n in haystack)
     visible = _VisibleText(ledger.visible)  # the audience's own text, read as far as needed
     for needle, where in needles.items():
-        found = any(needle in part for part in differing) or (
-            earlier is not None and earlier.occurs(needle) and needle in haystack
-        )
-        if found and needle not in visible:
+        if needle in found and needle not in visible:
             return (
                 f"confidentiality check failed: {where} (removed for this audience) appears in "
                 f"the {fmt.upper()} output; it was not published. Check the templates for "

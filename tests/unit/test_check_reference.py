@@ -15,6 +15,7 @@ from briefgen.check import (
     _visible_text,
     _VisibleText,
     check_output,
+    found_needles,
 )
 from briefgen.ledger import Ledger, Withheld
 
@@ -145,3 +146,32 @@ def test_a_needle_a_visible_value_holds_stops_reading_there():
     visible = _VisibleText(["Lawyer", "never read"])
     assert "lawyer" in visible
     assert visible._parts == ["lawyer"]
+
+
+# Every withheld value looked for in one pass (check.found_needles, Aho-Corasick): the same
+# needles as looking for each in turn, whatever overlaps, repeats or nests; letters outside
+# the Basic Multilingual Plane included.
+NEEDLE_TEXTS = st.text(alphabet="abə中𝒜", max_size=60)
+SOME_NEEDLES = st.lists(st.text(alphabet="abə中𝒜", min_size=1, max_size=5), max_size=12, unique=True)
+
+
+@given(st.lists(NEEDLE_TEXTS, max_size=3), SOME_NEEDLES)
+@settings(max_examples=500)
+def test_found_needles_are_those_each_search_finds(texts, needles):
+    expected = {needle for needle in needles if any(needle in text for text in texts)}
+    assert found_needles(tuple(needles), texts) == expected
+
+
+def test_needles_found_inside_and_across_each_other():
+    text = "annakowalskaandlawyer"
+    needles = ("anna", "annakowalska", "kowal", "alskaand", "lawyers", "nn")
+    assert found_needles(needles, [text]) == {"anna", "annakowalska", "kowal", "alskaand", "nn"}
+    assert found_needles(needles, ["xyz", "lawyers"]) == {"lawyers"}
+    assert found_needles((), [text]) == set()
+
+
+def test_the_first_copys_text_answers_for_the_needles_it_was_searched_for():
+    checked = CheckedText("annakowalska", ("anna", "leyla"), {"anna"})
+    checked.haystack = "changed after"  # remembered, not searched again
+    assert checked.occurring(("anna", "leyla")) == {"anna"}
+    assert checked.occurring(("after",)) == {"after"}  # a new needle: searched for
