@@ -29,17 +29,23 @@ _BREAK_AFTER = re.compile(r"([/.?=_]+|&amp;)(?=[^/.?=_&])")
 _TAG = re.compile(r"(<[^>]*>)")
 _SKIPPED = ("style", "script", "head", "title", "textarea", "pre")
 _OPEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b")
+# How a tag that changes the state begins (its name is one of these, in any case).
+_STATEFUL = tuple(f"<{slash}{name}" for slash in ("", "/") for name in (*_SKIPPED, "span"))
 
 
 def mark_urls(html: str) -> str:
     """`html` with each web address in its text in a url span with break opportunities."""
     if "http" not in html and "www." not in html:
         return html
-    out: list[str] = []
+    pieces = _TAG.split(html)
     skipping: list[str] = []
     inside_url = 0  # already marked (a second pass changes nothing)
-    for piece in _TAG.split(html):
-        if piece.startswith("<"):
+    for index, piece in enumerate(pieces):
+        if piece.startswith("<"):  # a tag, or text from a "<" no ">" closes: read as one
+            # Only the tags of skipped elements and spans change what follows: the others are
+            # passed over without a regex (a long dossier has some 7,000 tags).
+            if not piece[:10].lower().startswith(_STATEFUL):
+                continue
             tag = _OPEN.match(piece)
             if tag:
                 closing, name = tag.group(1), tag.group(2).lower()
@@ -52,12 +58,9 @@ def mark_urls(html: str) -> str:
                     inside_url += 1
                 elif name == "span" and closing and inside_url:
                     inside_url -= 1
-            out.append(piece)
-        elif skipping or inside_url or not _URL.search(piece):
-            out.append(piece)
-        else:
-            out.append(_URL.sub(_marked, piece))
-    return "".join(out)
+        elif not skipping and not inside_url and ("http" in piece or "www." in piece) and _URL.search(piece):
+            pieces[index] = _URL.sub(_marked, piece)
+    return "".join(pieces)
 
 
 def _marked(match: re.Match) -> str:
