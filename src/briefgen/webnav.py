@@ -32,6 +32,9 @@ _ID = re.compile(r'\sid="([^"]*)"')
 _NOTE_OPEN = re.compile(r'<span class="footnote"((?:\s+[a-z-]+="[^"]*")*)>')
 _SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
 _SOURCE = re.compile(r'\sdata-source="([^"]*)"')
+# Whether `id="source-ID"` is in the document, for every ID at once (a note's source cannot
+# hold a quote: it is read from an attribute).
+_LISTED_SOURCE = re.compile(r'id="source-([^"]*)"')
 _TITLE = re.compile(r"<em\b[^>]*>.*?</em>", re.S)
 
 
@@ -112,6 +115,7 @@ def _heading_ids(html: str) -> str:
 def _link_notes(html: str, notes_label: str, back_label: str) -> str:
     out: list[str] = []
     notes: list[str] = []
+    listed: set[str] | None = None  # the sources in the list of sources, read once
     pos = 0
     while (found := _NOTE_OPEN.search(html, pos)) is not None:
         end = _span_end(html, found.end())
@@ -120,7 +124,9 @@ def _link_notes(html: str, notes_label: str, back_label: str) -> str:
         number = len(notes) + 1
         body = html[found.end() : end]
         source = _SOURCE.search(found.group(1))
-        if source and f'id="source-{source.group(1)}"' in html:
+        if source and listed is None:
+            listed = set(_LISTED_SOURCE.findall(html))
+        if source and source.group(1) in listed:
             # The title of the cited source leads to its entry in the list of sources.
             target = f"#source-{source.group(1)}"
             body = _TITLE.sub(lambda m, t=target: f'<a href="{t}">{m.group(0)}</a>', body, count=1)

@@ -121,3 +121,19 @@ def test_the_docx_leaves_out_what_is_only_for_the_screen(tmp_path):
     assert "Banner words" not in body_xml
     assert body_xml.count("w:footnoteReference ") == 2
     assert "Report" in notes_xml and "x y" in notes_xml
+
+
+def test_a_note_links_to_its_source_only_when_that_exact_source_is_listed():
+    # The listed ids are read once for the whole document: an id that only begins like a
+    # listed one ("re" of "rep") is not listed.
+    listed_longer = DOC.replace('data-source="rep"', 'data-source="re"')
+    assert 'href="#source-re"' not in add_web_navigation(listed_longer, "Notes", "Back")
+    two = DOC.replace(
+        '<li id="source-rep">', '<li id="source-other"><em>Other</em></li><li id="source-rep">'
+    ).replace("and more<span", 'and more<span class="footnote" data-source="other"><em>O</em>.</span><span')
+    html = add_web_navigation(two, "Notes", "Back")
+    assert '<a href="#source-rep"><em>Report</em></a>' in html
+    assert '<a href="#source-other"><em>O</em></a>' in html
+    assert 'href="#source-' + "nowhere" not in add_web_navigation(
+        two.replace('data-source="other"', 'data-source="nowhere"'), "Notes", "Back"
+    )
