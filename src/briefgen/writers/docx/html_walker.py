@@ -236,14 +236,13 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
             and style_id not in self._spaced_styles
         ):
             self.spacer(ctx.container)
-        spec: dict[str, object] = {"pStyle": {"val": style_id}}
+        extra: dict[str, object] = {}  # pPr children beside the style
         if ctx.story == "body" and ctx.container is self.body and self._page_break:
-            spec["pageBreakBefore"] = True
+            extra["pageBreakBefore"] = True
             self._page_break = False
         if num is not None:
-            spec["numPr"] = oxml.num_pr(num[0], num[1])
-        p = oxml.sub(ctx.container, "w:p")
-        p.append(oxml.props("w:pPr", oxml.PPR_ORDER, spec))
+            extra["numPr"] = oxml.num_pr(num[0], num[1])
+        p = oxml.paragraph(ctx.container, style_id, **extra)
         marks: list[int] = []
         if take_marks and ctx.story == "body" and self._pending_bookmarks:
             for name in self._pending_bookmarks:
