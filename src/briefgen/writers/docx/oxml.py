@@ -175,9 +175,15 @@ def collapse(text: str) -> str:
     return _HTML_SPACE.sub(" ", clean_text(text)).strip(" ")
 
 
+# Any character add_text must cut at or drop: one search instead of a sub and a split for
+# the text of nearly every run, which has none.
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u00ad\u2011]")
+
+
 def add_text(run: etree._Element, text: str) -> None:
     """Append `text` to a w:r as w:t pieces (soft / non-breaking hyphens as their elements)."""
-    for piece in _SPECIAL_CHARS.split(clean_text(text)):
+    pieces = (text,) if _NOT_PLAIN.search(text) is None else _SPECIAL_CHARS.split(clean_text(text))
+    for piece in pieces:
         if not piece:
             continue
         if piece == "\u00ad":

@@ -21,6 +21,7 @@ from .vocabulary import BLOCK_TAGS, CLASS_CHAR_STYLES, DROPPED, INLINE_UNKNOWN, 
 from .walkstate import PLAIN, Ctx, InlineState, Para, Seg
 
 _URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+_NO_CLASSES: frozenset[str] = frozenset()
 
 
 class InlineRuns:
@@ -99,12 +100,16 @@ class InlineRuns:
 
     def inline(self, el: etree._Element, para: Para, state: InlineState) -> None:
         tag = el.tag
-        classes = set((el.get("class") or "").split())
+        # Most inline elements have no class: no set, no search of them (thousands a brief).
+        class_attr = el.get("class")
+        classes = set(class_attr.split()) if class_attr else _NO_CLASSES
         if "screen-only" in classes:
             return  # a note's call on the web page: Word numbers its own footnotes
         if el.get("id"):
             self._mark_id(el, para.ctx)
-        class_role = next((CLASS_CHAR_STYLES[c] for c in sorted(classes) if c in CLASS_CHAR_STYLES), None)
+        class_role = None
+        if classes:
+            class_role = next((CLASS_CHAR_STYLES[c] for c in sorted(classes) if c in CLASS_CHAR_STYLES), None)
         if class_role is not None:
             state = state.with_role(class_role)
         if tag in ("em", "i"):

@@ -94,12 +94,15 @@ def normalize(segs: list[Seg]) -> list[Seg]:
 
     def rstrip() -> None:
         while out and out[-1].kind == "text":
-            text = out[-1].text.rstrip(" ")
+            last = out[-1]
+            text = last.text.rstrip(" ")
             if text:
-                out[-1] = out[-1]._replace(text=text)
+                out[-1] = Seg(last.kind, text, last.state, last.payload)
                 return
             out.pop()
 
+    # New Segs are made with Seg(...), not _replace (a Python-level call of namedtuple's, a
+    # few thousand a brief).
     for seg in segs:
         if seg.kind == "text":
             text = _WS.sub(" ", seg.text)
@@ -108,10 +111,11 @@ def normalize(segs: list[Seg]) -> list[Seg]:
             if not text:
                 continue
             space_before = text.endswith(" ")
-            if out and out[-1].kind == "text" and out[-1].state == seg.state:
-                out[-1] = out[-1]._replace(text=out[-1].text + text)
+            last = out[-1] if out else None
+            if last is not None and last.kind == "text" and last.state == seg.state:
+                out[-1] = Seg("text", last.text + text, last.state, last.payload)
             else:
-                out.append(seg._replace(text=text))
+                out.append(Seg("text", text, seg.state, seg.payload))
         elif seg.kind == "br":
             rstrip()
             out.append(seg)
