@@ -185,7 +185,13 @@ class InlineRuns:
                 )
                 return state
             return state._replace(link=("anchor", name))
-        rid = para.ctx.part.relate_to(quote(href, safe=_URL_SAFE), RT.HYPERLINK, is_external=True)
+        part = para.ctx.part
+        rid = self._link_rids.get((part, href))
+        if rid is None:
+            # python-docx finds an existing relationship by a pass over all of the part's:
+            # a brief's hundreds of links to the same few sources made that quadratic.
+            rid = part.relate_to(quote(href, safe=_URL_SAFE), RT.HYPERLINK, is_external=True)
+            self._link_rids[part, href] = rid
         return state._replace(link=("rid", rid))
 
     def footnote(self, el: etree._Element, para: Para) -> None:
