@@ -114,7 +114,7 @@ def build(document: RenderedDocument) -> bytes:
             timestamp=document.timestamp,
         ),
     )
-    package.strip_all_rsids(pkg)
+    package.strip_all_rsids(pkg, built=(root, walker.footnotes))
     return package.save(pkg)
 
 
