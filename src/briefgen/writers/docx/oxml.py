@@ -11,7 +11,6 @@ Everything here works on plain lxml elements; nothing reads the HTML or the them
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -132,7 +131,9 @@ def append_copy(parent: etree._Element, template: etree._Element) -> etree._Elem
     and copied for every use: lxml copies a subtree in C, several times faster than building
     the same elements again through props() and sub() (thousands of runs and cells a brief).
     """
-    el = copy.copy(template)  # lxml's copy is of the whole subtree
+    # lxml's __copy__ copies the whole subtree (copy.copy calls it, through a Python-level
+    # dispatch that cost as much again).
+    el = template.__copy__()
     parent.append(el)
     return el
 
@@ -177,6 +178,7 @@ def collapse(text: str) -> str:
 
 # Any character add_text must cut at or drop: one search instead of a sub and a split for
 # the text of nearly every run, which has none.
+_W_T = _qn("w:t")
 _NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u00ad\u2011]")
 
 
@@ -191,7 +193,7 @@ def add_text(run: etree._Element, text: str) -> None:
         elif piece == "\u2011":
             sub(run, "w:noBreakHyphen")
         else:
-            t = sub(run, "w:t")
+            t = etree.SubElement(run, _W_T)
             t.text = piece
             if piece != piece.strip(" ") or "  " in piece:
                 t.set(XML_SPACE, "preserve")

@@ -171,7 +171,10 @@ def _set_cell_margin(tc: etree._Element, side: str) -> None:
 
 
 def _span(cell: etree._Element, attr: str) -> int:
-    value = (cell.get(attr) or "1").strip()
+    value = cell.get(attr)
+    if value is None:  # nearly every cell
+        return 1
+    value = (value or "1").strip()
     return max(1, min(int(value), 1000)) if value.isdigit() else 1
 
 
