@@ -20,7 +20,9 @@ from .oxml import PPR_ORDER, props, qn
 SINGLE = 240  # w:line of single spacing, lineRule auto
 # Inline pictures only: a floating one (a card's portrait) is not set in a line.
 _DRAWING_PARAGRAPHS = etree.XPath(
-    ".//w:p[.//w:drawing/wp:inline]", namespaces={"w": nsmap["w"], "wp": nsmap["wp"]}
+    # From each picture up to its paragraphs: the paragraphs that hold one, in document
+    # order, without testing every paragraph of the body for a picture inside.
+    ".//w:drawing/wp:inline/ancestor::w:p", namespaces={"w": nsmap["w"], "wp": nsmap["wp"]}
 )
 
 
