@@ -243,9 +243,12 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
         if ctx.story == "body" and ctx.container is self.body and self._page_break:
             extra["pageBreakBefore"] = True
             self._page_break = False
-        if num is not None:
-            extra["numPr"] = oxml.num_pr(num[0], num[1])
-        p = oxml.paragraph(ctx.container, style_id, **extra)
+        if num is not None and not extra:  # a list item, from its list's template
+            p = oxml.numbered_paragraph(ctx.container, style_id, num[0], num[1])
+        else:
+            if num is not None:
+                extra["numPr"] = oxml.num_pr(num[0], num[1])
+            p = oxml.paragraph(ctx.container, style_id, **extra)
         marks: list[int] = []
         if take_marks and ctx.story == "body" and self._pending_bookmarks:
             for name in self._pending_bookmarks:

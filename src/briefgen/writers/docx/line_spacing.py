@@ -22,7 +22,8 @@ SINGLE = 240  # w:line of single spacing, lineRule auto
 _DRAWING_PARAGRAPHS = etree.XPath(
     # From each picture up to its paragraphs: the paragraphs that hold one, in document
     # order, without testing every paragraph of the body for a picture inside.
-    ".//w:drawing/wp:inline/ancestor::w:p", namespaces={"w": nsmap["w"], "wp": nsmap["wp"]}
+    ".//w:drawing/wp:inline/ancestor::w:p",
+    namespaces={"w": nsmap["w"], "wp": nsmap["wp"]},
 )
 
 

@@ -254,6 +254,20 @@ def _paragraph_template(style: str) -> etree._Element:
     return p
 
 
+def numbered_paragraph(parent: etree._Element, style: str, num_id: int, ilvl: int) -> etree._Element:
+    """Append a w:p of a list style numbered by w:num `num_id` at level `ilvl` (a list's
+    items share one template)."""
+    return append_copy(parent, _numbered_template(style, num_id, ilvl))
+
+
+@lru_cache(maxsize=1024)
+def _numbered_template(style: str, num_id: int, ilvl: int) -> etree._Element:
+    """An empty w:p with pStyle and numPr (copied, never changed)."""
+    p = etree.Element(qn("w:p"))
+    p.append(props("w:pPr", PPR_ORDER, {"pStyle": {"val": style}, "numPr": num_pr(num_id, ilvl)}))
+    return p
+
+
 def num_pr(num_id: int, ilvl: int) -> etree._Element:
     el = etree.Element(qn("w:numPr"))
     sub(el, "w:ilvl", {"val": ilvl})
