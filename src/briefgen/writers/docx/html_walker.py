@@ -43,7 +43,7 @@ from .vocabulary import (
     SILENT,
     is_inline,
 )
-from .walkstate import PLAIN, Ctx, ListItem, Para, normalize
+from .walkstate import PLAIN, Ctx, ListItem, Para, normalize, outside_list
 
 # --- the document head --------------------------------------------------------------------
 
@@ -346,11 +346,11 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
         elif tag == "figure":
             self.flow(el, ctx, inline_imgs=False)
         elif tag in ("figcaption", "caption"):
-            self.flow(el, replace(ctx, list_item=None), style="Caption")
+            self.flow(el, outside_list(ctx), style="Caption")
         elif tag == "img":
             self.block_picture(el, ctx)
         elif tag == "dl":
-            self.flow(el, replace(ctx, list_item=None), inline_imgs=False)
+            self.flow(el, outside_list(ctx), inline_imgs=False)
         elif tag == "dt":
             self.flow(el, replace(ctx, p_style="Field Label", list_item=None))
         elif tag == "dd":
@@ -398,7 +398,7 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
             self.warn_unknown(el, "it was set as Heading 4")
         style = ("Title" if level == 1 else "Subtitle") if ctx.in_cover else f"Heading {level}"
         style = styled_blocks.heading_style(self, ctx, style, level)
-        self.flow(el, replace(ctx, list_item=None), style=style)
+        self.flow(el, outside_list(ctx), style=style)
 
     def paragraph(self, el: etree._Element, ctx: Ctx, classes: set[str]) -> None:
         style = None

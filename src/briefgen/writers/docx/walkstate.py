@@ -4,7 +4,7 @@ paragraph being collected (Para: Segs, normalised as a browser collapses white s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from docx.parts.story import StoryPart
@@ -53,6 +53,12 @@ class Ctx:
     in_cover: bool = False
     look: str | None = None  # the theme class (`styles`) of the box around, for its headings
     in_card: bool = False  # directly in a card's cell: where `img.photo` is a portrait
+
+
+def outside_list(ctx: Ctx) -> Ctx:
+    """`ctx` without its list item (a heading or caption is never numbered as one); the
+    same Ctx when it has none, as most have: dataclasses.replace is slow."""
+    return ctx if ctx.list_item is None else replace(ctx, list_item=None)
 
 
 class ListItem:
