@@ -299,9 +299,12 @@ def test_normalize_equals_the_replace_version_on_mixed_segments():
     link = PLAIN._replace(link=("rid", "rId9"))
     pieces = ["  a  b ", "\n", " c", "", "d\t", "  ", "e "]
     kinds = [("text", PLAIN), ("text", strong), ("text", link), ("br", PLAIN), ("lit", PLAIN)]
-    for combo in itertools.product(range(len(kinds)), repeat=4):
-        segs = [Seg(kinds[k][0], pieces[(i + k) % len(pieces)], kinds[k][1]) for i, k in enumerate(combo)]
-        assert normalize(segs) == old_normalize(segs), segs
+    for length in range(5):
+        for combo in itertools.product(range(len(kinds)), repeat=length):
+            segs = [Seg(kinds[k][0], pieces[(i + k) % len(pieces)], kinds[k][1]) for i, k in enumerate(combo)]
+            assert normalize(segs) == old_normalize(segs), segs
+    for text in [*pieces, "\u00a0kept\u00a0", " \t\n ", "x"]:  # one piece of text alone
+        assert normalize([Seg("text", text, strong)]) == old_normalize([Seg("text", text, strong)])
 
 
 def _part(data: bytes, name: str) -> bytes:

@@ -95,6 +95,12 @@ class Para:
 
 def normalize(segs: list[Seg]) -> list[Seg]:
     """Collapse whitespace as HTML does, trim it at line starts and ends, merge like runs."""
+    if len(segs) == 1 and segs[0].kind == "text":
+        # A paragraph of one piece of text (three in four of a dossier's): collapsed, it has
+        # at most one space at either end, which the loop below would trim.
+        seg = segs[0]
+        text = _WS.sub(" ", seg.text).strip(" ")
+        return [Seg("text", text, seg.state, seg.payload)] if text else []
     out: list[Seg] = []
     space_before = True  # at the paragraph's start leading spaces go
 
