@@ -348,6 +348,12 @@ def test_a_run_text_is_cut_as_the_sub_and_split_cut_it(text):
     oxml.add_text(new, text)
     old_add_text(old, text)
     assert etree.tostring(new) == etree.tostring(old)
+    # A whole run, its w:t from the template when the text is one piece.
+    for style, vert in ((None, None), ("Strong", None), ("Emphasis", "superscript")):
+        new, old = etree.Element(qn("w:p")), etree.Element(qn("w:p"))
+        oxml.run(new, text, style, vert)
+        old_run(old, text, style, vert)
+        assert etree.tostring(new) == etree.tostring(old)
 
 
 def test_normalize_equals_the_replace_version_on_mixed_segments():

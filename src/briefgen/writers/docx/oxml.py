@@ -215,6 +215,14 @@ def run(
         rpr = _run_properties(style, vert, script)
         if rpr is not None:
             r.append(rpr)
+    elif text and _NOT_PLAIN.search(text) is None:
+        # Text that is one w:t (nearly all): the w:t comes with the template too.
+        r = append_copy(parent, _run_template(style, vert, True))
+        t = r[-1]
+        t.text = text
+        if text[0] == " " or text[-1] == " " or "  " in text:
+            t.set(XML_SPACE, "preserve")
+        return r
     else:
         r = append_copy(parent, _run_template(style, vert))
     if text:
@@ -228,12 +236,15 @@ def _run_properties(style: str | None, vert: str | None, script: dict | None) ->
 
 
 @lru_cache(maxsize=1024)
-def _run_template(style: str | None, vert: str | None) -> etree._Element:
-    """An empty w:r with the w:rPr of a character style and vertAlign (copied, never changed)."""
+def _run_template(style: str | None, vert: str | None, with_text: bool = False) -> etree._Element:
+    """A w:r with the w:rPr of a character style and vertAlign, and an empty w:t when
+    `with_text` (copied, never changed)."""
     r = etree.Element(qn("w:r"))
     rpr = _run_properties(style, vert, None)
     if rpr is not None:
         r.append(rpr)
+    if with_text:
+        etree.SubElement(r, _W_T)
     return r
 
 
