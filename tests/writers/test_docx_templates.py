@@ -327,6 +327,18 @@ def test_each_template_copy_is_a_new_element_the_next_copy_does_not_see_changed(
         assert a is not b and len(b) == 1 and etree.tostring(a[0]) == etree.tostring(b[0])
 
 
+def test_ends_with_reads_the_last_child_only():
+    body = etree.Element(qn("w:body"))
+    assert not oxml.ends_with(body, "w:tbl")  # no child at all
+    oxml.paragraph(body, "BodyText")
+    assert not oxml.ends_with(body, "w:tbl") and oxml.ends_with(body, "w:p")
+    body.append(oxml.table("Table", 100, [100], look_first_row=False))
+    assert oxml.ends_with(body, "w:tbl") and not oxml.ends_with(body, "w:p")
+    for _ in range(2000):
+        oxml.paragraph(body, "BodyText")
+    assert oxml.ends_with(body, "w:p") and not oxml.ends_with(body, "w:tbl")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -233,11 +233,7 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
         self, ctx: Ctx, style_id: str, num: tuple[int, int] | None = None, take_marks: bool = True
     ) -> tuple[etree._Element, list[int]]:
         """Append a w:p with its properties; take a pending page break and bookmarks."""
-        if (
-            len(ctx.container)
-            and ctx.container[-1].tag == qn("w:tbl")
-            and style_id not in self._spaced_styles
-        ):
+        if oxml.ends_with(ctx.container, "w:tbl") and style_id not in self._spaced_styles:
             self.spacer(ctx.container)
         extra: dict[str, object] = {}  # pPr children beside the style
         if ctx.story == "body" and ctx.container is self.body and self._page_break:

@@ -35,7 +35,7 @@ class Tables:
             # then leaves that page blank; an empty one costs a line at the top of the page.
             self._page_break = False
             self._break_before.append(tbl)
-        elif len(container) and container[-1].tag == qn("w:tbl"):
+        elif oxml.ends_with(container, "w:tbl"):
             self.spacer(container)
         container.append(tbl)
 
