@@ -127,8 +127,10 @@ def sub(parent: etree._Element, tag: str, attrs: Mapping[str, object] | None = N
 def ends_with(parent: etree._Element, tag: str) -> bool:
     """Whether the last child of `parent` is a `tag` ("w:tbl"). Not len(parent): lxml counts
     every child for it, and the body of a long brief has thousands, asked for each paragraph."""
-    last = next(parent.iterchildren(reversed=True), None)
-    return last is not None and last.tag == qn(tag)
+    try:
+        return parent[-1].tag == qn(tag)  # lxml finds the last child from the end
+    except IndexError:  # no child
+        return False
 
 
 def append_copy(parent: etree._Element, template: etree._Element) -> etree._Element:
