@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
-from conftest import read_fixture
+from test_docx_writer import rendered
 
 from briefgen import bidi
-from briefgen.document import RenderedDocument
 from briefgen.fonts import chain, check_rendered
 from briefgen.theme import BUILTIN_THEMES, load_theme
 from briefgen.writers.docx import build
@@ -24,18 +22,6 @@ from briefgen.writers.docx import package as docx_package
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SAMPLE = FIXTURES / "vocabulary-sample.html"
-
-
-def rendered(html: str) -> RenderedDocument:
-    return RenderedDocument(
-        html=html,
-        theme=load_theme(BUILTIN_THEMES / "default"),
-        read_resource=read_fixture,
-        base_url=FIXTURES.as_uri() + "/",
-        template="policy-brief.html.j2",
-        language="en",
-        timestamp=datetime(2016, 1, 19, 9, 30, tzinfo=UTC),
-    )
 
 
 def test_package_zipped_once_equals_python_docx_zip_rezipped():

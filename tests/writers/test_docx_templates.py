@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import read_fixture
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
+from test_docx_writer import rendered
 
-from briefgen.document import RenderedDocument
-from briefgen.theme import BUILTIN_THEMES, load_theme
 from briefgen.writers.docx import build, html_walker, line_spacing, oxml, package
 from briefgen.writers.docx.oxml import PPR_ORDER, RPR_ORDER, TCPR_ORDER, TRPR_ORDER, props, qn, sub
 from briefgen.writers.docx.runs import _URL_SAFE, InlineRuns
@@ -54,18 +51,6 @@ EXTRA = """
 <p><span class="priority-high">urgent <strong>bold</strong></span><span class="screen-only">[1]</span>
   <span class="">empty class</span> <strong class="priority-high">strong priority</strong></p>
 """
-
-
-def rendered(html: str) -> RenderedDocument:
-    return RenderedDocument(
-        html=html,
-        theme=load_theme(BUILTIN_THEMES / "default"),
-        read_resource=read_fixture,
-        base_url=FIXTURES.as_uri() + "/",
-        template="policy-brief.html.j2",
-        language="en",
-        timestamp=datetime(2016, 1, 19, 9, 30, tzinfo=UTC),
-    )
 
 
 def html() -> str:
