@@ -292,8 +292,9 @@ def binary_text(name: str, data: bytes) -> str:
 
 
 def html_text(markup: str) -> str:
-    """Text and attribute values of an HTML file, entities decoded: tags and `&#39;` inside a
-    value (`<em>`, a `<br>` after a hyphen) would otherwise hide it from the matching.
+    """Text, attribute values, comments and declarations of an HTML file, entities decoded:
+    tags and `&#39;` inside a value (`<em>`, a `<br>` after a hyphen) would otherwise hide it
+    from the matching.
 
     A self-contained file carries its resources as data: URLs (in attributes and in the
     CSS): a text resource (SVG, XML, plain text) is read as its decoded text, a binary one
@@ -308,6 +309,20 @@ def html_text(markup: str) -> str:
 
         def handle_data(self, data):
             chunks.append(_data_urls_read(data))
+
+        # What a reader does not see but the file carries to whoever opens its source: a
+        # comment a template wrote, a declaration, a processing instruction, a CDATA section.
+        def handle_comment(self, data):
+            chunks.append(_data_urls_read(data))
+
+        def handle_decl(self, decl):
+            chunks.append(decl)
+
+        def handle_pi(self, data):
+            chunks.append(data)
+
+        def unknown_decl(self, data):
+            chunks.append(data)
 
     reader = Reader(convert_charrefs=True)
     reader.feed(markup)

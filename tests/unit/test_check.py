@@ -183,3 +183,17 @@ def test_a_font_is_read_only_as_far_as_the_image_sniffing_but_an_image_named_as_
     (fonts / "Disguised.woff2").unlink()
     assert check_output(path, "html", view) is None  # a real font's bytes are no one's words
     assert Path(font).stat().st_size > 4096
+
+
+def test_a_removed_value_in_an_html_comment_or_declaration_is_a_leak(tmp_path):
+    # A reader's browser does not show them, but the file carries them to whoever opens it.
+    ledger = ledger_of([("cases.x.contact", "Leyla in Ganja")])
+    for hidden in (
+        "<!-- Leyla in Ganja -->",
+        "<!DOCTYPE Leyla in Ganja>",
+        "<?pi Leyla in Ganja ?>",
+        "<![CDATA[Leyla in Ganja]]>",
+    ):
+        message = check_output(write(tmp_path, f"<p>Shown</p>{hidden}"), "html", ledger)
+        assert message and "cases.x.contact" in message, hidden
+    assert check_output(write(tmp_path, "<p>Shown</p><!-- a comment -->"), "html", ledger) is None
