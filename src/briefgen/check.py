@@ -473,6 +473,10 @@ def docx_text(path: Path) -> str:
 
 
 MAX_EMBEDDED_DEPTH = 2
+# An attribute's value in either quotes; a comment's, processing instruction's or CDATA
+# section's text.
+_XML_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_XML_HIDDEN = re.compile(r"<!--(.*?)-->|<\?(.*?)\?>|<!\[CDATA\[(.*?)\]\]>", re.S)
 
 
 def _zip_texts(archive: zipfile.ZipFile, depth: int) -> list[str]:
@@ -481,7 +485,10 @@ def _zip_texts(archive: zipfile.ZipFile, depth: int) -> list[str]:
         data = archive.read(name)
         if name.endswith((".xml", ".rels")):
             xml = data.decode("utf-8", errors="replace")
-            chunks.extend(html.unescape(value) for value in re.findall(r'="([^"]*)"', xml))
+            chunks.extend(html.unescape(a or b) for a, b in _XML_ATTRIBUTE.findall(xml))
+            # Comments, processing instructions and CDATA sections: a tag to the pattern
+            # below, which would drop their text with them.
+            chunks.extend("".join(parts) for parts in _XML_HIDDEN.findall(xml))
             chunks.append(html.unescape(re.sub(r"<[^>]+>", "", xml)))  # &amp; would split a value
             continue
         chunks.append(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 from briefgen.check import check_output
 from briefgen.ledger import Ledger, Withheld
 
@@ -197,3 +199,21 @@ def test_a_removed_value_in_an_html_comment_or_declaration_is_a_leak(tmp_path):
         message = check_output(write(tmp_path, f"<p>Shown</p>{hidden}"), "html", ledger)
         assert message and "cases.x.contact" in message, hidden
     assert check_output(write(tmp_path, "<p>Shown</p><!-- a comment -->"), "html", ledger) is None
+
+
+def test_a_removed_value_in_a_docx_parts_comment_cdata_or_single_quoted_attribute_is_a_leak(tmp_path):
+    ledger = ledger_of([("cases.x.contact", "Leyla in Ganja")])
+    path = tmp_path / "out.docx"
+    for hidden in (
+        "<!-- Leyla in Ganja -->",
+        "<?note Leyla in Ganja?>",
+        "<![CDATA[Leyla in Ganja]]>",
+        "<w:p w:hint='Leyla in Ganja'/>",
+    ):
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(
+                "word/document.xml",
+                f'<?xml version="1.0"?><w:document xmlns:w="w"><w:t>Shown</w:t>{hidden}</w:document>',
+            )
+        message = check_output(path, "docx", ledger)
+        assert message and "cases.x.contact" in message, hidden
