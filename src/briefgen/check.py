@@ -62,9 +62,6 @@ class CheckedText:
         self.haystack = haystack
         self._occurs: dict[str, bool] = {needle: needle in (found or ()) for needle in searched}
 
-    def occurs(self, needle: str) -> bool:
-        return needle in self.occurring((needle,))
-
     def occurring(self, needles: tuple[str, ...]) -> set[str]:
         """Those of `needles` that occur in this text (each looked for once)."""
         unknown = tuple(needle for needle in needles if needle not in self._occurs)
@@ -146,9 +143,10 @@ def found_needles(needles: tuple[str, ...], texts: list[str]) -> set[str]:
     return found
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4)
 def _automaton(needles: tuple[str, ...]) -> ahocorasick.Automaton:
-    # Built once per set of needles: every personalised copy of a brief withholds the same.
+    # Kept for the next output with the same needles (the formats of one output, the copies of
+    # a brief without recipients' details); a few only: one holds some megabytes.
     automaton = ahocorasick.Automaton()
     for needle in needles:
         automaton.add_word(needle, needle)
@@ -312,22 +310,24 @@ def html_text(markup: str) -> str:
 
         # What a reader does not see but the file carries to whoever opens its source: a
         # comment a template wrote, a declaration, a processing instruction, a CDATA section.
+        # Read apart, after the text: in its place it would split a value the text holds.
         def handle_comment(self, data):
-            chunks.append(_data_urls_read(data))
+            hidden.append(_data_urls_read(data))
 
         def handle_decl(self, decl):
-            chunks.append(decl)
+            hidden.append(decl)
 
         def handle_pi(self, data):
-            chunks.append(data)
+            hidden.append(data)
 
         def unknown_decl(self, data):
-            chunks.append(data)
+            hidden.append(data)
 
+    hidden: list[str] = []
     reader = Reader(convert_charrefs=True)
     reader.feed(markup)
     reader.close()
-    return "".join(chunks)
+    return "".join(chunks) + "\n" + "\n".join(hidden)
 
 
 _DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[\w.-]+)*)(;base64)?,([A-Za-z0-9+/=%._~-]*)")
@@ -473,10 +473,30 @@ def docx_text(path: Path) -> str:
 
 
 MAX_EMBEDDED_DEPTH = 2
-# An attribute's value in either quotes; a comment's, processing instruction's or CDATA
-# section's text.
+# A comment's or processing instruction's text; a CDATA section's; a tag (quotes balanced, so
+# a ">" or an apostrophe in a value does not end it); an attribute's value in either quotes.
+_XML_COMMENT_OR_PI = re.compile(r"<!--(.*?)-->|<\?(.*?)\?>", re.S)
+_XML_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_XML_TAG = re.compile(r"""(<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>)""")
 _XML_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
-_XML_HIDDEN = re.compile(r"<!--(.*?)-->|<\?(.*?)\?>|<!\[CDATA\[(.*?)\]\]>", re.S)
+
+
+def _xml_texts(xml: str) -> list[str]:
+    """What an XML part says: every attribute value (read inside tags only: text such as
+    `x = "a` is no attribute), its text with the markup removed (so a value split by tags
+    reads as one), entities decoded; and apart, its comments and processing instructions."""
+    hidden: list[str] = []
+
+    def kept(match: re.Match) -> str:
+        hidden.append("".join(match.groups("")))
+        return ""
+
+    xml = _XML_COMMENT_OR_PI.sub(kept, xml)
+    if "<![CDATA[" in xml:  # text: in its place, escaped as text is, so no "<" in it is a tag
+        xml = _XML_CDATA.sub(lambda match: html.escape(match.group(1), quote=False), xml)
+    pieces = _XML_TAG.split(xml)  # text, tag, text, ... text
+    values = "\n".join(a or b for a, b in _XML_ATTRIBUTE.findall(" ".join(pieces[1::2])))
+    return [html.unescape(values), html.unescape("".join(pieces[0::2])), *hidden]
 
 
 def _zip_texts(archive: zipfile.ZipFile, depth: int) -> list[str]:
@@ -484,12 +504,7 @@ def _zip_texts(archive: zipfile.ZipFile, depth: int) -> list[str]:
     for name in archive.namelist():
         data = archive.read(name)
         if name.endswith((".xml", ".rels")):
-            xml = data.decode("utf-8", errors="replace")
-            chunks.extend(html.unescape(a or b) for a, b in _XML_ATTRIBUTE.findall(xml))
-            # Comments, processing instructions and CDATA sections: a tag to the pattern
-            # below, which would drop their text with them.
-            chunks.extend("".join(parts) for parts in _XML_HIDDEN.findall(xml))
-            chunks.append(html.unescape(re.sub(r"<[^>]+>", "", xml)))  # &amp; would split a value
+            chunks.extend(_xml_texts(data.decode("utf-8", errors="replace")))
             continue
         chunks.append(name)
         if depth < MAX_EMBEDDED_DEPTH and zipfile.is_zipfile(io.BytesIO(data)):

@@ -26,11 +26,8 @@ from .theme import DEFAULT_THEME_DIR, Theme
 
 
 def view_fingerprint(view: View) -> str:
-    # What was removed matters too: the confidentiality check depends on it. As pairs, which
-    # the C encoder writes itself: a copy of a mailing withholds every other recipient's
-    # details (some 1,200 texts), each a call of _as_json as a dataclass.
-    removed = [(withheld.where, withheld.value) for withheld in view.removed]
-    payload = {**view.template_context(), "removed": removed}
+    # What was removed matters too: the confidentiality check depends on it.
+    payload = {**view.template_context(), "removed": view.removed}
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_as_json)
     return _sha(text)
 

@@ -29,14 +29,10 @@ def leave(code: object) -> NoReturn:
     printed to stderr, 1)."""
     if threading.active_count() > 1:
         sys.exit(code)
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:
-        print(code, file=sys.stderr)
-        status = 1
+    status = code if isinstance(code, int) else 0 if code is None else 1
     try:
+        if status == 1 and not isinstance(code, int):
+            print(code, file=sys.stderr)
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()

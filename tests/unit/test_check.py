@@ -217,3 +217,26 @@ def test_a_removed_value_in_a_docx_parts_comment_cdata_or_single_quoted_attribut
             )
         message = check_output(path, "docx", ledger)
         assert message and "cases.x.contact" in message, hidden
+
+
+def test_a_comment_inside_a_value_does_not_hide_it(tmp_path):
+    # Comments are read apart, after the text: in their place they would split the value.
+    ledger = ledger_of([("cases.x.plan", "Top Secret Plan")])
+    assert check_output(write(tmp_path, "<p>Top Sec<!-- note -->ret Plan</p>"), "html", ledger)
+
+
+def test_text_that_looks_like_an_attribute_does_not_hide_a_docx_attribute(tmp_path):
+    ledger = ledger_of([("people.x.name", "Anna Petrova")])
+    path = tmp_path / "out.docx"
+    for text, tag in (
+        ('set x = "a', '<w:rStyle w:val="Anna Petrova"/>'),
+        ("the flag = 'on", '<wp:docPr descr="O\'Brien, Anna Petrova"/>'),
+    ):
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(
+                "word/document.xml",
+                f'<?xml version="1.0"?><w:document xmlns:w="w" xmlns:wp="wp"><w:t>{text}</w:t>{tag}'
+                "<w:t>more</w:t></w:document>",
+            )
+        message = check_output(path, "docx", ledger)
+        assert message and "people.x.name" in message, text

@@ -1,5 +1,5 @@
 """inputs.view_fingerprint: what an output withholds is part of its fingerprint (the
-confidentiality check depends on it), written as (where, value) pairs."""
+confidentiality check depends on it)."""
 
 from __future__ import annotations
 
