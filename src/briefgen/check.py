@@ -300,6 +300,7 @@ def html_text(markup: str) -> str:
     from html.parser import HTMLParser
 
     chunks: list[str] = []
+    hidden: list[str] = []
 
     class Reader(HTMLParser):
         def handle_starttag(self, tag, attrs):
@@ -323,7 +324,6 @@ def html_text(markup: str) -> str:
         def unknown_decl(self, data):
             hidden.append(data)
 
-    hidden: list[str] = []
     reader = Reader(convert_charrefs=True)
     reader.feed(markup)
     reader.close()

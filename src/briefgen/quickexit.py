@@ -29,20 +29,25 @@ def leave(code: object) -> NoReturn:
     printed to stderr, 1)."""
     if threading.active_count() > 1:
         sys.exit(code)
-    status = code if isinstance(code, int) else 0 if code is None else 1
-    try:
-        if status == 1 and not isinstance(code, int):
-            print(code, file=sys.stderr)
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:
-                stream.flush()
-    except (OSError, ValueError):
+    message = None if code is None or isinstance(code, int) else code
+    status = 1 if message is not None else code or 0
+    if not _flushed(message):
         sys.exit(status)
     atexit._run_exitfuncs()  # the handlers an ordinary exit runs, last registered first
-    try:  # an exit handler may have written something
+    if not _flushed(None):  # an exit handler may have written something
+        status = status or 120  # what Python's own exit says when it cannot flush stdout
+    os._exit(status)
+
+
+def _flushed(message: object) -> bool:
+    """Print `message` (unless None) to stderr and flush stdout and stderr; False when a stream
+    is closed or broken."""
+    try:
+        if message is not None:
+            print(message, file=sys.stderr)
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()
     except (OSError, ValueError):
-        status = status or 120  # what Python's own exit says when it cannot flush stdout
-    os._exit(status)
+        return False
+    return True

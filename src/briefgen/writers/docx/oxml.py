@@ -191,6 +191,13 @@ _W_T = _qn("w:t")
 _NOT_PLAIN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u00ad\u2011]")
 
 
+def _set_text(t: etree._Element, text: str) -> None:
+    """A w:t's text, its spaces kept where Word would drop them (at an end, or doubled)."""
+    t.text = text
+    if text != text.strip(" ") or "  " in text:
+        t.set(XML_SPACE, "preserve")
+
+
 def add_text(run: etree._Element, text: str) -> None:
     """Append `text` to a w:r as w:t pieces (soft / non-breaking hyphens as their elements)."""
     pieces = (text,) if _NOT_PLAIN.search(text) is None else _SPECIAL_CHARS.split(clean_text(text))
@@ -202,10 +209,7 @@ def add_text(run: etree._Element, text: str) -> None:
         elif piece == "\u2011":
             sub(run, "w:noBreakHyphen")
         else:
-            t = etree.SubElement(run, _W_T)
-            t.text = piece
-            if piece != piece.strip(" ") or "  " in piece:
-                t.set(XML_SPACE, "preserve")
+            _set_text(etree.SubElement(run, _W_T), piece)
 
 
 def run(
@@ -227,10 +231,7 @@ def run(
     elif text and _NOT_PLAIN.search(text) is None:
         # Text that is one w:t (nearly all): the w:t comes with the template too.
         r = append_copy(parent, _run_template(style, vert, True))
-        t = r[-1]
-        t.text = text
-        if text[0] == " " or text[-1] == " " or "  " in text:
-            t.set(XML_SPACE, "preserve")
+        _set_text(r[-1], text)
         return r
     else:
         r = append_copy(parent, _run_template(style, vert))
