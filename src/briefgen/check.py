@@ -191,16 +191,18 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
 
 
 class _VisibleText:
-    """What the audience is shown: its visible values normalized and joined (a needle may
-    span two of them), built value by value only as far as a search needs. A needle found in
-    one value is found in the whole without building it; the values before it are kept for
-    the next needle. Normalizing the ~3,000 values of a long dossier took longer than the
-    search itself, and a needle is usually found well before the last value."""
+    """What the audience is shown: its visible values, each normalized on its own, built
+    value by value only as far as a search needs. A needle counts as shown when one value
+    holds it: the values are not joined, because their order is that of item ids, which
+    says nothing about what stands next to what, and a short withheld name ("anna") could
+    otherwise be found across the seam of two unrelated values ("...Azerbaijan" +
+    "Nasimi..."). The values before the one that held a needle are kept for the next
+    needle. Normalizing the ~3,000 values of a long dossier took longer than the search
+    itself, and a needle is usually found well before the last value."""
 
     def __init__(self, values: list[str]) -> None:
         self._values = values
         self._parts: list[str] = []
-        self._whole: str | None = None
 
     def __contains__(self, needle: str) -> bool:
         if any(needle in part for part in self._parts):
@@ -210,15 +212,12 @@ class _VisibleText:
             self._parts.append(part)
             if needle in part:
                 return True
-        if self._whole is None:
-            self._whole = "".join(self._parts)
-        return needle in self._whole
+        return False
 
 
 @lru_cache(maxsize=8192)
 def _visible_text(value: str) -> str:
-    # The same as normalizing the values joined with spaces: normalize drops the spaces, and
-    # NFKC composes nothing across one. Each copy of a brief shows mostly the same values.
+    # Each copy of a brief shows mostly the same values.
     return normalize(plain_text(value))
 
 

@@ -32,6 +32,21 @@ def test_a_value_the_audience_also_sees_elsewhere_is_not_a_leak(tmp_path):
     assert check_output(path, "html", view) is None
 
 
+def test_a_value_found_only_across_two_shown_values_is_a_leak(tmp_path):
+    # The shown values are not read as one text: "...Azerbaijan" and "Nasimi..." joined hold
+    # "anna", a withheld name, which the audience is not shown anywhere.
+    path = write(tmp_path, "<p>Witness: Anna</p>")
+    shown = ["Baku, Azerbaijan", "Nasimi district court"]
+    message = check_output(path, "html", ledger_of([("people.w.name", "Anna")], visible=shown))
+    assert message and "people.w.name" in message
+
+
+def test_a_value_one_shown_value_holds_is_not_a_leak_whatever_stands_around_it(tmp_path):
+    path = write(tmp_path, "<p>Witness: Anna</p>")
+    shown = ["Baku, Azerbaijan", "Hanna Lindqvist", "Nasimi district court"]
+    assert check_output(path, "html", ledger_of([("people.w.name", "Anna")], visible=shown)) is None
+
+
 def test_matching_ignores_case_spacing_and_hyphenation(tmp_path):
     path = write(tmp_path, "<p>LEYLA in Gan-<br>ja</p>")
     assert check_output(path, "html", ledger_of([("f", "Leyla in Ganja")]))
