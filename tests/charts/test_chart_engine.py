@@ -74,7 +74,7 @@ def test_prefetched_charts_are_answered_from_the_engine_memory(engine):
         started = time.perf_counter()
         again = Connection(engine.address).answer(slow)
         assert again == first and time.perf_counter() - started < 0.5
-        png = connection.answer(png_request(first.decode("utf-8"), 2.0, font_dirs(THEME)))
+        png = connection.answer(png_request(first.decode("utf-8"), 192, font_dirs(THEME)))
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
     finally:
         connection.close()
@@ -84,7 +84,7 @@ def test_a_request_for_fonts_the_engine_lacks_is_declined_and_the_connection_kep
     connection = Connection(engine.address)
     try:
         with pytest.raises(EngineUnavailable, match="font folders not registered") as declined:
-            connection.answer(png_request("<svg/>", 1.0, ["/no/such/fonts"]))
+            connection.answer(png_request("<svg/>", 96, ["/no/such/fonts"]))
         assert declined.value.gone is False
         assert connection.answer(_request()).startswith(b"<svg")
     finally:
@@ -125,6 +125,40 @@ def test_a_worker_whose_engine_is_gone_draws_itself(engine):
     engine.close()
     started_here, drawn = in_child(_worker_draws, address)
     assert started_here is True and "764 days" in drawn
+
+
+def _worker_pictures(address: str | None) -> tuple[bytes, bytes, list[str], bool]:
+    """In a fresh process: a chart's picture asked for twice, and the chart prefetched again,
+    as the copies of a mailing do; what was sent to the engine meanwhile."""
+    from briefgen.charts import vega
+
+    vega.use_engine(address)
+    drawn = vega.svg(SPEC, THEME)
+    first = vega.png(drawn, THEME)
+    sent: list[str] = []
+    real_submit, real_remote = vega._submit, vega._remote
+    vega._submit = lambda request: sent.append(request["op"]) or real_submit(request)
+    vega._remote = lambda request: sent.append(request["op"]) or real_remote(request)
+    try:
+        again = vega.png(drawn, THEME)
+        vega.prefetch(SPEC, THEME)
+        vega.prefetch_png(drawn, THEME)
+        assert vega.svg(SPEC, THEME) == drawn
+    finally:
+        vega._submit, vega._remote = real_submit, real_remote
+    return first, again, sent, vega.engine_started_here()
+
+
+def test_the_engine_draws_the_pictures_a_worker_would_draw_itself(engine):
+    remote, again, _sent, started_here = in_child(_worker_pictures, engine.address)
+    local, *_ = in_child(_worker_pictures, None)
+    assert started_here is False  # flattened and encoded in the engine process
+    assert remote == local == again  # byte for byte: a flat RGB PNG at 300 ppi, no metadata
+
+
+def test_a_picture_or_drawing_a_worker_holds_is_not_asked_for_again(engine):
+    _first, _again, sent, _started_here = in_child(_worker_pictures, engine.address)
+    assert sent == []  # neither the picture nor the chart went to the engine a second time
 
 
 @pytest.mark.slow

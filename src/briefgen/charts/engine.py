@@ -91,8 +91,8 @@ def svg_request(vl: dict, format_locale: dict, time_format_locale: dict, fonts: 
     }
 
 
-def png_request(svg: str, scale: float, fonts: list[str]) -> dict:
-    return {"op": "png", "svg": svg, "scale": scale, "fonts": fonts}
+def png_request(svg: str, ppi: int, fonts: list[str]) -> dict:
+    return {"op": "png", "svg": svg, "ppi": ppi, "fonts": fonts}
 
 
 def _body(request: dict) -> bytes:

@@ -27,7 +27,7 @@ from markupsafe import escape
 from ..i18n import babel_locale
 from ..theme import Theme
 from .engine import Connection, EngineUnavailable, font_dirs, png_request, svg_request
-from .engine_server import VL_VERSION
+from .engine_server import VL_VERSION, print_png
 from .spec import ChartSpec
 
 CHART_FONT_PX = 11.5  # about the theme's small size (8.5 pt) at 96 px to the inch
@@ -235,11 +235,15 @@ def svg(spec: ChartSpec, theme: Theme) -> str:
     """The chart as an SVG element, its text alternative as its <title>; cached by content,
     so the copies of a mailing and the two renderings of a long brief draw it once."""
     vl = vega_lite(spec, theme)
-    key = hashlib.sha256(json.dumps([vl, spec.alt, spec.language], sort_keys=True).encode()).hexdigest()
+    key = _svg_key(vl, spec)
     if key not in _SVG_CACHE:
         drawn = _draw(vl, spec.language, theme)
         _SVG_CACHE[key] = clean_svg(drawn, spec.alt)
     return _SVG_CACHE[key]
+
+
+def _svg_key(vl: dict, spec: ChartSpec) -> str:
+    return hashlib.sha256(json.dumps([vl, spec.alt, spec.language], sort_keys=True).encode()).hexdigest()
 
 
 def clean_svg(drawn: str, alt: str) -> str:
@@ -253,23 +257,30 @@ def clean_svg(drawn: str, alt: str) -> str:
 
 
 def png(svg_text: str, theme: Theme) -> bytes:
-    """The SVG at print resolution as a PNG without metadata (no time, no software name)."""
-    import io
+    """The SVG at print resolution as a PNG without metadata (engine_server.print_png), drawn
+    by the engine process when there is one; kept for the next copy of a mailing, whose DOCX
+    shows the same picture (asking, flattening and encoding it took 0.16 s a copy)."""
+    key = (svg_text, _font_dirs(theme))
+    if key in _PNG_CACHE:
+        _PNG_CACHE[key] = _PNG_CACHE.pop(key)  # the most recently used last
+        return _PNG_CACHE[key]
+    data = _png(svg_text, theme)
+    _PNG_CACHE[key] = data
+    while len(_PNG_CACHE) > _PNG_CACHE_SIZE:  # a preview server draws new ones for hours
+        del _PNG_CACHE[next(iter(_PNG_CACHE))]
+    return data
 
-    from PIL import Image
 
-    raw = _remote(png_request(svg_text, PNG_PPI / 96, list(_font_dirs(theme))))
-    if raw is None:
-        raw = _vl_convert(_font_dirs(theme)).svg_to_png(svg_text, scale=PNG_PPI / 96)
-    with Image.open(io.BytesIO(raw)) as image:
-        image.load()
-        flat = Image.new("RGB", image.size, "white")  # Word shows transparency unevenly
-        flat.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
-    out = io.BytesIO()
-    # Only the pixels and their resolution: Pillow writes no text, time or EXIF chunk
-    # unless asked, so equal charts give equal bytes.
-    flat.save(out, "PNG", dpi=(PNG_PPI, PNG_PPI), optimize=False)
-    return out.getvalue()
+_PNG_CACHE: dict[tuple[str, tuple[str, ...]], bytes] = {}
+_PNG_CACHE_SIZE = 16
+
+
+def _png(svg_text: str, theme: Theme) -> bytes:
+    drawn = _remote(png_request(svg_text, PNG_PPI, list(_font_dirs(theme))))
+    if drawn is not None:
+        return drawn
+    raw = _vl_convert(_font_dirs(theme)).svg_to_png(svg_text, scale=PNG_PPI / 96)
+    return print_png(raw, PNG_PPI)
 
 
 def _draw(vl: dict, language: str, theme: Theme) -> str:
@@ -309,16 +320,19 @@ def remote_engine() -> bool:
 
 
 def prefetch(spec: ChartSpec, theme: Theme) -> None:
-    """Ask the engine process for `spec`'s drawing now and read it when `svg` needs it."""
+    """Ask the engine process for `spec`'s drawing now and read it when `svg` needs it; not
+    for a chart this process has drawn already (the next copy of a mailing)."""
     if _CONNECTION and not spec.empty:
-        _submit(drawing_request(vega_lite(spec, theme), spec.language, theme))
+        vl = vega_lite(spec, theme)
+        if _svg_key(vl, spec) not in _SVG_CACHE:
+            _submit(drawing_request(vl, spec.language, theme))
 
 
 def prefetch_png(svg_text: str, theme: Theme) -> None:
     """Ask the engine process for the picture `png(svg_text)` will need (the DOCX's timeline),
-    drawn there while this process lays out the PDF."""
-    if _CONNECTION:
-        _submit(png_request(svg_text, PNG_PPI / 96, list(_font_dirs(theme))))
+    drawn there while this process lays out the PDF; not for one this process holds."""
+    if _CONNECTION and (svg_text, _font_dirs(theme)) not in _PNG_CACHE:
+        _submit(png_request(svg_text, PNG_PPI, list(_font_dirs(theme))))
 
 
 def output_done() -> None:
