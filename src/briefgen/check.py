@@ -20,6 +20,7 @@ of WINDOW_WORDS words, so a leaked sentence is found even when a page break spli
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import io
 import re
@@ -283,9 +284,13 @@ def binary_text(name: str, data: bytes) -> str:
     tables are no one's words), anything else decoded as text (an embedded file)."""
     if sniff(data) is not None:
         return metadata_text(data)
-    if name.lower().endswith(_FONT_SUFFIXES):
+    if _is_font(name):
         return ""
     return data.decode("utf-8", errors="replace")
+
+
+def _is_font(name: str) -> bool:
+    return name.lower().endswith(_FONT_SUFFIXES)
 
 
 def html_text(markup: str) -> str:
@@ -371,7 +376,7 @@ def _pdf_file_strings(path: Path) -> list[str]:
         texts, images = pdfstrings.read(path.read_bytes())
     except (pdfstrings.Unreadable, RecursionError):  # RecursionError: absurdly nested arrays
         return _pdf_strings(path)
-    return texts + [metadata_text(image) for image in images]
+    return texts + [_image_metadata(image) for image in images]
 
 
 def _pdf_strings(path: Path) -> list[str]:
@@ -407,7 +412,7 @@ def _pdf_strings(path: Path) -> list[str]:
                         found.append(obj.read_bytes().decode("utf-8", errors="replace"))
                 elif obj.get("/Subtype") == "/Image" and _encoded_image(obj):
                     # A JPEG (or JPEG 2000) is embedded as the file itself, segments and all.
-                    found.append(metadata_text(_encoded_bytes(obj)))
+                    found.append(_image_metadata(_encoded_bytes(obj)))
                 for item in obj.values():
                     walk(item)
             elif not isinstance(obj, pikepdf.Object):
@@ -501,14 +506,73 @@ def _xml_texts(xml: str) -> list[str]:
 def _zip_texts(archive: zipfile.ZipFile, depth: int) -> list[str]:
     chunks: list[str] = []
     for name in archive.namelist():
-        data = archive.read(name)
-        if name.endswith((".xml", ".rels")):
-            chunks.extend(_xml_texts(data.decode("utf-8", errors="replace")))
-            continue
-        chunks.append(name)
-        if depth < MAX_EMBEDDED_DEPTH and zipfile.is_zipfile(io.BytesIO(data)):
-            with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                chunks.extend(_zip_texts(inner, depth + 1))
-        else:
-            chunks.append(binary_text(name, data))
+        chunks.extend(_part_texts(name, archive.read(name), depth))
     return chunks
+
+
+def _part_texts(name: str, data: bytes, depth: int) -> list[str]:
+    """What one part of a package says (see docx_text), read once per content: the copies
+    of a mailing share all their parts but the body (see _remembered)."""
+    kind = "xml" if name.endswith((".xml", ".rels")) else "font" if _is_font(name) else "file"
+    texts = _remembered((kind, depth), data, lambda: _read_part(kind, name, data, depth))
+    if kind == "xml":
+        return texts
+    return [name, *texts]  # the name itself is part of what the package says
+
+
+def _image_metadata(data: bytes) -> str:
+    """metadata_text, read once per image content (see _remembered)."""
+    return _remembered(("image",), data, lambda: [metadata_text(data)])[0]
+
+
+def _remembered(kind: tuple, data: bytes, read) -> list[str]:
+    """`read()`, the texts of `data` read as `kind`, kept by the bytes' digest for the next
+    output that holds the same bytes: the answer depends on nothing else, and the copies of
+    a mailing repeat every part but the body (a chart's 2,000-pixel picture took 14 ms to
+    read back, a copy)."""
+    key = (*kind, hashlib.sha256(data).digest())
+    texts = _KEPT.take(key)
+    if texts is None:
+        texts = read()
+    _KEPT.keep(key, texts)
+    return texts
+
+
+class _KeptTexts:
+    """Texts by key, the most recently used kept: small ones only, and a bounded number of
+    characters in all (a long body is read once anyway; a worker's memory is for laying
+    out)."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.used = 0
+        self.texts: dict[tuple, tuple[list[str], int]] = {}
+
+    def take(self, key: tuple) -> list[str] | None:
+        kept = self.texts.pop(key, None)
+        if kept is None:
+            return None
+        self.used -= kept[1]
+        return kept[0]
+
+    def keep(self, key: tuple, texts: list[str]) -> None:
+        size = sum(map(len, texts))
+        if size > self.chars // 32:
+            return
+        self.texts[key] = (texts, size)  # the most recently used last
+        self.used += size
+        while self.used > self.chars:
+            _texts, oldest = self.texts.pop(next(iter(self.texts)))
+            self.used -= oldest
+
+
+_KEPT = _KeptTexts(2_000_000)
+
+
+def _read_part(kind: str, name: str, data: bytes, depth: int) -> list[str]:
+    if kind == "xml":
+        return _xml_texts(data.decode("utf-8", errors="replace"))
+    if depth < MAX_EMBEDDED_DEPTH and zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as inner:
+            return _zip_texts(inner, depth + 1)
+    return [binary_text(name, data)]

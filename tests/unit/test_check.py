@@ -255,3 +255,83 @@ def test_text_that_looks_like_an_attribute_does_not_hide_a_docx_attribute(tmp_pa
             )
         message = check_output(path, "docx", ledger)
         assert message and "people.x.name" in message, text
+
+
+# ---------------------------------------------------------------- parts read once per content
+# A mailing's copies share every part but the body: what a part says is kept by its bytes'
+# digest (check._remembered). An answer kept for one package must never stand for another.
+
+
+def _package(path, parts: dict[str, bytes]):
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _workbook(value: str) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as book:
+        book.writestr("xl/sharedStrings.xml", f"<sst><si><t>{value}</t></si></sst>")
+    return out.getvalue()
+
+
+def test_a_part_like_another_copys_but_for_its_secret_is_read_afresh(tmp_path):
+    from photo_fixtures import MARKERS, camera_jpeg
+
+    shared = {"word/styles.xml": b"<styles><style name='Body'/></styles>"}
+    clean = _package(
+        tmp_path / "a.docx",
+        {**shared, "word/document.xml": b"<doc>Hello</doc>", "word/embeddings/b.xlsx": _workbook("Q1")},
+    )
+    leaking = _package(
+        tmp_path / "b.docx",
+        {
+            **shared,
+            "word/document.xml": b"<doc>Hello</doc>",
+            "word/embeddings/b.xlsx": _workbook("Leyla in Ganja"),  # same name, other bytes
+            "word/media/image1.jpg": camera_jpeg(),
+        },
+    )
+    removed = ledger_of([("cases.x.contact", "Leyla in Ganja"), ("people.y", MARKERS["artist"])])
+    assert check_output(clean, "docx", removed) is None
+    message = check_output(leaking, "docx", removed)
+    assert message and "cases.x.contact" in message
+    assert check_output(clean, "docx", removed) is None  # and the first package still reads clean
+
+
+def test_a_package_read_again_says_what_it_said_the_first_time(tmp_path):
+    from photo_fixtures import camera_jpeg
+
+    from briefgen.check import docx_text
+
+    path = _package(
+        tmp_path / "a.docx",
+        {
+            "word/document.xml": b"<doc a='1'>Hello <!-- note --></doc>",
+            "word/media/image1.jpg": camera_jpeg(),
+            "word/embeddings/b.xlsx": _workbook("Q1"),
+            "word/fonts/font1.odttf": b"\x00\x01\x00\x00 glyphs",
+        },
+    )
+    first = docx_text(path)
+    assert "Q1" in first and "note" in first
+    assert docx_text(path) == first
+
+
+def test_kept_texts_stay_within_their_bound_most_recently_used_last():
+    from briefgen.check import _KeptTexts
+
+    kept = _KeptTexts(chars=320)  # answers of up to 10 characters are kept
+    kept.keep(("a",), ["x" * 11])
+    assert kept.take(("a",)) is None  # too long to keep
+    for n in range(40):
+        kept.keep((n,), ["y" * 10])
+    assert kept.used <= 320 and len(kept.texts) == 32
+    assert kept.take((0,)) is None and kept.take((39,)) == ["y" * 10]
+    kept.keep((39,), ["y" * 10])
+    kept.keep((8,), kept.take((8,)))  # used again: now the most recent
+    kept.keep(("new",), ["z" * 10])
+    assert kept.take((9,)) is None and kept.take((8,)) == ["y" * 10]
