@@ -10,6 +10,10 @@ written once when it is ready. Such a build renders every output it plans, so th
 get them as soon as they are planned (`start`), and render while the main process checks
 the project and fingerprints the outputs (build.py).
 
+Workers keep their temporary files (WeasyPrint's copies of the theme's fonts) in a folder
+of the pool's own, removed when the pool closes: a worker stopped by a time or memory limit
+cannot remove its files itself.
+
 Any other build starts its workers when the work is known, as many as there are batches
 (at most `--jobs`), and they receive the model as they start. No-change rebuilds thus start
 no process at all.
@@ -22,7 +26,9 @@ import itertools
 import multiprocessing
 import os
 import pickle
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -97,6 +103,7 @@ class WorkerPool:
         cache_folder: Path | None = None,
     ):
         self._settings = (out, pdf_variant, limits, formats, self_contained, cache_folder)
+        self._scratch: str | None = None  # the workers' temporary folder, made with the first executor
         self.max_workers = max(1, jobs or os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
         self._shared: SharedModel | None = None
@@ -115,12 +122,13 @@ class WorkerPool:
     def _executor_for(
         self, workers: int, model: Model | SharedModel, method: str | None, chart_engine: str | None = None
     ):
-        out, pdf_variant, limits, formats, self_contained, cache_folder = self._settings
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix="briefgen-workers-")  # only its owner may enter
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context(method) if method else None,
             initializer=init_worker,
-            initargs=(model, out, pdf_variant, limits, formats, self_contained, cache_folder, chart_engine),
+            initargs=(model, *self._settings, chart_engine, self._scratch),
         )
 
     def start_chart_engine(self, model: Model, jobs: list[Job]) -> None:
@@ -165,8 +173,9 @@ class WorkerPool:
 
     def close(self, abandon: bool = False) -> None:
         """Wait for the workers to finish; `abandon` stops them first (nothing left to do)."""
-        executor, shared, charts = self._executor, self._shared, self._charts
-        self._executor = self._shared = self._charts = None  # closing twice must not close a reused fd
+        executor, shared, charts, scratch = self._executor, self._shared, self._charts, self._scratch
+        # Closing twice must not close a reused fd.
+        self._executor = self._shared = self._charts = self._scratch = None
         try:
             if executor is not None:
                 if abandon:
@@ -177,6 +186,8 @@ class WorkerPool:
                 shared.close()
             if charts is not None:
                 charts.close()
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
 
     def __enter__(self) -> WorkerPool:
         return self

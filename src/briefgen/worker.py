@@ -19,6 +19,7 @@ import os
 import resource
 import signal
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,12 +95,16 @@ def init_worker(
     self_contained: bool = False,
     cache_folder: Path | None = None,
     chart_engine: str | None = None,
+    scratch: str | None = None,
 ) -> None:
     """Runs once in each worker process. `model` is the Model, or the pool's SharedModel
     when the worker starts before the project is loaded (the first batch reads it).
     `cache_folder`: the project's, whose compiled templates the worker loads and keeps
     (templatecache.py); None with --no-cache. `chart_engine`: the socket of the build's
-    chart engine process (charts/engine.py), if it started one."""
+    chart engine process (charts/engine.py), if it started one. `scratch`: the folder for
+    the worker's temporary files, which the pool removes (pool.py)."""
+    if scratch is not None:
+        tempfile.tempdir = scratch
     _STATE.clear()
     loaded = isinstance(model, Model)
     _STATE.update(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import signal
 import socket
 import time
 from pathlib import Path
@@ -207,6 +208,26 @@ def test_sigint_mid_build_leaves_no_process(tmp_path):
     time.sleep(0.5)
     assert not [pid for pid in children if alive(pid)], "worker processes outlived the server"
     assert list(temp.iterdir()) == [], "the private preview folder is removed"
+
+
+def test_a_killed_workers_temporary_files_go_when_serve_stops(tmp_path):
+    """The preview worker (and any build worker) keeps WeasyPrint's copies of the theme's
+    fonts in the server's own folder: killed by a limit, it cannot remove them itself."""
+    project = make_project(tmp_path / "project")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with Server(project, tmpdir=temp) as server:
+        server.idle()
+        code, _, body = server.request(f"/preview/{STEM}.pdf")  # laid out by the preview worker
+        assert code == 200 and body.startswith(b"%PDF")
+        assert [p for p in temp.rglob("weasyprint-*")], "the preview worker copied the fonts"
+        children = server.children()
+        assert children
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)  # as a time or memory limit ends a worker: no clean-up
+        code, _out, err = server.stop()
+    assert code == 0, err
+    assert list(temp.iterdir()) == [], "nothing of the killed workers is left"
 
 
 def test_busy_port_fails_loudly(tmp_path):

@@ -160,3 +160,24 @@ def test_a_process_that_drew_a_chart_builds_with_spawned_workers(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     written = sorted(p.name for p in out.rglob("*.html"))
     assert written and all(name.startswith("charts-brief") for name in written)
+
+
+def test_a_killed_workers_temporary_files_go_with_the_pool(tmp_path):
+    """WeasyPrint copies the theme's fonts into a temporary folder that its process removes
+    as it exits; a worker killed by a limit cannot. The pool's own folder holds them, and
+    goes when the pool closes."""
+    model = load_project(SMALL).model
+    jobs = plan_jobs(model, None, None, None, ["pdf"])[:1]
+    pool = WorkerPool(tmp_path / "out", 1, None, Limits(), ["pdf"], start_early=False)
+    try:
+        results = list(pool.run(model, [[(job, "fingerprint")] for job in jobs]))
+        assert results and all(r.outputs for r in results)
+        scratch = Path(pool._scratch)
+        assert [p.name for p in scratch.iterdir() if p.name.startswith("weasyprint-")]
+        for process in list(pool._executor._processes.values()):
+            os.kill(process.pid, signal.SIGKILL)  # no exit handler runs
+            process.join(timeout=10)
+        assert any(scratch.iterdir())  # the dead worker's fonts are still there
+    finally:
+        pool.close()
+    assert not scratch.exists()

@@ -61,6 +61,10 @@ def serve(root: Path, options: ServeOptions, say) -> None:
     host, port = address_of(sock)
     any_address = host in ("0.0.0.0", "::")
     work = Path(tempfile.mkdtemp(prefix="briefgen-serve-"))
+    # The processes forked from this one (the preview worker, a build's workers) keep their
+    # temporary files (WeasyPrint's copies of the theme's fonts) in `work`, which goes when
+    # serve stops: a worker killed by a time or memory limit cannot remove them itself.
+    system_tempdir, tempfile.tempdir = tempfile.tempdir, str(work)
     hub = EventHub()
     builder = PreviewBuilder(root, work / "previews", jobs=options.jobs, on_status=hub.publish)
     docx = DocxViewer(work / "docx")
@@ -112,6 +116,7 @@ def serve(root: Path, options: ServeOptions, say) -> None:
         builder.join(5)
         _end_workers()
         sock.close()
+        tempfile.tempdir = system_tempdir
         shutil.rmtree(work, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous)
         say("briefgen serve: stopped")
