@@ -163,7 +163,9 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     differs. The result is the same as without it."""
     if not ledger.removed:
         return None
-    haystack = normalize(extract_text(path, fmt))
+    haystack = normalize(
+        extract_text(path, fmt, reference.setdefault("html", {}) if reference is not None else None)
+    )
     # The same text is often withheld in many places (a committee every recipient sits on):
     # each needle is searched for once, and reported under the first place it comes from.
     needles: dict[str, str] = {}
@@ -238,12 +240,14 @@ def needles_of(value: str) -> tuple[str, ...]:
     return tuple(w for w in windows if len(w) >= MIN_CHARS * 3)
 
 
-def extract_text(path: Path, fmt: str) -> str:
+def extract_text(path: Path, fmt: str, memo: dict | None = None) -> str:
+    """`memo`: see html_text (kept across the HTML copies of one brief)."""
     if fmt == "pdf":
         return pdf_text(path)
     if fmt == "docx":
         return docx_text(path)
-    return html_text(path.read_text(encoding="utf-8", errors="replace")) + "\n" + resource_folder_text(path)
+    markup = path.read_text(encoding="utf-8", errors="replace")
+    return html_text(markup, memo) + "\n" + resource_folder_text(path)
 
 
 def resource_folder_text(path: Path) -> str:
@@ -293,45 +297,115 @@ def _is_font(name: str) -> bool:
     return name.lower().endswith(_FONT_SUFFIXES)
 
 
-def html_text(markup: str) -> str:
+def html_text(markup: str, memo: dict | None = None) -> str:
     """Text, attribute values, comments and declarations of an HTML file, entities decoded:
     tags and `&#39;` inside a value (`<em>`, a `<br>` after a hyphen) would otherwise hide it
     from the matching.
 
     A self-contained file carries its resources as data: URLs (in attributes and in the
     CSS): a text resource (SVG, XML, plain text) is read as its decoded text, a binary one
-    (font, photo) as nothing, since base64 is letters and digits that match by chance."""
-    from html.parser import HTMLParser
+    (font, photo) as nothing, since base64 is letters and digits that match by chance.
 
-    chunks: list[str] = []
-    hidden: list[str] = []
-
-    class Reader(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            chunks.extend(_data_urls_read(value) for _name, value in attrs if value)
-
-        def handle_data(self, data):
-            chunks.append(_data_urls_read(data))
-
-        # What a reader does not see but the file carries to whoever opens its source: a
-        # comment a template wrote, a declaration, a processing instruction, a CDATA section.
-        # Read apart, after the text: in its place it would split a value the text holds.
-        def handle_comment(self, data):
-            hidden.append(_data_urls_read(data))
-
-        def handle_decl(self, decl):
-            hidden.append(decl)
-
-        def handle_pi(self, data):
-            hidden.append(data)
-
-        def unknown_decl(self, data):
-            hidden.append(data)
-
-    reader = Reader(convert_charrefs=True)
+    `memo`: a dict kept across files that end alike (the personalised copies of a brief,
+    which differ on their cover): the end they share is read once (_read_with_known_end).
+    The result is the same as without it."""
+    if memo is not None:
+        known = _read_with_known_end(markup, memo)
+        memo["markup"] = markup
+        if known is not None:
+            return known
+    reader = _HtmlReader()
     reader.feed(markup)
     reader.close()
-    return "".join(chunks) + "\n" + "\n".join(hidden)
+    return reader.text()
+
+
+class _HtmlReader:
+    """What html_text reads from the events of Python's HTML parser."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        chunks: list[str] = []
+        hidden: list[str] = []
+
+        class Reader(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                chunks.extend(_data_urls_read(value) for _name, value in attrs if value)
+
+            def handle_data(self, data):
+                chunks.append(_data_urls_read(data))
+
+            # What a reader does not see but the file carries to whoever opens its source: a
+            # comment a template wrote, a declaration, a processing instruction, a CDATA
+            # section. Read apart, after the text: in its place it would split a value the
+            # text holds.
+            def handle_comment(self, data):
+                hidden.append(_data_urls_read(data))
+
+            def handle_decl(self, decl):
+                hidden.append(decl)
+
+            def handle_pi(self, data):
+                hidden.append(data)
+
+            def unknown_decl(self, data):
+                hidden.append(data)
+
+        self.chunks, self.hidden = chunks, hidden
+        self.parser = Reader(convert_charrefs=True)
+        self.feed, self.close = self.parser.feed, self.parser.close
+
+    def text(self) -> str:
+        return "".join(self.chunks) + "\n" + "\n".join(self.hidden)
+
+    def at_rest(self) -> bool:
+        """Whether the parser holds nothing and is in the state it starts in: what it is fed
+        next is then read as if it began a file (its position aside)."""
+        fresh = vars(_HtmlReader().parser)
+        return {k: v for k, v in vars(self.parser).items() if k not in _BOOKKEEPING} == {
+            k: v for k, v in fresh.items() if k not in _BOOKKEEPING
+        }
+
+
+# The parser's fields that only say where it is or what it last read (its line and column,
+# for error messages; the last start tag, for get_starttag_text), never how it reads on.
+_BOOKKEEPING = frozenset({"lineno", "offset", "lasttag", "_HTMLParser__starttag_text"})
+
+
+_WORTH_SHARING = 4096  # characters of markup
+
+
+def _read_with_known_end(markup: str, memo: dict) -> str | None:
+    """html_text of `markup` from its own beginning and the memo's reading of the end it
+    shares with the last file read; None when that cannot be shown to be the same.
+
+    The file is cut before a `<` within the end it shares with the last one. The part before
+    the cut is read by a new parser, which must then hold nothing and be in its starting
+    state (_HtmlReader.at_rest: no half-read tag, comment or charref, not inside a script or
+    a style). From such a state the parser reads the rest exactly as it reads a file that
+    begins there: so the rest's events, read once for all the copies that end alike, follow
+    the beginning's. Text runs up to a `<` are given whole either way, so no data: URL is
+    cut in two."""
+    last = memo.get("markup")
+    if last is None:
+        return None
+    shared = _common_suffix(markup, last, 0)
+    cut = markup.find("<", len(markup) - shared)
+    if cut <= 0 or len(markup) - cut < _WORTH_SHARING:
+        return None  # little in common: reading it all is as quick
+    end = markup[cut:]
+    head = _HtmlReader()
+    head.feed(markup[:cut])
+    if not head.at_rest():
+        return None
+    if memo.get("end") != end:
+        reader = _HtmlReader()
+        reader.feed(end)
+        reader.close()
+        memo["end"], memo["end_read"] = end, (reader.chunks, reader.hidden)
+    chunks, hidden = memo["end_read"]
+    return "".join(head.chunks + chunks) + "\n" + "\n".join(head.hidden + hidden)
 
 
 _DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[\w.-]+)*)(;base64)?,([A-Za-z0-9+/=%._~-]*)")
