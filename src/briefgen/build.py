@@ -81,24 +81,30 @@ def build_project(
     started = time.perf_counter()
     publisher = Publisher(options.out)
     previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
-    # Rendering is certain when forced or when nothing was built here before: start the
-    # workers now, so that their start-up overlaps the loading (see pool.py).
-    certain = options.force or not previous
     cache = _content_cache(root, options)
+    # The inputs as they are before anything is read: a file saved during the build gives
+    # another key, so the record kept at the end can never describe outputs made from older files.
+    record_key = build_key(root, options.out, **_narrowing(options)) if cache is not None else None
+    # Start the workers now, so that their start-up overlaps the loading (see pool.py), when
+    # rendering is certain (forced, or nothing was built here before) or likely: no build
+    # was recorded with these inputs, so some input changed since the last one.
+    likely = (
+        options.force or not previous or (record_key is not None and cache.get("build", record_key) is None)
+    )
     pool = pool or WorkerPool(
         options.out,
         options.jobs,
         options.pdf_variant,
         options.limits,
         options.formats,
-        start_early=certain,
+        start_early=likely,
         self_contained=options.self_contained,
         cache_folder=cache.folder if cache is not None else None,
     )
     try:
         # The built-in label catalogs as an earlier build compiled them (catalogcache.py).
         with pool, _fewer_collections(), COMPILED_CATALOGS.kept_in(cache):
-            report = _build(root, options, publisher, previous, pool, progress, on_plan)
+            report = _build(root, options, publisher, previous, pool, progress, on_plan, cache, record_key)
     except BaseException:
         # Workers stopped mid-output (Ctrl-C, a crash) leave unchecked temporary files.
         publisher.sweep_temporaries()
@@ -127,11 +133,9 @@ def _build(
     pool: WorkerPool,
     progress: Callable[[JobResult], None] | None,
     on_plan: Callable[[int], None] | None,
+    cache: ContentCache | None,
+    record_key: str | None,
 ) -> BuildReport:
-    cache = _content_cache(root, options)
-    # The inputs as they are before anything is read: a file saved during the build gives
-    # another key, so the record below can never describe outputs made from older files.
-    record_key = build_key(root, options.out, **_narrowing(options)) if cache is not None else None
     result = load_project(root, cache)
     if result.model is None:
         raise ProjectError(list(result.diagnostics))
@@ -306,20 +310,33 @@ def _render_all(
 
 def _batches(todo: list[tuple[Job, str]], workers: int) -> list[list[tuple[Job, str]]]:
     """Personalised copies of one brief x audience x language go together (they share a body),
-    split into at most `workers` batches so that every worker has a share of a big mailing."""
+    split so that every worker has a share of a big mailing; in the order the workers take
+    them up.
+
+    A brief's copies are decided once, by the worker that takes up its first batch
+    (decisions.py): meanwhile, the others render the outputs of their own and the first
+    batches of other briefs, so the further batches of a brief come after them. The copies
+    go in twice as many batches as there are workers, so that the batches started last are
+    short."""
     groups: dict[tuple, list] = {}
     for job, fingerprint in todo:
         key = (job.brief_id, job.audience_id, job.language) if job.recipient_id else (job,)
         groups.setdefault(key, []).append((job, fingerprint))
-    batches: list[list] = []
+    firsts: list[list] = []
+    alone: list[list] = []
+    further: list[list] = []
     for items in groups.values():
         if len(items) == 1:
-            batches.append(items)
+            alone.append(items)
             continue
-        size = max(1, -(-len(items) // workers))
-        batches.extend(items[i : i + size] for i in range(0, len(items), size))
-    # Biggest first, so a long batch does not start last.
-    return sorted(batches, key=len, reverse=True)
+        size = max(1, -(-len(items) // (2 * workers if workers > 1 else 1)))
+        firsts.append(items[:size])
+        further.extend(items[i : i + size] for i in range(size, len(items), size))
+
+    def biggest_first(batches: list[list]) -> list[list]:
+        return sorted(batches, key=len, reverse=True)
+
+    return biggest_first(firsts) + biggest_first(alone) + biggest_first(further)
 
 
 def _dedupe(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

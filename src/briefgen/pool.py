@@ -1,14 +1,16 @@
 """Worker pool: batches of planned outputs -> JobResults, from worker processes.
 
-A build that is certain to render (`--force`, or no manifest in OUT yet) starts its workers
-before the project is loaded. Their start-up (importing WeasyPrint and python-docx, reading
+A build that is certain to render (`--force`, or no manifest in OUT yet), or likely to (the
+project's cache holds no record of a build with these inputs: one changed since), starts its
+workers before the project is loaded. Their start-up (importing WeasyPrint and python-docx, reading
 the system's fonts) then overlaps the loading, validation and fingerprinting done in the
 main process, instead of following it. Such workers are forked before the model exists;
 it reaches them through an anonymous in-memory file they inherit (memfd: nothing is written
 to disk; like the processes' memory, only the same user can reach it, through /proc),
-written once when it is ready. Such a build renders every output it plans, so the workers
-get them as soon as they are planned (`start`), and render while the main process checks
-the project and fingerprints the outputs (build.py).
+written once when it is ready. A build certain to render renders every output it plans,
+so the workers get them as soon as they are planned (`start`), and render while the main
+process checks the project and fingerprints the outputs (build.py); a build likely to
+render hands them the outputs whose inputs changed, and stops them unused when none did.
 
 Workers keep their temporary files (WeasyPrint's copies of the theme's fonts) in a folder
 of the pool's own, removed when the pool closes: a worker stopped by a time or memory limit
@@ -16,7 +18,7 @@ cannot remove its files itself.
 
 Any other build starts its workers when the work is known, as many as there are batches
 (at most `--jobs`), and they receive the model as they start. No-change rebuilds thus start
-no process at all.
+no process at all (with the cache, `briefgen build` answers them without loading: cli.py).
 """
 
 from __future__ import annotations

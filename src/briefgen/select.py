@@ -678,9 +678,13 @@ class Selector:
         letter = self.letter(brief, recipient, title)
         self._remove_other_recipients()
         self._remove_hidden_items()
-        for text in list(self.ledger.visible):
-            for source_id in _cited_sources(text):
-                self.source(source_id)
+        # Each cited source once, in the order first cited: a view's texts cite the same few
+        # sources hundreds of times, and each call made a record and showed its texts again.
+        cited = dict.fromkeys(
+            source_id for text in list(self.ledger.visible) for source_id in _cited_sources(text)
+        )
+        for source_id in cited:
+            self.source(source_id)
         sources = [s for s in (self.source(x) for x in list(self._source_order)) if s is not None]
         return View(
             brief=brief_record,

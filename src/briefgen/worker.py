@@ -5,10 +5,12 @@ reusable: the Jinja environments, the theme's CSS, WeasyPrint's font configurati
 bytes. Every output is rendered under a time limit, and the process under a memory limit,
 so a hostile template or stylesheet ends in a clear error rather than a hung machine.
 
-A batch holds the personalised copies of one brief x audience x language. Copies whose
-HTML differs only in the cover share the laid-out body: the first copy is laid out in full,
-each further copy lays out only its cover page and takes the body pages from the first, so
-page numbers and contents stay right while the cost is one page per copy.
+A batch holds personalised copies of one brief x audience x language. Copies whose HTML
+differs only in the cover share the laid-out body: the first copy a worker renders is laid
+out in full, each further copy lays out only its cover page and takes the body pages from
+the first (kept across the worker's batches of one build), so page numbers and contents stay
+right while the cost is one page per copy. Whether the brief gets a table of contents is
+decided once for all the workers (decisions.py).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .cache import ContentCache
 from .catalogcache import COMPILED_CATALOGS
 from .check import check_output
 from .classstyles import class_problems
+from .decisions import Decision, SharedDecisions, body_digest, shared_decisions
 from .diagnostics import Diagnostic, ProjectError, error
 from .document import RenderedDocument, ResourceError
 from .fonts import UncoveredText, check_rendered
@@ -72,6 +75,7 @@ class JobResult:
     skipped: bool = False
     fingerprint: str | None = None
     body_reused: bool = False  # a personalised copy that laid out only its cover
+    decided_elsewhere: bool = False  # a copy that took its contents decision from another worker
 
 
 class RenderTimeout(BaseException):
@@ -116,6 +120,8 @@ def init_worker(
         limits=limits,
         envs={},
         sandboxes={},
+        shared={},
+        decisions=shared_decisions(scratch),
     )
     apply_limits(limits)
     _keep_compiled_on_disk(cache_folder)
@@ -168,6 +174,7 @@ def begin_build(
         self_contained=self_contained,
         limits=limits,
         sandboxes={},
+        shared={},  # a body laid out for the last build's theme is not this one's
     )
     if not keep_environments:
         _STATE["envs"] = {}
@@ -278,7 +285,9 @@ def run_batch(
                 for job, _ in batch
             ]
     results = []
-    shared: dict = {}
+    # Kept across the batches of this build: a worker's later batch of a brief's copies
+    # takes the body its first batch laid out (render_outputs).
+    shared: dict = _STATE.setdefault("shared", {})
     for job, fingerprint in batch:
         started = time.perf_counter()
         outcome = JobResult(job, fingerprint=fingerprint)
@@ -332,6 +341,7 @@ def run_batch(
             )
             shared.clear()
         outcome.body_reused = shared.pop("last_reused", False)
+        outcome.decided_elsewhere = shared.pop("decided_elsewhere", False)
         if any(d.is_error for d in outcome.diagnostics):
             Publisher(_STATE["out"]).discard(outcome.outputs)
             outcome.outputs = []
@@ -445,9 +455,16 @@ def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagn
                 document, laid_out, toc = memory.lay_out(
                     job.stem, document_for, layout, _lay_out_with_contents_decided
                 )
+            elif job.recipient_id:
+                document, laid_out, toc, shared["decided_elsewhere"] = _decided_with_other_workers(
+                    group, document_for, layout, needs_pdf
+                )
             else:
                 document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
             if job.recipient_id:
+                # Only the last group's: the laid-out pages of every brief would add up.
+                for other in [key for key in shared if isinstance(key, tuple) and key != group]:
+                    del shared[other]
                 shared[group] = {"toc": toc, "body": document.parsed.after_cover(), "layout": laid_out}
         if laid_out is not None:
             document.page_count = len(laid_out.pages)
@@ -538,6 +555,31 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     if len(plain_layout.pages) < TOC_MIN_PAGES:
         return plain, plain_layout, False
     return with_toc, layout(with_toc) if needs_pdf else None, True
+
+
+def _decided_with_other_workers(group: tuple, document_for, layout, needs_pdf: bool):
+    """_lay_out_with_contents_decided for a personalised copy, taking the decision another
+    worker of this build took for the same body when there is one (decisions.py); and
+    whether it did."""
+    decisions: SharedDecisions | None = _STATE.get("decisions")
+    if decisions is None:
+        return (*_lay_out_with_contents_decided(document_for, layout, needs_pdf), False)
+    with decisions.claim(group) as claim:
+        known = claim.known if claim is not None else None
+        if known is not None:
+            document = document_for(show_toc=known.toc)
+            if body_digest(document.parsed.after_cover()) == known.body:
+                claim.release()  # nothing to write: let the others read it meanwhile
+                laid_out = layout(document) if needs_pdf else None
+                if laid_out is None or len(laid_out.pages) == known.pages:
+                    return document, laid_out, known.toc, True
+                # The cover is another size: this copy decides for itself.
+                return (*_lay_out_with_contents_decided(document_for, layout, needs_pdf), False)
+        document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
+        if claim is not None:
+            pages = len(laid_out.pages) if laid_out is not None else None
+            claim.record(Decision(toc, body_digest(document.parsed.after_cover()), pages))
+        return document, laid_out, toc, False
 
 
 def _page_estimate(document, enough: int | None = None) -> tuple[int, int]:

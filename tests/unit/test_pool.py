@@ -181,3 +181,40 @@ def test_a_killed_workers_temporary_files_go_with_the_pool(tmp_path):
     finally:
         pool.close()
     assert not scratch.exists()
+
+
+@needs_fork
+def test_a_rebuild_after_an_edit_starts_early_and_matches_a_full_build(tmp_path, monkeypatch):
+    """With the cache, a build whose inputs were not recorded has something to render (most
+    likely): its workers start before loading, as a first build's do; a build whose edit
+    changes no output stops them unused."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = tmp_path / "project"
+    shutil.copytree(SMALL, project)
+    early_flags = []
+    original = WorkerPool.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        early_flags.append(self.started_early)
+
+    monkeypatch.setattr(WorkerPool, "__init__", spy)
+    options = BuildOptions(out=tmp_path / "out", formats=["html", "docx"], jobs=1, cache=True)
+    build_project(project, options)
+    items = project / "content" / "items.yaml"
+    items.write_text(items.read_text(encoding="utf-8") + "# a comment no output shows\n", encoding="utf-8")
+    unchanged = build_project(project, options)
+    text = items.read_text(encoding="utf-8")
+    items.write_text(text.replace("cannot leave the country", "may not leave the country"), encoding="utf-8")
+    edited = build_project(project, options)
+    assert early_flags == [True, True, True]
+    assert unchanged.outputs == [] and unchanged.skipped
+    assert edited.outputs
+    # The same files as a forced build without the cache, which starts nothing early but the first.
+    full = build_project(
+        project, BuildOptions(out=tmp_path / "full", formats=["html", "docx"], jobs=1, force=True)
+    )
+    for output in full.outputs:
+        assert (tmp_path / "out" / output.relpath).read_bytes() == (
+            tmp_path / "full" / output.relpath
+        ).read_bytes()
