@@ -20,20 +20,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .cache import ContentCache, build_key, output_unchanged
+from .cache import ContentCache, build_key
 from .catalogcache import COMPILED_CATALOGS
 from .diagnostics import Diagnostic, ProjectError, error, strictly
 from .jobs import fallback_warnings, job_fingerprint, job_view
 from .labels import catalog_problems, label_warnings
 from .load import load_project
 from .model import Model
-from .outputwarnings import as_record, recorded_fallbacks, recorded_warnings
+from .outputwarnings import as_record
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
 from .publish import Publisher, TempOutput
 from .templatecheck import template_problems
 from .theme import audience_theme
-from .worker import GC_THRESHOLDS, JobResult, Limits
+from .worker import GC_THRESHOLDS, JobResult, Limits, unchanged_outcome
 from .writers import FORMATS
 
 
@@ -145,20 +145,20 @@ def _build(
     if options.stems is not None:
         jobs = [job for job in jobs if job.stem in options.stems]
     started = None
-    if options.force or not previous:
+    certain = options.force or not previous
+    if certain:
         # Every output will be rendered: the chart engine starts now, beside the checks below.
         pool.start_chart_engine(model, jobs)
-        if getattr(pool, "started_early", False):
-            # And the workers are waiting: they get the model and their outputs now, and render
-            # while this process checks the project and works out what the manifest records (each
-            # output's inputs); an error found meanwhile stops them, and nothing is published.
-            publisher.sweep_temporaries()  # before they write: theirs are not leftovers
-            started = pool.start(model, _batches([(job, None) for job in jobs], pool.max_workers))
+    if getattr(pool, "started_early", False):
+        # The workers are waiting: they get the model and every planned output now, and each
+        # works out an output's inputs (its fingerprint, for the manifest) and renders it,
+        # unless a build that may skip finds it up to date, while this process checks the
+        # project; an error found meanwhile stops them, and nothing is published.
+        publisher.sweep_temporaries()  # before they write: theirs are not leftovers
+        batches = _batches([(job, None) for job in jobs], pool.max_workers)
+        started = pool.start(model, batches, None if certain else previous)
     diagnostics += catalog_problems(root)
     diagnostics += label_warnings(model, dict.fromkeys(job.language for job in jobs))
-    # Localized fields that fall back to another language are reported by the worker that
-    # renders an output (only those it prints) and kept in its record for later builds.
-    views = {job: job_view(model, job) for job in jobs}
     # Template mistakes that would otherwise vanish silently (an unknown block or folder).
     diagnostics += template_problems(model, jobs)
     if options.strict:
@@ -168,27 +168,34 @@ def _build(
     if on_plan:
         on_plan(len(jobs))
 
-    if started is None:  # else swept before the workers started writing
-        publisher.sweep_temporaries()
-    todo: list[tuple[Job, str]] = []
+    todo: list[tuple[Job, str | None]] = []
     skipped: list[JobResult] = []
-    for job in jobs:
-        theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
-        fingerprint = job_fingerprint(model, job, theme, options.pdf_variant, views[job])
-        if not options.force and _up_to_date(options.out, job, fingerprint, previous):
-            # Not rendered again: what its writers said last time is said again, and the
-            # fallbacks it printed, each at its place in today's files.
-            entries = [previous.get(job.relpath(fmt)) for fmt in job.formats]
-            recorded = recorded_warnings(entries)
-            recorded += fallback_warnings(model, views[job], job, recorded_fallbacks(entries))
-            outcome = JobResult(job, diagnostics=recorded, skipped=True, fingerprint=fingerprint)
-            skipped.append(outcome)
-            if progress:
-                progress(outcome)
-        else:
-            todo.append((job, fingerprint))
+    if started is not None:
+        todo = [(job, None) for job in jobs]  # fingerprinted by the workers
+    else:
+        publisher.sweep_temporaries()
+        for job in jobs:
+            # Localized fields that fall back to another language are reported by the worker
+            # that renders an output (only those it prints) and kept in its record for later builds.
+            view = job_view(model, job)
+            theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
+            fingerprint = job_fingerprint(model, job, theme, options.pdf_variant, view)
+            outcome = (
+                None
+                if options.force
+                else unchanged_outcome(model, job, view, fingerprint, options.out, previous)
+            )
+            if outcome is not None:
+                skipped.append(outcome)
+                if progress:
+                    progress(outcome)
+            else:
+                todo.append((job, fingerprint))
 
     results = _render_all(model, todo, options, pool, progress, started)
+    # Outputs the workers found up to date (when they fingerprint them).
+    skipped += [r for r in results if r.skipped]
+    results = [r for r in results if not r.skipped]
     outputs = [o for r in results for o in r.outputs]
     hidden = _machine_paths(root, options.out)
     for outcome in results:
@@ -211,7 +218,7 @@ def _build(
     report = BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped))
     if cache is not None and record_key is not None:
         # What the next run with the same inputs may print without loading (cli.build).
-        fingerprints = {r.job: r.fingerprint for r in skipped} | dict(todo)
+        fingerprints = {r.job: r.fingerprint for r in [*skipped, *results]}
         record = {
             "jobs": [
                 (job.label, job.formats, [(job.relpath(fmt), fingerprints[job]) for fmt in job.formats])
@@ -256,13 +263,6 @@ def _narrowing(options: BuildOptions) -> dict:
     }
 
 
-def _up_to_date(out: Path, job: Job, fingerprint: str, previous: dict) -> bool:
-    return all(
-        output_unchanged(out, job.relpath(fmt), fingerprint, previous.get(job.relpath(fmt)))
-        for fmt in job.formats
-    )
-
-
 def _render_all(
     model: Model,
     todo: list[tuple[Job, str]],
@@ -272,16 +272,14 @@ def _render_all(
     started: Iterator[JobResult] | None = None,
 ) -> list[JobResult]:
     """Render in worker processes (always: the limits must not bind the main process).
-    `started`: the results of every job of `todo`, handed to the workers before the
-    fingerprints were known (pool.start); each result is given its job's fingerprint."""
+    `started`: the results of every job of `todo`, handed to the workers before they were
+    fingerprinted (pool.start): the workers fingerprint them, and skip those up to date."""
     if not todo:
         pool.close(abandon=True)
         return []
     results: list[JobResult] = []
-    fingerprints = dict(todo)
     try:
         for outcome in started if started is not None else pool.run(model, _batches(todo, pool.max_workers)):
-            outcome.fingerprint = fingerprints[outcome.job]
             results.append(outcome)
             if progress:
                 progress(outcome)

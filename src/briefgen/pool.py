@@ -2,15 +2,15 @@
 
 A build that is certain to render (`--force`, or no manifest in OUT yet), or likely to (the
 project's cache holds no record of a build with these inputs: one changed since), starts its
-workers before the project is loaded. Their start-up (importing WeasyPrint and python-docx, reading
-the system's fonts) then overlaps the loading, validation and fingerprinting done in the
-main process, instead of following it. Such workers are forked before the model exists;
-it reaches them through an anonymous in-memory file they inherit (memfd: nothing is written
-to disk; like the processes' memory, only the same user can reach it, through /proc),
-written once when it is ready. A build certain to render renders every output it plans,
-so the workers get them as soon as they are planned (`start`), and render while the main
-process checks the project and fingerprints the outputs (build.py); a build likely to
-render hands them the outputs whose inputs changed, and stops them unused when none did.
+workers before the project is loaded. Their start-up (importing WeasyPrint and python-docx,
+reading the system's fonts) then overlaps the loading and validation done in the main
+process, instead of following it. Such workers are forked before the model exists; it
+reaches them through an anonymous in-memory file they inherit (memfd: nothing is written to
+disk; like the processes' memory, only the same user can reach it, through /proc), written
+once when it is ready. They get every planned output as soon as it is planned (`start`):
+each worker selects an output's view, works out its inputs (the fingerprint the manifest
+records) and renders it, or, in a build that may skip, reports it up to date, while the main
+process checks the project (build.py). A build that finds nothing to render stops them.
 
 Workers keep their temporary files (WeasyPrint's copies of the theme's fonts) in a folder
 of the pool's own, removed when the pool closes: a worker stopped by a time or memory limit
@@ -150,9 +150,13 @@ class WorkerPool:
         """Render every batch; results in the order of the batches."""
         yield from self.start(model, batches)
 
-    def start(self, model: Model, batches: list[Batch]) -> Iterator[JobResult]:
+    def start(
+        self, model: Model, batches: list[Batch], previous: dict[str, dict] | None = None
+    ) -> Iterator[JobResult]:
         """Hand every batch to the workers now, so that they render while this process goes
-        on; the results, in the order of the batches, as the iterator returned is read."""
+        on; the results, in the order of the batches, as the iterator returned is read.
+        `previous`: the manifest's entries, when jobs handed over without a fingerprint may be
+        skipped as up to date (worker.run_batch)."""
         if not batches:
             return iter(())
         jobs = [job for batch in batches for job, _ in batch]
@@ -165,7 +169,8 @@ class WorkerPool:
         else:
             assert self._shared is not None
             sizes = itertools.repeat(self._shared.put(model))
-        results = self._executor.map(run_batch, batches, sizes, itertools.repeat(engine))
+        earlier = [None if previous is None else _entries_of(batch, previous) for batch in batches]
+        results = self._executor.map(run_batch, batches, sizes, itertools.repeat(engine), earlier)
         if engine is not None:
             from .charts.prefetch import prefetch_charts
 
@@ -215,6 +220,12 @@ def _chart_fonts(model: Model, jobs: list[Job]) -> list[str] | None:
         with contextlib.suppress(Exception):  # a broken theme is reported by its outputs
             fonts.update(font_dirs(audience_theme(model, audience)))
     return sorted(fonts)
+
+
+def _entries_of(batch: Batch, previous: dict[str, dict]) -> dict[str, dict]:
+    """The manifest entries of a batch's outputs: each worker is sent only its own."""
+    paths = (job.relpath(fmt) for job, _ in batch for fmt in job.formats)
+    return {path: previous[path] for path in paths if path in previous}
 
 
 def _started() -> None:

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import ContentCache
+from .cache import ContentCache, output_unchanged
 from .catalogcache import COMPILED_CATALOGS
 from .check import check_output
 from .classstyles import class_problems
@@ -34,10 +34,10 @@ from .decisions import Decision, SharedDecisions, body_digest, shared_decisions
 from .diagnostics import Diagnostic, ProjectError, error
 from .document import RenderedDocument, ResourceError
 from .fonts import UncoveredText, check_rendered
-from .jobs import build_timestamp, fallback_warnings, job_brief, job_view, printed_fallbacks
+from .jobs import build_timestamp, fallback_warnings, job_brief, job_fingerprint, job_view, printed_fallbacks
 from .lookup import TemplateChain, template_filename
 from .model import Model
-from .outputwarnings import WarningLocator
+from .outputwarnings import WarningLocator, recorded_fallbacks, recorded_warnings
 from .parsed import ParsedDocument
 from .plan import Job
 from .publish import Publisher, TempOutput
@@ -50,6 +50,7 @@ from .render import (
     theme_css,
 )
 from .resources import ResourceSandbox
+from .select import View
 from .templatecache import TemplateStore
 from .theme import DEFAULT_THEME_DIR, audience_theme, load_theme
 from .writers import DEFAULT_FORMATS, WRITERS
@@ -272,10 +273,15 @@ def _on_alarm(signum, frame):
 
 
 def run_batch(
-    batch: list[tuple[Job, str | None]], model_size: int | None = None, chart_engine: str | None = None
+    batch: list[tuple[Job, str | None]],
+    model_size: int | None = None,
+    chart_engine: str | None = None,
+    previous: dict[str, dict] | None = None,
 ) -> list[JobResult]:
     """Render a batch of (job, fingerprint); see the module docstring for the sharing.
-    `chart_engine`: as for init_worker."""
+    `chart_engine`: as for init_worker. A job handed over before it was fingerprinted
+    (fingerprint None: pool.start) is fingerprinted here, and with `previous` (the manifest
+    entries of its outputs, when the build may skip) not rendered if up to date."""
     _use_chart_engine(chart_engine)
     if _STATE["model"] is None:
         failed = _read_shared_model(model_size)
@@ -290,6 +296,16 @@ def run_batch(
     shared: dict = _STATE.setdefault("shared", {})
     for job, fingerprint in batch:
         started = time.perf_counter()
+        view = None
+        if fingerprint is None:
+            model: Model = _STATE["model"]
+            view = job_view(model, job)
+            theme = audience_theme(model, job.audience_id)
+            fingerprint = job_fingerprint(model, job, theme, _STATE["pdf_variant"], view)
+            unchanged = unchanged_outcome(model, job, view, fingerprint, _STATE["out"], previous)
+            if unchanged is not None:
+                results.append(unchanged)
+                continue
         outcome = JobResult(job, fingerprint=fingerprint)
         limits: Limits = _STATE["limits"]
         out_of_memory = False
@@ -300,7 +316,7 @@ def run_batch(
             try:
                 if limits.seconds:
                     signal.setitimer(signal.ITIMER_REAL, limits.seconds)
-                outcome.outputs, outcome.diagnostics = render_outputs(job, shared)
+                outcome.outputs, outcome.diagnostics = render_outputs(job, shared, view)
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except RenderTimeout:
@@ -351,6 +367,26 @@ def run_batch(
     return results
 
 
+def unchanged_outcome(
+    model: Model, job: Job, view: View, fingerprint: str, out: Path, previous: dict[str, dict] | None
+) -> JobResult | None:
+    """The result of an output not rendered again, when the manifest entries in `previous`
+    record this fingerprint for each of its files and the files are still those written;
+    else None. What its writers said last time is said again, and the fallbacks it printed,
+    each at its place in today's files."""
+    if previous is None:
+        return None
+    entries = [previous.get(job.relpath(fmt)) for fmt in job.formats]
+    if not all(
+        output_unchanged(out, job.relpath(fmt), fingerprint, entry)
+        for fmt, entry in zip(job.formats, entries, strict=True)
+    ):
+        return None
+    recorded = recorded_warnings(entries)
+    recorded += fallback_warnings(model, view, job, recorded_fallbacks(entries))
+    return JobResult(job, diagnostics=recorded, skipped=True, fingerprint=fingerprint)
+
+
 def _output_done() -> None:
     """What the output just rendered asked the chart engine process for and never read is
     not kept for the next (charts/engine.py)."""
@@ -384,13 +420,16 @@ def _brief(job: Job):
 # ---------------------------------------------------------------- one output
 
 
-def render_outputs(job: Job, shared: dict) -> tuple[list[TempOutput], list[Diagnostic]]:
-    """Select, render, write and check one output in every format it asks for."""
+def render_outputs(
+    job: Job, shared: dict, view: View | None = None
+) -> tuple[list[TempOutput], list[Diagnostic]]:
+    """Select (unless given the job's `view`), render, write and check one output in every
+    format it asks for."""
     model: Model = _STATE["model"]
     out: Path = _STATE["out"]
     root = Path(model.root)
     brief = _brief(job)
-    view = job_view(model, job)
+    view = view if view is not None else job_view(model, job)
     diagnostics: list[Diagnostic] = []
     theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
     env_key = (job.audience_id, theme.folder)
