@@ -32,6 +32,7 @@ from pathlib import Path
 import ahocorasick
 
 from .images import metadata_text, sniff
+from .kept import Kept
 from .ledger import Ledger
 from .markdown import plain_text
 
@@ -605,42 +606,16 @@ def _remembered(kind: tuple, data: bytes, read) -> list[str]:
     a mailing repeat every part but the body (a chart's 2,000-pixel picture took 14 ms to
     read back, a copy)."""
     key = (*kind, hashlib.sha256(data).digest())
-    texts = _KEPT.take(key)
+    texts = _KEPT.get(key)
     if texts is None:
         texts = read()
-    _KEPT.keep(key, texts)
+        _KEPT.put(key, texts)
     return texts
 
 
-class _KeptTexts:
-    """Texts by key, the most recently used kept: small ones only, and a bounded number of
-    characters in all (a long body is read once anyway; a worker's memory is for laying
-    out)."""
-
-    def __init__(self, chars: int) -> None:
-        self.chars = chars
-        self.used = 0
-        self.texts: dict[tuple, tuple[list[str], int]] = {}
-
-    def take(self, key: tuple) -> list[str] | None:
-        kept = self.texts.pop(key, None)
-        if kept is None:
-            return None
-        self.used -= kept[1]
-        return kept[0]
-
-    def keep(self, key: tuple, texts: list[str]) -> None:
-        size = sum(map(len, texts))
-        if size > self.chars // 32:
-            return
-        self.texts[key] = (texts, size)  # the most recently used last
-        self.used += size
-        while self.used > self.chars:
-            _texts, oldest = self.texts.pop(next(iter(self.texts)))
-            self.used -= oldest
-
-
-_KEPT = _KeptTexts(2_000_000)
+# Small answers only, and a bounded number of characters in all: a long body is read once
+# anyway, and a worker's memory is for laying out.
+_KEPT: Kept[list[str]] = Kept(2_000_000, size=lambda texts: sum(map(len, texts)), largest=2_000_000 // 32)
 
 
 def _read_part(kind: str, name: str, data: bytes, depth: int) -> list[str]:

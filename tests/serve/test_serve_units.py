@@ -82,3 +82,26 @@ def test_watch_filter(tmp_path: Path):
     ):
         assert not keep(changed, str(tmp_path / ignored)), ignored
     assert not keep(changed, str(private / "previews" / "x.html"))
+
+
+def test_serve_that_fails_to_start_leaves_no_folder_and_the_system_temp_folder(tmp_path, monkeypatch):
+    """A failure while serve sets up (here its preview builder) must not leave later
+    temporary files of this process in a folder it removes, nor the folder behind."""
+    import tempfile
+
+    from briefgen.serve import runner
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where mkdtemp puts serve's folder
+    made = []
+
+    class Failing:
+        def __init__(self, root, folder, **kwargs):
+            made.append(folder.parent)
+            raise RuntimeError("the preview builder could not start")
+
+    monkeypatch.setattr(runner, "PreviewBuilder", Failing)
+    with pytest.raises(RuntimeError, match="could not start"):
+        runner.serve(tmp_path, runner.ServeOptions(open_browser=False), lambda *a, **k: None)
+    assert tempfile.tempdir == str(tmp_path)
+    assert made and not made[0].exists()
+    assert not list(tmp_path.glob("briefgen-serve-*"))

@@ -319,19 +319,3 @@ def test_a_package_read_again_says_what_it_said_the_first_time(tmp_path):
     first = docx_text(path)
     assert "Q1" in first and "note" in first
     assert docx_text(path) == first
-
-
-def test_kept_texts_stay_within_their_bound_most_recently_used_last():
-    from briefgen.check import _KeptTexts
-
-    kept = _KeptTexts(chars=320)  # answers of up to 10 characters are kept
-    kept.keep(("a",), ["x" * 11])
-    assert kept.take(("a",)) is None  # too long to keep
-    for n in range(40):
-        kept.keep((n,), ["y" * 10])
-    assert kept.used <= 320 and len(kept.texts) == 32
-    assert kept.take((0,)) is None and kept.take((39,)) == ["y" * 10]
-    kept.keep((39,), ["y" * 10])
-    kept.keep((8,), kept.take((8,)))  # used again: now the most recent
-    kept.keep(("new",), ["z" * 10])
-    assert kept.take((9,)) is None and kept.take((8,)) == ["y" * 10]

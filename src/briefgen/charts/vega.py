@@ -25,6 +25,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from markupsafe import escape
 
 from ..i18n import babel_locale
+from ..kept import Kept
 from ..theme import Theme
 from .engine import Connection, EngineUnavailable, font_dirs, png_request, svg_request
 from .engine_server import VL_VERSION, print_png
@@ -203,7 +204,7 @@ def _timeline(spec: ChartSpec, theme: Theme, width: int) -> dict:
 
 # ------------------------------------------------------------------ drawing
 
-_SVG_CACHE: dict[str, str] = {}
+_SVG_CACHE: Kept[str] = Kept(8_000_000, size=len)
 _TRANSPARENT_TEXT = re.compile(r'<text\b[^>]*\bopacity="0"[^>]*>.*?</text>', re.S)
 _BACKGROUND = re.compile(r'<rect width="[\d.]+" height="[\d.]+" fill="white"/>')
 _ARIA = re.compile(r'\s(?:aria-[a-z]+|role)="[^"]*"')
@@ -236,10 +237,11 @@ def svg(spec: ChartSpec, theme: Theme) -> str:
     so the copies of a mailing and the two renderings of a long brief draw it once."""
     vl = vega_lite(spec, theme)
     key = _svg_key(vl, spec)
-    if key not in _SVG_CACHE:
-        drawn = _draw(vl, spec.language, theme)
-        _SVG_CACHE[key] = clean_svg(drawn, spec.alt)
-    return _SVG_CACHE[key]
+    kept = _SVG_CACHE.get(key)
+    if kept is None:
+        kept = clean_svg(_draw(vl, spec.language, theme), spec.alt)
+        _SVG_CACHE.put(key, kept)
+    return kept
 
 
 def _svg_key(vl: dict, spec: ChartSpec) -> str:
@@ -261,18 +263,16 @@ def png(svg_text: str, theme: Theme) -> bytes:
     by the engine process when there is one; kept for the next copy of a mailing, whose DOCX
     shows the same picture (asking, flattening and encoding it took 0.16 s a copy)."""
     key = (svg_text, _font_dirs(theme))
-    if key in _PNG_CACHE:
-        _PNG_CACHE[key] = _PNG_CACHE.pop(key)  # the most recently used last
-        return _PNG_CACHE[key]
-    data = _png(svg_text, theme)
-    _PNG_CACHE[key] = data
-    while len(_PNG_CACHE) > _PNG_CACHE_SIZE:  # a preview server draws new ones for hours
-        del _PNG_CACHE[next(iter(_PNG_CACHE))]
+    data = _PNG_CACHE.get(key)
+    if data is None:
+        data = _png(svg_text, theme)
+        _PNG_CACHE.put(key, data)
     return data
 
 
-_PNG_CACHE: dict[tuple[str, tuple[str, ...]], bytes] = {}
-_PNG_CACHE_SIZE = 16
+# A preview server draws new ones for hours: the last few pictures (some 100 kB each), and
+# some megabytes of drawings.
+_PNG_CACHE: Kept[bytes] = Kept(16)
 
 
 def _png(svg_text: str, theme: Theme) -> bytes:

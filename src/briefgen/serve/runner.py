@@ -59,12 +59,22 @@ def serve(root: Path, options: ServeOptions, say) -> None:
     """Serve the previews of the project at `root` until interrupted; raises ListenError."""
     sock = bind(options.host, options.port)
     host, port = address_of(sock)
-    any_address = host in ("0.0.0.0", "::")
     work = Path(tempfile.mkdtemp(prefix="briefgen-serve-"))
     # The processes forked from this one (the preview worker, a build's workers) keep their
     # temporary files (WeasyPrint's copies of the theme's fonts) in `work`, which goes when
     # serve stops: a worker killed by a time or memory limit cannot remove them itself.
     system_tempdir, tempfile.tempdir = tempfile.tempdir, str(work)
+    try:
+        _serve_from(root, options, say, sock, host, port, work)
+    finally:
+        # Also when starting failed: the folder goes, and later temporary files are the system's.
+        sock.close()
+        tempfile.tempdir = system_tempdir
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _serve_from(root: Path, options: ServeOptions, say, sock, host: str, port: int, work: Path) -> None:
+    any_address = host in ("0.0.0.0", "::")
     hub = EventHub()
     builder = PreviewBuilder(root, work / "previews", jobs=options.jobs, on_status=hub.publish)
     docx = DocxViewer(work / "docx")
@@ -115,9 +125,6 @@ def serve(root: Path, options: ServeOptions, say) -> None:
         watcher.join(2)
         builder.join(5)
         _end_workers()
-        sock.close()
-        tempfile.tempdir = system_tempdir
-        shutil.rmtree(work, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous)
         say("briefgen serve: stopped")
 
