@@ -14,13 +14,18 @@ def single(brief: str, language: str) -> list[tuple[Job, str]]:
     return [(Job(brief, "eu", language, ("html",)), "fp")]
 
 
-def test_every_output_is_in_exactly_one_batch_and_copies_stay_with_their_brief():
-    todo = (
+def mailing() -> list[tuple[Job, str]]:
+    """The benchmark project's build after an edit: two mailings, a dossier and a summary."""
+    return (
         copies("brief", "en", 147)
         + single("dossier", "en")
         + single("summary", "en")
         + copies("brief", "ru", 53)
     )
+
+
+def test_every_output_is_in_exactly_one_batch_and_copies_stay_with_their_brief():
+    todo = mailing()
     batches = _batches(todo, 2)
     assert sorted(job.stem for batch in batches for job, _ in batch) == sorted(job.stem for job, _ in todo)
     for batch in batches:
@@ -30,12 +35,7 @@ def test_every_output_is_in_exactly_one_batch_and_copies_stay_with_their_brief()
 def test_a_briefs_further_copies_come_after_the_other_outputs():
     """The worker that takes up a brief's first copies decides its contents (decisions.py);
     the others render other outputs meanwhile, and reach its further copies after."""
-    todo = (
-        copies("brief", "en", 147)
-        + single("dossier", "en")
-        + single("summary", "en")
-        + copies("brief", "ru", 53)
-    )
+    todo = mailing()
     batches = _batches(todo, 2)
     kinds = [(batch[0][0].language if batch[0][0].recipient_id else "alone", len(batch)) for batch in batches]
     assert kinds[:2] == [("en", 37), ("ru", 14)]  # the first batch of each brief, biggest first

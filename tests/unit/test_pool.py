@@ -21,6 +21,20 @@ SMALL = PROJECTS / "small"
 needs_fork = pytest.mark.skipif(not early_start_possible(), reason="early start needs fork (Linux)")
 
 
+@pytest.fixture
+def early_flags(monkeypatch) -> list[bool]:
+    """Whether each WorkerPool made from now on started its workers early."""
+    flags: list[bool] = []
+    original = WorkerPool.__init__
+
+    def spy(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        flags.append(self.started_early)
+
+    monkeypatch.setattr(WorkerPool, "__init__", spy)
+    return flags
+
+
 def test_shared_model_round_trip():
     model = load_project(SMALL).model
     shared = SharedModel()
@@ -74,16 +88,8 @@ def test_a_no_change_rebuild_starts_no_worker(tmp_path, monkeypatch):
 
 
 @needs_fork
-def test_first_and_forced_builds_start_early_and_match_a_late_build(tmp_path, monkeypatch):
+def test_first_and_forced_builds_start_early_and_match_a_late_build(tmp_path, monkeypatch, early_flags):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    early_flags = []
-    original = WorkerPool.__init__
-
-    def spy(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        early_flags.append(self.started_early)
-
-    monkeypatch.setattr(WorkerPool, "__init__", spy)
     first = build_project(SMALL, BuildOptions(out=tmp_path / "a", formats=["pdf", "docx"], jobs=1))
     build_project(SMALL, BuildOptions(out=tmp_path / "a", formats=["pdf", "docx"], jobs=1, force=True))
     # A build into a folder with a manifest starts its workers late: touch nothing, force
@@ -184,21 +190,13 @@ def test_a_killed_workers_temporary_files_go_with_the_pool(tmp_path):
 
 
 @needs_fork
-def test_a_rebuild_after_an_edit_starts_early_and_matches_a_full_build(tmp_path, monkeypatch):
+def test_a_rebuild_after_an_edit_starts_early_and_matches_a_full_build(tmp_path, monkeypatch, early_flags):
     """With the cache, a build whose inputs were not recorded has something to render (most
     likely): its workers start before loading, as a first build's do; a build whose edit
     changes no output stops them unused."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     project = tmp_path / "project"
     shutil.copytree(SMALL, project)
-    early_flags = []
-    original = WorkerPool.__init__
-
-    def spy(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        early_flags.append(self.started_early)
-
-    monkeypatch.setattr(WorkerPool, "__init__", spy)
     options = BuildOptions(out=tmp_path / "out", formats=["html", "docx"], jobs=1, cache=True)
     build_project(project, options)
     items = project / "content" / "items.yaml"
