@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -149,14 +150,18 @@ def _build(
     if certain:
         # Every output will be rendered: the chart engine starts now, beside the checks below.
         pool.start_chart_engine(model, jobs)
+    fingerprint_here = False
     if getattr(pool, "started_early", False):
-        # The workers are waiting: they get the model and every planned output now, and each
-        # works out an output's inputs (its fingerprint, for the manifest) and renders it,
-        # unless a build that may skip finds it up to date, while this process checks the
-        # project; an error found meanwhile stops them, and nothing is published.
+        # The workers are waiting: they get the model and every planned output now, and
+        # render while this process checks the project; an error found meanwhile stops them,
+        # and nothing is published. Each output's inputs (its fingerprint, for the manifest)
+        # are worked out by the worker, which skips it when the build may skip and finds it
+        # up to date; or, when every output is rendered and a core is left over, here
+        # meanwhile, off the workers' way (a one-output build waits for its worker alone).
         publisher.sweep_temporaries()  # before they write: theirs are not leftovers
         batches = _batches([(job, None) for job in jobs], pool.max_workers)
-        started = pool.start(model, batches, None if certain else previous)
+        fingerprint_here = certain and min(len(batches), pool.max_workers) < (os.cpu_count() or 1)
+        started = pool.start(model, batches, None if certain else previous, not fingerprint_here)
     diagnostics += catalog_problems(root)
     diagnostics += label_warnings(model, dict.fromkeys(job.language for job in jobs))
     # Template mistakes that would otherwise vanish silently (an unknown block or folder).
@@ -170,10 +175,11 @@ def _build(
 
     todo: list[tuple[Job, str | None]] = []
     skipped: list[JobResult] = []
-    if started is not None:
+    if started is not None and not fingerprint_here:
         todo = [(job, None) for job in jobs]  # fingerprinted by the workers
     else:
-        publisher.sweep_temporaries()
+        if started is None:  # else swept before the workers started writing
+            publisher.sweep_temporaries()
         for job in jobs:
             # Localized fields that fall back to another language are reported by the worker
             # that renders an output (only those it prints) and kept in its record for later builds.
@@ -181,9 +187,7 @@ def _build(
             theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
             fingerprint = job_fingerprint(model, job, theme, options.pdf_variant, view)
             outcome = (
-                None
-                if options.force
-                else unchanged_outcome(model, job, view, fingerprint, options.out, previous)
+                None if certain else unchanged_outcome(model, job, view, fingerprint, options.out, previous)
             )
             if outcome is not None:
                 skipped.append(outcome)
@@ -273,13 +277,17 @@ def _render_all(
 ) -> list[JobResult]:
     """Render in worker processes (always: the limits must not bind the main process).
     `started`: the results of every job of `todo`, handed to the workers before they were
-    fingerprinted (pool.start): the workers fingerprint them, and skip those up to date."""
+    fingerprinted (pool.start): the workers fingerprint them, and skip those up to date,
+    unless `todo` gives the fingerprints worked out here meanwhile."""
     if not todo:
         pool.close(abandon=True)
         return []
     results: list[JobResult] = []
+    fingerprints = dict(todo)
     try:
         for outcome in started if started is not None else pool.run(model, _batches(todo, pool.max_workers)):
+            if outcome.fingerprint is None:  # handed over early, fingerprinted here
+                outcome.fingerprint = fingerprints[outcome.job]
             results.append(outcome)
             if progress:
                 progress(outcome)

@@ -151,12 +151,17 @@ class WorkerPool:
         yield from self.start(model, batches)
 
     def start(
-        self, model: Model, batches: list[Batch], previous: dict[str, dict] | None = None
+        self,
+        model: Model,
+        batches: list[Batch],
+        previous: dict[str, dict] | None = None,
+        fingerprint_here: bool = True,
     ) -> Iterator[JobResult]:
         """Hand every batch to the workers now, so that they render while this process goes
         on; the results, in the order of the batches, as the iterator returned is read.
         `previous`: the manifest's entries, when jobs handed over without a fingerprint may be
-        skipped as up to date (worker.run_batch)."""
+        skipped as up to date; `fingerprint_here`: whether the workers fingerprint those jobs,
+        or this process does meanwhile (worker.run_batch)."""
         if not batches:
             return iter(())
         jobs = [job for batch in batches for job, _ in batch]
@@ -170,7 +175,9 @@ class WorkerPool:
             assert self._shared is not None
             sizes = itertools.repeat(self._shared.put(model))
         earlier = [None if previous is None else _entries_of(batch, previous) for batch in batches]
-        results = self._executor.map(run_batch, batches, sizes, itertools.repeat(engine), earlier)
+        results = self._executor.map(
+            run_batch, batches, sizes, itertools.repeat(engine), earlier, itertools.repeat(fingerprint_here)
+        )
         if engine is not None:
             from .charts.prefetch import prefetch_charts
 

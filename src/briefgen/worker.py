@@ -277,11 +277,13 @@ def run_batch(
     model_size: int | None = None,
     chart_engine: str | None = None,
     previous: dict[str, dict] | None = None,
+    fingerprint_here: bool = True,
 ) -> list[JobResult]:
     """Render a batch of (job, fingerprint); see the module docstring for the sharing.
     `chart_engine`: as for init_worker. A job handed over before it was fingerprinted
-    (fingerprint None: pool.start) is fingerprinted here, and with `previous` (the manifest
-    entries of its outputs, when the build may skip) not rendered if up to date."""
+    (fingerprint None: pool.start) is fingerprinted here unless `fingerprint_here` is off
+    (the main process does it meanwhile), and with `previous` (the manifest entries of its
+    outputs, when the build may skip) not rendered if up to date."""
     _use_chart_engine(chart_engine)
     if _STATE["model"] is None:
         failed = _read_shared_model(model_size)
@@ -297,7 +299,7 @@ def run_batch(
     for job, fingerprint in batch:
         started = time.perf_counter()
         view = None
-        if fingerprint is None:
+        if fingerprint is None and fingerprint_here:
             model: Model = _STATE["model"]
             view = job_view(model, job)
             theme = audience_theme(model, job.audience_id)
@@ -481,6 +483,14 @@ def render_outputs(
     publisher = Publisher(out)
     try:
         group = (job.brief_id, job.audience_id, job.language)
+        if not job.recipient_id:
+            # A brief's laid-out pages are not kept while another document is laid out, on
+            # top of its memory: the worker's next copy of the brief lays out its body again
+            # (its contents decision stays shared, decisions.py).
+            for key in [
+                k for k, kept in shared.items() if isinstance(k, tuple) and kept["layout"] is not None
+            ]:
+                del shared[key]
         reuse = shared.get(group)
         needs_pdf = "pdf" in job.formats
         document = document_for(show_toc=reuse["toc"]) if reuse else None

@@ -223,3 +223,36 @@ def test_a_copy_in_another_worker_takes_the_decision_and_is_the_same_file(tmp_pa
     )
     (output,) = second.outputs
     assert output.temp.read_bytes() == (alone / output.relpath).read_bytes()
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+@pytest.mark.parametrize("between", [False, True])
+def test_a_workers_laid_out_body_is_not_kept_while_it_lays_out_another_document(tmp_path, between):
+    """A worker keeps a brief's laid-out body for its next batch of copies, but not on top of
+    another document's layout: after one, the next copy lays its body out again."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from conftest import PROJECTS
+
+    from briefgen.load import load_project
+    from briefgen.plan import Job, plan_jobs
+    from briefgen.worker import Limits, init_worker, run_batch
+
+    model = load_project(PROJECTS / "letters").model
+    ines, jana = (
+        job
+        for job in plan_jobs(model, ["appeal"], None, ["en"], ["pdf"])
+        if job.recipient_id in ("ines-member", "jana-member")
+    )
+    other = Job("plain", "officials", "en", ("pdf",))  # a document of its own, no copy
+    batches = [[(ines, None)], *([[(other, None)]] if between else []), [(jana, None)]]
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=init_worker,
+        initargs=(model, tmp_path / "out", None, Limits(), ["pdf"], False, None, None, str(tmp_path)),
+    ) as executor:
+        results = [executor.submit(run_batch, batch).result() for batch in batches]
+    assert not any(d.is_error for batch in results for r in batch for d in r.diagnostics)
+    (last,) = results[-1]
+    assert last.body_reused is not between

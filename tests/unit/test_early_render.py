@@ -1,7 +1,7 @@
 """A build that renders every output (--force, or a first build) hands the early-started
-workers their outputs as soon as the project is loaded and planned; the workers compute each
-output's inputs (the manifest's fingerprints) as they render it, and the main process checks
-the project meanwhile."""
+workers their outputs as soon as the project is loaded and planned; the main process checks the
+project meanwhile, and works out each output's inputs (the manifest's fingerprints) when a
+core is left over, else the workers do as they render."""
 
 from __future__ import annotations
 
@@ -28,9 +28,9 @@ def events(monkeypatch) -> list[str]:
     seen: list[str] = []
     start, fingerprint = WorkerPool.start, build_module.job_fingerprint
 
-    def spy_start(self, model, batches, previous=None):
+    def spy_start(self, model, batches, *rest):
         seen.append("start")
-        return start(self, model, batches, previous)
+        return start(self, model, batches, *rest)
 
     def spy_fingerprint(*args, **kwargs):
         seen.append("fingerprint")
@@ -45,10 +45,14 @@ def manifest(out) -> dict:
     return {e["path"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
 
 
+# With a core left over (the build's one worker on a machine of eight), this process works out
+# the fingerprints while the worker renders; without (one core), the worker does.
+@pytest.mark.parametrize("cores, fingerprinted_here", [(8, True), (1, False)])
 def test_the_workers_render_before_the_fingerprints_and_the_manifest_is_the_same(
-    tmp_path, monkeypatch, events
+    tmp_path, monkeypatch, events, cores, fingerprinted_here
 ):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(build_module.os, "cpu_count", lambda: cores)
     early, late = tmp_path / "early", tmp_path / "late"
     options = dict(formats=["html", "docx"], jobs=1)
     catalog_problems = build_module.catalog_problems
@@ -61,8 +65,9 @@ def test_the_workers_render_before_the_fingerprints_and_the_manifest_is_the_same
     report = build_project(SMALL, BuildOptions(out=early, **options))
     monkeypatch.setattr(build_module, "catalog_problems", catalog_problems)
     assert report.outputs and all((early / o.relpath).is_file() for o in report.outputs)
-    # The workers fingerprint what they render: not this process.
-    assert events == ["start"]
+    assert events[0] == "start" and events.count("start") == 1
+    jobs = len({o.job for o in report.outputs})
+    assert events.count("fingerprint") == (jobs if fingerprinted_here else 0)
     assert all(o.record["inputs"] for o in report.outputs)
 
     # The same outputs the usual way: workers started late, for outputs already fingerprinted.
