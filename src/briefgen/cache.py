@@ -63,7 +63,17 @@ def user_key() -> bytes:
     finally:
         os.close(fd)
     os.chmod(temp, 0o600)
-    os.replace(temp, path)
+    # Processes that start together (a build and its early workers) may each make a key: the
+    # first one in place is everyone's. Replacing it would leave what the others signed with
+    # theirs unreadable: the build's record, read by the next run's quick check.
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        data = path.read_bytes()
+    except OSError:  # a file system without hard links
+        os.replace(temp, path)
+        return data
+    os.unlink(temp)
     return data
 
 

@@ -271,3 +271,30 @@ def test_a_no_change_rebuild_from_the_command_line_loads_nothing(project, tmp_pa
         line.split("|")[-1].strip() for line in validate.stderr.splitlines() if "import time:" in line
     }
     assert not {"pydantic", "briefgen.model", "weasyprint", "docx"} & imported
+
+
+def test_processes_that_make_the_key_together_all_use_the_first(tmp_path):
+    """A build and its early workers may each find no key and make one: they must end with
+    the same, or what one signed (the build record) is unreadable to the next run."""
+    import multiprocessing
+
+    from briefgen.cache import user_key
+
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(8)
+    queue = context.Queue()
+    processes = [context.Process(target=_make_key, args=(barrier, queue)) for _ in range(8)]
+    for process in processes:
+        process.start()
+    made = {queue.get(timeout=60) for _ in processes}
+    for process in processes:
+        process.join(30)
+    assert made == {user_key()}
+    assert len(user_key()) == 32
+
+
+def _make_key(barrier, queue) -> None:
+    from briefgen.cache import user_key
+
+    barrier.wait(30)  # all at once: none finds a key
+    queue.put(user_key())
