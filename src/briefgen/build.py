@@ -24,7 +24,7 @@ from . import __version__
 from .cache import ContentCache, build_key
 from .catalogcache import COMPILED_CATALOGS
 from .diagnostics import Diagnostic, ProjectError, error, strictly
-from .jobs import fallback_warnings, job_fingerprint, job_view
+from .jobs import fallback_warnings
 from .labels import catalog_problems, label_warnings
 from .load import load_project
 from .model import Model
@@ -33,8 +33,7 @@ from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
 from .publish import Publisher, TempOutput
 from .templatecheck import template_problems
-from .theme import audience_theme
-from .worker import GC_THRESHOLDS, JobResult, Limits, unchanged_outcome
+from .worker import GC_THRESHOLDS, JobResult, Limits, fingerprinted
 from .writers import FORMATS
 
 
@@ -183,11 +182,8 @@ def _build(
         for job in jobs:
             # Localized fields that fall back to another language are reported by the worker
             # that renders an output (only those it prints) and kept in its record for later builds.
-            view = job_view(model, job)
-            theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
-            fingerprint = job_fingerprint(model, job, theme, options.pdf_variant, view)
-            outcome = (
-                None if certain else unchanged_outcome(model, job, view, fingerprint, options.out, previous)
+            _view, fingerprint, outcome = fingerprinted(
+                model, job, options.pdf_variant, options.out, None if certain else previous
             )
             if outcome is not None:
                 skipped.append(outcome)

@@ -300,11 +300,9 @@ def run_batch(
         started = time.perf_counter()
         view = None
         if fingerprint is None and fingerprint_here:
-            model: Model = _STATE["model"]
-            view = job_view(model, job)
-            theme = audience_theme(model, job.audience_id)
-            fingerprint = job_fingerprint(model, job, theme, _STATE["pdf_variant"], view)
-            unchanged = unchanged_outcome(model, job, view, fingerprint, _STATE["out"], previous)
+            view, fingerprint, unchanged = fingerprinted(
+                _STATE["model"], job, _STATE["pdf_variant"], _STATE["out"], previous
+            )
             if unchanged is not None:
                 results.append(unchanged)
                 continue
@@ -367,6 +365,17 @@ def run_batch(
         _output_done()
         results.append(outcome)
     return results
+
+
+def fingerprinted(
+    model: Model, job: Job, pdf_variant: str | None, out: Path, previous: dict[str, dict] | None
+) -> tuple[View, str, JobResult | None]:
+    """A job's view, its fingerprint, and its result when it is up to date (unchanged_outcome):
+    what the main process or a worker works out before rendering it."""
+    view = job_view(model, job)
+    theme = audience_theme(model, job.audience_id)  # the project's unless the audience names one
+    fingerprint = job_fingerprint(model, job, theme, pdf_variant, view)
+    return view, fingerprint, unchanged_outcome(model, job, view, fingerprint, out, previous)
 
 
 def unchanged_outcome(

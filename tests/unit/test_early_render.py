@@ -13,6 +13,7 @@ import pytest
 from conftest import PROJECTS
 
 import briefgen.build as build_module
+import briefgen.worker as worker_module
 from briefgen.build import BuildOptions, build_project
 from briefgen.diagnostics import ProjectError, error
 from briefgen.pool import WorkerPool, early_start_possible
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.skipif(not early_start_possible(), reason="early start 
 def events(monkeypatch) -> list[str]:
     """When the workers got their outputs, and when each fingerprint was computed."""
     seen: list[str] = []
-    start, fingerprint = WorkerPool.start, build_module.job_fingerprint
+    start, fingerprint = WorkerPool.start, worker_module.job_fingerprint
 
     def spy_start(self, model, batches, *rest):
         seen.append("start")
@@ -37,7 +38,7 @@ def events(monkeypatch) -> list[str]:
         return fingerprint(*args, **kwargs)
 
     monkeypatch.setattr(WorkerPool, "start", spy_start)
-    monkeypatch.setattr(build_module, "job_fingerprint", spy_fingerprint)
+    monkeypatch.setattr(worker_module, "job_fingerprint", spy_fingerprint)
     return seen
 
 
