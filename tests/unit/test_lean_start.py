@@ -192,3 +192,47 @@ def test_the_pipeline_is_imported_without_the_cyclic_collector():
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_importing_the_build_builds_no_theme_validator():
+    """The theme's token models are built when a theme is first validated, not on import: a
+    command that never validates one (list, a warm validate, --version) should not pay for
+    17 schemas and pydantic's plugin lookup (importlib.metadata) at start."""
+    script = textwrap.dedent(
+        """
+        import sys
+        import briefgen.build
+        from briefgen import tokens
+        from pydantic import BaseModel
+        built = sorted(
+            name for name, value in vars(tokens).items()
+            if isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel
+            and value.__pydantic_complete__
+        )
+        print(built, "pydantic.plugin._loader" in sys.modules)
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[] False"
+
+
+def test_a_theme_validates_as_before_once_its_models_are_built(tmp_path):
+    from briefgen.theme import ThemeError, load_theme
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "theme.yaml").write_text('colors:\n  brand: "#112233"\n', encoding="utf-8")
+    theme = load_theme(own)
+    assert theme.tokens.colors.brand == "#112233"
+    # The default made by a factory, as the instance written in the class was.
+    assert theme.tokens.fonts.fallback.model_dump() == {"body": [], "heading": []}
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "theme.yaml").write_text("fonts:\n  fallback:\n    body: 3\n", encoding="utf-8")
+    with pytest.raises(ThemeError) as raised:
+        load_theme(broken)
+    assert [str(d) for d in raised.value.diagnostics] == [
+        "theme.yaml:3:11: fonts.fallback.body: expected a list, but found '3' "
+        "(hint: write a list: [3] or one '- ...' line per entry)"
+    ]
