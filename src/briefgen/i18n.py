@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as babel_format_date
+from babel.dates import DateTimePattern, get_date_format, parse_pattern
 from babel.units import format_unit
 
 from .labels import builtin_languages, translations
@@ -50,6 +50,16 @@ def _has_unit_names(locale: str) -> bool:
     return format_unit(7, "duration-year", length="long", locale=locale) != format_unit(
         7, "duration-year", length="long", locale="root"
     )
+
+
+@cache
+def _date_pattern(locale: Locale, style: str) -> DateTimePattern:
+    """The pattern babel.dates.format_date looks up, looked up once per process: a dossier
+    formats hundreds of dates, and the lookup in the locale's data cost more than the
+    formatting."""
+    if style in ("full", "long", "medium", "short"):
+        return get_date_format(style, locale=locale)
+    return parse_pattern(style)
 
 
 class Localizer:
@@ -92,9 +102,9 @@ class Localizer:
                 return str(parts[0])
             if len(parts) == 2:
                 pattern = "MMMM y" if in_sentence else "LLLL y"
-                return babel_format_date(date(parts[0], parts[1], 1), pattern, locale=self.locale)
+                return _date_pattern(self.locale, pattern).apply(date(parts[0], parts[1], 1), self.locale)
             value = date(*parts)
-        text = babel_format_date(value, style, locale=self.locale)
+        text = _date_pattern(self.locale, style).apply(value, self.locale)
         if value.day == 1 and self.locale.language == "fr" and style in ("long", "full"):
             # French writes the first of the month as an ordinal ("1er septembre 2015"); CLDR's
             # "d MMMM y" cannot say so.

@@ -167,6 +167,25 @@ def test_the_first_of_the_month_is_an_ordinal_in_french(language, value, style, 
     assert plain(Localizer(language).format_date(value, style)) == expected
 
 
+@pytest.mark.parametrize("language", ["en", "ru", "fr", "az", "de", "ar"])
+def test_dates_are_formatted_as_babel_formats_them(language):
+    """Localizer looks each pattern up once per process (i18n._date_pattern); the text must
+    stay babel.dates.format_date's, for every style, and for a second output alike."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    first, second = Localizer(language), Localizer(language)
+    for value in (date(2016, 1, 19), date(2015, 9, 11), date(1999, 12, 31), date(2024, 2, 29)):
+        for style in ("full", "long", "medium", "short"):
+            expected = format_date(value, style, locale=first.locale)
+            assert first.format_date(value, style) == expected
+            assert second.format_date(value.isoformat(), style) == expected
+    for month, pattern, in_sentence in (("2014-08", "LLLL y", False), ("2014-08", "MMMM y", True)):
+        expected = format_date(date(2014, 8, 1), pattern, locale=first.locale)
+        assert first.format_date(month, in_sentence=in_sentence) == expected
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [("en", "7 years 6 months"), ("ru", "7 лет 6 месяцев"), ("fr", "7 ans 6 mois"), ("az", "7 il 6 ay")],
