@@ -293,8 +293,78 @@ def test_processes_that_make_the_key_together_all_use_the_first(tmp_path):
     assert len(user_key()) == 32
 
 
+@pytest.mark.parametrize("damaged", [b"", b"short", bytes(64)])
+def test_a_damaged_key_is_replaced_by_a_whole_one_that_every_process_then_uses(tmp_path, damaged):
+    import multiprocessing
+
+    from briefgen.cache import user_key
+
+    path = tmp_path / "xdg" / "briefgen" / "cache.key"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(damaged)
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(6)
+    queue = context.Queue()
+    processes = [context.Process(target=_make_key, args=(barrier, queue)) for _ in range(6)]
+    for process in processes:
+        process.start()
+    made = {queue.get(timeout=60) for _ in processes}
+    for process in processes:
+        process.join(30)
+    assert made == {path.read_bytes()}
+    assert len(path.read_bytes()) == 32
+    assert user_key() == path.read_bytes()
+    assert not list(path.parent.glob(".key-*"))  # no temporary left
+
+
 def _make_key(barrier, queue) -> None:
     from briefgen.cache import user_key
 
     barrier.wait(30)  # all at once: none finds a key
     queue.put(user_key())
+
+
+def _rglob_digest(package: Path) -> str:
+    """What the software digest was before it walked with os.scandir (the reference)."""
+    import hashlib
+
+    from briefgen import __version__
+
+    digest = hashlib.sha256(f"{__version__}\n{sys.version}\n".encode())
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        st = path.stat()
+        digest.update(f"{path.relative_to(package).as_posix()}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def test_the_software_digest_follows_every_file_of_the_package_but_compiled_code(tmp_path, monkeypatch):
+    from briefgen import cache
+
+    package = tmp_path / "briefgen"
+    files = ("__init__.py", "a.py", "templates/base.html.j2", "themes/default/theme.yaml", "z/y/x.txt")
+    for relative in files:
+        (package / relative).parent.mkdir(parents=True, exist_ok=True)
+        (package / relative).write_text(relative, encoding="utf-8")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"compiled")
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+    seen = [cache._software_digest()]
+    assert seen[0] == _rglob_digest(package)  # the real package is compared below
+    (package / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"compiled again")
+    assert cache._software_digest() == seen[0]
+    for change in (
+        lambda: (package / "z" / "y" / "x.txt").write_text("edited!", encoding="utf-8"),
+        lambda: os.utime(package / "a.py", ns=(1, 1)),
+        lambda: (package / "templates" / "new.html.j2").write_text("", encoding="utf-8"),
+        lambda: (package / "themes" / "default" / "theme.yaml").unlink(),
+    ):
+        change()
+        seen.append(cache._software_digest())
+        assert seen[-1] == _rglob_digest(package)
+    assert len(set(seen)) == len(seen)
+
+
+def test_the_software_digest_of_the_installed_package_is_the_reference_one():
+    from briefgen import cache
+
+    assert cache._software_digest() == _rglob_digest(cache._PACKAGE)
