@@ -28,15 +28,15 @@ import itertools
 import multiprocessing
 import os
 import pickle
-import shutil
+import signal
 import sys
-import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .model import Model
 from .plan import Job
+from .scratch import ScratchFolder
 from .worker import JobResult, Limits, init_worker, run_batch
 
 Batch = list[tuple[Job, str]]
@@ -105,7 +105,8 @@ class WorkerPool:
         cache_folder: Path | None = None,
     ):
         self._settings = (out, pdf_variant, limits, formats, self_contained, cache_folder)
-        self._scratch: str | None = None  # the workers' temporary folder, made with the first executor
+        # The workers' temporary folder, made with the first executor.
+        self._scratch: ScratchFolder | None = None
         self.max_workers = max(1, jobs or os.cpu_count() or 1)
         self._executor: ProcessPoolExecutor | None = None
         self._shared: SharedModel | None = None
@@ -125,12 +126,12 @@ class WorkerPool:
         self, workers: int, model: Model | SharedModel, method: str | None, chart_engine: str | None = None
     ):
         if self._scratch is None:
-            self._scratch = tempfile.mkdtemp(prefix="briefgen-workers-")  # only its owner may enter
+            self._scratch = ScratchFolder("briefgen-workers-")  # only its owner may enter
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context(method) if method else None,
-            initializer=init_worker,
-            initargs=(model, *self._settings, chart_engine, self._scratch),
+            initializer=_start_worker,
+            initargs=(model, *self._settings, chart_engine, self._scratch.path),
         )
 
     def start_chart_engine(self, model: Model, jobs: list[Job]) -> None:
@@ -201,7 +202,7 @@ class WorkerPool:
             if charts is not None:
                 charts.close()
             if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)
+                scratch.remove()
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -237,6 +238,35 @@ def _entries_of(batch: Batch, previous: dict[str, dict]) -> dict[str, dict]:
 
 def _started() -> None:
     """The first task of an early pool: submitting it forks the workers."""
+
+
+def _start_worker(*settings) -> None:
+    """A pool worker's first steps: end with the build, then set up (worker.init_worker)."""
+    _end_with_parent()
+    init_worker(*settings)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with_parent() -> None:
+    """Have the kernel end this worker when the build that started it ends.
+
+    A build killed with SIGKILL (the out-of-memory killer, `kill -9`, a CI time limit) runs
+    no code: its workers, blocked on a queue nobody will write to again, would live on with
+    their memory, their copies of the fonts and the lock on the scratch folder (scratch.py).
+    Only a process started by a thread that lives as long as the pool may ask this; pools
+    are made and closed by the thread that builds (build.py, serve's preview worker).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    parent = multiprocessing.parent_process()
+    with contextlib.suppress(Exception):  # no libc prctl: the worker ends when its queue breaks
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)  # the build ended before the request took effect
 
 
 def _terminate(executor: ProcessPoolExecutor) -> None:

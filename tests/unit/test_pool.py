@@ -178,7 +178,7 @@ def test_a_killed_workers_temporary_files_go_with_the_pool(tmp_path):
     try:
         results = list(pool.run(model, [[(job, "fingerprint")] for job in jobs]))
         assert results and all(r.outputs for r in results)
-        scratch = Path(pool._scratch)
+        scratch = Path(pool._scratch.path)
         assert [p.name for p in scratch.iterdir() if p.name.startswith("weasyprint-")]
         for process in list(pool._executor._processes.values()):
             os.kill(process.pid, signal.SIGKILL)  # no exit handler runs

@@ -21,15 +21,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections import deque
 from pathlib import Path
 
+from ..scratch import ScratchFolder
 from . import engine_server
 from .engine_server import read_frame, write_frame
 
@@ -58,8 +57,8 @@ class EngineProcess:
 
     def __init__(self, fonts: list[str]):
         self.fonts = sorted(set(fonts))
-        self._folder = tempfile.mkdtemp(prefix="briefgen-charts-")
-        self.address = os.path.join(self._folder, "engine")
+        self._folder = ScratchFolder("briefgen-charts-")
+        self.address = os.path.join(self._folder.path, "engine")
         self._process = subprocess.Popen(
             [sys.executable, str(SERVER), self.address, json.dumps(self.fonts)],
             stdin=subprocess.PIPE,
@@ -78,7 +77,7 @@ class EngineProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
-        shutil.rmtree(self._folder, ignore_errors=True)
+        self._folder.remove()
 
 
 def svg_request(vl: dict, format_locale: dict, time_format_locale: dict, fonts: list[str]) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
-import shutil
 import signal
 import tempfile
 import threading
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import uvicorn
 
+from ..scratch import ScratchFolder
 from .app import EventHub, create_app
 from .docx_view import DocxViewer
 from .listen import ListenError, address_of, bind, url_for
@@ -59,10 +59,12 @@ def serve(root: Path, options: ServeOptions, say) -> None:
     """Serve the previews of the project at `root` until interrupted; raises ListenError."""
     sock = bind(options.host, options.port)
     host, port = address_of(sock)
-    work = Path(tempfile.mkdtemp(prefix="briefgen-serve-"))
+    scratch = ScratchFolder("briefgen-serve-")
+    work = Path(scratch.path)
     # The processes forked from this one (the preview worker, a build's workers) keep their
     # temporary files (WeasyPrint's copies of the theme's fonts) in `work`, which goes when
-    # serve stops: a worker killed by a time or memory limit cannot remove them itself.
+    # serve stops: a worker killed by a time or memory limit cannot remove them itself. If
+    # serve itself is killed, the next serve removes it (scratch.py): it holds previews.
     system_tempdir, tempfile.tempdir = tempfile.tempdir, str(work)
     try:
         _serve_from(root, options, say, sock, host, port, work)
@@ -70,7 +72,7 @@ def serve(root: Path, options: ServeOptions, say) -> None:
         # Also when starting failed: the folder goes, and later temporary files are the system's.
         sock.close()
         tempfile.tempdir = system_tempdir
-        shutil.rmtree(work, ignore_errors=True)
+        scratch.remove()
 
 
 def _serve_from(root: Path, options: ServeOptions, say, sock, host: str, port: int, work: Path) -> None:
