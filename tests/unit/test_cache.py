@@ -276,45 +276,41 @@ def test_a_no_change_rebuild_from_the_command_line_loads_nothing(project, tmp_pa
 def test_processes_that_make_the_key_together_all_use_the_first(tmp_path):
     """A build and its early workers may each find no key and make one: they must end with
     the same, or what one signed (the build record) is unreadable to the next run."""
-    import multiprocessing
-
     from briefgen.cache import user_key
 
-    context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(8)
-    queue = context.Queue()
-    processes = [context.Process(target=_make_key, args=(barrier, queue)) for _ in range(8)]
-    for process in processes:
-        process.start()
-    made = {queue.get(timeout=60) for _ in processes}
-    for process in processes:
-        process.join(30)
+    made = _keys_made_together(8)
     assert made == {user_key()}
     assert len(user_key()) == 32
 
 
 @pytest.mark.parametrize("damaged", [b"", b"short", bytes(64)])
 def test_a_damaged_key_is_replaced_by_a_whole_one_that_every_process_then_uses(tmp_path, damaged):
-    import multiprocessing
-
     from briefgen.cache import user_key
 
     path = tmp_path / "xdg" / "briefgen" / "cache.key"
     path.parent.mkdir(parents=True)
     path.write_bytes(damaged)
+    made = _keys_made_together(6)
+    assert made == {path.read_bytes()}
+    assert len(path.read_bytes()) == 32
+    assert user_key() == path.read_bytes()
+    assert not list(path.parent.glob(".key-*"))  # no temporary left
+
+
+def _keys_made_together(count: int) -> set[bytes]:
+    """The keys `count` processes got from user_key, all asking at once."""
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(6)
+    barrier = context.Barrier(count)
     queue = context.Queue()
-    processes = [context.Process(target=_make_key, args=(barrier, queue)) for _ in range(6)]
+    processes = [context.Process(target=_make_key, args=(barrier, queue)) for _ in range(count)]
     for process in processes:
         process.start()
     made = {queue.get(timeout=60) for _ in processes}
     for process in processes:
         process.join(30)
-    assert made == {path.read_bytes()}
-    assert len(path.read_bytes()) == 32
-    assert user_key() == path.read_bytes()
-    assert not list(path.parent.glob(".key-*"))  # no temporary left
+    return made
 
 
 def _make_key(barrier, queue) -> None:
