@@ -258,14 +258,16 @@ def _end_with_parent() -> None:
     Only a process started by a thread that lives as long as the pool may ask this; pools
     are made and closed by the thread that builds (build.py, serve's preview worker).
     """
-    if not sys.platform.startswith("linux"):
-        return
     parent = multiprocessing.parent_process()
+    # Only a direct child: a worker started by a fork server (Python 3.14's default) would be
+    # ended with the server, not the build.
+    if not sys.platform.startswith("linux") or parent is None or os.getppid() != parent.pid:
+        return
     with contextlib.suppress(Exception):  # no libc prctl: the worker ends when its queue breaks
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if parent is not None and os.getppid() != parent.pid:
+    if os.getppid() != parent.pid:
         os._exit(1)  # the build ended before the request took effect
 
 

@@ -158,3 +158,32 @@ def _holders(folder: Path) -> set[int]:
         except OSError:
             continue
     return found
+
+
+def _death_signal() -> tuple[int, int, int]:
+    """(pid, parent pid, the signal this process gets when its parent ends: 0 for none)."""
+    import ctypes
+
+    signal_number = ctypes.c_int(-1)
+    ctypes.CDLL(None, use_errno=True).prctl(2, ctypes.byref(signal_number), 0, 0, 0)  # PR_GET_PDEATHSIG
+    return os.getpid(), os.getppid(), signal_number.value
+
+
+@pytest.mark.parametrize(
+    ("method", "ends_with_the_build"), [("fork", True), ("spawn", True), ("forkserver", False)]
+)
+def test_a_worker_asks_to_end_with_the_build_that_started_it(method, ends_with_the_build):
+    """A direct child (fork, spawn) ends with the build; one started by a fork server (the
+    default from Python 3.14) must still start and work, without asking to end with the
+    server."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from briefgen.pool import _end_with_parent
+
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_end_with_parent) as executor:
+        pid, parent, death_signal = executor.submit(_death_signal).result(timeout=120)
+    assert pid != os.getpid()
+    assert (parent == os.getpid()) is ends_with_the_build
+    assert death_signal == (signal.SIGKILL if ends_with_the_build else 0)
