@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 from contextlib import contextmanager
@@ -280,6 +281,13 @@ def _font_config():
     # os._exit) and the main process (atexit) alike.
     Finalize(None, _remove_font_folder, args=(config,), exitpriority=0)
     return config
+
+
+# A process forked from one that laid out a PDF (a test run, a program that rendered before
+# building, serve's preview worker) must make its own: WeasyPrint writes each @font-face's
+# file into the configuration's folder, and processes sharing one wrote the same file while
+# another had it mapped (a bus error), or skipped a face because its file was already there.
+os.register_at_fork(after_in_child=_font_config.cache_clear)
 
 
 def _remove_font_folder(config) -> None:
