@@ -129,3 +129,64 @@ def test_author_session(tmp_path, browser_page):
         assert page.evaluate("location.hash").startswith("#stem=example-brief.policymakers.en")
     for name in ("serve-error.png", "serve-print.png"):
         assert Path(ARTEFACTS / name).stat().st_size > 10_000
+
+
+# Records, in the page, the order in which the PDF view's pages get their drawing, and which
+# had theirs when the new view replaced the old one (mutation records come in DOM order).
+_WATCH_DRAWING = """() => {
+  window.__drawn = [];
+  window.__atSwap = null;
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      if (change.type === "childList") {
+        for (const node of change.addedNodes) {
+          if (node.tagName === "CANVAS") window.__drawn.push(Number(node.parentElement.dataset.page));
+        }
+      } else if ((change.oldValue || "").includes("incoming")
+                 && !change.target.classList.contains("incoming")) {
+        window.__atSwap = [...window.__drawn];
+      }
+    }
+  }).observe(document.getElementById("pdf-view"), {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["class"], attributeOldValue: true,
+  });
+}"""
+
+
+def test_the_print_view_draws_the_pages_in_view_first_and_keeps_its_place(tmp_path, browser_page):
+    page = browser_page
+    project = make_project(tmp_path / "project")
+    content = project / CONTENT
+    original = content.read_text(encoding="utf-8")
+    stem = "example-brief.policymakers.en"
+    drawn_reports: list[str] = []
+    page.on("request", lambda r: r.method == "POST" and "/drawn/" in r.url and drawn_reports.append(r.url))
+    with Server(project, "--jobs", "1") as server:
+        server.idle()
+        page.goto(f"{server.url}#stem={stem}&view=pdf")
+        wait_until(page, lambda: words(SUMMARY) in pdf_words(page), "the PDF")
+        count = page.eval_on_selector_all("#pdf-view .page", "ps => ps.length")
+        assert count >= 2, count
+        wait_until(page, lambda: drawn_reports, "the page's word that it drew the PDF")
+        # Look at the second page, and save.
+        top = page.evaluate(
+            "() => { const v = document.getElementById('pdf-view');"
+            " v.scrollTop = v.querySelector('.page[data-page=\"2\"]').offsetTop; return v.scrollTop; }"
+        )
+        assert top > 0
+        page.evaluate(_WATCH_DRAWING)
+        drawn_reports.clear()
+        save(content, original.replace(SUMMARY, f"{SUMMARY} Pangolinwren"))
+        wait_until(page, lambda: "pangolinwren" in pdf_words(page), "the PDF with the edit")
+        wait_until(page, lambda: drawn_reports, "the page's word that it drew the new PDF")
+        assert drawn_reports[-1].endswith(f"/drawn/{stem}.pdf"), drawn_reports
+        drawn = page.evaluate("window.__drawn")
+        at_swap = page.evaluate("window.__atSwap")
+        assert drawn[0] == 2, drawn  # the page in view first
+        assert sorted(drawn) == list(range(1, count + 1)), drawn  # then every other, once
+        assert at_swap == [2], at_swap  # the new view showed once the page in view was drawn
+        view = page.evaluate(
+            "() => { const v = document.getElementById('pdf-view'); return [v.scrollTop,"
+            " v.querySelectorAll('.pages').length, v.querySelectorAll('.page .textLayer').length]; }"
+        )
+        assert view == [top, 1, count], view

@@ -51,6 +51,16 @@ def test_contract_addresses(served):
         assert served.request(f"/preview/{logo.group(1)}")[0] == 200
 
 
+def test_the_page_says_when_it_has_drawn_a_preview(served):
+    # POST only, answered with no body whatever the name; it changes no file or status.
+    before = served.status()
+    for name in (f"{STEM}.pdf", f"{STEM}.html", "no-such-output.pdf", f"{STEM}.exe"):
+        code, headers, body = served.request(f"/drawn/{name}", method="POST")
+        assert (code, body, headers["cache-control"]) == (204, b"", "no-store"), name
+    assert served.request(f"/drawn/{STEM}.pdf")[0] == 405
+    assert served.status()["generation"] == before["generation"]
+
+
 def test_clearance_in_status(served):
     outputs = {o["audience"]: o for o in served.status()["outputs"]}
     assert outputs["core-team"]["clearance"] == "confidential"

@@ -48,3 +48,61 @@ def test_a_save_ends_the_wait(tmp_path, monkeypatch):
     started = time.monotonic()
     waiting._let_the_page_draw()
     assert time.monotonic() - started < 5.0
+
+
+def test_a_page_that_says_when_it_drew_is_waited_for_until_it_has(tmp_path, monkeypatch):
+    monkeypatch.setattr(previews, "FETCH_SECONDS", 5.0)
+    monkeypatch.setattr(previews, "DRAW_SECONDS", 0.0)  # a page that says so is not timed
+    monkeypatch.setattr(previews, "DRAWN_SECONDS", 30.0)
+    waiting = builder(tmp_path)
+    waiting.drawn(STEM, "pdf")  # an earlier refresh: this page says when it has drawn
+    threading.Timer(0.2, waiting.served, (STEM, "pdf")).start()
+    threading.Timer(0.8, waiting.drawn, (STEM, "pdf")).start()
+    started = time.monotonic()
+    waiting._let_the_page_draw()
+    took = time.monotonic() - started
+    assert 0.75 <= took < 5.0, took  # until the page drew what it fetched, not 30 s
+
+
+def test_a_page_that_never_says_it_drew_is_waited_for_a_bounded_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(previews, "FETCH_SECONDS", 5.0)
+    monkeypatch.setattr(previews, "DRAW_SECONDS", 0.0)
+    monkeypatch.setattr(previews, "DRAWN_SECONDS", 0.6)
+    waiting = builder(tmp_path)
+    waiting.drawn(STEM, "pdf")  # said once, for an earlier file: not for the one fetched next
+    threading.Timer(0.2, waiting.served, (STEM, "pdf")).start()
+    started = time.monotonic()
+    waiting._let_the_page_draw()
+    took = time.monotonic() - started
+    assert 0.75 <= took < 4.0, took
+
+
+def _steps_of_a_rebuild(tmp_path, monkeypatch, focus: list[tuple[str, str]]) -> list:
+    """The steps a rebuild takes, in order, for a page looking at `focus` (newest first)."""
+    from serve_support import make_project
+
+    project = make_project(tmp_path / "project")
+    made = PreviewBuilder(project, tmp_path / "previews")  # not started: no worker process
+    steps: list = []
+    monkeypatch.setattr(made, "_draft", lambda model, stems: steps.append(("draft", stems)) or [])
+    monkeypatch.setattr(
+        made, "_build", lambda formats, stems, force=False: steps.append((formats, stems)) or ([], [])
+    )
+    monkeypatch.setattr(made, "_let_the_page_draw", lambda: None)
+    made._set_plan = lambda model, set_plan=made._set_plan: set_plan(model) or made._focus.extend(focus)
+    made._dirty = False  # as the build thread leaves it when it takes the save
+    made._rebuild()
+    return steps
+
+
+def test_the_print_view_on_screen_gets_its_pdf_before_any_draft(tmp_path, monkeypatch):
+    stem = "example-brief.policymakers.en"
+    steps = _steps_of_a_rebuild(tmp_path, monkeypatch, [(stem, "pdf"), (stem, "html")])
+    assert steps[0] == (["html", "pdf"], [stem]), steps
+    assert not any(step[0] == "draft" for step in steps), steps
+
+
+def test_the_draft_view_on_screen_gets_its_draft_first(tmp_path, monkeypatch):
+    stem = "example-brief.policymakers.en"
+    steps = _steps_of_a_rebuild(tmp_path, monkeypatch, [(stem, "html"), (stem, "pdf")])
+    assert steps[:2] == [("draft", [stem]), (["html", "pdf"], [stem])], steps

@@ -230,6 +230,13 @@ def create_app(
             headers["Content-Disposition"] = f'attachment; filename="{stem}.docx"'
         return FileResponse(path, media_type=media, headers=headers)
 
+    async def drawn(request: Request) -> Response:
+        """The page has drawn the preview it fetched (serve.js): work held back can go on."""
+        stem, _, fmt = request.path_params["name"].rpartition(".")
+        if fmt in ("html", "pdf", "docx") and builder.job(stem) is not None:
+            builder.drawn(stem, fmt)
+        return Response(status_code=204, headers=NO_STORE)
+
     async def resource(request: Request) -> Response:
         """A file inside an HTML preview's STEM_files folder: every segment checked, no listing."""
         folder, rest = request.path_params["folder"], request.path_params["rest"]
@@ -255,6 +262,7 @@ def create_app(
         Route("/static/{name}", static),
         Route("/preview/{name}", preview),
         Route("/preview/{folder}/{rest:path}", resource),
+        Route("/drawn/{name}", drawn, methods=["POST"]),
     ]
     app = Starlette(routes=routes)
     app.add_exception_handler(404, lambda request, exc: _not_found())

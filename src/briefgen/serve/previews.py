@@ -39,10 +39,12 @@ from .preview_worker import PreviewWorker, build_here, forget_themes
 FORMATS = tuple(sorted(WRITER_FORMATS, key=lambda fmt: (fmt != "html", WRITER_FORMATS.index(fmt))))
 SETTLE_SECONDS = 0.05  # a save's batches closer together than this make one rebuild
 # After the output on screen is published, the background steps wait until the page has
-# fetched it (at most FETCH_SECONDS) and then DRAW_SECONDS more, so that the browser draws
-# it (pdf.js, the iframe) without competing for the CPU with the steps nobody is waiting for.
+# fetched it (at most FETCH_SECONDS) and then until the page says it has drawn it (at most
+# DRAWN_SECONDS; a client that never says so, DRAW_SECONDS), so that the browser draws it
+# (pdf.js, the iframe) without competing for the CPU with the steps nobody is waiting for.
 FETCH_SECONDS = 1.0
 DRAW_SECONDS = 0.5
+DRAWN_SECONDS = 5.0
 FOCUS_SIZE = 2  # (output, format) pairs kept in view: the draft and print view of one output
 
 
@@ -98,6 +100,8 @@ class PreviewBuilder:
         self._drafts: dict[str, tuple[int, str]] = {}  # stem -> (change, sha256) of its draft
         self._published_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when its file changed
         self._served_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when the page last got it
+        self._drawn_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when the page last drew it
+        self._page_says_drawn = False  # a page has said it drew a preview (serve.js)
         self.drafts = out.with_name(out.name + "-drafts")
         self._worker = PreviewWorker()  # drafts and builds, in one warm process
         self._unverified: list[str] = []  # stems whose PDF was laid out on a contents guess
@@ -154,6 +158,12 @@ class PreviewBuilder:
         """The page has fetched this output's preview (app.py)."""
         with self._lock:
             self._served_at[(stem, fmt)] = time.monotonic()
+
+    def drawn(self, stem: str, fmt: str) -> None:
+        """The page has drawn the preview of this output it last fetched (app.py)."""
+        with self._lock:
+            self._drawn_at[(stem, fmt)] = time.monotonic()
+            self._page_says_drawn = True
 
     def job(self, stem: str) -> Job | None:
         return self._jobs.get(stem)
@@ -248,7 +258,9 @@ class PreviewBuilder:
             self._model = result.model  # for checking contents guesses of builds on demand
             with self._lock:
                 focus = [key for key in self._focus if key[0] in self._jobs]
-            drafts = [s for s, f in focus if f == "html"]
+            # A draft only for the draft view on screen: the print view's HTML and PDF are built
+            # first instead, and a draft before them would only keep the PDF waiting.
+            drafts = [s for s, f in focus if f == "html"] if focus and focus[0][1] == "html" else []
             shown = list(dict.fromkeys(s for s, f in focus if f in ("html", "pdf")))
             formats = ["html", "pdf"] if any(f == "pdf" for _, f in focus) else ["html"]
             plan: list[tuple[list[str], list[str] | None]] = []
@@ -288,14 +300,21 @@ class PreviewBuilder:
         with self._lock:
             key = self._focus[0] if self._focus else None
         started = time.monotonic()
+        fetched = False
         while key is not None and not self._dirty and time.monotonic() - started < FETCH_SECONDS:
             with self._lock:
                 fetched = self._served_at.get(key, 0.0) >= self._published_at.get(key, 0.0)
             if fetched:
                 break
             time.sleep(0.02)
-        ends = time.monotonic() + DRAW_SECONDS
+        with self._lock:
+            told = fetched and self._page_says_drawn
+        ends = time.monotonic() + (DRAWN_SECONDS if told else DRAW_SECONDS)
         while not self._dirty and time.monotonic() < ends:
+            if told:
+                with self._lock:
+                    if self._drawn_at.get(key, 0.0) >= self._served_at.get(key, 0.0):
+                        return
             time.sleep(0.02)
 
     def _give_up(self) -> None:

@@ -6,6 +6,7 @@ import * as pdfjs from "/static/pdf.min.mjs";
 pdfjs.GlobalWorkerOptions.workerSrc = "/static/pdf.worker.min.mjs";
 
 const $ = (id) => document.getElementById(id);
+const PAGES_AT_ONCE = 3; // PDF pages drawn at the same time, after those in view
 const state = { status: null, stem: null, view: "html", shown: { key: null, version: null }, token: 0 };
 
 function readHash() {
@@ -167,6 +168,7 @@ function showHtml(stem, key, version, token) {
     for (const other of holder.querySelectorAll("iframe")) if (other !== frame) other.remove();
     showNote(null);
     document.body.dataset.shown = key;
+    reportDrawn(stem, "html");
   });
   holder.append(frame);
 }
@@ -200,14 +202,24 @@ async function showPdf(stem, format, key, token) {
     return showNote(text);
   }
   const data = new Uint8Array(await response.arrayBuffer());
-  const documentPdf = await pdfjs.getDocument({ data }).promise;
+  const loading = pdfjs.getDocument({ data });
+  const documentPdf = await loading.promise;
+  for (const stale of view.querySelectorAll(".pages.incoming")) stale.remove();
+  const stop = () => {
+    pages.remove();
+    loading.destroy();
+  };
+  // Every page's box first, at its size, in a hidden copy of the view: the pages the old
+  // view shows at its scroll position are drawn first, the new view replaces the old one
+  // then (no blank moment, same place), and the other pages are drawn after, nearest first.
   const pages = document.createElement("div");
-  pages.className = "pages";
+  pages.className = "pages incoming";
   pages.dataset.key = key;
   const width = Math.min(view.clientWidth - 32, 900);
+  const sheets = [];
   for (let number = 1; number <= documentPdf.numPages; number++) {
     const page = await documentPdf.getPage(number);
-    if (token !== state.token) return;
+    if (token !== state.token) return stop();
     const unscaled = page.getViewport({ scale: 1 });
     const viewport = page.getViewport({ scale: width / unscaled.width });
     const holder = document.createElement("div");
@@ -217,28 +229,65 @@ async function showPdf(stem, format, key, token) {
     holder.style.height = `${viewport.height}px`;
     holder.style.setProperty("--scale-factor", String(viewport.scale));
     holder.style.setProperty("--total-scale-factor", String(viewport.scale));
-    const canvas = document.createElement("canvas");
-    const ratio = window.devicePixelRatio || 1;
-    canvas.width = Math.floor(viewport.width * ratio);
-    canvas.height = Math.floor(viewport.height * ratio);
-    canvas.style.width = `${viewport.width}px`;
-    canvas.style.height = `${viewport.height}px`;
-    holder.append(canvas);
-    await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : null }).promise;
-    const text = document.createElement("div");
-    text.className = "textLayer";
-    holder.append(text);
-    await new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
     pages.append(holder);
+    sheets.push({ page, viewport, holder });
   }
-  if (token !== state.token) return;
-  const old = view.querySelector(".pages");
+  const old = view.querySelector(".pages:not(.incoming)");
   const top = old && old.dataset.key === key ? view.scrollTop : 0;
-  view.replaceChildren(pages);
+  view.append(pages);
+  const offset = parseFloat(getComputedStyle(view).paddingTop) || 0;
+  const bottom = top + view.clientHeight;
+  const distance = ({ holder }) => {
+    const start = offset + holder.offsetTop;
+    const end = start + holder.offsetHeight;
+    return end <= top ? top - end : start >= bottom ? start - bottom : 0;
+  };
+  const order = sheets.map((sheet) => ({ sheet, distance: distance(sheet) }));
+  order.sort((a, b) => a.distance - b.distance || a.sheet.holder.offsetTop - b.sheet.holder.offsetTop);
+  const inView = order.filter((o) => o.distance === 0).map((o) => o.sheet);
+  const later = order.filter((o) => o.distance > 0).map((o) => o.sheet);
+  await Promise.all(inView.map(drawPage));
+  if (token !== state.token) return stop();
+  swapIn(view, pages, key, top);
+  // pdf.js prepares a page in its worker thread while this one paints another: a few pages
+  // drawn at once keep both busy.
+  const drawRest = async () => {
+    while (later.length && token === state.token) await drawPage(later.shift());
+  };
+  await Promise.all(Array.from({ length: PAGES_AT_ONCE }, drawRest));
+  loading.destroy();
+  if (token !== state.token) return;
+  reportDrawn(stem, format);
+}
+
+async function drawPage({ page, viewport, holder }) {
+  const canvas = document.createElement("canvas");
+  const ratio = window.devicePixelRatio || 1;
+  canvas.width = Math.floor(viewport.width * ratio);
+  canvas.height = Math.floor(viewport.height * ratio);
+  canvas.style.width = `${viewport.width}px`;
+  canvas.style.height = `${viewport.height}px`;
+  holder.append(canvas);
+  const transform = ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : null;
+  await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport, transform }).promise;
+  const text = document.createElement("div");
+  text.className = "textLayer";
+  holder.append(text);
+  await new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
+}
+
+function swapIn(view, pages, key, top) {
+  for (const other of view.querySelectorAll(".pages")) if (other !== pages) other.remove();
+  pages.classList.remove("incoming");
   view.scrollTop = top;
   showNote(null);
   document.body.dataset.shown = key;
-  documentPdf.destroy();
+}
+
+// The server holds back work nobody waits for until the page has drawn what it fetched, so
+// that drawing does not compete with it for the processor (serve/previews.py).
+function reportDrawn(stem, format) {
+  fetch(`/drawn/${encodeURIComponent(stem)}.${format}`, { method: "POST", cache: "no-store" }).catch(() => {});
 }
 
 function showNote(text, busy = false, download = null) {
