@@ -43,8 +43,9 @@ class ContentsMemory:
                     self.unverified.add(stem)
                     return with_toc, toc_layout, True
                 plain = document_for(show_toc=False)
-                plain_layout = layout(plain)  # the page count changed: decide, keeping the layout made
-                if len(plain_layout.pages) < TOC_MIN_PAGES:
+                # The page count changed: decide, keeping the layout made.
+                plain_layout = layout(plain, at_least=TOC_MIN_PAGES)
+                if plain_layout is not None and len(plain_layout.pages) < TOC_MIN_PAGES:
                     self.decisions[stem] = (False, len(plain_layout.pages))
                     return plain, plain_layout, False
                 self.decisions[stem] = (True, pages)

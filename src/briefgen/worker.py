@@ -484,9 +484,9 @@ def render_outputs(
     from .writers.pdf import anchors_only, without_letter
     from .writers.pdf import layout as layout_document
 
-    def layout(document: RenderedDocument):
+    def layout(document: RenderedDocument, at_least: int | None = None):
         # The brief's pages: a recipient's letter is laid out apart, when the PDF is written.
-        return layout_document(without_letter(document))
+        return layout_document(without_letter(document), at_least)
 
     outputs: list[TempOutput] = []
     publisher = Publisher(out)
@@ -600,7 +600,8 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     document thus needs no PDF layout at all.
 
     The version with contents is rendered first and measured without them, so a long
-    document, where time matters, is rendered once.
+    document, where time matters, is rendered once. `layout(document, at_least=N)` gives None
+    for a document of N pages or more (writers/pdf.layout).
     """
     with_toc = document_for(show_toc=True)
     least, most = _page_estimate(with_toc, enough=TOC_MIN_PAGES)
@@ -609,8 +610,10 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     plain = document_for(show_toc=False)
     if most < TOC_MIN_PAGES:
         return plain, layout(plain) if needs_pdf else None, False
-    plain_layout = layout(plain)
-    if len(plain_layout.pages) < TOC_MIN_PAGES:
+    # Laid out only as far as it takes to know: a document that runs on past four pages
+    # gets contents, and its pages without them are not needed.
+    plain_layout = layout(plain, at_least=TOC_MIN_PAGES)
+    if plain_layout is not None and len(plain_layout.pages) < TOC_MIN_PAGES:
         return plain, plain_layout, False
     return with_toc, layout(with_toc) if needs_pdf else None, True
 

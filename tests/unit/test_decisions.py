@@ -50,13 +50,14 @@ class Copy:
             f"<html><body>{COVER.format(name=self.name)}{TOC if show_toc else ''}<p>{body}</p></body></html>"
         )
 
-    def layout(self, document: Doc):
+    def layout(self, document: Doc, at_least: int | None = None):
         self.laid_out.append(document)
 
         class Laid:
             pages = [object()] * (self.cover_pages + -(-self.words // self.words_per_page))
 
-        return Laid()
+        # As writers/pdf.layout: None once the document is known to run to `at_least` pages.
+        return None if at_least is not None and len(Laid.pages) >= at_least else Laid()
 
     def decide(self, needs_pdf: bool):
         return _decided_with_other_workers(GROUP, self.document_for, self.layout, needs_pdf)

@@ -32,9 +32,11 @@ class Stand:
         body = " ".join(["word"] * self.words)
         return Doc(f"<html><body>{COVER}{TOC if show_toc else ''}<p>{body}</p></body></html>")
 
-    def layout(self, document: Doc):
+    def layout(self, document: Doc, at_least: int | None = None):
         self.laid_out.append(document)
         pages = 1 + -(-self.words // self.words_per_page)
+        if at_least is not None and pages >= at_least:
+            return None  # as writers/pdf.layout: known to run to that many pages
 
         class Laid:
             pass

@@ -24,8 +24,12 @@ from . import pdf_charts, pdf_footnotes, pdf_letters, pdf_serialise, pdf_tagging
 from .pdf_tags import scope_table_headers
 
 
-def layout(document: RenderedDocument):
-    """Lay the document out into pages (a weasyprint.Document), for counting or writing."""
+def layout(document: RenderedDocument, at_least: int | None = None):
+    """Lay the document out into pages (a weasyprint.Document), for counting or writing.
+
+    With `at_least`: None as soon as the document is known to run to that many pages or
+    more, without laying out the rest (see _enough_pages); the whole layout when it is shorter.
+    """
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -49,15 +53,77 @@ def layout(document: RenderedDocument):
                 font_config=_font_config(), pdf_tags=True, presentational_hints=True, stylesheets=stylesheets
             )
 
-        with _font_warnings(document):
+        with _font_warnings(document), _enough_pages(at_least) as enough:
             # A footnote WeasyPrint moved past its call's page: the block at that page's
             # foot starts the next page instead, and the pages are laid out again.
             rendered = pdf_footnotes.render_keeping_notes(html, render)
+        if enough.reached:
+            return None
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise ResourceError(str(cause) if cause else str(exc)) from None
     _check_laid_out(rendered)
     return rendered
+
+
+class _EnoughPages(Exception):
+    """Raised from inside WeasyPrint's layout once the pages asked for are made."""
+
+
+class _PageLimit:
+    def __init__(self, pages: int | None):
+        self.pages = pages
+        self.reached = False
+
+
+_PAGE_LIMIT: _PageLimit | None = None  # the layout in progress in this thread's process
+
+
+@contextmanager
+def _enough_pages(pages: int | None):
+    """Stop the layout made inside once it has made `pages` pages, when that many pages are
+    sure to stay: nothing in the flow prints a page number (target-counter(), counter(pages)
+    in the text), so the pages WeasyPrint makes first are the pages it keeps. The footnote
+    repair that follows a first layout (pdf_footnotes.py) only moves blocks to later pages,
+    never fewer pages. Yields the limit; `.reached` tells whether the layout was stopped."""
+    global _PAGE_LIMIT
+    limit = _PageLimit(pages)
+    if pages is None or not _watch_pages():
+        yield _PageLimit(None)
+        return
+    _PAGE_LIMIT = limit
+    try:
+        yield limit
+    except _EnoughPages:
+        limit.reached = True
+    finally:
+        _PAGE_LIMIT = None
+
+
+@cache
+def _watch_pages() -> bool:
+    """Put a counter on WeasyPrint's page maker (once per process); False when this version
+    of WeasyPrint has none where it is expected, and layouts then always run to the end."""
+    import weasyprint.layout as weasyprint_layout
+
+    make_all_pages = getattr(weasyprint_layout, "make_all_pages", None)
+    if make_all_pages is None:
+        return False
+
+    def counted(context, root_box, html, pages):
+        for made, page in enumerate(make_all_pages(context, root_box, html, pages), 1):
+            yield page
+            limit = _PAGE_LIMIT
+            if (
+                limit is not None
+                and limit.pages is not None
+                and made >= limit.pages
+                and not context.target_collector.counter_lookup_items
+            ):
+                raise _EnoughPages()
+
+    weasyprint_layout.make_all_pages = counted
+    return True
 
 
 class _AnchoredPage(NamedTuple):
