@@ -132,9 +132,10 @@ def test_author_session(tmp_path, browser_page):
 
 
 # Records, in the page, the order in which the PDF view's pages get their drawing, and which
-# had theirs when the new view replaced the old one (mutation records come in DOM order).
+# had theirs drawn when the new view replaced the old one (mutation records come in order).
 _WATCH_DRAWING = """() => {
   window.__drawn = [];
+  window.__finished = [];
   window.__atSwap = null;
   new MutationObserver((changes) => {
     for (const change of changes) {
@@ -142,13 +143,16 @@ _WATCH_DRAWING = """() => {
         for (const node of change.addedNodes) {
           if (node.tagName === "CANVAS") window.__drawn.push(Number(node.parentElement.dataset.page));
         }
+      } else if (change.attributeName === "data-drawn") {
+        window.__finished.push(Number(change.target.dataset.page));
       } else if ((change.oldValue || "").includes("incoming")
                  && !change.target.classList.contains("incoming")) {
-        window.__atSwap = [...window.__drawn];
+        window.__atSwap = [...window.__finished];
       }
     }
   }).observe(document.getElementById("pdf-view"), {
-    subtree: true, childList: true, attributes: true, attributeFilter: ["class"], attributeOldValue: true,
+    subtree: true, childList: true, attributes: true, attributeFilter: ["class", "data-drawn"],
+    attributeOldValue: true,
   });
 }"""
 
@@ -185,6 +189,7 @@ def test_the_print_view_draws_the_pages_in_view_first_and_keeps_its_place(tmp_pa
         assert drawn[0] == 2, drawn  # the page in view first
         assert sorted(drawn) == list(range(1, count + 1)), drawn  # then every other, once
         assert at_swap == [2], at_swap  # the new view showed once the page in view was drawn
+        assert sorted(page.evaluate("window.__finished")) == list(range(1, count + 1))
         view = page.evaluate(
             "() => { const v = document.getElementById('pdf-view'); return [v.scrollTop,"
             " v.querySelectorAll('.pages').length, v.querySelectorAll('.page .textLayer').length]; }"

@@ -17,6 +17,7 @@ def builder(tmp_path) -> PreviewBuilder:
     made = PreviewBuilder(tmp_path / "project", tmp_path / "previews")  # not started: no process
     made._dirty = False  # as after the rebuild picked the save up
     made.want(STEM, "pdf")
+    made._demands.clear()  # taken by the rebuild that published it
     made._published_at[(STEM, "pdf")] = time.monotonic()
     return made
 
@@ -55,8 +56,7 @@ def test_a_page_that_says_when_it_drew_is_waited_for_until_it_has(tmp_path, monk
     monkeypatch.setattr(previews, "DRAW_SECONDS", 0.0)  # a page that says so is not timed
     monkeypatch.setattr(previews, "DRAWN_SECONDS", 30.0)
     waiting = builder(tmp_path)
-    waiting.drawn(STEM, "pdf")  # an earlier refresh: this page says when it has drawn
-    threading.Timer(0.2, waiting.served, (STEM, "pdf")).start()
+    threading.Timer(0.2, waiting.served, (STEM, "pdf", True)).start()  # the page (?report=1)
     threading.Timer(0.8, waiting.drawn, (STEM, "pdf")).start()
     started = time.monotonic()
     waiting._let_the_page_draw()
@@ -69,12 +69,41 @@ def test_a_page_that_never_says_it_drew_is_waited_for_a_bounded_time(tmp_path, m
     monkeypatch.setattr(previews, "DRAW_SECONDS", 0.0)
     monkeypatch.setattr(previews, "DRAWN_SECONDS", 0.6)
     waiting = builder(tmp_path)
-    waiting.drawn(STEM, "pdf")  # said once, for an earlier file: not for the one fetched next
-    threading.Timer(0.2, waiting.served, (STEM, "pdf")).start()
+    waiting.drawn(STEM, "pdf")  # for an earlier fetch: not for the one that comes next
+    threading.Timer(0.2, waiting.served, (STEM, "pdf", True)).start()
     started = time.monotonic()
     waiting._let_the_page_draw()
     took = time.monotonic() - started
     assert 0.75 <= took < 4.0, took
+
+
+def test_a_client_that_does_not_report_is_given_the_drawing_time_only(tmp_path, monkeypatch):
+    # A script or an editor fetching /preview/STEM.pdf says nothing afterwards, even while a
+    # page that does is open: no waiting for a word that will not come.
+    monkeypatch.setattr(previews, "FETCH_SECONDS", 5.0)
+    monkeypatch.setattr(previews, "DRAW_SECONDS", 0.3)
+    monkeypatch.setattr(previews, "DRAWN_SECONDS", 30.0)
+    waiting = builder(tmp_path)
+    waiting.served(STEM, "pdf", True)
+    waiting.drawn(STEM, "pdf")  # the page, earlier
+    waiting._published_at[(STEM, "pdf")] = time.monotonic()
+    threading.Timer(0.2, waiting.served, (STEM, "pdf")).start()  # then a script
+    started = time.monotonic()
+    waiting._let_the_page_draw()
+    took = time.monotonic() - started
+    assert 0.45 <= took < 5.0, took
+
+
+def test_the_wait_ends_when_the_page_turns_to_another_view(tmp_path, monkeypatch):
+    monkeypatch.setattr(previews, "FETCH_SECONDS", 5.0)
+    monkeypatch.setattr(previews, "DRAWN_SECONDS", 30.0)
+    waiting = builder(tmp_path)
+    threading.Timer(0.2, waiting.served, (STEM, "pdf", True)).start()
+    threading.Timer(0.6, waiting.want, (STEM, "html")).start()  # the draft view, before any report
+    started = time.monotonic()
+    waiting._let_the_page_draw()
+    took = time.monotonic() - started
+    assert 0.55 <= took < 5.0, took
 
 
 def _steps_of_a_rebuild(tmp_path, monkeypatch, focus: list[tuple[str, str]]) -> list:

@@ -211,7 +211,7 @@ def create_app(
             return _not_found(
                 f"{stem}.{built_format} is not built: the project has errors (see /status.json).", status=404
             )
-        builder.served(stem, built_format)
+        builder.served(stem, built_format, will_report=request.query_params.get("report") == "1")
         if fmt == "docx-view":
             try:
                 path = await asyncio.to_thread(docx.view, path)

@@ -101,7 +101,8 @@ class PreviewBuilder:
         self._published_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when its file changed
         self._served_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when the page last got it
         self._drawn_at: dict[tuple[str, str], float] = {}  # (stem, fmt) -> when the page last drew it
-        self._page_says_drawn = False  # a page has said it drew a preview (serve.js)
+        # (stem, fmt) -> whether the client of its last fetch says when it has drawn it (serve.js)
+        self._will_report: dict[tuple[str, str], bool] = {}
         self.drafts = out.with_name(out.name + "-drafts")
         self._worker = PreviewWorker()  # drafts and builds, in one warm process
         self._unverified: list[str] = []  # stems whose PDF was laid out on a contents guess
@@ -154,16 +155,17 @@ class PreviewBuilder:
             drafted = fmt == "html" and self._drafts.get(stem, (None,))[0] == self.change
             return drafted or self._attempted.get((stem, fmt)) == self.change
 
-    def served(self, stem: str, fmt: str) -> None:
-        """The page has fetched this output's preview (app.py)."""
+    def served(self, stem: str, fmt: str, will_report: bool = False) -> None:
+        """A client has fetched this output's preview (app.py); `will_report`: it says so
+        when it has drawn it (the page does, `?report=1`; a script or an editor does not)."""
         with self._lock:
             self._served_at[(stem, fmt)] = time.monotonic()
+            self._will_report[(stem, fmt)] = will_report
 
     def drawn(self, stem: str, fmt: str) -> None:
         """The page has drawn the preview of this output it last fetched (app.py)."""
         with self._lock:
             self._drawn_at[(stem, fmt)] = time.monotonic()
-            self._page_says_drawn = True
 
     def job(self, stem: str) -> Job | None:
         return self._jobs.get(stem)
@@ -308,13 +310,14 @@ class PreviewBuilder:
                 break
             time.sleep(0.02)
         with self._lock:
-            told = fetched and self._page_says_drawn
+            told = fetched and self._will_report.get(key, False)
         ends = time.monotonic() + (DRAWN_SECONDS if told else DRAW_SECONDS)
         while not self._dirty and time.monotonic() < ends:
-            if told:
-                with self._lock:
-                    if self._drawn_at.get(key, 0.0) >= self._served_at.get(key, 0.0):
-                        return
+            with self._lock:
+                if told and self._drawn_at.get(key, 0.0) >= self._served_at.get(key, 0.0):
+                    return
+                if self._demands or (self._focus and self._focus[0] != key):
+                    return  # the page moved on to another output or view: that comes first
             time.sleep(0.02)
 
     def _give_up(self) -> None:

@@ -81,16 +81,20 @@ _PAGE_LIMIT: _PageLimit | None = None  # the layout in progress in this thread's
 
 @contextmanager
 def _enough_pages(pages: int | None):
-    """Stop the layout made inside once it has made `pages` pages, when that many pages are
-    sure to stay: nothing in the flow prints a page number (target-counter(), counter(pages)
-    in the text), so the pages WeasyPrint makes first are the pages it keeps. The footnote
-    repair that follows a first layout (pdf_footnotes.py) only moves blocks to later pages,
-    never fewer pages. Yields the limit; `.reached` tells whether the layout was stopped."""
+    """Stop the layout made inside once it is sure to run to `pages` pages, and say so
+    (`.reached` on what this yields). Sure means WeasyPrint's first pages are the pages it
+    keeps and that the footnote repair after it (pdf_footnotes.py) cannot take a page away:
+    - nothing in the flow prints a page number (target-counter(), counter(pages) in the
+      text), and no page made asks to be made again (running elements): no second pass;
+    - no note was moved off any page made, so no repair changes those pages;
+    - one page more than asked is made: a repair further on (a block leaving one line on
+      its page, `orphans: 1; widows: 1`) moves lines by one at a time, never a whole page.
+    """
     global _PAGE_LIMIT
-    limit = _PageLimit(pages)
     if pages is None or not _watch_pages():
         yield _PageLimit(None)
         return
+    limit = _PageLimit(pages)
     _PAGE_LIMIT = limit
     try:
         yield limit
@@ -111,16 +115,18 @@ def _watch_pages() -> bool:
         return False
 
     def counted(context, root_box, html, pages):
+        moved_notes = False
         for made, page in enumerate(make_all_pages(context, root_box, html, pages), 1):
             yield page
+            moved_notes = moved_notes or bool(context.reported_footnotes)
             limit = _PAGE_LIMIT
-            if (
-                limit is not None
-                and limit.pages is not None
-                and made >= limit.pages
-                and not context.target_collector.counter_lookup_items
-            ):
-                raise _EnoughPages()
+            if limit is None or limit.pages is None or made <= limit.pages or moved_notes:
+                continue
+            states = [entry[-1] for entry in context.page_maker[:made]]
+            again = any(state["content_changed"] or state["pages_wanted"] for state in states)
+            if context.target_collector.counter_lookup_items or again:
+                continue
+            raise _EnoughPages()
 
     weasyprint_layout.make_all_pages = counted
     return True

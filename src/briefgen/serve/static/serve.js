@@ -156,7 +156,7 @@ function showHtml(stem, key, version, token) {
   frame.className = "loading";
   frame.title = `Draft of ${stem}`;
   frame.dataset.key = key;
-  frame.src = `/preview/${encodeURIComponent(stem)}.html?v=${encodeURIComponent(version || Date.now())}`;
+  frame.src = `/preview/${encodeURIComponent(stem)}.html?v=${encodeURIComponent(version || Date.now())}&report=1`;
   frame.addEventListener("load", () => {
     if (token !== state.token) return frame.remove();
     pageLike(frame.contentDocument);
@@ -185,33 +185,46 @@ function pageLike(doc) {
 
 async function showPdf(stem, format, key, token) {
   const view = $("pdf-view");
-  const url = format === "docx" ? `/preview/${encodeURIComponent(stem)}.docx.pdf` : `/preview/${encodeURIComponent(stem)}.pdf`;
+  const name = format === "docx" ? `${encodeURIComponent(stem)}.docx.pdf` : `${encodeURIComponent(stem)}.pdf`;
   if (format === "docx") showNote("Converting the DOCX with LibreOffice…", true);
   let response;
   try {
-    response = await fetch(url, { cache: "no-store" });
+    // report=1: this page says when it has drawn it (reportDrawn), so the server waits for that.
+    response = await fetch(`/preview/${name}?report=1`, { cache: "no-store" });
   } catch (error) {
     return showNote(`Could not reach the server: ${error}`);
   }
   if (token !== state.token) return;
   if (!response.ok) {
     const text = await response.text();
+    reportDrawn(stem, format);
     if (format === "docx") {
       return showNote(text, false, `/preview/${encodeURIComponent(stem)}.docx`);
     }
     return showNote(text);
   }
   const data = new Uint8Array(await response.arrayBuffer());
+  if (token !== state.token) return;
+  // A hidden tab draws nothing until it is shown (pdf.js draws on animation frames): the
+  // server need not wait for it.
+  if (document.hidden) reportDrawn(stem, format);
   const loading = pdfjs.getDocument({ data });
-  const documentPdf = await loading.promise;
-  for (const stale of view.querySelectorAll(".pages.incoming")) stale.remove();
-  const stop = () => {
-    pages.remove();
+  try {
+    await drawPdf(await loading.promise, view, key, token);
+  } catch (error) {
+    if (token === state.token) showNote(`Could not show the PDF: ${error}`);
+  } finally {
     loading.destroy();
-  };
-  // Every page's box first, at its size, in a hidden copy of the view: the pages the old
-  // view shows at its scroll position are drawn first, the new view replaces the old one
-  // then (no blank moment, same place), and the other pages are drawn after, nearest first.
+    if (token === state.token) reportDrawn(stem, format);
+  }
+}
+
+// Every page's box first, at its size, in a hidden copy of the view: the pages the old view
+// shows at its scroll position are drawn first, the new view replaces the old one then (no
+// blank moment, same place), and the other pages are drawn after, nearest first.
+async function drawPdf(documentPdf, view, key, token) {
+  if (token !== state.token) return;
+  for (const stale of view.querySelectorAll(".pages.incoming")) stale.remove();
   const pages = document.createElement("div");
   pages.className = "pages incoming";
   pages.dataset.key = key;
@@ -219,7 +232,7 @@ async function showPdf(stem, format, key, token) {
   const sheets = [];
   for (let number = 1; number <= documentPdf.numPages; number++) {
     const page = await documentPdf.getPage(number);
-    if (token !== state.token) return stop();
+    if (token !== state.token) return;
     const unscaled = page.getViewport({ scale: 1 });
     const viewport = page.getViewport({ scale: width / unscaled.width });
     const holder = document.createElement("div");
@@ -233,9 +246,12 @@ async function showPdf(stem, format, key, token) {
     sheets.push({ page, viewport, holder });
   }
   const old = view.querySelector(".pages:not(.incoming)");
-  const top = old && old.dataset.key === key ? view.scrollTop : 0;
+  const same = old && old.dataset.key === key;
   view.append(pages);
   const offset = parseFloat(getComputedStyle(view).paddingTop) || 0;
+  // A shorter document than the place kept: its end.
+  const last = Math.max(0, 2 * offset + pages.offsetHeight - view.clientHeight);
+  const top = same ? Math.min(view.scrollTop, last) : 0;
   const bottom = top + view.clientHeight;
   const distance = ({ holder }) => {
     const start = offset + holder.offsetTop;
@@ -246,18 +262,19 @@ async function showPdf(stem, format, key, token) {
   order.sort((a, b) => a.distance - b.distance || a.sheet.holder.offsetTop - b.sheet.holder.offsetTop);
   const inView = order.filter((o) => o.distance === 0).map((o) => o.sheet);
   const later = order.filter((o) => o.distance > 0).map((o) => o.sheet);
-  await Promise.all(inView.map(drawPage));
-  if (token !== state.token) return stop();
-  swapIn(view, pages, key, top);
+  try {
+    await Promise.all(inView.map(drawPage));
+  } finally {
+    if (token !== state.token) pages.remove();
+  }
+  if (token !== state.token || !pages.isConnected) return;
+  swapIn(view, pages, key, same ? Math.min(view.scrollTop, last) : 0);
   // pdf.js prepares a page in its worker thread while this one paints another: a few pages
   // drawn at once keep both busy.
   const drawRest = async () => {
     while (later.length && token === state.token) await drawPage(later.shift());
   };
   await Promise.all(Array.from({ length: PAGES_AT_ONCE }, drawRest));
-  loading.destroy();
-  if (token !== state.token) return;
-  reportDrawn(stem, format);
 }
 
 async function drawPage({ page, viewport, holder }) {
@@ -270,6 +287,7 @@ async function drawPage({ page, viewport, holder }) {
   holder.append(canvas);
   const transform = ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : null;
   await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport, transform }).promise;
+  holder.dataset.drawn = "true";
   const text = document.createElement("div");
   text.className = "textLayer";
   holder.append(text);
