@@ -27,9 +27,7 @@ def test_the_wait_ends_when_the_page_has_fetched_and_drawn(tmp_path, monkeypatch
     monkeypatch.setattr(previews, "DRAW_SECONDS", 0.3)
     waiting = builder(tmp_path)
     threading.Timer(0.4, waiting.served, (STEM, "pdf")).start()
-    started = time.monotonic()
-    waiting._let_the_page_draw()
-    took = time.monotonic() - started
+    took = seconds_waited(waiting)
     assert 0.65 <= took < 3.0, took  # the fetch (0.4 s) and the drawing time (0.3 s), not 5 s
 
 
@@ -51,6 +49,12 @@ def test_a_save_ends_the_wait(tmp_path, monkeypatch):
     assert time.monotonic() - started < 5.0
 
 
+def seconds_waited(waiting: PreviewBuilder) -> float:
+    started = time.monotonic()
+    waiting._let_the_page_draw()
+    return time.monotonic() - started
+
+
 def test_a_page_that_says_when_it_drew_is_waited_for_until_it_has(tmp_path, monkeypatch):
     monkeypatch.setattr(previews, "FETCH_SECONDS", 5.0)
     monkeypatch.setattr(previews, "DRAW_SECONDS", 0.0)  # a page that says so is not timed
@@ -58,9 +62,7 @@ def test_a_page_that_says_when_it_drew_is_waited_for_until_it_has(tmp_path, monk
     waiting = builder(tmp_path)
     threading.Timer(0.2, waiting.served, (STEM, "pdf", True)).start()  # the page (?report=1)
     threading.Timer(0.8, waiting.drawn, (STEM, "pdf")).start()
-    started = time.monotonic()
-    waiting._let_the_page_draw()
-    took = time.monotonic() - started
+    took = seconds_waited(waiting)
     assert 0.75 <= took < 5.0, took  # until the page drew what it fetched, not 30 s
 
 
@@ -71,9 +73,7 @@ def test_a_page_that_never_says_it_drew_is_waited_for_a_bounded_time(tmp_path, m
     waiting = builder(tmp_path)
     waiting.drawn(STEM, "pdf")  # for an earlier fetch: not for the one that comes next
     threading.Timer(0.2, waiting.served, (STEM, "pdf", True)).start()
-    started = time.monotonic()
-    waiting._let_the_page_draw()
-    took = time.monotonic() - started
+    took = seconds_waited(waiting)
     assert 0.75 <= took < 4.0, took
 
 
@@ -88,9 +88,7 @@ def test_a_client_that_does_not_report_is_given_the_drawing_time_only(tmp_path, 
     waiting.drawn(STEM, "pdf")  # the page, earlier
     waiting._published_at[(STEM, "pdf")] = time.monotonic()
     threading.Timer(0.2, waiting.served, (STEM, "pdf")).start()  # then a script
-    started = time.monotonic()
-    waiting._let_the_page_draw()
-    took = time.monotonic() - started
+    took = seconds_waited(waiting)
     assert 0.45 <= took < 5.0, took
 
 
@@ -100,9 +98,7 @@ def test_the_wait_ends_when_the_page_turns_to_another_view(tmp_path, monkeypatch
     waiting = builder(tmp_path)
     threading.Timer(0.2, waiting.served, (STEM, "pdf", True)).start()
     threading.Timer(0.6, waiting.want, (STEM, "html")).start()  # the draft view, before any report
-    started = time.monotonic()
-    waiting._let_the_page_draw()
-    took = time.monotonic() - started
+    took = seconds_waited(waiting)
     assert 0.55 <= took < 5.0, took
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import virtual_document
+from test_pdf_footnotes import CSS as SMALL_PAGE_CSS
+from test_pdf_footnotes import LONG
 
 from briefgen.writers import pdf, pdf_footnotes
 
@@ -117,22 +119,12 @@ def test_without_a_limit_nothing_changes():
     assert len(first.pages) == len(second.pages)
 
 
-# A small page on which WeasyPrint moves a note off its call's page to keep a paragraph's
-# orphans (tests/writers/test_pdf_footnotes.py), followed by many more pages.
-SMALL_PAGE = """
-@page { size: 120mm 100mm; margin: 10mm; }
-body { font: 10pt/14pt serif; }
-p { margin: 0 0 4pt; orphans: 2; widows: 2; }
-h2 { font-size: 12pt; margin: 0; break-after: avoid; }
-.footnote { float: footnote; footnote-policy: line; font-size: 8pt; }
-"""
-LONG = "A paragraph long enough to run over several lines of the narrow test page, and then some more. " * 2
-
-
+# The footnote repair's small page, on which WeasyPrint moves a note off its call's page to
+# keep a paragraph's orphans, followed here by many more pages.
 def moving_a_note(spacer_pt: float) -> str:
     return brief(
         0,
-        SMALL_PAGE,
+        SMALL_PAGE_CSS,
         '<p>The call.<span class="footnote">The note of the call, two lines long at this size '
         "in the narrow footnote area of the page.</span></p>"
         f'<div style="height: {spacer_pt}pt"></div>'
