@@ -28,7 +28,7 @@ class ContentsMemory:
     def lay_out(self, stem: str, document_for: Callable, layout: Callable, decide: Callable):
         """(document, layout, has contents) as `decide` (the exact decision) gives them, or
         from the remembered decision (see the module docstring)."""
-        from .worker import TOC_MIN_PAGES, _page_estimate
+        from .worker import TOC_MIN_PAGES, _page_estimate, too_short_for_contents
 
         self.unverified.discard(stem)
         known = self.decisions.pop(stem, None)
@@ -45,7 +45,7 @@ class ContentsMemory:
                 plain = document_for(show_toc=False)
                 # The page count changed: decide, keeping the layout made.
                 plain_layout = layout(plain, at_least=TOC_MIN_PAGES)
-                if plain_layout is not None and len(plain_layout.pages) < TOC_MIN_PAGES:
+                if too_short_for_contents(plain_layout):
                     self.decisions[stem] = (False, len(plain_layout.pages))
                     return plain, plain_layout, False
                 self.decisions[stem] = (True, pages)

@@ -613,9 +613,15 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     # Laid out only as far as it takes to know: a document that runs on past four pages
     # gets contents, and its pages without them are not needed.
     plain_layout = layout(plain, at_least=TOC_MIN_PAGES)
-    if plain_layout is not None and len(plain_layout.pages) < TOC_MIN_PAGES:
+    if too_short_for_contents(plain_layout):
         return plain, plain_layout, False
     return with_toc, layout(with_toc) if needs_pdf else None, True
+
+
+def too_short_for_contents(plain_layout) -> bool:
+    """Whether a layout without contents, made with `at_least=TOC_MIN_PAGES` (None: at
+    least that many pages), is of a document that gets none."""
+    return plain_layout is not None and len(plain_layout.pages) < TOC_MIN_PAGES
 
 
 def _decided_with_other_workers(group: tuple, document_for, layout, needs_pdf: bool):
