@@ -202,9 +202,12 @@ def _build(
         for output in outcome.outputs:
             said = (output.record or {}).get("warnings", [])
             printed = (output.record or {}).get("fallbacks")
+            digests = (output.record or {}).get("page_digests")
             output.record = {"inputs": outcome.fingerprint}
             if printed:
                 output.record["fallbacks"] = printed
+            if digests:  # serve's previews only (writers/pdf_pages.py)
+                output.record["page_digests"] = digests
             if said:
                 output.record["warnings"] = [as_record(d, hidden) for d in said]
     for outcome in [*skipped, *results]:

@@ -67,3 +67,5 @@ class WrittenFile:
     pages: int | None = None
     # Temporary folders published with the file, named after it (the HTML's resources).
     companions: tuple[Path, ...] = ()
+    # A PDF's digest of each page, when serve asked for them (writers/pdf_pages.py).
+    page_digests: tuple[str, ...] | None = None

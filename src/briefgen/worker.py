@@ -545,6 +545,8 @@ def render_outputs(
             found = list(dict.fromkeys(locator.diagnostic(message) for message in said))
             if found:
                 output.record = {"warnings": found}
+            if written.page_digests is not None:  # serve's previews (writers/pdf_pages.py)
+                output.record = {**(output.record or {}), "page_digests": list(written.page_digests)}
             diagnostics.extend(d for d in found if d not in diagnostics)
             outputs.append(output)
             if fmt == "pdf" and len(job.formats) > 1 and not job.recipient_id and laid_out is not None:
@@ -559,7 +561,7 @@ def render_outputs(
             unstyled = [locator.diagnostic(f"{name}: {m}") for _, m in class_problems(body, theme)]
             for output in outputs:
                 kept = (output.record or {}).get("warnings", [])
-                output.record = {"warnings": list(dict.fromkeys([*kept, *unstyled]))}
+                output.record = {**(output.record or {}), "warnings": list(dict.fromkeys([*kept, *unstyled]))}
             diagnostics.extend(d for d in unstyled if d not in diagnostics)
         # Localized fields that fell back to another language, as far as this output prints
         # them: said with its other warnings, and again while it is up to date (its record).

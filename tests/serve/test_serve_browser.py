@@ -131,17 +131,22 @@ def test_author_session(tmp_path, browser_page):
         assert Path(ARTEFACTS / name).stat().st_size > 10_000
 
 
-# Records, in the page, the order in which the PDF view's pages get their drawing, and which
-# had theirs drawn when the new view replaced the old one (mutation records come in order).
+# Records, in the page, the order in which the PDF view's pages get their drawing (drawn by
+# pdf.js, or copied from the old view when their digest is the same), and which had theirs
+# when the new view replaced the old one (mutation records come in order).
 _WATCH_DRAWING = """() => {
   window.__drawn = [];
+  window.__copied = [];
   window.__finished = [];
   window.__atSwap = null;
-  new MutationObserver((changes) => {
+  if (window.__observer) window.__observer.disconnect();
+  window.__observer = new MutationObserver((changes) => {
     for (const change of changes) {
       if (change.type === "childList") {
         for (const node of change.addedNodes) {
-          if (node.tagName === "CANVAS") window.__drawn.push(Number(node.parentElement.dataset.page));
+          if (node.tagName !== "CANVAS") continue;
+          const holder = node.parentElement;
+          (holder.dataset.copied ? window.__copied : window.__drawn).push(Number(holder.dataset.page));
         }
       } else if (change.attributeName === "data-drawn") {
         window.__finished.push(Number(change.target.dataset.page));
@@ -150,21 +155,36 @@ _WATCH_DRAWING = """() => {
         window.__atSwap = [...window.__finished];
       }
     }
-  }).observe(document.getElementById("pdf-view"), {
+  });
+  window.__observer.observe(document.getElementById("pdf-view"), {
     subtree: true, childList: true, attributes: true, attributeFilter: ["class", "data-drawn"],
     attributeOldValue: true,
   });
 }"""
 
 
+TITLE = "An example case: what happened and what to do"  # the starter brief's, on every page
+
+
 def test_the_print_view_draws_the_pages_in_view_first_and_keeps_its_place(tmp_path, browser_page):
     page = browser_page
     project = make_project(tmp_path / "project")
     content = project / CONTENT
+    settings = project / "briefgen.yaml"
     original = content.read_text(encoding="utf-8")
     stem = "example-brief.policymakers.en"
     drawn_reports: list[str] = []
     page.on("request", lambda r: r.method == "POST" and "/drawn/" in r.url and drawn_reports.append(r.url))
+
+    def saved_and_drawn(path, text, word):
+        page.evaluate(_WATCH_DRAWING)
+        drawn_reports.clear()
+        save(path, text)
+        wait_until(page, lambda: word in pdf_words(page), f"the PDF with {word}")
+        wait_until(page, lambda: drawn_reports, "the page's word that it drew the new PDF")
+        assert drawn_reports[-1].endswith(f"/drawn/{stem}.pdf"), drawn_reports
+        return [page.evaluate(f"window.__{name}") for name in ("drawn", "copied", "atSwap", "finished")]
+
     with Server(project, "--jobs", "1") as server:
         server.idle()
         page.goto(f"{server.url}#stem={stem}&view=pdf")
@@ -178,18 +198,28 @@ def test_the_print_view_draws_the_pages_in_view_first_and_keeps_its_place(tmp_pa
             " v.scrollTop = v.querySelector('.page[data-page=\"2\"]').offsetTop; return v.scrollTop; }"
         )
         assert top > 0
-        page.evaluate(_WATCH_DRAWING)
-        drawn_reports.clear()
-        save(content, original.replace(SUMMARY, f"{SUMMARY} Pangolinwren"))
-        wait_until(page, lambda: "pangolinwren" in pdf_words(page), "the PDF with the edit")
-        wait_until(page, lambda: drawn_reports, "the page's word that it drew the new PDF")
-        assert drawn_reports[-1].endswith(f"/drawn/{stem}.pdf"), drawn_reports
-        drawn = page.evaluate("window.__drawn")
-        at_swap = page.evaluate("window.__atSwap")
+
+        # A new title: every page shows it, every page is drawn again.
+        drawn, copied, at_swap, finished = saved_and_drawn(
+            settings,
+            settings.read_text(encoding="utf-8").replace(TITLE, f"{TITLE} Pangolinwren"),
+            "pangolinwren",
+        )
+        assert copied == [], copied
         assert drawn[0] == 2, drawn  # the page in view first
         assert sorted(drawn) == list(range(1, count + 1)), drawn  # then every other, once
         assert at_swap == [2], at_swap  # the new view showed once the page in view was drawn
-        assert sorted(page.evaluate("window.__finished")) == list(range(1, count + 1))
+        assert sorted(finished) == list(range(1, count + 1))
+
+        # A word in the case on page 2: the cover shows what it showed, and is copied.
+        drawn, copied, at_swap, finished = saved_and_drawn(
+            content, original.replace(SUMMARY, f"{SUMMARY} Wombatfinch"), "wombatfinch"
+        )
+        assert copied == [1], copied
+        assert drawn == [2], drawn
+        assert sorted(at_swap) == [1, 2], at_swap
+        assert sorted(finished) == list(range(1, count + 1))
+        assert "pangolinwren" in pdf_words(page)  # the copied cover's text layer came too
         view = page.evaluate(
             "() => { const v = document.getElementById('pdf-view'); return [v.scrollTop,"
             " v.querySelectorAll('.pages').length, v.querySelectorAll('.page .textLayer').length]; }"

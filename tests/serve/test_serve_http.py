@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -49,6 +50,21 @@ def test_contract_addresses(served):
     logo = re.search(r'src="([^"]+_files/[^"]+)"', served.request(f"/preview/{STEM}.html")[2].decode())
     if logo:
         assert served.request(f"/preview/{logo.group(1)}")[0] == 200
+
+
+def test_a_pdf_preview_comes_with_its_pages_digests(served, tmp_path):
+    # One digest per page (writers/pdf_pages.py), for the page to copy what it has drawn.
+    code, headers, body = served.request(f"/preview/{STEM}.pdf")
+    assert code == 200
+    digests = headers["x-page-digests"].split(" ")
+    (tmp_path / "preview.pdf").write_bytes(body)
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "preview.pdf")], capture_output=True, text=True, check=True
+    )
+    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+    assert len(digests) == pages and all(re.fullmatch(r"[0-9a-f]{32}", d) for d in digests), digests
+    assert served.request(f"/preview/{STEM}.pdf")[1]["x-page-digests"] == headers["x-page-digests"]
+    assert "x-page-digests" not in served.request(f"/preview/{STEM}.html")[1]
 
 
 def test_the_page_says_when_it_has_drawn_a_preview(served):

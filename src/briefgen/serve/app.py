@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import ipaddress
 import json
 import re
@@ -226,6 +227,8 @@ def create_app(
             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         }[fmt]
         headers = dict(PREVIEW_HEADERS)
+        if fmt == "pdf":
+            return await _pdf_with_page_digests(builder, path, headers)
         if fmt == "docx":
             headers["Content-Disposition"] = f'attachment; filename="{stem}.docx"'
         return FileResponse(path, media_type=media, headers=headers)
@@ -278,6 +281,21 @@ async def _settle(builder: PreviewBuilder, stem: str, fmt: str) -> None:
     while not builder.settled(stem, fmt) and waited < WAIT_SECONDS:
         await asyncio.sleep(0.02)
         waited += 0.02
+
+
+async def _pdf_with_page_digests(builder: PreviewBuilder, path: Path, headers: dict) -> Response:
+    """The PDF, and the digest of each of its pages (X-Page-Digests) when the build recorded
+    them: the page draws again only pages whose digest it has not drawn (serve.js). The bytes
+    are read once and the digests looked up by their sha256, so the two always belong together
+    even when a rebuild replaces the file meanwhile."""
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError:
+        return _not_found(f"{path.name} was being replaced: refresh to see the new one.", status=503)
+    digests = builder.page_digests(hashlib.sha256(data).hexdigest())
+    if digests:
+        headers["X-Page-Digests"] = " ".join(digests)
+    return Response(data, media_type="application/pdf", headers=headers)
 
 
 def _not_found(message: str = "Not found.", status: int = 404) -> Response:

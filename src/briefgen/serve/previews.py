@@ -31,6 +31,7 @@ from ..model import IMPLICIT_AUDIENCE, Model
 from ..plan import Job, brief_audiences, plan_jobs
 from ..publish import Publisher
 from ..writers import FORMATS as WRITER_FORMATS
+from ..writers import pdf_pages
 from .draft import has_contents
 from .preview_worker import PreviewWorker, build_here, forget_themes
 
@@ -74,6 +75,8 @@ class PreviewBuilder:
         jobs: int | None = None,
         on_status: Callable[[dict], None] | None = None,
     ):
+        # In this process, so that the preview worker and the build workers forked later do too.
+        pdf_pages.want_page_digests()
         self.root = root
         self.out = out
         self.jobs = jobs
@@ -95,6 +98,9 @@ class PreviewBuilder:
         self.errors: list[str] = []
         self.warnings: list[str] = []
         self.versions: dict[str, str] = {}  # relpath -> sha256 of the published file
+        # sha256 of a published PDF -> its pages' digests (writers/pdf_pages.py), for the page
+        # to draw again only the pages that changed (serve.js)
+        self._page_digests: dict[str, tuple[str, ...]] = {}
         self._attempted: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last tried
         self._built: dict[tuple[str, str], int] = {}  # (stem, fmt) -> change last built
         self._drafts: dict[str, tuple[int, str]] = {}  # stem -> (change, sha256) of its draft
@@ -177,6 +183,11 @@ class PreviewBuilder:
         if fmt == "html" and self._draft_is_newer(stem):
             return self.drafts / job.relpath(fmt)
         return self.out / job.relpath(fmt)
+
+    def page_digests(self, sha256: str) -> tuple[str, ...] | None:
+        """The pages' digests of the PDF published with this sha256, if it was built with them."""
+        with self._lock:
+            return self._page_digests.get(sha256)
 
     def status_version(self, stem: str, fmt: str) -> str | None:
         """The version of the file the page is offered (status.json); call with the lock held."""
@@ -413,10 +424,14 @@ class PreviewBuilder:
         if reply.abandoned:  # a new save came: the next rebuild builds these
             return [], []
         errors, warnings = reply.errors, reply.warnings
-        versions = {
-            e["path"]: e["sha256"]
+        entries = [
+            e
             for e in Publisher(self.out).read_manifest().get("outputs", [])
             if isinstance(e, dict) and "path" in e and "sha256" in e
+        ]
+        versions = {e["path"]: e["sha256"] for e in entries}
+        page_digests = {
+            e["sha256"]: tuple(e["page_digests"]) for e in entries if isinstance(e.get("page_digests"), list)
         }
         with self._lock:
             now = time.monotonic()
@@ -426,6 +441,7 @@ class PreviewBuilder:
                     if versions.get(relpath) != self.status_version(job.stem, fmt):
                         self._published_at[(job.stem, fmt)] = now
             self.versions = versions
+            self._page_digests = page_digests
             self._unverified = reply.unverified
             for job in jobs:
                 for fmt in formats:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
-from . import pdf_charts, pdf_footnotes, pdf_letters, pdf_serialise, pdf_tagging
+from . import pdf_charts, pdf_footnotes, pdf_letters, pdf_pages, pdf_serialise, pdf_tagging
 from .pdf_tags import scope_table_headers
 
 
@@ -292,25 +292,29 @@ def write(document: RenderedDocument, target: Path) -> WrittenFile:
     rendered.metadata.generator = None
     identifier = hashlib.sha256(document.html.encode("utf-8")).hexdigest()[:32].encode()
     pdf_tagging.install()  # the structure tree without a page list built per element
+    digests: list[tuple[str, ...]] = []
     with _font_warnings(document):
         rendered.write_pdf(
             target,
             pdf_variant=variant,
             pdf_tags=True,
             pdf_identifier=identifier,
-            finisher=_finish,
+            finisher=partial(_finish, digests=digests if pdf_pages.wanted() else None),
             uncompressed_pdf=False,
         )
     _foreign_fonts(document, rendered)
-    return WrittenFile(target, "pdf", pages=len(rendered.pages))
+    return WrittenFile(target, "pdf", pages=len(rendered.pages), page_digests=digests[0] if digests else None)
 
 
-def _finish(document, pdf) -> None:
+def _finish(document, pdf, digests: list | None = None) -> None:
     """Last changes to the PDF's objects before WeasyPrint writes them, and the writer
     that writes them: WeasyPrint calls `pdf.write` next, which would serialise every object
-    twice for the file identifier (pdf_serialise.py)."""
+    twice for the file identifier (pdf_serialise.py). `digests`: a list to put the pages'
+    digests in (pdf_pages.py), when serve wants them."""
     _strip_producer(document, pdf)
     scope_table_headers(document)
+    if digests is not None:
+        digests.append(pdf_pages.page_digests(document, pdf))
     pdf.write = partial(pdf_serialise.write, pdf)
 
 

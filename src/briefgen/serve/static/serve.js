@@ -208,9 +208,12 @@ async function showPdf(stem, format, key, token) {
   // A hidden tab draws nothing until it is shown (pdf.js draws on animation frames): the
   // server need not wait for it.
   if (document.hidden) reportDrawn(stem, format);
-  const loading = pdfjs.getDocument({ data });
+  // One digest per page (writers/pdf_pages.py): a page whose digest is on screen already is
+  // copied, not drawn again. The DOCX's view has none: every page is drawn.
+  const digests = (response.headers.get("X-Page-Digests") || "").split(" ").filter(Boolean);
+  const loading = pdfjs.getDocument({ data, worker: pdfWorker() });
   try {
-    await drawPdf(await loading.promise, view, key, token);
+    await drawPdf(await loading.promise, view, key, token, digests);
   } catch (error) {
     if (token === state.token) showNote(`Could not show the PDF: ${error}`);
   } finally {
@@ -219,10 +222,20 @@ async function showPdf(stem, format, key, token) {
   }
 }
 
-// Every page's box first, at its size, in a hidden copy of the view: the pages the old view
+// One pdf.js worker thread for every PDF shown: starting one (and parsing its module) for
+// each refresh cost about a third of a second before the first page.
+let sharedWorker = null;
+function pdfWorker() {
+  if (!sharedWorker || sharedWorker.destroyed) sharedWorker = new pdfjs.PDFWorker();
+  return sharedWorker;
+}
+
+// Every page's box first, at its size, in a hidden copy of the view. Pages the old view shows
+// already (same digest, same size) are copied from it; of the others, those the old view
 // shows at its scroll position are drawn first, the new view replaces the old one then (no
-// blank moment, same place), and the other pages are drawn after, nearest first.
-async function drawPdf(documentPdf, view, key, token) {
+// blank moment, same place), and the other pages are drawn after, nearest first. After a save
+// only the pages the change reached are drawn.
+async function drawPdf(documentPdf, view, key, token, digests = []) {
   if (token !== state.token) return;
   for (const stale of view.querySelectorAll(".pages.incoming")) stale.remove();
   const pages = document.createElement("div");
@@ -230,9 +243,11 @@ async function drawPdf(documentPdf, view, key, token) {
   pages.dataset.key = key;
   const width = Math.min(view.clientWidth - 32, 900);
   const sheets = [];
-  for (let number = 1; number <= documentPdf.numPages; number++) {
-    const page = await documentPdf.getPage(number);
-    if (token !== state.token) return;
+  const numbers = Array.from({ length: documentPdf.numPages }, (_, index) => index + 1);
+  const pdfPages = await Promise.all(numbers.map((number) => documentPdf.getPage(number)));
+  if (token !== state.token) return;
+  for (const [index, page] of pdfPages.entries()) {
+    const number = index + 1;
     const unscaled = page.getViewport({ scale: 1 });
     const viewport = page.getViewport({ scale: width / unscaled.width });
     const holder = document.createElement("div");
@@ -242,12 +257,23 @@ async function drawPdf(documentPdf, view, key, token) {
     holder.style.height = `${viewport.height}px`;
     holder.style.setProperty("--scale-factor", String(viewport.scale));
     holder.style.setProperty("--total-scale-factor", String(viewport.scale));
+    holder.dataset.size = `${width}x${window.devicePixelRatio || 1}`;
+    if (digests.length === documentPdf.numPages) holder.dataset.digest = digests[number - 1];
     pages.append(holder);
     sheets.push({ page, viewport, holder });
   }
   const old = view.querySelector(".pages:not(.incoming)");
   const same = old && old.dataset.key === key;
+  const shown = new Map();
+  for (const holder of old ? old.querySelectorAll(".page[data-complete][data-digest]") : []) {
+    shown.set(`${holder.dataset.digest}|${holder.dataset.size}`, holder);
+  }
   view.append(pages);
+  const toDraw = sheets.filter(({ holder }) => {
+    const twin = shown.get(`${holder.dataset.digest}|${holder.dataset.size}`);
+    if (twin) copyPage(twin, holder);
+    return !twin;
+  });
   const offset = parseFloat(getComputedStyle(view).paddingTop) || 0;
   // A shorter document than the place kept: its end.
   const last = Math.max(0, 2 * offset + pages.offsetHeight - view.clientHeight);
@@ -258,7 +284,7 @@ async function drawPdf(documentPdf, view, key, token) {
     const end = start + holder.offsetHeight;
     return end <= top ? top - end : start >= bottom ? start - bottom : 0;
   };
-  const order = sheets.map((sheet) => ({ sheet, distance: distance(sheet) }));
+  const order = toDraw.map((sheet) => ({ sheet, distance: distance(sheet) }));
   order.sort((a, b) => a.distance - b.distance || a.sheet.holder.offsetTop - b.sheet.holder.offsetTop);
   const inView = order.filter((o) => o.distance === 0).map((o) => o.sheet);
   const later = order.filter((o) => o.distance > 0).map((o) => o.sheet);
@@ -292,6 +318,21 @@ async function drawPage({ page, viewport, holder }) {
   text.className = "textLayer";
   holder.append(text);
   await new pdfjs.TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
+  holder.dataset.complete = "true"; // picture and text: a later view may copy it (copyPage)
+}
+
+function copyPage(from, holder) {
+  const source = from.querySelector("canvas");
+  const canvas = document.createElement("canvas");
+  canvas.width = source.width;
+  canvas.height = source.height;
+  canvas.style.width = source.style.width;
+  canvas.style.height = source.style.height;
+  canvas.getContext("2d").drawImage(source, 0, 0);
+  holder.append(canvas, from.querySelector(".textLayer").cloneNode(true));
+  holder.dataset.drawn = "true";
+  holder.dataset.complete = "true";
+  holder.dataset.copied = "true";
 }
 
 function swapIn(view, pages, key, top) {
