@@ -115,6 +115,19 @@ def file_digest(relative: str, data: bytes) -> str:
     return hashlib.sha256(f"{software_digest()}\n{relative}\n".encode() + data).hexdigest()
 
 
+_THIS_BUILDS: list[ContentCache] = []
+
+
+def use_for_this_build(folder: Path | None) -> None:
+    """The cache this process's build keeps things in that it makes on the way (a worker's:
+    charts/drawings.py reads it when a chart is drawn); None: none (--no-cache)."""
+    _THIS_BUILDS[:] = [ContentCache.at(folder)] if folder else []
+
+
+def this_builds() -> ContentCache | None:
+    return _THIS_BUILDS[0] if _THIS_BUILDS else None
+
+
 class ContentCache:
     """Signed entries in PROJECT/.briefgen/cache/ (made owner-only on first write)."""
 

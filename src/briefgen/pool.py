@@ -37,7 +37,7 @@ from pathlib import Path
 from .model import Model
 from .plan import Job
 from .scratch import ScratchFolder
-from .worker import JobResult, Limits, init_worker, run_batch
+from .worker import CHARTS_KEPT, JobResult, Limits, init_worker, run_batch
 
 Batch = list[tuple[Job, str]]
 
@@ -111,6 +111,7 @@ class WorkerPool:
         self._executor: ProcessPoolExecutor | None = None
         self._shared: SharedModel | None = None
         self._charts = None  # the chart engine process (charts/engine.py), when outputs have charts
+        self._charts_kept = False  # every drawing the outputs need is on disk: no engine
         self.started_early = False
         if start_early and early_start_possible() and start_method() is None:
             self._shared = SharedModel()
@@ -138,11 +139,18 @@ class WorkerPool:
         """Start the chart engine process when some of `jobs` show charts (once per build): it
         starts while the project is checked and the workers import their libraries, and the
         workers draw through it (charts/engine.py)."""
-        if self._charts is not None:
+        if self._charts is not None or self._charts_kept:
             return
         fonts = _chart_fonts(model, jobs)
         if fonts is None:
             return
+        cache_folder = self._settings[5]
+        if cache_folder is not None:
+            from .charts.prefetch import all_kept
+
+            if all_kept(model, jobs, cache_folder):
+                self._charts_kept = True  # drawn in an earlier build and kept (charts/drawings.py)
+                return
         from .charts.engine import EngineProcess
 
         self._charts = EngineProcess(fonts)
@@ -167,7 +175,9 @@ class WorkerPool:
             return iter(())
         jobs = [job for batch in batches for job, _ in batch]
         self.start_chart_engine(model, jobs)
-        engine = self._charts.address if self._charts is not None else None
+        engine = (
+            self._charts.address if self._charts is not None else CHARTS_KEPT if self._charts_kept else None
+        )
         if self._executor is None:
             workers = min(self.max_workers, len(batches))
             self._executor = self._executor_for(workers, model, start_method(), engine)

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import ContentCache, output_unchanged
+from .cache import ContentCache, output_unchanged, use_for_this_build
 from .catalogcache import COMPILED_CATALOGS
 from .check import check_output
 from .classstyles import class_problems
@@ -89,6 +89,9 @@ _STATE: dict = {}
 # A tocmemory.ContentsMemory when a long-lived process builds the same outputs after each
 # save (serve's preview worker); None in every build, which decides each time.
 CONTENTS_MEMORY = None
+# The chart engine address a build gives its workers when every drawing its outputs need is
+# kept on disk (charts/drawings.py): no engine process, and none started in the worker.
+CHARTS_KEPT = "(every drawing kept)"
 
 
 def init_worker(
@@ -125,7 +128,7 @@ def init_worker(
         decisions=shared_decisions(scratch),
     )
     apply_limits(limits)
-    _keep_compiled_on_disk(cache_folder)
+    _keep_on_disk(cache_folder)
     # What the worker inherited from the main process (modules, perhaps the model) lives as
     # long as it does: keep the cyclic collector off it. Layout allocates millions of small
     # objects that mostly live until the output is written; collecting every 700 allocations
@@ -179,7 +182,7 @@ def begin_build(
     )
     if not keep_environments:
         _STATE["envs"] = {}
-    _keep_compiled_on_disk(cache_folder)
+    _keep_on_disk(cache_folder)
     warmed = _STATE.setdefault("warmed", set())
     new = [fmt for fmt in formats or DEFAULT_FORMATS if fmt not in warmed]
     if new:
@@ -188,12 +191,14 @@ def begin_build(
     warm_up_charts(model)
 
 
-def _keep_compiled_on_disk(cache_folder: Path | None) -> None:
-    """Compiled templates and label catalogs loaded from and saved to the project's cache
-    (templatecache.py, catalogcache.py); in memory only without one (--no-cache)."""
+def _keep_on_disk(cache_folder: Path | None) -> None:
+    """Compiled templates, label catalogs and chart drawings loaded from and saved to the
+    project's cache (templatecache.py, catalogcache.py, charts/drawings.py); in memory only
+    without one (--no-cache)."""
     cache = ContentCache.at(cache_folder) if cache_folder else None
     COMPILED_TEMPLATES.keep_on_disk(TemplateStore(cache) if cache is not None else None)
     COMPILED_CATALOGS.keep_on_disk(cache)
+    use_for_this_build(cache_folder)
 
 
 def apply_limits(limits: Limits) -> None:
@@ -233,7 +238,7 @@ def warm_up_charts(model: Model) -> None:
     have charts and the build gave no engine process to draw in (charts/engine.py); a
     project without charts never pays for it. vl-convert holds the GIL while it starts, so
     this overlaps only the moments the worker itself waits (files, the model's pipe)."""
-    if not any(brief.charts for brief in model.project.briefs):
+    if not any(brief.charts for brief in model.project.briefs) or _STATE.get("charts_kept"):
         return
     vega = sys.modules.get("briefgen.charts.vega")
     if vega is not None and vega.remote_engine():
@@ -250,7 +255,11 @@ def warm_up_charts(model: Model) -> None:
 
 
 def _use_chart_engine(address: str | None) -> None:
-    """Draw through the build's chart engine process at `address`; None: in this process."""
+    """Draw through the build's chart engine process at `address`; None: in this process;
+    CHARTS_KEPT: in this process too, should a drawing kept on disk be missing after all."""
+    _STATE["charts_kept"] = address == CHARTS_KEPT
+    if address == CHARTS_KEPT:
+        address = None
     if address is None and "briefgen.charts.vega" not in sys.modules:
         return  # nothing drawn yet: no need to import the charts to say so
     from .charts.vega import use_engine

@@ -94,7 +94,7 @@ def png_request(svg: str, ppi: int, fonts: list[str]) -> dict:
     return {"op": "png", "svg": svg, "ppi": ppi, "fonts": fonts}
 
 
-def _body(request: dict) -> bytes:
+def request_body(request: dict) -> bytes:
     # The engine keeps answers by this text: equal requests must give equal bytes.
     return json.dumps(request, sort_keys=True).encode("utf-8")
 
@@ -134,7 +134,7 @@ class Connection:
         self._unwanted: set[bytes] = set()  # of _sent: their answers are dropped as they come
 
     def submit(self, request: dict) -> bytes:
-        body = _body(request)
+        body = request_body(request)
         if body in self._sent:
             self._unwanted.discard(body)  # asked for again before its answer came
             return body

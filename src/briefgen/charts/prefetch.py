@@ -8,14 +8,17 @@ engine process without waiting, so they are drawn while the workers start up and
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from ..cache import ContentCache
 from ..i18n import Localizer
 from ..jobs import job_brief, job_view
 from ..theme import audience_theme
-from . import vega
+from . import drawings, vega
 from .engine import Prefetch
 from .spec import brief_charts, chart_specs
+from .word import NATIVE_KINDS
 
 PREFETCH_OUTPUTS = 20  # the charts of a brief's copies are the same: one output per group
 
@@ -26,18 +29,58 @@ def prefetch_charts(address: str, model, jobs) -> None:
     and answered from the engine's memory when a worker asks."""
     prefetch = Prefetch(address)
     try:
-        groups = {}
-        for job in jobs:
-            if job_brief(model, job).charts:
-                groups.setdefault((job.brief_id, job.audience_id, job.language), job)
-        for job in list(groups.values())[:PREFETCH_OUTPUTS]:
+        for job in _one_per_group(model, jobs)[:PREFETCH_OUTPUTS]:
             try:
-                view = job_view(model, job)
                 theme = audience_theme(model, job.audience_id)
-                specs = chart_specs(view, Localizer(view.language, Path(model.root)))
-                for spec in brief_charts(view, specs):
+                for spec in _charts(model, job):
                     prefetch.send(vega.drawing_request(vega.vega_lite(spec, theme), spec.language, theme))
             except Exception:  # the worker meets and reports whatever went wrong here
                 continue
     finally:
         prefetch.close()
+
+
+def all_kept(model, jobs, cache_folder: Path) -> bool:
+    """Whether every drawing `jobs` need is kept on disk (drawings.py): their charts' SVGs,
+    and the pictures of those Word cannot draw for the outputs written as DOCX. Then the build
+    starts no engine; a drawing missed after all is drawn by the worker itself, as when the
+    engine is gone."""
+    store = ContentCache.at(cache_folder)
+    groups = _one_per_group(model, jobs)
+    if len(groups) > PREFETCH_OUTPUTS:
+        return False  # not worth reading that many: the engine starts, as before
+    try:
+        for job in groups:
+            theme = audience_theme(model, job.audience_id)
+            for spec in _charts(model, job):
+                drawn = drawings.kept(
+                    vega.drawing_request(vega.vega_lite(spec, theme), spec.language, theme), store
+                )
+                if drawn is None:
+                    return False
+                pictured = "docx" in job.formats and spec.kind not in NATIVE_KINDS
+                svg = vega.clean_svg(drawn.decode("utf-8"), spec.alt) if pictured else None
+                if svg is not None and drawings.kept(vega.picture_request(svg, theme), store) is None:
+                    return False
+    except Exception:  # the worker meets and reports whatever went wrong here
+        return False
+    return True
+
+
+def _one_per_group(model, jobs) -> list:
+    """One job of each brief x audience x language that shows charts (a copy's are the same),
+    with the formats of all the group's jobs."""
+    groups: dict[tuple, object] = {}
+    for job in jobs:
+        if job_brief(model, job).charts:
+            key = (job.brief_id, job.audience_id, job.language)
+            first = groups.setdefault(key, job)
+            if first is not job and not set(job.formats) <= set(first.formats):
+                groups[key] = replace(first, formats=tuple(dict.fromkeys([*first.formats, *job.formats])))
+    return list(groups.values())
+
+
+def _charts(model, job) -> list:
+    view = job_view(model, job)
+    specs = chart_specs(view, Localizer(view.language, Path(model.root)))
+    return [spec for spec in brief_charts(view, specs) if not spec.empty]

@@ -27,6 +27,7 @@ from markupsafe import escape
 from ..i18n import babel_locale
 from ..kept import Kept
 from ..theme import Theme
+from . import drawings
 from .engine import Connection, EngineUnavailable, font_dirs, png_request, svg_request
 from .engine_server import VL_VERSION, print_png
 from .spec import ChartSpec
@@ -276,29 +277,42 @@ _PNG_CACHE: Kept[bytes] = Kept(16)
 
 
 def _png(svg_text: str, theme: Theme) -> bytes:
-    drawn = _remote(png_request(svg_text, PNG_PPI, list(_font_dirs(theme))))
-    if drawn is not None:
-        return drawn
-    raw = _vl_convert(_font_dirs(theme)).svg_to_png(svg_text, scale=PNG_PPI / 96)
-    return print_png(raw, PNG_PPI)
+    request = picture_request(svg_text, theme)
+    drawn = drawings.kept(request)
+    if drawn is None:
+        drawn = _remote(request)
+        if drawn is None:
+            raw = _vl_convert(_font_dirs(theme)).svg_to_png(svg_text, scale=PNG_PPI / 96)
+            drawn = print_png(raw, PNG_PPI)
+        drawings.keep(request, drawn)
+    return drawn
 
 
 def _draw(vl: dict, language: str, theme: Theme) -> str:
-    drawn = _remote(drawing_request(vl, language, theme))
-    if drawn is not None:
-        return drawn.decode("utf-8")
-    vlc = _vl_convert(_font_dirs(theme))
-    return vlc.vegalite_to_svg(
-        vl,
-        vl_version=VL_VERSION,
-        format_locale=number_locale(language),
-        time_format_locale=time_locale(language),
-    )
+    request = drawing_request(vl, language, theme)
+    drawn = drawings.kept(request)
+    if drawn is None:
+        drawn = _remote(request)
+        if drawn is None:
+            vlc = _vl_convert(_font_dirs(theme))
+            drawn = vlc.vegalite_to_svg(
+                vl,
+                vl_version=VL_VERSION,
+                format_locale=number_locale(language),
+                time_format_locale=time_locale(language),
+            ).encode("utf-8")
+        drawings.keep(request, drawn)
+    return drawn.decode("utf-8")
 
 
 def drawing_request(vl: dict, language: str, theme: Theme) -> dict:
     """What the engine process is asked for `vl` (engine.py): equal charts, equal requests."""
     return svg_request(vl, number_locale(language), time_locale(language), list(_font_dirs(theme)))
+
+
+def picture_request(svg_text: str, theme: Theme) -> dict:
+    """What the engine process is asked for the PNG of `svg_text` (the DOCX's picture)."""
+    return png_request(svg_text, PNG_PPI, list(_font_dirs(theme)))
 
 
 # ------------------------------------------------------------------ the engine process
@@ -321,18 +335,31 @@ def remote_engine() -> bool:
 
 def prefetch(spec: ChartSpec, theme: Theme) -> None:
     """Ask the engine process for `spec`'s drawing now and read it when `svg` needs it; not
-    for a chart this process has drawn already (the next copy of a mailing)."""
+    for a chart this process has drawn already (the next copy of a mailing), nor for one kept
+    on disk (drawings.py)."""
     if _CONNECTION and not spec.empty:
         vl = vega_lite(spec, theme)
-        if _svg_key(vl, spec) not in _SVG_CACHE:
-            _submit(drawing_request(vl, spec.language, theme))
+        key = _svg_key(vl, spec)
+        if key not in _SVG_CACHE:
+            request = drawing_request(vl, spec.language, theme)
+            kept = drawings.kept(request)
+            if kept is not None:
+                _SVG_CACHE.put(key, clean_svg(kept.decode("utf-8"), spec.alt))
+            else:
+                _submit(request)
 
 
 def prefetch_png(svg_text: str, theme: Theme) -> None:
     """Ask the engine process for the picture `png(svg_text)` will need (the DOCX's timeline),
     drawn there while this process lays out the PDF; not for one this process holds."""
-    if _CONNECTION and (svg_text, _font_dirs(theme)) not in _PNG_CACHE:
-        _submit(png_request(svg_text, PNG_PPI, list(_font_dirs(theme))))
+    key = (svg_text, _font_dirs(theme))
+    if _CONNECTION and key not in _PNG_CACHE:
+        request = picture_request(svg_text, theme)
+        kept = drawings.kept(request)
+        if kept is not None:
+            _PNG_CACHE.put(key, kept)
+        else:
+            _submit(request)
 
 
 def output_done() -> None:
