@@ -45,6 +45,7 @@ def build(args: dict) -> dict:
         formats=args.get("formats"),
         jobs=args.get("jobs"),
         force=bool(args.get("force")),
+        cache=bool(args.get("cache")),
     )
     preloaded = "weasyprint" in sys.modules
     cpu, started = _cpu(), time.perf_counter()
