@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -26,7 +27,7 @@ from .catalogcache import COMPILED_CATALOGS
 from .diagnostics import Diagnostic, ProjectError, error, strictly
 from .jobs import fallback_warnings
 from .labels import catalog_problems, label_warnings
-from .load import load_project
+from .load import SETTINGS_FILE, load_project
 from .model import Model
 from .outputwarnings import as_record
 from .plan import Job, UsageError, plan_jobs
@@ -100,6 +101,7 @@ def build_project(
         start_early=likely,
         self_contained=options.self_contained,
         cache_folder=cache.folder if cache is not None else None,
+        charts_likely=may_show_charts(root),
     )
     try:
         # The built-in label catalogs as an earlier build compiled them (catalogcache.py).
@@ -232,6 +234,20 @@ def _build(
         cache.put("build", record_key, record)
         cache.keep_only("build", [record_key])
     return report
+
+
+# `charts: [a, b]`, or `charts:` with a list of items below it.
+_CHARTS_KEY = re.compile(rb"^[ \t-]*charts:[ \t]*(?:[^\s#]|\r?\n[ \t]*- )", re.M)
+
+
+def may_show_charts(root: Path) -> bool:
+    """Whether briefgen.yaml seems to give a brief charts, read before the project is loaded:
+    early workers then import the charts' libraries while they wait. A guess for speed only
+    (a wrong one costs a warm-up or saves none), never for what is built."""
+    try:
+        return _CHARTS_KEY.search((root / SETTINGS_FILE).read_bytes()) is not None
+    except OSError:
+        return False
 
 
 def _machine_paths(root: Path, out: Path) -> dict[str, str]:

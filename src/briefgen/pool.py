@@ -103,8 +103,10 @@ class WorkerPool:
         start_early: bool,
         self_contained: bool = False,
         cache_folder: Path | None = None,
+        charts_likely: bool = False,
     ):
         self._settings = (out, pdf_variant, limits, formats, self_contained, cache_folder)
+        self._charts_likely = charts_likely  # for the workers' warm-up (worker.init_worker)
         # The workers' temporary folder, made with the first executor.
         self._scratch: ScratchFolder | None = None
         self.max_workers = max(1, jobs or os.cpu_count() or 1)
@@ -132,7 +134,7 @@ class WorkerPool:
             max_workers=workers,
             mp_context=multiprocessing.get_context(method) if method else None,
             initializer=_start_worker,
-            initargs=(model, *self._settings, chart_engine, self._scratch.path),
+            initargs=(model, *self._settings, chart_engine, self._scratch.path, self._charts_likely),
         )
 
     def start_chart_engine(self, model: Model, jobs: list[Job]) -> None:
@@ -189,7 +191,7 @@ class WorkerPool:
         results = self._executor.map(
             run_batch, batches, sizes, itertools.repeat(engine), earlier, itertools.repeat(fingerprint_here)
         )
-        if engine is not None:
+        if self._charts is not None:
             from .charts.prefetch import prefetch_charts
 
             # While the workers read the model: this process is idle until results come.

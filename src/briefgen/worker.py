@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .cache import ContentCache, output_unchanged, use_for_this_build
@@ -104,13 +105,16 @@ def init_worker(
     cache_folder: Path | None = None,
     chart_engine: str | None = None,
     scratch: str | None = None,
+    charts_likely: bool = False,
 ) -> None:
     """Runs once in each worker process. `model` is the Model, or the pool's SharedModel
     when the worker starts before the project is loaded (the first batch reads it).
     `cache_folder`: the project's, whose compiled templates the worker loads and keeps
     (templatecache.py); None with --no-cache. `chart_engine`: the socket of the build's
     chart engine process (charts/engine.py), if it started one. `scratch`: the folder for
-    the worker's temporary files, which the pool removes (pool.py)."""
+    the worker's temporary files, which the pool removes (pool.py). `charts_likely`: the
+    project seems to show charts (build.may_show_charts): their libraries are imported in
+    the warm-up too."""
     if scratch is not None:
         tempfile.tempdir = scratch
     _STATE.clear()
@@ -135,7 +139,7 @@ def init_worker(
     # cost about a tenth of a long document's time, collecting every 10 000 costs ~20 MB.
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
-    warm_up(formats)
+    warm_up(formats, charts_likely)
     _use_chart_engine(chart_engine)
     if loaded:
         warm_up_charts(model)
@@ -217,8 +221,9 @@ def apply_limits(limits: Limits) -> None:
     signal.signal(signal.SIGALRM, _on_alarm)
 
 
-def warm_up(formats: list[str] | None) -> None:
-    """Import the writers' libraries and read the fonts before the first output needs them.
+def warm_up(formats: list[str] | None, charts: bool = False) -> None:
+    """Import the writers' libraries and read the fonts before the first output needs them;
+    with `charts`, the charts' libraries too.
 
     Each is needed by the first output anyway; done here, it overlaps the main process's
     work when the pool starts early. A failure is left for the output that needs it to
@@ -228,9 +233,26 @@ def warm_up(formats: list[str] | None) -> None:
     steps = [precompile_builtin, _warm_default_theme]
     steps += [writer.warm_up for name, writer in WRITERS.items() if name in wanted]
     steps += [_warm_pdf_check] if "pdf" in wanted else []
+    steps += [partial(_warm_chart_libraries, wanted)] if charts else []
     for step in steps:
         with contextlib.suppress(Exception):
             step()
+
+
+def _warm_chart_libraries(formats: set[str]) -> None:
+    """What an output with charts imports on its way, the chart engine aside (which starts
+    only when a drawing is not kept: warm_up_charts): the charts' own modules and Babel's
+    locale data, Pillow's image plugins (WeasyPrint asks Pillow first for the image each
+    chart is drawn through, writers/pdf_charts.py) and python-pptx's chart writer for the
+    DOCX's native charts."""
+    from .charts import vega, word  # noqa: F401
+
+    if "pdf" in formats:
+        from PIL import Image
+
+        Image.init()
+    if "docx" in formats:
+        word.preload()
 
 
 def warm_up_charts(model: Model) -> None:
