@@ -227,3 +227,25 @@ def test_a_broken_scripts_entry_is_a_validate_error(tmp_path):
         "templates/broken/theme.yaml:3:5: scripts.thai of theme.yaml is missing the required field "
         "'range' (hint: required: range, body, heading)"
     ], messages
+
+
+def test_a_text_has_a_character_of_some_range_exactly_when_one_of_its_characters_is_in_one():
+    # fonts._has_any matches a compiled character class; the plain definition is the check.
+    import random
+
+    def plainly(text, ranges):
+        return any(a <= ord(c) <= b for c in text for a, b in ranges if ord(c) >= 0x80)
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        ranges, start = [], rng.randrange(0, 300)
+        for _ in range(rng.randrange(0, 5)):
+            low = start + rng.randrange(0, 5000)
+            high = low + rng.randrange(0, 3000)
+            ranges.append((low, high))
+            start = high + 1
+        codes = [rng.choice([rng.randrange(0, 0x80), rng.randrange(0x80, 0x20000)]) for _ in range(rng.randrange(6))]
+        text = "".join(chr(c) for c in codes if not 0xD800 <= c <= 0xDFFF)
+        assert fonts._has_any(text, tuple(ranges)) == plainly(text, ranges), (text, ranges)
+    assert fonts._has_any("a" * 100_000 + "東", ((0x4E00, 0x9FFF),))
+    assert not fonts._has_any("abc", ((0x00, 0x7F),))  # ASCII never calls for a script's face
