@@ -195,7 +195,7 @@ class WorkerPool:
             from .charts.prefetch import prefetch_charts
 
             # While the workers read the model: this process is idle until results come.
-            prefetch_charts(engine, model, jobs)
+            prefetch_charts(engine, model, jobs, self._settings[5])
         return itertools.chain.from_iterable(results)
 
     def close(self, abandon: bool = False) -> None:

@@ -177,14 +177,13 @@ def test_builds_through_the_engine_process_equal_builds_drawn_in_the_worker(tmp_
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1453161600")
     monkeypatch.setattr(engine_module, "EngineProcess", Recorded)
-    # Without the project's cache: no drawing kept by an earlier build (charts/drawings.py).
-    build(PROJECTS / "charts", tmp_path / "engine", audiences=["cleared"], cache=False)
+    build(PROJECTS / "charts", tmp_path / "engine", audiences=["cleared"])
     assert len(started) == 1
     assert started[0]._process.poll() is not None  # ended with the build
     assert not Path(started[0].address).parent.exists()
 
     monkeypatch.setattr(WorkerPool, "start_chart_engine", lambda self, model, jobs: None)
-    build(PROJECTS / "charts", tmp_path / "worker", audiences=["cleared"], cache=False)
+    build(PROJECTS / "charts", tmp_path / "worker", audiences=["cleared"])
     assert len(started) == 1
     through, itself = tmp_path / "engine", tmp_path / "worker"
     files = sorted(p.relative_to(through) for p in through.rglob("*") if p.is_file())

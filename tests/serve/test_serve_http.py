@@ -4,6 +4,7 @@ errors in content, bursts of saves, ports, and a clean stop on SIGINT."""
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import os
 import re
@@ -62,7 +63,8 @@ def test_a_pdf_preview_comes_with_its_pages_digests(served, tmp_path):
         ["pdfinfo", str(tmp_path / "preview.pdf")], capture_output=True, text=True, check=True
     )
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
-    assert len(digests) == pages and all(re.fullmatch(r"[0-9a-f]{32}", d) for d in digests), digests
+    assert len(digests) == pages and all(re.fullmatch(r"[0-9a-f]{16}", d) for d in digests), digests
+    assert headers["etag"] == f'"{hashlib.sha256(body).hexdigest()}"'
     assert served.request(f"/preview/{STEM}.pdf")[1]["x-page-digests"] == headers["x-page-digests"]
     assert "x-page-digests" not in served.request(f"/preview/{STEM}.html")[1]
 

@@ -73,6 +73,17 @@ def test_letters_new_to_the_font_subset_leave_other_pages_as_they_were(tmp_path)
     assert changed(before, after) == [3]
 
 
+def test_a_font_new_to_the_document_changes_only_the_page_that_uses_it(tmp_path):
+    # The first italic word brings a face the other pages do not name.
+    before = digests(tmp_path, brief(*SECTIONS))
+    after = digests(
+        tmp_path,
+        brief(*with_section(2, "<p>The text of part 2, <em>now</em> with emphasis.</p>")),
+        name="b.pdf",
+    )
+    assert changed(before, after) == [3]
+
+
 def test_a_colour_changes_the_page_it_is_on(tmp_path):
     before = digests(
         tmp_path, brief(*with_section(2, "<p class='x'>Coloured.</p>"), css=".x { color: #000 }")
@@ -129,9 +140,20 @@ def test_a_page_more_changes_every_page_that_prints_the_count(tmp_path):
 
 
 def test_the_pdf_is_the_same_with_or_without_digests(tmp_path, monkeypatch):
-    html = brief(*with_section(2, "<p style='opacity: 0.5'>Inside a group.</p>"))
-    pdf.write(virtual_document(html), tmp_path / "with.pdf")
+    # Every kind of stream whose chunks the digest joins: a page, a group, an image; and a
+    # link's annotation, whose destination the digest leaves out.
+    html = brief(
+        *with_section(
+            2,
+            "<p style='opacity: 0.5'>Inside a group.</p>"
+            "<p><img src='picture.png' alt='A square' width='40' height='30'> <a href='#part'>A link</a></p>"
+            "<p id='part'>Linked to.</p>",
+        )
+    )
+    read = lambda url: (_png((10, 120, 40)), "image/png")  # noqa: E731
+    with_digests = pdf.write(virtual_document(html, read), tmp_path / "with.pdf")
+    assert with_digests.page_digests is not None
     monkeypatch.setattr(pdf_pages, "_WANTED", False)
-    written = pdf.write(virtual_document(html), tmp_path / "without.pdf")
+    written = pdf.write(virtual_document(html, read), tmp_path / "without.pdf")
     assert written.page_digests is None
     assert (tmp_path / "with.pdf").read_bytes() == (tmp_path / "without.pdf").read_bytes()

@@ -7,14 +7,17 @@ some tenths of a second per chart, in every `briefgen build`, although the chart
 less often than the text around them. Each drawing is kept under a key of everything that
 makes its bytes: the request itself (the Vega-Lite specification with its data, the number
 and time locales, the font folders; or, for a picture, the SVG and its resolution), the names,
-sizes and times of the files in those font folders, vl-convert's version, and briefgen's
-version and source files (cache.software_digest). A stale drawing is never used: another input
-gives another key. The bytes kept are those the engine gives, so a build from kept drawings
-equals one drawn afresh (`--no-cache`), byte for byte.
+sizes and times of the files in those font folders, the versions of vl-convert, Pillow and
+zlib, and briefgen's version and source files (cache.software_digest). A stale drawing is
+never used: another input gives another key. One input is left out: the system's own fonts,
+which vl-convert falls back on for a character the theme's fonts lack: after installing or
+removing system fonts, `briefgen cache clear` has the next build draw afresh. The bytes kept
+are those the engine gives, so a build from kept drawings equals one drawn afresh
+(`--no-cache`), byte for byte.
 
 Chart data may be confidential: the drawings live with the rest of the cache, signed, in the
 project's owner-only `.briefgen/cache/` (docs/security.md); `--no-cache` neither reads nor
-writes them, and `briefgen cache clear` removes them. The newest `KEEP` are kept.
+writes them, and `briefgen cache clear` removes them. The `KEEP` most recently used are kept.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def keep(request: dict, drawing: bytes) -> None:
 
 
 def key(request: dict) -> str:
-    digest = hashlib.sha256(f"{software_digest()}\n{_engine_version()}\n".encode())
+    digest = hashlib.sha256(f"{software_digest()}\n{_engine_versions()}\n".encode())
     for folder in request.get("fonts", []):
         digest.update(f"{folder}\0{tree_digest(Path(folder), read_bytes=False)}\n".encode())
     digest.update(request_body(request))
@@ -64,13 +67,18 @@ def key(request: dict) -> str:
 
 
 @cache
-def _engine_version() -> str:
+def _engine_versions() -> str:
+    """vl-convert draws; Pillow and zlib flatten and encode the pictures (print_png)."""
+    import zlib
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return version("vl-convert-python")
-    except PackageNotFoundError:
-        return "unknown"
+    found = []
+    for package in ("vl-convert-python", "pillow"):
+        try:
+            found.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            found.append(f"{package} unknown")
+    return "; ".join([*found, f"zlib {zlib.ZLIB_RUNTIME_VERSION}"])
 
 
 def _make_room(store: ContentCache) -> None:

@@ -23,17 +23,21 @@ from .word import NATIVE_KINDS
 PREFETCH_OUTPUTS = 20  # the charts of a brief's copies are the same: one output per group
 
 
-def prefetch_charts(address: str, model, jobs) -> None:
+def prefetch_charts(address: str, model, jobs, cache_folder: Path | None = None) -> None:
     """Send the engine process the charts `jobs` show, one output of each brief x audience x
     language, without waiting: they are drawn while the workers read the model and render,
-    and answered from the engine's memory when a worker asks."""
+    and answered from the engine's memory when a worker asks. Not those kept in the cache at
+    `cache_folder` (drawings.py), which the workers read from there."""
     prefetch = Prefetch(address)
+    store = ContentCache.at(cache_folder) if cache_folder else None
     try:
         for job in _one_per_group(model, jobs)[:PREFETCH_OUTPUTS]:
             try:
                 theme = audience_theme(model, job.audience_id)
                 for spec in _charts(model, job):
-                    prefetch.send(vega.drawing_request(vega.vega_lite(spec, theme), spec.language, theme))
+                    request = vega.drawing_request(vega.vega_lite(spec, theme), spec.language, theme)
+                    if store is None or drawings.kept(request, store) is None:
+                        prefetch.send(request)
             except Exception:  # the worker meets and reports whatever went wrong here
                 continue
     finally:

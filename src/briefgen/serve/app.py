@@ -283,19 +283,30 @@ async def _settle(builder: PreviewBuilder, stem: str, fmt: str) -> None:
         waited += 0.02
 
 
+# Past this, a proxy in front of serve may refuse the response (nginx's buffer for headers is
+# 4-8 KB): some 480 pages. A longer PDF comes without digests, and every page is drawn.
+DIGESTS_HEADER_MAX = 8000
+
+
 async def _pdf_with_page_digests(builder: PreviewBuilder, path: Path, headers: dict) -> Response:
     """The PDF, and the digest of each of its pages (X-Page-Digests) when the build recorded
     them: the page draws again only pages whose digest it has not drawn (serve.js). The bytes
     are read once and the digests looked up by their sha256, so the two always belong together
     even when a rebuild replaces the file meanwhile."""
     try:
-        data = await asyncio.to_thread(path.read_bytes)
+        data, sha256 = await asyncio.to_thread(_read_with_sha256, path)
     except OSError:
         return _not_found(f"{path.name} was being replaced: refresh to see the new one.", status=503)
-    digests = builder.page_digests(hashlib.sha256(data).hexdigest())
-    if digests:
+    digests = builder.page_digests(sha256)
+    if digests and len(digests) * 17 <= DIGESTS_HEADER_MAX:
         headers["X-Page-Digests"] = " ".join(digests)
+    headers["ETag"] = f'"{sha256}"'
     return Response(data, media_type="application/pdf", headers=headers)
+
+
+def _read_with_sha256(path: Path) -> tuple[bytes, str]:
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
 
 
 def _not_found(message: str = "Not found.", status: int = 404) -> Response:

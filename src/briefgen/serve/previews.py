@@ -31,7 +31,6 @@ from ..model import IMPLICIT_AUDIENCE, Model
 from ..plan import Job, brief_audiences, plan_jobs
 from ..publish import Publisher
 from ..writers import FORMATS as WRITER_FORMATS
-from ..writers import pdf_pages
 from .draft import has_contents
 from .preview_worker import PreviewWorker, build_here, forget_themes
 
@@ -75,8 +74,6 @@ class PreviewBuilder:
         jobs: int | None = None,
         on_status: Callable[[dict], None] | None = None,
     ):
-        # In this process, so that the preview worker and the build workers forked later do too.
-        pdf_pages.want_page_digests()
         self.root = root
         self.out = out
         self.jobs = jobs

@@ -22,6 +22,7 @@ from pathlib import Path
 import uvicorn
 
 from ..scratch import ScratchFolder
+from ..writers import pdf_pages
 from .app import EventHub, create_app
 from .docx_view import DocxViewer
 from .listen import ListenError, address_of, bind, url_for
@@ -78,6 +79,8 @@ def serve(root: Path, options: ServeOptions, say) -> None:
 def _serve_from(root: Path, options: ServeOptions, say, sock, host: str, port: int, work: Path) -> None:
     any_address = host in ("0.0.0.0", "::")
     hub = EventHub()
+    # Before the preview worker and any build worker are forked, so that theirs do too.
+    pdf_pages.want_page_digests()
     builder = PreviewBuilder(root, work / "previews", jobs=options.jobs, on_status=hub.publish)
     docx = DocxViewer(work / "docx")
     (work / "docx").mkdir()

@@ -268,12 +268,8 @@ async function drawPdf(documentPdf, view, key, token, digests = []) {
   for (const holder of old ? old.querySelectorAll(".page[data-complete][data-digest]") : []) {
     shown.set(`${holder.dataset.digest}|${holder.dataset.size}`, holder);
   }
+  const twinOf = ({ holder }) => shown.get(`${holder.dataset.digest}|${holder.dataset.size}`);
   view.append(pages);
-  const toDraw = sheets.filter(({ holder }) => {
-    const twin = shown.get(`${holder.dataset.digest}|${holder.dataset.size}`);
-    if (twin) copyPage(twin, holder);
-    return !twin;
-  });
   const offset = parseFloat(getComputedStyle(view).paddingTop) || 0;
   // A shorter document than the place kept: its end.
   const last = Math.max(0, 2 * offset + pages.offsetHeight - view.clientHeight);
@@ -284,21 +280,32 @@ async function drawPdf(documentPdf, view, key, token, digests = []) {
     const end = start + holder.offsetHeight;
     return end <= top ? top - end : start >= bottom ? start - bottom : 0;
   };
-  const order = toDraw.map((sheet) => ({ sheet, distance: distance(sheet) }));
+  const order = sheets.map((sheet) => ({ sheet, distance: distance(sheet) }));
   order.sort((a, b) => a.distance - b.distance || a.sheet.holder.offsetTop - b.sheet.holder.offsetTop);
   const inView = order.filter((o) => o.distance === 0).map((o) => o.sheet);
-  const later = order.filter((o) => o.distance > 0).map((o) => o.sheet);
+  // The old view is on screen until the swap: the pages in view it shows already are copied.
+  for (const sheet of inView.filter(twinOf)) copyPage(twinOf(sheet), sheet.holder);
   try {
-    await Promise.all(inView.map(drawPage));
+    await Promise.all(inView.filter((sheet) => !twinOf(sheet)).map(drawPage));
   } finally {
     if (token !== state.token) pages.remove();
   }
   if (token !== state.token || !pages.isConnected) return;
   swapIn(view, pages, key, same ? Math.min(view.scrollTop, last) : 0);
+  // The other pages it showed take its own pictures, which it no longer shows (no copy, no
+  // second canvas in memory); a picture wanted twice (two equal pages) is copied the second time.
+  const later = order.filter((o) => o.distance > 0).map((o) => o.sheet);
+  const movedTo = new Map();
+  for (const sheet of later.filter(twinOf)) {
+    const twin = twinOf(sheet);
+    if (movedTo.has(twin)) copyPage(movedTo.get(twin), sheet.holder);
+    else movedTo.set(twin, movePage(twin, sheet.holder));
+  }
+  const rest = later.filter((sheet) => !twinOf(sheet));
   // pdf.js prepares a page in its worker thread while this one paints another: a few pages
   // drawn at once keep both busy.
   const drawRest = async () => {
-    while (later.length && token === state.token) await drawPage(later.shift());
+    while (rest.length && token === state.token) await drawPage(rest.shift());
   };
   await Promise.all(Array.from({ length: PAGES_AT_ONCE }, drawRest));
 }
@@ -321,6 +328,8 @@ async function drawPage({ page, viewport, holder }) {
   holder.dataset.complete = "true"; // picture and text: a later view may copy it (copyPage)
 }
 
+// A page of the old view whose digest and size a new page has: its picture copied (copyPage),
+// or taken over once the old view is gone (movePage). Either way it is not drawn again.
 function copyPage(from, holder) {
   const source = from.querySelector("canvas");
   const canvas = document.createElement("canvas");
@@ -329,10 +338,19 @@ function copyPage(from, holder) {
   canvas.style.width = source.style.width;
   canvas.style.height = source.style.height;
   canvas.getContext("2d").drawImage(source, 0, 0);
+  holder.dataset.copied = "true";
   holder.append(canvas, from.querySelector(".textLayer").cloneNode(true));
   holder.dataset.drawn = "true";
   holder.dataset.complete = "true";
+  return holder;
+}
+
+function movePage(from, holder) {
   holder.dataset.copied = "true";
+  holder.append(...from.children);
+  holder.dataset.drawn = "true";
+  holder.dataset.complete = "true";
+  return holder;
 }
 
 function swapIn(view, pages, key, top) {
