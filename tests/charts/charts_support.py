@@ -17,6 +17,24 @@ def in_child(function, *args):
         return pool.apply(function, args)
 
 
+def record_engines(monkeypatch) -> list:
+    """The chart engine processes the builds after this start, in a list (charts/engine.py);
+    dates fixed, so that builds compare byte for byte."""
+    from briefgen.charts import engine as engine_module
+
+    started: list = []
+    real = engine_module.EngineProcess
+
+    class Recorded(real):
+        def __init__(self, fonts):
+            super().__init__(fonts)
+            started.append(self)
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1453161600")
+    monkeypatch.setattr(engine_module, "EngineProcess", Recorded)
+    return started
+
+
 def svg_of(spec, theme) -> str:
     from briefgen.charts import vega
 

@@ -10,11 +10,11 @@ import shutil
 import stat
 
 import pytest
+from charts_support import record_engines
 from conftest import build, copy_project
 
 from briefgen.cache import CACHE_DIR, ContentCache, use_for_this_build
 from briefgen.charts import drawings
-from briefgen.charts import engine as engine_module
 from briefgen.charts.engine import png_request
 
 pytestmark = pytest.mark.slow  # real builds of every chart kind, PDF and DOCX
@@ -25,17 +25,7 @@ AUDIENCE = ["cleared"]
 @pytest.fixture
 def engines(monkeypatch):
     """The chart engine processes the builds start."""
-    started: list = []
-    real = engine_module.EngineProcess
-
-    class Recorded(real):
-        def __init__(self, fonts):
-            super().__init__(fonts)
-            started.append(self)
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1453161600")
-    monkeypatch.setattr(engine_module, "EngineProcess", Recorded)
-    return started
+    return record_engines(monkeypatch)
 
 
 def fresh_copy(tmp_path):

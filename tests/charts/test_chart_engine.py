@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from charts_support import in_child, raw_svg_of
+from charts_support import in_child, raw_svg_of, record_engines
 from conftest import PROJECTS, build
 
 from briefgen.charts.engine import (
@@ -164,19 +164,9 @@ def test_a_picture_or_drawing_a_worker_holds_is_not_asked_for_again(engine):
 @pytest.mark.slow
 def test_builds_through_the_engine_process_equal_builds_drawn_in_the_worker(tmp_path, monkeypatch):
     """The same bytes whoever draws; the engine process ends with the build."""
-    from briefgen.charts import engine as engine_module
     from briefgen.pool import WorkerPool
 
-    started: list[EngineProcess] = []
-    real = engine_module.EngineProcess
-
-    class Recorded(real):
-        def __init__(self, fonts):
-            super().__init__(fonts)
-            started.append(self)
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1453161600")
-    monkeypatch.setattr(engine_module, "EngineProcess", Recorded)
+    started: list[EngineProcess] = record_engines(monkeypatch)
     build(PROJECTS / "charts", tmp_path / "engine", audiences=["cleared"])
     assert len(started) == 1
     assert started[0]._process.poll() is not None  # ended with the build
