@@ -202,16 +202,13 @@ def _build(
     hidden = _machine_paths(root, options.out)
     for outcome in results:
         for output in outcome.outputs:
-            said = (output.record or {}).get("warnings", [])
-            printed = (output.record or {}).get("fallbacks")
-            digests = (output.record or {}).get("page_digests")
-            output.record = {"inputs": outcome.fingerprint}
-            if printed:
-                output.record["fallbacks"] = printed
-            if digests:  # serve's previews only (writers/pdf_pages.py)
-                output.record["page_digests"] = digests
-            if said:
-                output.record["warnings"] = [as_record(d, hidden) for d in said]
+            # What the worker recorded (fallbacks printed; serve's page digests), after the
+            # inputs, with its warnings told without this machine's folders.
+            said = dict(output.record or {})
+            warnings = said.pop("warnings", [])
+            output.record = {"inputs": outcome.fingerprint, **{k: v for k, v in said.items() if v}}
+            if warnings:
+                output.record["warnings"] = [as_record(d, hidden) for d in warnings]
     for outcome in [*skipped, *results]:
         diagnostics.extend(strictly(outcome.diagnostics) if options.strict else outcome.diagnostics)
     if any(d.is_error for d in diagnostics):

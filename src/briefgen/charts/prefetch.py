@@ -35,7 +35,7 @@ def prefetch_charts(address: str, model, jobs, cache_folder: Path | None = None)
             try:
                 theme = audience_theme(model, job.audience_id)
                 for spec in _charts(model, job):
-                    request = vega.drawing_request(vega.vega_lite(spec, theme), spec.language, theme)
+                    request = _drawing_request(spec, theme)
                     if store is None or drawings.kept(request, store) is None:
                         prefetch.send(request)
             except Exception:  # the worker meets and reports whatever went wrong here
@@ -57,9 +57,7 @@ def all_kept(model, jobs, cache_folder: Path) -> bool:
         for job in groups:
             theme = audience_theme(model, job.audience_id)
             for spec in _charts(model, job):
-                drawn = drawings.kept(
-                    vega.drawing_request(vega.vega_lite(spec, theme), spec.language, theme), store
-                )
+                drawn = drawings.kept(_drawing_request(spec, theme), store)
                 if drawn is None:
                     return False
                 pictured = "docx" in job.formats and spec.kind not in NATIVE_KINDS
@@ -82,6 +80,10 @@ def _one_per_group(model, jobs) -> list:
             if first is not job and not set(job.formats) <= set(first.formats):
                 groups[key] = replace(first, formats=tuple(dict.fromkeys([*first.formats, *job.formats])))
     return list(groups.values())
+
+
+def _drawing_request(spec, theme) -> dict:
+    return vega.drawing_request(vega.vega_lite(spec, theme), spec.language, theme)
 
 
 def _charts(model, job) -> list:

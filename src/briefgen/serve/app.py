@@ -297,9 +297,9 @@ async def _pdf_with_page_digests(builder: PreviewBuilder, path: Path, headers: d
         data, sha256 = await asyncio.to_thread(_read_with_sha256, path)
     except OSError:
         return _not_found(f"{path.name} was being replaced: refresh to see the new one.", status=503)
-    digests = builder.page_digests(sha256)
-    if digests and len(digests) * 17 <= DIGESTS_HEADER_MAX:
-        headers["X-Page-Digests"] = " ".join(digests)
+    digests = " ".join(builder.page_digests(sha256) or ())
+    if digests and len(digests) <= DIGESTS_HEADER_MAX:
+        headers["X-Page-Digests"] = digests
     headers["ETag"] = f'"{sha256}"'
     return Response(data, media_type="application/pdf", headers=headers)
 
