@@ -166,9 +166,10 @@ class Bench:
     def build(self, out: Path, **args: Any) -> dict:
         return self.driver("build", project=str(args.pop("project", self.project)), out=str(out), **args)
 
-    def interleaved(self, sides: list[tuple[Runs, Any]]) -> None:
-        """Run each side once per round, alternating, up to `repeats` rounds."""
-        for round_number in range(1, self.c.repeats + 1):
+    def interleaved(self, sides: list[tuple[Runs, Any]], rounds: int | None = None) -> None:
+        """Run each side once per round, alternating, up to `rounds` rounds [`repeats`]."""
+        rounds = rounds or self.c.repeats
+        for round_number in range(1, rounds + 1):
             for runs, measure in sides:
                 result = measure()
                 runs.add(result)
@@ -177,15 +178,16 @@ class Bench:
                 )
             slowest = max(runs.wall[-1] for runs, _ in sides)
             if self.c.max_repeat_seconds and slowest > self.c.max_repeat_seconds:
-                if round_number < self.c.repeats:
+                if round_number < rounds:
                     self.log(f"  not repeated: a run took {slowest:.0f} s > {self.c.max_repeat_seconds:g} s")
                 break
 
-    def runs_note(self, *runs: Runs) -> str:
+    def runs_note(self, *runs: Runs, rounds: int | None = None) -> str:
+        rounds = rounds or self.c.repeats
         counts = {len(r.wall) for r in runs}
         n = counts.pop() if len(counts) == 1 else "/".join(str(len(r.wall)) for r in runs)
         note = f"best of {n} run(s)"
-        if n != self.c.repeats and self.c.repeats > 1:
+        if n != rounds and rounds > 1:
             note += f" (not repeated: one run takes over {self.c.max_repeat_seconds:g} s)"
         return note
 
@@ -671,18 +673,22 @@ class Bench:
         cold_ours, cold_theirs = Runs("with 5 charts, --no-cache"), Runs("without charts, --no-cache")
         cold_ours.add(self.build(out / "charts-with", project=sides[0], **{**args, "cache": False}))
         cold_theirs.add(self.build(out / "charts-without", project=sides[1], **{**args, "cache": False}))
+        # Five rounds in a full run: the difference is a second or less between builds of
+        # four to six, so one busy moment on either side moves it more than the charts do.
+        rounds = max(self.c.repeats, 5) if self.c.repeats > 1 else 1
         self.interleaved(
             [
                 (ours, lambda: self.build(out / "charts-with", project=sides[0], **args)),
                 (theirs, lambda: self.build(out / "charts-without", project=sides[1], **args)),
-            ]
+            ],
+            rounds,
         )
         formats = "+".join(_brief_formats(sides[0], gen.POLICY_BRIEF))
         row.name = f"Policy brief ({formats}) with five charts vs the same brief without (extra seconds)"
         row.briefgen, row.reference = f"{ours.best:.2f} s", f"{theirs.best:.2f} s"
         row.result = ours.best - theirs.best
         row.notes += [
-            self.runs_note(ours, theirs),
+            self.runs_note(ours, theirs, rounds=rounds),
             f"charts: {', '.join(CHART_NAMES)}; {gen.POLICY_BRIEF_CASES} cases, one output per format, "
             "--jobs 1, --force, with the project's cache (the CLI's default: the drawings of the first "
             "build are kept); build_project time, interpreter start excluded",
