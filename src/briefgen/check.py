@@ -11,7 +11,8 @@ select stage withheld from this audience (ledger.py), and that the audience does
 elsewhere, must not be found there.
 
 Matching ignores case, white space, punctuation and hyphenation (letters and digits only),
-so a value broken over lines or pages is still found. All the values are looked for in one
+so a value broken over lines or pages is still found; percent-encoded runs (a link's query)
+are read decoded as well. All the values are looked for in one
 pass over the text (found_needles, Aho-Corasick). Values shorter than MIN_CHARS letters
 and digits are too common to judge and are not checked; long values are checked in windows
 of WINDOW_WORDS words, so a leaked sentence is found even when a page break splits it.
@@ -28,6 +29,7 @@ import unicodedata
 import zipfile
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 import ahocorasick
 
@@ -164,9 +166,8 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     differs. The result is the same as without it."""
     if not ledger.removed:
         return None
-    haystack = normalize(
-        extract_text(path, fmt, reference.setdefault("html", {}) if reference is not None else None)
-    )
+    text = extract_text(path, fmt, reference.setdefault("html", {}) if reference is not None else None)
+    haystack = normalize(text + percent_decoded(text))
     # The same text is often withheld in many places (a committee every recipient sits on):
     # each needle is searched for once, and reported under the first place it comes from.
     needles: dict[str, str] = {}
@@ -192,6 +193,26 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
                 "values that bypass the selection."
             )
     return None
+
+
+# A run of URL characters holding at least one %XX escape: a link target, an image source.
+_PERCENT_ENCODED = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
+
+
+def percent_decoded(text: str) -> str:
+    """The percent-encoded runs of `text` (`?q=Colony%20No%205`), decoded, one per line after
+    a newline; empty when there are none. Matching keeps letters and digits only, so an
+    encoded space or letter would otherwise join or hide the words of a value in a link.
+    Decoded until nothing changes (at most three times): `%2520` is a space encoded twice."""
+    decoded: list[str] = []
+    for run in _PERCENT_ENCODED.findall(text):
+        for _ in range(3):
+            plain = unquote(run, errors="replace")
+            if plain == run:
+                break
+            run = plain
+        decoded.append(run)
+    return "\n" + "\n".join(decoded) if decoded else ""
 
 
 class _VisibleText:
@@ -429,8 +450,6 @@ def _data_urls_read(value: str) -> str:
                 return " " + base64.b64decode(payload).decode("utf-8", errors="replace") + " "
             except (binascii.Error, ValueError):
                 return " "
-        from urllib.parse import unquote
-
         return " " + unquote(payload) + " "
 
     return _DATA_URL.sub(read, value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from briefgen.check import check_output
+from briefgen.check import check_output, percent_decoded
 from briefgen.ledger import Ledger, Withheld
 
 
@@ -319,3 +319,25 @@ def test_a_package_read_again_says_what_it_said_the_first_time(tmp_path):
     first = docx_text(path)
     assert "Q1" in first and "note" in first
     assert docx_text(path) == first
+
+
+def test_a_removed_value_percent_encoded_in_a_link_target_is_a_leak(tmp_path):
+    path = write(tmp_path, '<a href="https://maps.example/?q=Colony%20No%205%20Secretville">map</a>')
+    message = check_output(path, "html", ledger_of([("cases.x.detention.place", "Colony No 5 Secretville")]))
+    assert message and "cases.x.detention.place" in message
+
+
+def test_percent_decoding_undoes_double_encoding_and_reads_utf8():
+    decoded = percent_decoded(
+        "see https://x.example/?q=Anar%2520Mammadli and /p/%D0%90%D0%BD%D0%B0%D1%80 here"
+    )
+    assert "Anar Mammadli" in decoded and "Анар" in decoded
+    assert percent_decoded("50% of the cases, 100%") == ""  # no escape: nothing to add
+
+
+def test_a_percent_sign_in_text_does_not_make_a_value_found(tmp_path):
+    path = write(tmp_path, "<p>Growth of 20% in 2015; Colony%20 in the report</p>")
+    assert (
+        check_output(path, "html", ledger_of([("cases.x.detention.place", "Colony No 5 Secretville")]))
+        is None
+    )

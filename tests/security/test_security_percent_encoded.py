@@ -1,0 +1,39 @@
+"""A withheld value written percent-encoded into a link target (`?q=Maxim%20Khiddenov`) is
+as much a leak as the value in plain text: the build fails in every format and publishes
+nothing for that output."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import PROJECTS
+from security_support import assert_clean_failure, run_cli
+
+CASEFILE = PROJECTS / "casefile"
+
+# The withheld spelling, percent-encoded in a link target.
+LEAKY_OVERRIDE = """{% extends "builtin/case-dossier.html.j2" %}
+{% block content %}
+{{ super() }}
+<p><a href="https://records.example/search?q=Maxim%20Khiddenov&amp;court=1">court records</a></p>
+{% endblock %}
+"""
+
+
+@pytest.mark.parametrize(
+    "fmt", ["html", "docx", pytest.param("pdf", marks=pytest.mark.slow)], ids=["html", "docx", "pdf"]
+)
+def test_a_withheld_value_percent_encoded_in_a_link_fails_the_build(tmp_path, fmt):
+    project = tmp_path / "casefile"
+    shutil.copytree(CASEFILE, project)
+    override = project / "templates" / "public" / "case-dossier.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(LEAKY_OVERRIDE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "build", str(project), "-o", str(out), "--brief", "dossier", "--lang", "en", "--format", fmt
+    )
+    where = "people.maksim-fixture.also_known_as[0]"
+    assert_clean_failure(result, "confidentiality check failed", where, "nothing was published")
+    assert not (out / "dossier" / f"dossier.public.en.{fmt}").exists()
