@@ -167,6 +167,35 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     if not ledger.removed:
         return None
     text = extract_text(path, fmt, reference.setdefault("html", {}) if reference is not None else None)
+    where = _leaked(text, ledger, reference)
+    if where is None:
+        return None
+    return (
+        f"confidentiality check failed: {where} (removed for this audience) appears in "
+        f"the {fmt.upper()} output; it was not published. Check the templates for "
+        "values that bypass the selection."
+    )
+
+
+def check_rendered_html(markup: str, ledger: Ledger, reference: dict | None = None) -> str | None:
+    """check_output for HTML a template rendered but nobody wrote (`validate`): None when
+    clean, else the message naming the field. The written files of a build are still read
+    back: a PDF or DOCX carries more than its HTML (metadata, bookmarks, chart parts)."""
+    if not ledger.removed:
+        return None
+    text = html_text(markup, reference.setdefault("html", {}) if reference is not None else None)
+    where = _leaked(text, ledger, reference)
+    if where is None:
+        return None
+    return (
+        f"confidentiality check failed: {where} (removed for this audience) appears in the "
+        "HTML the templates render for this output; a build would publish nothing for it. "
+        "Check the templates for values that bypass the selection."
+    )
+
+
+def _leaked(text: str, ledger: Ledger, reference: dict | None) -> str | None:
+    """Where the first removed value found in `text` comes from, or None."""
     haystack = normalize(text + percent_decoded(text))
     # The same text is often withheld in many places (a committee every recipient sits on):
     # each needle is searched for once, and reported under the first place it comes from.
@@ -187,11 +216,7 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     visible = _VisibleText(ledger.visible)  # the audience's own text, read as far as needed
     for needle, where in needles.items():
         if needle in found and needle not in visible:
-            return (
-                f"confidentiality check failed: {where} (removed for this audience) appears in "
-                f"the {fmt.upper()} output; it was not published. Check the templates for "
-                "values that bypass the selection."
-            )
+            return where
     return None
 
 

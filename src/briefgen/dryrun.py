@@ -2,15 +2,17 @@
 
 `validate` promises everything `build` checks. Beyond the content, a build checks the
 theme, reports language fallbacks per output and renders each output's HTML through the
-templates, where a misspelt variable or a broken project template fails. The dry run does
-all of that in the Jinja sandbox, without WeasyPrint, python-docx or any file written.
+templates, where a misspelt variable or a broken project template fails, and reads each
+output back for values withheld from its audience (the confidentiality check). The dry run
+does all of that in the Jinja sandbox, without WeasyPrint, python-docx or any file written.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .diagnostics import Diagnostic, ProjectError
+from .check import check_rendered_html
+from .diagnostics import Diagnostic, ProjectError, error
 from .fonts import check_rendered
 from .labels import catalog_problems, label_warnings
 from .model import Model
@@ -37,6 +39,7 @@ def dry_run(model: Model) -> list[Diagnostic]:
     renderers: dict[str, DocumentRenderer] = {}
     templates = {b.id: b.template for b in model.project.briefs}
     failed: set[tuple[str, str]] = set()  # (audience, template): one broken render is enough
+    checked: dict[str, dict] = {}
     for job in jobs:
         view = job_view(model, job)
         template = templates[job.brief_id]
@@ -61,6 +64,11 @@ def dry_run(model: Model) -> list[Diagnostic]:
             found += check_rendered(html, renderer.theme, root, f"{template}.html.j2")
             # Classes with no look in the DOCX (theme `styles`), as the build reports them.
             found += _class_warnings(parsed.tree.body, renderer.theme, root, job.audience_id, template)
+            # The confidentiality check, on the HTML: what the build would refuse to publish.
+            # The copies of a brief differ little: each is read where it differs (check.py).
+            leak = check_rendered_html(html, view.ledger, checked.setdefault(job.brief_id, {}))
+            if leak:
+                found.append(error(f"{job.brief_id}/{job.stem}", 0, 0, leak))
         except RenderError as exc:
             failed.add((job.audience_id, template))
             found.append(exc.diagnostic)

@@ -79,3 +79,29 @@ def test_the_repository_and_fixtures_validate_clean():
     for name in ("small", "audiences"):
         result = validate(PROJECTS / name)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+LEAKY_OVERRIDE = """{% extends "builtin/case-dossier.html.j2" %}
+{% block content %}
+{{ super() }}
+<p>Also written <a href="https://records.example/?q=Maxim%20Khiddenov">in the records</a>.</p>
+{% endblock %}
+"""
+
+
+def test_validate_fails_where_the_build_would_refuse_to_publish(tmp_path):
+    # `validate` checks everything `build` checks: a template that prints a value withheld
+    # from its audience (here percent-encoded in a link) fails validate as it fails the build.
+    root = copy(tmp_path, "casefile")
+    override = root / "templates" / "public" / "case-dossier.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(LEAKY_OVERRIDE, encoding="utf-8")
+    result = validate(root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "confidentiality check failed: people.maksim-fixture.also_known_as[0]" in result.stderr
+    assert "dossier/dossier.public.en:0:0:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "output").exists()
+    override.unlink()
+    clean = validate(root)
+    assert clean.returncode == 0, clean.stderr
