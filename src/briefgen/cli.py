@@ -261,12 +261,12 @@ def validate(project, strict, no_cache) -> None:
 @click.argument("directory")
 def init(directory) -> None:
     """Write a small working project into DIRECTORY."""
-    from .scaffold import write_starter_project
+    from .scaffold import TargetError, write_starter_project
 
     target = Path(directory)
     try:
         write_starter_project(target)
-    except FileExistsError as exc:
+    except TargetError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"Created a briefing project in {target}. Build it with: briefgen build {target}")
 

@@ -82,6 +82,16 @@ def test_init_refuses_a_non_empty_folder(tmp_path):
     assert (tmp_path / "x" / "file").read_text() == "keep me"
 
 
+def test_init_on_a_file_or_below_one_is_a_usage_error(tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("keep me")
+    for target, said in ((afile, "is a file, not a folder"), (afile / "sub", "is a file, so")):
+        result = run("init", str(target))
+        assert result.returncode == 2, (target, result.stderr)
+        assert said in result.stderr and "Traceback" not in result.stderr
+    assert afile.read_text() == "keep me"
+
+
 def test_list_shows_the_output_matrix():
     result = run("list", str(PROJECTS / "small"))
     assert result.returncode == 0, result.stderr
