@@ -42,3 +42,12 @@ def test_unclosed_quote_and_not_utf8_are_errors_at_their_place():
     with pytest.raises(TableError) as caught:
         read_book("Cases.csv", "id\nÄ\n".encode("latin-1"))
     assert caught.value.where == "Cases.csv:1:1"
+
+
+def test_a_file_named_xlsx_that_is_no_workbook_is_an_error_not_a_skipped_csv():
+    for raw in (b"garbage\n", b"id,name\nx,y\n"):
+        with pytest.raises(TableError) as caught:
+            read_book("Cases.xlsx", raw)
+        assert caught.value.where == "Cases.xlsx"
+        assert "not a workbook" in caught.value.message
+    assert read_book("Cases.csv", b"id,name\nx,y\n").tables  # the same text named .csv is read

@@ -60,6 +60,14 @@ def read_book(label: str, raw: bytes) -> Book:
     """The tables of one file: every sheet of a workbook, or the one table of a CSV file."""
     if raw[:2] == b"PK":
         return _read_xlsx(label, raw)
+    if label.lower().endswith((".xlsx", ".xlsm")):
+        # Named a workbook but not one (every .xlsx is a zip package): read as CSV, any text
+        # file would be "a sheet that is not one of briefgen's" and skipped without a word.
+        raise TableError(
+            label,
+            "this is not a workbook briefgen can read (an .xlsx file is a zip package; this one is not)",
+            "save it from Excel or Calc as .xlsx (Excel 2007 or later), or as CSV UTF-8 named .csv",
+        )
     table = _read_csv(label, raw)
     if table.sheet == "README":  # Calc's book-README.csv: only the clearance matters
         clearance = next(
