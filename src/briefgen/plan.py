@@ -119,6 +119,11 @@ def plan_jobs(
                 jobs.append(Job(brief.id, audience.id, lang, wanted_formats))
     if not jobs and (briefs or audiences or languages or formats):
         raise UsageError(_nothing_selected(model, briefs, audiences, languages))
+    # A brief named with others but left with no output (a language only the others offer)
+    # would be dropped without a word: the build succeeds and the brief is not there.
+    empty = [b for b in dict.fromkeys(briefs or []) if not any(job.brief_id == b for job in jobs)]
+    if empty:
+        raise UsageError(_nothing_selected(model, empty, audiences, languages))
     return jobs
 
 

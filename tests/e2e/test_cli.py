@@ -147,3 +147,9 @@ def test_a_narrowing_that_selects_nothing_is_a_usage_error(tmp_path):
     assert "--brief small-brief --lang ru selects no output" in result.stderr
     assert "small-brief: audiences public-readers; languages en" in result.stderr
     assert not (tmp_path / "out" / "manifest.json").exists()
+    # Named beside a brief that does offer it: still no output of small-brief, still an error.
+    both = ("--brief", "small-brief", "--brief", "small-event", "--lang", "ru", "--format", "html")
+    result = run("build", str(project), "-o", str(tmp_path / "out"), *both)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--brief small-brief --lang ru selects no output" in result.stderr
+    assert not (tmp_path / "out" / "manifest.json").exists()
