@@ -31,6 +31,8 @@ _NO_LOOK = re.compile(r"^class '(?P<cls>[^']+)' \(<(?P<tag>[A-Za-z][\w-]*)>\)")
 _NO_TARGET = re.compile(r"^link to '(?P<href>#[^']*)' has no target in the document")
 # A warning about one element, `<tag class="...">` as the DOCX writer labels it: "... is
 # outside the HTML vocabulary", "... is set in 2 columns in the PDF but in one in the DOCX".
+# writers/pdf._foreign_fonts: what a machine without that font would print differently.
+FOREIGN_FONT = ", a font outside the theme that this machine happens to have"
 _ELEMENT = re.compile(r"^<(?P<tag>[A-Za-z][\w-]*)(?: class=\"(?P<classes>[^\"]*)\")?> ")
 
 
@@ -117,7 +119,8 @@ class WarningLocator:
             href = anchor.group("href")
             found = self._find(lambda source: link_position(source, href))
             return warning(*found, message, hint=f"give an element id={href[1:]!r}, or link elsewhere")
-        return warning(self.default_path, 0, 0, message)
+        # --strict makes it an error, as cli.md says of fonts outside the theme.
+        return warning(self.default_path, 0, 0, message, strict=FOREIGN_FONT in message)
 
     def _find(self, where) -> tuple[str, int, int]:
         """(path, line, column) in the first file of the chain where `where` finds it, else

@@ -65,8 +65,11 @@ def test_broken_content_exits_1_naming_file_and_line(tmp_path):
 def test_init_then_build_makes_pdf_and_docx(tmp_path):
     project = tmp_path / "starter"
     assert run("init", str(project)).returncode == 0
-    result = run("build", str(project))
+    # --strict: a new user's first build says nothing to fix (its `code` spans are printed
+    # with the theme's own monospace, not whichever this machine has).
+    result = run("build", str(project), "--strict")
     assert result.returncode == 0, result.stderr
+    assert " 0 warning(s)" in result.stderr, result.stderr
     manifest = json.loads((project / "output" / "manifest.json").read_text())
     formats = sorted(o["format"] for o in manifest["outputs"])
     assert formats.count("pdf") == formats.count("docx") >= 1

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.diagnostics import warning
+from briefgen.diagnostics import strictly, warning
 from briefgen.lookup import TemplateChain
 from briefgen.outputwarnings import (
+    FOREIGN_FONT,
     WarningLocator,
     as_record,
     element_position,
@@ -65,8 +66,10 @@ def test_the_warning_goes_to_the_file_of_the_chain_that_wrote_the_element(tmp_pa
         1,
     )
     # Not a vocabulary warning, or an element no template writes: at the output's template.
-    other = locator.diagnostic("'x' printed with 'Some Font', a font outside the theme")
+    other = locator.diagnostic(f"'x' printed with 'Some Font'{FOREIGN_FONT}; add a font")
     assert (other.location.path, other.location.line) == ("templates/a/policy-brief.html.j2", 0)
+    # cli.md: --strict makes a font outside the theme an error, like a missing label.
+    assert other.strict and strictly([other])[0].is_error and not other.is_error
     unseen = locator.diagnostic("policy-brief.html.j2: <marquee> is outside the HTML vocabulary; kept")
     assert str(unseen).startswith("templates/a/policy-brief.html.j2:0:0: warning: <marquee> is outside")
     nested = locator.diagnostic("policy-brief.html.j2: lists nest deeper than 3 levels")

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from .. import fonts
 from ..document import RenderedDocument, ResourceError, WrittenFile
+from ..outputwarnings import FOREIGN_FONT
 from . import pdf_charts, pdf_footnotes, pdf_letters, pdf_pages, pdf_serialise, pdf_tagging
 from .pdf_tags import scope_table_headers
 
@@ -212,8 +213,8 @@ def _foreign_fonts(document: RenderedDocument, rendered) -> None:
             continue
         drawn = "".join(sorted(set("".join(font.to_unicode.values()))))
         document.warn(
-            f"{drawn!r} printed with {font.family!r}, a font outside the theme that this machine happens "
-            "to have; add a font for these characters under `scripts` in the theme (docs/themes.md)"
+            f"{drawn!r} printed with {font.family!r}{FOREIGN_FONT}; add a font for these characters "
+            "under `scripts` in the theme (docs/themes.md)"
         )
 
 
