@@ -230,7 +230,13 @@ def validate(project, strict, no_cache) -> None:
 
         result = load_project(root, cache)
         diagnostics = list(result.diagnostics)
-        if result.model is not None:
+        if result.model is None:
+            from .templatecheck import syntax_problems
+
+            # Nothing can be rendered, but a template that does not parse is said now, not
+            # after the content is fixed.
+            diagnostics += syntax_problems(root)
+        else:
             from .dryrun import dry_run
             from .render import COMPILED_TEMPLATES
             from .templatecache import TemplateStore

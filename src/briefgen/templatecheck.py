@@ -14,7 +14,8 @@ otherwise vanish without a word (docs/templates.md, "Mistakes briefgen reports")
 
 Everything here is read with Jinja's own parser through lookup.py's chain, so it sees the
 files the render uses; nothing is rendered. A template that does not parse is left to the
-render, which reports the syntax error.
+render, which reports the syntax error; while the content has errors and nothing can be
+rendered, `syntax_problems` parses every project template for `validate`.
 """
 
 from __future__ import annotations
@@ -238,3 +239,32 @@ def _block_column(source: str, block: nodes.Block) -> int:
         return 1
     tag = re.search(r"\{%[-+]?\s*block\s+" + re.escape(block.name) + r"\b", lines[block.lineno - 1])
     return tag.start() + 1 if tag else 1
+
+
+def syntax_problems(root: Path) -> list[Diagnostic]:
+    """The syntax errors of every template under the project's `templates/` (themes'
+    included), each at its line and column: what `validate` can still say of the templates
+    while the content has errors, and no output can be rendered to find them."""
+    from jinja2 import DictLoader, TemplateSyntaxError
+
+    from .render import _environment
+    from .templateerrors import syntax_diagnostic
+
+    folder = root / "templates"
+    if not folder.is_dir():
+        return []
+    env = _environment(DictLoader({}))
+    found: list[Diagnostic] = []
+    for path in sorted(folder.rglob("*.j2")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the render reports a template it cannot read
+        try:
+            env.parse(source, name=relative.as_posix(), filename=str(path))
+        except TemplateSyntaxError as exc:
+            found.append(syntax_diagnostic(exc, relative.as_posix(), source, env))
+    return found

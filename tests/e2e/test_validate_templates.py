@@ -105,3 +105,22 @@ def test_validate_fails_where_the_build_would_refuse_to_publish(tmp_path):
     override.unlink()
     clean = validate(root)
     assert clean.returncode == 0, clean.stderr
+
+
+def test_a_template_syntax_error_is_reported_beside_content_errors(tmp_path):
+    # validate reports every problem at once: a template that does not parse is said while
+    # the content has errors too, not only once they are fixed.
+    root = copy(tmp_path, "audiences")
+    override = root / "templates" / "partners" / "policy-brief.html.j2"
+    override.write_text(
+        '{% extends "builtin/policy-brief.html.j2" %}\n{% block cover_extra %}\n<p>{{ foo( }}</p>\n'
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    (cases,) = [p for p in (root / "content").glob("*.yaml") if "status: imprisoned" in p.read_text()]
+    cases.write_text(cases.read_text().replace("status: imprisoned", "status: bogus-status", 1))
+    result = validate(root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "'bogus-status' is not allowed" in result.stderr
+    assert "templates/partners/policy-brief.html.j2:3:" in result.stderr
+    assert "2 error(s)" in result.stderr and "Traceback" not in result.stderr
