@@ -213,6 +213,11 @@ def _build(
         diagnostics.extend(strictly(outcome.diagnostics) if options.strict else outcome.diagnostics)
     if any(d.is_error for d in diagnostics):
         publisher.discard(outputs)
+        # The brief folders the workers made for their temporary files: "nothing was
+        # published" leaves no empty folder behind either. One holding anything stays.
+        for folder in dict.fromkeys(options.out / job.brief_id for job in jobs):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise ProjectError(_dedupe(diagnostics))
     # The manifest keeps entries of formats an earlier build made that this one did not ask for.
     defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in FORMATS}
