@@ -206,10 +206,13 @@ class MarkdownRenderer:
         body = footnotes.get(note_id, [])
         return " ".join(self._render_inline(t.children or [], footnotes, notes) for t in body)
 
-    def _add_reference(self, citation, out: list[str], reference_end: int | None) -> int:
+    def _add_reference(self, citation, out: list[str], reference_end: int | None) -> int | None:
         """A citation in a footnote's text, "text (Source B, p. 3)": one pair of brackets
         for citations with only white space between them, "(Source A; Source B)"."""
         reference = self._reference(self._cited_source(citation), citation.meta["locator"])
+        if not reference:  # plain_text's: no citations, no empty brackets
+            _trim_space_before_note(out)
+            return reference_end
         if reference_end == len(out) - 1:  # right after the last one's ")"
             out[-1:] = [f"; {reference}", ")"]
         elif reference_end == len(out) - 2 and not out[-1].strip():  # white space between
