@@ -26,9 +26,14 @@ def since(status: str, timeline: Iterable) -> str | None:
     """The first date (partial dates too) of a timeline entry that starts the current status.
 
     `timeline` holds entries with `.date` and `.type`, in date order."""
+    entry = since_entry(status, timeline)
+    return entry.date if entry is not None else None
+
+
+def since_entry(status: str, timeline: Iterable):
+    """The timeline entry `since` takes its date from (a chart cites its source), or None."""
     kinds = SINCE_TYPES.get(status, ())
-    dates = [entry.date for entry in timeline if entry.type in kinds]
-    return dates[0] if dates else None
+    return next((entry for entry in timeline if entry.type in kinds), None)
 
 
 def days_in_detention(status: str, since_date: str | None, as_of: date) -> int | None:

@@ -6,6 +6,11 @@ markdown image syntax renders as its alt text. Footnotes (`[^1]`) and citations
 (`[@source-id]`, `[@source-id, p. 12]`) both become inline `<span class="footnote">`,
 which the PDF floats to the foot of the page and the DOCX turns into a real footnote; the
 numbers are given by the writers in reading order.
+
+A footnote cannot hold a footnote. Inside a footnote's text a citation reads as an inline
+reference in brackets, "The court's records (Source B, p. 3).", adjacent ones in one pair
+("(Source A; Source B)"); a note that is only a citation reads as the citation does. A
+footnote called from inside another is given in brackets where it is called.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from markupsafe import Markup, escape
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .model import CITATION_RE
+from .punctuation import without_full_stop
 
 # Called with (source id, locator or None); returns the footnote's inner HTML.
 CiteFormatter = Callable[[str, str | None], Markup]
@@ -62,8 +68,16 @@ def _parse(text: str) -> tuple:
 class MarkdownRenderer:
     """Renders markdown fields of one output; citations are formatted by `cite`."""
 
-    def __init__(self, cite: CiteFormatter, cited_visible: Callable[[str], bool] | None = None):
+    def __init__(
+        self,
+        cite: CiteFormatter,
+        cited_visible: Callable[[str], bool] | None = None,
+        reference: CiteFormatter | None = None,
+    ):
         self._cite = cite
+        # A citation inside a footnote's text: the source as a reference within a sentence,
+        # without the citation's closing full stop (by default the citation without it).
+        self._reference = reference or (lambda source, locator: without_full_stop(cite(source, locator)))
         # Whether a cited source is shown to this output: its note then names it in a
         # data-source attribute, which the web page links to the list of sources (webnav).
         # A withheld source's id is never written.
@@ -122,11 +136,22 @@ class MarkdownRenderer:
 
     # ------------------------------------------------------------------ inline
 
-    def _render_inline(self, children, footnotes) -> str:
+    def _render_inline(self, children, footnotes, notes: tuple[int, ...] = ()) -> str:
+        """Inline HTML; `notes`: the footnotes whose text this is (none in the body), the
+        outermost first."""
         out: list[str] = []
         link_stack: list[bool] = []
+        reference_end: int | None = None  # where in `out` the last reference closed
+        # In a note's text citations are references, unless they are all the text is.
+        references = bool(notes) and not _only_citations(children)
         for child in children:
             kind = child.type
+            if kind == "citation" and references:
+                reference_end = self._add_reference(child, out, reference_end)
+                continue
+            if kind == "footnote_ref" and notes:
+                self._add_inner_note(child.meta["id"], footnotes, notes, out)
+                continue
             if kind == "text":
                 out.append(str(escape(child.content)))
             elif kind == "code_inline":
@@ -152,11 +177,12 @@ class MarkdownRenderer:
             elif kind == "link_close":
                 if link_stack and link_stack.pop():
                     out.append("</a>")
+            elif kind == "citation" and notes:  # a note that is only citations: no span of its own
+                note = self._cite(self._cited_source(child), child.meta["locator"])
+                out.append(f"{' ' if out and not out[-1][-1:].isspace() else ''}{note}")
             elif kind == "citation":
                 _trim_space_before_note(out)
-                source = child.meta["source"]
-                if source not in self.cited:
-                    self.cited.append(source)
+                source = self._cited_source(child)
                 note = self._cite(source, child.meta["locator"])
                 if self._cited_visible(source):
                     out.append(f'<span class="footnote" data-source="{escape(source)}">{note}</span>')
@@ -164,12 +190,62 @@ class MarkdownRenderer:
                     out.append(f'<span class="footnote">{note}</span>')
             elif kind == "footnote_ref":
                 _trim_space_before_note(out)
-                body = footnotes.get(child.meta["id"], [])
-                inner = " ".join(self._render_inline(t.children or [], footnotes) for t in body)
+                inner = self._note_text(child.meta["id"], footnotes, (child.meta["id"],)).strip()
                 out.append(f'<span class="footnote">{inner}</span>')
             elif kind == "image":  # disabled in the parser; kept for safety
                 out.append(str(escape(child.content)))
         return "".join(out)
+
+    def _cited_source(self, citation) -> str:
+        source = citation.meta["source"]
+        if source not in self.cited:
+            self.cited.append(source)
+        return source
+
+    def _note_text(self, note_id: int, footnotes, notes: tuple[int, ...]) -> str:
+        body = footnotes.get(note_id, [])
+        return " ".join(self._render_inline(t.children or [], footnotes, notes) for t in body)
+
+    def _add_reference(self, citation, out: list[str], reference_end: int | None) -> int | None:
+        """A citation in a footnote's text, "text (Source B, p. 3)": one pair of brackets
+        for citations with only white space between them, "(Source A; Source B)"."""
+        reference = self._reference(self._cited_source(citation), citation.meta["locator"])
+        if not reference:  # plain_text's: no citations, no empty brackets
+            _trim_space_before_note(out)
+            return reference_end
+        if reference_end == len(out) - 1:  # right after the last one's ")"
+            out[-1:] = [f"; {reference}", ")"]
+        elif reference_end == len(out) - 2 and not out[-1].strip():  # white space between
+            out[-2:] = [f"; {reference}", ")"]
+        else:
+            _space_before_reference(out)
+            out.extend([f"({reference}", ")"])
+        return len(out) - 1
+
+    def _add_inner_note(self, note_id: int, footnotes, notes: tuple[int, ...], out: list[str]) -> None:
+        """A footnote called from a footnote's text: its text in brackets there. One that
+        calls itself (or an enclosing note) adds nothing: its text is being given already."""
+        if note_id in notes:
+            _trim_space_before_note(out)
+            return
+        inner = self._note_text(note_id, footnotes, (*notes, note_id))
+        inner = str(without_full_stop(Markup(inner.strip())))
+        if inner:
+            _space_before_reference(out)
+            out.append(f"({inner})")
+
+
+def _only_citations(children) -> bool:
+    """Whether an inline text is citations and white space alone (a note "[^1]: [@report]")."""
+    return all(
+        c.type == "citation" or (c.type in ("text", "softbreak") and not c.content.strip()) for c in children
+    )
+
+
+def _space_before_reference(out: list[str]) -> None:
+    # "text[@report]" or "text [@report]" alike: "text (Report)".
+    if out and out[-1] and not out[-1][-1].isspace() and out[-1][-1] not in "([{\"'“‘«„":
+        out.append(" ")
 
 
 def _trim_space_before_note(out: list[str]) -> None:

@@ -28,3 +28,13 @@ def with_full_stop(html: str) -> Markup:
     """`html` (already escaped) with one full stop at its end."""
     html = Markup(html) if not isinstance(html, Markup) else html
     return html if ends_sentence(html) else html + Markup(".")
+
+
+# One full stop (Armenian's, CJK's too), not the last of an ellipsis, before closing tags.
+_FULL_STOP = re.compile(r"(?<![.])[.։。]((?:</[a-z]+>)*)\s*$")
+
+
+def without_full_stop(html: str) -> Markup:
+    """`html` (already escaped) without one closing full stop: a citation given within a
+    sentence ("... (Source withheld)."), whose sentence has its own."""
+    return Markup(_FULL_STOP.sub(r"\1", str(html)))

@@ -43,7 +43,7 @@ from .langmark import (
 from .lookup import BUILTIN_DIR, TemplateChain, shown_path, template_filename
 from .markdown import MarkdownRenderer
 from .parsed import ParsedDocument
-from .punctuation import with_full_stop
+from .punctuation import with_full_stop, without_full_stop
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
 from .templateerrors import (
@@ -233,6 +233,7 @@ class DocumentRenderer:
         md = MarkdownRenderer(
             lambda source_id, locator: self._cite(localizer, sources, source_id, locator),
             cited_visible=sources.__contains__,
+            reference=lambda source_id, locator: self._reference(localizer, sources, source_id, locator),
         )
         context = {
             **view.template_context(),
@@ -370,6 +371,19 @@ class DocumentRenderer:
             text += ", " + str(escape(locator))
         # One full stop: a date ("16 мая 2023 г.") or a title may end in one already.
         return with_full_stop(text)
+
+    def _reference(
+        self, localizer: Localizer, sources: dict[str, Record], source_id: str, locator: str | None
+    ) -> Markup:
+        """A citation within a footnote's text, in brackets in its sentence: as in a footnote
+        but without the closing full stop ("(Source B, p. 3)"); a date's own stays ("г.")."""
+        source = sources.get(source_id)
+        if source is None:
+            return without_full_stop(escape(localizer.gettext("Source withheld.")))
+        text = _source_reference(localizer, source)
+        if locator:
+            text += ", " + str(escape(locator))
+        return Markup(text)
 
 
 def _source_reference(localizer: Localizer, source: Record) -> str:

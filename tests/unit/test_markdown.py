@@ -58,3 +58,46 @@ def test_citation_pattern():
 
 def test_plain_text():
     assert plain_text("Some *emphasis* and [a link](https://x.org).") == "Some emphasis and a link ."
+
+
+def referencing():
+    """Citations as render.py gives them: a footnote's ends in a full stop, a reference not."""
+    return MarkdownRenderer(
+        lambda source, locator: Markup(f"<em>{source}</em>{', ' + locator if locator else ''}."),
+        reference=lambda source, locator: Markup(f"<em>{source}</em>{', ' + locator if locator else ''}"),
+    )
+
+
+def test_a_citation_in_a_footnote_is_a_reference_in_brackets_not_a_footnote():
+    r = referencing()
+    html = r.block("Footnote here.[^1]\n\n[^1]: The footnote's text [@src-b].")
+    assert '<span class="footnote">The footnote&#39;s text (<em>src-b</em>).</span>' in html
+    assert html.count('class="footnote"') == 1
+    assert r.cited == ["src-b"]  # still listed among the sources
+    # Written against the word, with a locator, several at once: one space, one pair.
+    html = r.block("A.[^1]\n\n[^1]: See[@b, p. 3] and [@a] [@c].")
+    assert "See (<em>b</em>, p. 3) and (<em>a</em>; <em>c</em>)." in html
+    html = r.block("A.[^1]\n\n[^1]: See [@a][@b]\n[@c] [@d].")
+    assert "See (<em>a</em>; <em>b</em>; <em>c</em>; <em>d</em>)." in html
+    # The same in a markdown value inside a sentence.
+    assert "(<em>src-b</em>)." in r.inline("X.[^1]\n\n[^1]: Text [@src-b].")
+
+
+def test_a_footnote_that_is_only_citations_reads_as_the_citations_do():
+    html = referencing().block("A.[^1]\n\n[^1]: [@b] [@c, p. 2]")
+    assert '<span class="footnote"><em>b</em>. <em>c</em>, p. 2.</span>' in html
+
+
+def test_a_reference_takes_the_citation_without_its_full_stop_by_default():
+    html = renderer().block("A.[^1]\n\n[^1]: Text [@b, p. 3].")
+    assert '<span class="footnote">Text ([b|p. 3]).</span>' in html  # no full stop to take
+    r = MarkdownRenderer(lambda source, locator: Markup("Source withheld."))
+    assert "Text (Source withheld)." in r.block("A.[^1]\n\n[^1]: Text [@b].")
+
+
+def test_a_footnote_called_in_a_footnote_is_given_in_brackets_and_one_calling_itself_ends():
+    html = renderer().block("A.[^1] B.[^2]\n\n[^1]: One [^2].\n\n[^2]: Two.")
+    assert '<span class="footnote">One (Two).</span>' in html
+    assert '<span class="footnote">Two.</span>' in html
+    html = renderer().block("A.[^1]\n\n[^1]: Itself [^1].")  # was a RecursionError
+    assert '<span class="footnote">Itself.</span>' in html

@@ -93,3 +93,7 @@ def test_every_text_of_the_fixture_projects(root):
     assert texts
     for text in texts:
         assert plain_text(text) == parsed_plain_text(text), text
+
+
+def test_plain_text_of_a_footnote_citing_a_source_has_no_empty_brackets():
+    assert plain_text("A.[^1]\n\n[^1]: The court found [@report, p. 3] so.") == "A. The court found so."

@@ -10,12 +10,14 @@ timeline entry the select stage removed is never counted, drawn or labelled.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
+from .. import facts
 from ..i18n import Localizer
 from ..model import PARTIAL_DATE_RE
 from ..select import Record, View
@@ -109,18 +111,22 @@ def detention_days(view: View, localizer: Localizer) -> ChartSpec:
     _ = localizer.gettext
     as_of = view.brief.date
     points: list[Point] = []
+    starts: list[Record | None] = []  # the entries the bars count from: their sources are cited
     for case in view.cases:
         start = deprivation_start(case)
         if start is None or start > as_of:
             continue
         days = (as_of - start).days
+        starts.append(facts.since_entry(case.status, case.timeline))
         for person in case.subjects:
             name = person.name or _("Name withheld")
             points.append(Point(name, days, _days(localizer, days)))
     points.sort(key=lambda p: -p.value)  # stable: equal counts keep the brief's order
     _distinct(points)
     title = _("Days in detention on {date}").format(date=localizer.format_date(as_of))
-    return _case_bars("detention-days", title, _("Days in detention"), _("Days"), points, view, localizer)
+    return _case_bars(
+        "detention-days", title, _("Days in detention"), _("Days"), points, view, localizer, starts
+    )
 
 
 def case_status(view: View, localizer: Localizer) -> ChartSpec:
@@ -146,9 +152,17 @@ def case_status(view: View, localizer: Localizer) -> ChartSpec:
 
 
 def _case_bars(
-    name: str, title: str, series: str, axis_title: str, points: list[Point], view: View, localizer: Localizer
+    name: str,
+    title: str,
+    series: str,
+    axis_title: str,
+    points: list[Point],
+    view: View,
+    localizer: Localizer,
+    entries: Sequence[Record | None] = (),
 ) -> ChartSpec:
-    """A bar chart of the brief's cases, its alt text stating every bar's value."""
+    """A bar chart of the brief's cases, its alt text stating every bar's value; it cites
+    the cases' sources and those of the timeline `entries` its values come from."""
     values = ", ".join(f"{p.label} {_number(localizer, p.value)}" for p in points)
     return ChartSpec(
         name=name,
@@ -159,7 +173,7 @@ def _case_bars(
         series=series,
         axis_title=axis_title,
         points=points,
-        sources=_case_sources(view.cases),
+        sources=_case_sources(view.cases, entries),
     )
 
 
@@ -171,6 +185,7 @@ def case_timeline(view: View, localizer: Localizer) -> ChartSpec:
     events: list[Event] = []
     lanes: list[str] = []
     described: list[str] = []
+    drawn: list[Record] = []
     for case in view.cases:
         if not case.timeline:
             continue
@@ -182,6 +197,7 @@ def case_timeline(view: View, localizer: Localizer) -> ChartSpec:
             shown = localizer.format_date(entry.date)
             events.append(Event(lane, _first_day(entry.date), kind, shown))
             steps.append(f"{kind} {shown}")
+            drawn.append(entry)
         described.append(f"{lane}: {', '.join(steps)}")
     title = _("Timeline of the cases")
     return ChartSpec(
@@ -192,7 +208,7 @@ def case_timeline(view: View, localizer: Localizer) -> ChartSpec:
         language=view.language,
         events=events,
         lanes=lanes,
-        sources=_case_sources(view.cases),
+        sources=_case_sources(view.cases, drawn),
     )
 
 
@@ -258,13 +274,22 @@ def _first_day(partial: str) -> str:
     return "-".join([*parts, "01", "01"][:3])
 
 
-def _case_sources(cases: list[Record]) -> list[Record]:
-    """The sources the counted cases list, each once, in order: a chart's citation."""
+def _case_sources(cases: list[Record], entries: Sequence[Record | None] = ()) -> list[Record]:
+    """A chart's citation, each source once, in order: the first three the counted cases
+    list, then the source of every timeline entry the chart draws or counts from.
+
+    An entry's source is cited wherever the entry is shown (content format 1.2), so those
+    are never cut. Both come from the View: an entry or a source the audience may not see
+    is not there (a withheld source is None)."""
     seen: dict[str, Record] = {}
     for case in cases:
         for source in case.sources:
             seen.setdefault(source.id, source)
-    return list(seen.values())[:3]
+    cited = {s.id: s for s in list(seen.values())[:3]}
+    for entry in entries:
+        if entry is not None and entry.source is not None:
+            cited.setdefault(entry.source.id, entry.source)
+    return list(cited.values())
 
 
 _SLUG = re.compile(r"[^a-z0-9-]+")
