@@ -2,7 +2,8 @@
 
 Each is a likely mistake that still builds: a timeline entry dated after the brief that
 shows it, a recipient tag that no brief's `recipients: {tags: [...]}` selects by, content
-written in a language that no brief builds. They are warnings (exit 0), reported by
+written in a language that no brief builds, a letter placeholder a recipient's copy would
+print as nothing ("as a Member of , ..."). They are warnings (exit 0), reported by
 `validate` and `build` alike, each at the place to look.
 """
 
@@ -14,12 +15,17 @@ from datetime import date
 from typing import Any
 
 from .diagnostics import Diagnostic, warning
-from .model import COLLECTIONS, LANG_RE, Model, RecipientFilter
+from .model import COLLECTIONS, LANG_RE, PLACEHOLDER_RE, Model, RecipientFilter, sensitivity_rank
 from .validate import known_language
 
 
 def model_warnings(model: Model) -> list[Diagnostic]:
-    return [*_timeline_after_brief(model), *_unused_recipient_tags(model), *_unbuilt_languages(model)]
+    return [
+        *_timeline_after_brief(model),
+        *_unused_recipient_tags(model),
+        *_unbuilt_languages(model),
+        *_letter_gaps(model),
+    ]
 
 
 def _brief_cases(model: Model, brief: Any) -> list[str]:
@@ -135,3 +141,52 @@ def _localized_languages(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tup
 
 def _looks_like_language(key: str) -> bool:
     return bool(LANG_RE.match(key)) and known_language(key)
+
+
+def _letter_gaps(model: Model) -> Iterator[Diagnostic]:
+    """{recipient.title} or {recipient.organisation} in a letter, for a recipient who has
+    none, or whose organisation an audience of the brief may not see: that copy's letter
+    would read with a gap where the words should be."""
+    from .plan import brief_audiences, brief_recipients
+
+    reported: set[tuple[str, str]] = set()
+    for brief in model.project.briefs:
+        if brief.letter is None:
+            continue
+        body = brief.letter.body
+        texts = body.values() if isinstance(body, dict) else [body]
+        used = {m.group(1).strip() for text in texts for m in PLACEHOLDER_RE.finditer(text or "")}
+        audiences = brief_audiences(model, brief)
+        for recipient in brief_recipients(model, brief):
+            gaps: list[str] = []
+            if "recipient.title" in used and not recipient.title:
+                gaps.append("{recipient.title}: the recipient has no title")
+            if "recipient.organisation" in used:
+                organisation = model.organisations.get(recipient.organisation or "")
+                if organisation is None:
+                    gaps.append("{recipient.organisation}: the recipient has no organisation")
+                else:
+                    hidden = [
+                        a.id
+                        for a in audiences
+                        if sensitivity_rank(organisation.sensitivity) > sensitivity_rank(a.clearance)
+                    ]
+                    if hidden:
+                        gaps.append(
+                            f"{{recipient.organisation}}: organisation '{organisation.id}' is "
+                            f"{organisation.sensitivity}, withheld from audience(s) {', '.join(hidden)}"
+                        )
+            for gap in gaps:
+                if (recipient.id, gap) in reported:
+                    continue
+                reported.add((recipient.id, gap))
+                where = model.locate("recipients", recipient.id)
+                yield warning(
+                    where.path,
+                    where.line,
+                    where.column,
+                    f"the letter of brief '{brief.id}' prints {gap}, so recipient '{recipient.id}''s "
+                    "copy would read with a gap where the words should be",
+                    "give the recipient the missing detail (or an organisation every audience of the "
+                    "brief may see), or word the letter without that placeholder",
+                )

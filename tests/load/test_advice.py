@@ -121,3 +121,39 @@ def test_key_messages_in_a_missing_language_fall_back_and_say_so(tmp_path):
     assert [(f.field, f.used) for f in selector.fallbacks if f.field == "key_messages"] == [
         ("key_messages", "en")
     ]
+
+
+def test_a_letter_placeholder_a_copy_would_print_as_nothing(tmp_path):
+    # "as a Member of , ...": jane has no title and no organisation; john's organisation is
+    # internal, so the public audience's copy would leave it out.
+    settings = """\
+audiences:
+  - {id: public-readers, clearance: public}
+  - {id: partners, clearance: internal}
+"""
+    extra = (
+        "    audiences: [public-readers, partners]\n"
+        "    recipients: all\n"
+        "    letter:\n"
+        "      body: We write to you as {recipient.title} of {recipient.organisation}.\n"
+        "      signatories: [emin]\n"
+    )
+    content = CONTENT.replace("    name: John\n", "    name: John\n    title: MEP\n    organisation: board\n")
+    content += "organisations:\n  - id: board\n    name: The Board\n    sensitivity: internal\n"
+    root = project(tmp_path, extra + settings, content)
+    found = [w for w in warnings(root) if "the letter of brief" in w]
+    assert len(found) == 3, found
+    assert any("{recipient.title}: the recipient has no title, so recipient 'jane'" in w for w in found)
+    assert any(
+        "{recipient.organisation}: the recipient has no organisation, so recipient 'jane'" in w for w in found
+    )
+    john = [w for w in found if "recipient 'john'" in w]
+    assert (
+        len(john) == 1
+        and "organisation 'board' is internal, withheld from audience(s) public-readers" in john[0]
+    )
+    assert john[0].startswith("content/content.yaml:")
+    # With every detail there and visible to every audience: nothing to say.
+    visible = content.replace("    sensitivity: internal\n", "")
+    visible = visible.replace("    name: Jane\n", "    name: Jane\n    title: MEP\n    organisation: board\n")
+    assert not [w for w in warnings(project(tmp_path / "ok", extra + settings, visible)) if "the letter" in w]
