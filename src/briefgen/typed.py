@@ -200,6 +200,8 @@ class _Explainer:
                 f"{self.describe(problem.path)} is missing the required field '{problem.missing}'",
                 hint,
             )
+        if kind == "blank_text":
+            return self.blank(problem)
         if kind == "extra_forbidden":
             name = problem.path[-1] if problem.path else "?"
             model = self.model_at(problem.path[:-1])
@@ -250,6 +252,26 @@ class _Explainer:
             return self.at(problem, f"{label} is too long: {err['msg'].lower()}")
         message = err["msg"]
         return self.at(problem, f"{label}: {message[:1].lower()}{message[1:]}")
+
+    def blank(self, problem: _Problem) -> Diagnostic:
+        """A required text written empty or as spaces only, or one of its translations."""
+        path = problem.path
+        model = self.model_at(path[:-1]) if path else None
+        if path and isinstance(path[-1], str) and model is not None and _has_field(model, path[-1]):
+            return self.at(
+                problem,
+                f"the required field '{path[-1]}' of {self.describe(path[:-1])} is empty",
+                "write its text: an empty or blank value counts as missing",
+            )
+        if len(path) >= 2 and isinstance(path[-2], str):
+            language = path[-1]
+            return self.at(
+                problem,
+                f"the required field '{path[-2]}' of {self.describe(path[:-2])} is empty in '{language}'",
+                f"write the {language} text, or remove the {language} entry: an empty translation "
+                "would print as nothing, while a missing one falls back to the project language",
+            )
+        return self.at(problem, f"{self.label(path) or self.what} is empty", "write its text")
 
     def wrong_type(self, group: list[_Problem]) -> Diagnostic:
         problem = group[0]
@@ -321,3 +343,7 @@ def did_you_mean(word: str, choices: Any, listing: bool = True) -> str | None:
     if listing and choices:
         return f"allowed: {', '.join(choices)}"
     return None
+
+
+def _has_field(model: type[BaseModel], name: str) -> bool:
+    return any(name in (field_name, info.alias) for field_name, info in model.model_fields.items())
