@@ -48,10 +48,11 @@ from .model import (
     SENSITIVITY_LEVELS,
     SINGULAR,
     SLUG_RE,
-    Event,
     Item,
     Project,
     RefTo,
+    _strict_date,
+    _time,
     field_type,
     type_options,
 )
@@ -258,22 +259,10 @@ class _Checker:
     # -- rules on single items
 
     def item_rules(self, entry: Entry) -> None:
-        node, item = entry.node, entry.item
+        node = entry.node
         singular = SINGULAR[entry.collection]
-        if isinstance(item, Event) and item.end_date and item.end_date < item.date:
-            self.error(
-                entry.file,
-                node.get("end_date") or node,
-                f"end_date {item.end_date} is before date {item.date}",
-                "an event ends on or after the day it starts: correct one of the two dates",
-            )
-        if isinstance(item, Event) and _ends_before_it_starts(item):
-            self.error(
-                entry.file,
-                node.get("end_time") or node,
-                f"end_time {item.end_time} is before time {item.time} on the same day",
-                "correct one of the two times, or give the day it ends as end_date",
-            )
+        if entry.collection == "events":
+            self.event_order(entry)
         alt = node.get("photo_alt")
         no_alt = alt is None or (alt.kind == "scalar" and not (alt.value or "").strip())
         if entry.collection == "people" and node.text("photo") and no_alt:
@@ -289,6 +278,29 @@ class _Checker:
                 node.key("id") or node,
                 f"case '{entry.id}' names no sources",
                 "list the sources that support it ('sources: [source-id]'), or cite them as [@source-id]",
+            )
+
+    def event_order(self, entry: Entry) -> None:
+        """An event that ends before it starts. Read from the fields as written, so that it
+        is reported beside the event's other mistakes (a misspelt time zone, say): each
+        comparison needs only its own fields to be valid."""
+        node = entry.node
+        day, end_day = _written(node, "date", _strict_date), _written(node, "end_date", _strict_date)
+        if day is not None and end_day is not None and end_day < day:
+            self.error(
+                entry.file,
+                node.get("end_date") or node,
+                f"end_date {end_day} is before date {day}",
+                "an event ends on or after the day it starts: correct one of the two dates",
+            )
+        start, end = _written(node, "time", _time), _written(node, "end_time", _time)
+        one_day = node.text("end_date") is None or (end_day is not None and end_day == day)
+        if start is not None and end is not None and one_day and end < start:
+            self.error(
+                entry.file,
+                node.get("end_time") or node,
+                f"end_time {end} is before time {start} on the same day",
+                "correct one of the two times, or give the day it ends as end_date",
             )
 
     # -- briefgen.yaml
@@ -563,9 +575,16 @@ def _scalars(node: Node | None) -> list[Node]:
     return [item for item in node.items if item.kind == "scalar"]
 
 
-def _ends_before_it_starts(event: Event) -> bool:
-    one_day = event.end_date in (None, event.date)
-    return bool(event.time and event.end_time and one_day and event.end_time < event.time)
+def _written(node: Node, name: str, parse: Any) -> Any:
+    """The value of scalar field `name` as its type reads it, or None if absent or invalid
+    (an invalid value is reported where the item is typed)."""
+    value = node.text(name)
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError:
+        return None
 
 
 def _case_has_sources(node: Node) -> bool:

@@ -191,3 +191,39 @@ def test_unknown_reference_without_a_close_id(tmp_path):
     [problem] = load_project(project(tmp_path, content)).errors
     assert problem.message == "unknown person 'zzz': there is no person with this id in people"
     assert problem.hint == "define it under 'people:', or correct the id"
+
+
+@pytest.mark.parametrize(
+    ("mistake", "place"),
+    [
+        ("timezone: Europe/Minks", (6, 15)),  # a misspelt time zone
+        ("organisers: [nobody]", (6, 18)),  # an unknown reference
+        ("location: [a, b]", (6, 15)),  # a wrong type
+    ],
+)
+def test_an_event_that_ends_before_it_starts_is_reported_beside_its_other_mistakes(tmp_path, mistake, place):
+    """The order of date and end_date (time and end_time) was checked only on an event
+    without other errors, so fixing a misspelt time zone revealed a second mistake."""
+    event = "  - id: {}\n    title: E\n    date: 2024-01-10\n    {}\n    {}\n"
+    content = "events:\n" + event.format("e", "end_date: 2024-01-09", mistake)
+    content += event.format("f", 'time: "16:00"\n    end_time: "15:00"', mistake)
+    errors = load_project(project(tmp_path, content)).errors
+    found = [(d.location.line, d.location.column, d.message) for d in errors]
+    assert (5, 15, "end_date 2024-01-09 is before date 2024-01-10") in found, found
+    assert (11, 15, "end_time 15:00 is before time 16:00 on the same day") in found, found
+    assert place in [(line, column) for line, column, _ in found], found
+    assert len(found) == 4, found
+
+
+def test_event_order_is_checked_only_between_valid_values(tmp_path):
+    content = (
+        "events:\n  - id: e\n    title: E\n    date: 2024-01-10\n    end_date: 2024-01-11\n"
+        '    time: "16:00"\n    end_time: "15:00"\n'  # over two days: fine
+        "  - id: f\n    title: F\n    date: 2024-02-30\n    end_date: 2024-01-09\n"  # no real date
+        '    time: "4pm"\n    end_time: "15:00"\n'
+    )
+    errors = load_project(project(tmp_path, content)).errors
+    assert [(d.location.line, d.message.split(":")[0]) for d in errors] == [
+        (10, "date '2024-02-30'"),
+        (12, "time '4pm'"),
+    ]
