@@ -165,9 +165,53 @@ def _url(value: str) -> str:
 
 
 def _country(value: str) -> str:
-    if not COUNTRY_RE.match(value):
-        raise ValueError("must be an ISO 3166-1 alpha-2 country code in capitals, e.g. AZ")
-    return value
+    if COUNTRY_RE.match(value) and value in country_codes():
+        return value
+    message = (
+        "not an ISO 3166-1 alpha-2 country code"
+        if COUNTRY_RE.match(value)
+        else "must be an ISO 3166-1 alpha-2 country code in capitals, e.g. AZ"
+    )
+    raise PydanticCustomError("value_error", message, {"hint": _country_hint(value)})
+
+
+# Codes babel (CLDR) knows as regions that ISO 3166-1 does not assign to a country:
+# "exceptionally reserved" ones (AC, CP, CQ, DG, EA, IC, TA), groupings (EU, EZ, QO, UN),
+# pseudo-locales (XA, XB) and "unknown region" (ZZ). XK (Kosovo, user-assigned) is kept:
+# it is what the EU and most registries write.
+_NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "IC", "TA", "EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
+)
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes (and XK), from babel's territories; loaded on first use."""
+    from babel import Locale
+
+    territories = Locale("en").territories
+    return frozenset(c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES)
+
+
+def _country_hint(value: str) -> str | None:
+    """The code meant by a common alias (UK), a lowercase code or an English country name."""
+    from babel import Locale
+    from babel.core import get_global
+
+    codes = country_codes()
+    text = value.strip()
+    if text.upper() in codes:
+        return f"write it in capitals: {text.upper()}"
+    replacements = [c for c in get_global("territory_aliases").get(text.upper(), []) if c in codes]
+    if replacements:
+        return f"did you mean {' or '.join(replacements)}?"
+    names = {name.casefold(): code for code, name in Locale("en").territories.items() if code in codes}
+    if text.casefold() in names:
+        return f"did you mean {names[text.casefold()]}?"
+    close = difflib.get_close_matches(text.casefold(), names, n=1, cutoff=0.8)
+    if len(text) > 2 and close:
+        return f"did you mean {names[close[0]]} ({Locale('en').territories[names[close[0]]]})?"
+    return "see the list of ISO 3166-1 alpha-2 codes, e.g. BE for Belgium, GB for the United Kingdom"
 
 
 def _lang(value: str) -> str:

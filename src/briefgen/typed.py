@@ -235,7 +235,7 @@ class _Explainer:
             shown = f" '{_short(value)}'" if isinstance(value, str) else ""
             if isinstance(value, str) and message.startswith("an id must be a lowercase slug"):
                 return self.bad_id(problem, f"{label}{shown}: {message}", value)
-            return self.at(problem, f"{label}{shown}: {message}")
+            return self.at(problem, f"{label}{shown}: {message}", err.get("ctx", {}).get("hint"))
         if kind == "too_short":
             if isinstance(err["input"], dict):
                 return self.at(

@@ -227,3 +227,31 @@ def test_event_order_is_checked_only_between_valid_values(tmp_path):
         (10, "date '2024-02-30'"),
         (12, "time '4pm'"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "hint"),
+    [
+        ("UK", "not an ISO 3166-1 alpha-2 country code", "did you mean GB?"),
+        ("AB", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
+        ("XX", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
+        ("ZZ", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
+        ("EU", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
+        ("be", "in capitals", "write it in capitals: BE"),
+        ("Belgium", "in capitals", "did you mean BE?"),
+    ],
+)
+def test_a_country_code_must_be_a_real_one(tmp_path, code, message, hint):
+    content = f"organisations:\n  - id: o\n    name: O\n    country: {code}\nrecipients:\n"
+    content += f"  - {{id: r, name: R, country: {code}}}\n"
+    errors = load_project(project(tmp_path, content)).errors
+    assert [(d.location.line, d.location.column) for d in errors] == [(4, 14), (6, 31)]
+    for problem in errors:
+        assert problem.message.startswith(f"country '{code}': ") and message in problem.message
+        assert hint in (problem.hint or "")
+
+
+@pytest.mark.parametrize("code", ["GB", "BE", "AZ", "BY", "NO", "XK", "PS", "TW"])
+def test_real_country_codes_and_kosovo_are_accepted(tmp_path, code):
+    content = f"organisations:\n  - {{id: o, name: O, country: {code}}}\n"
+    assert load_project(project(tmp_path, content)).errors == []
