@@ -9,10 +9,12 @@ explained as an author would say it, with "did you mean" for misspelt field name
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, error
@@ -297,9 +299,10 @@ class _Explainer:
                 "here, list the ids one by one: [first-id, second-id]"
             )
         elif isinstance(value, str) and "list_type" in kinds:
-            hint = f"write a list: [{_short(value)}] or one '- ...' line per entry"
+            item = _flow_item(_short(value))
+            hint = f"write a list: [{item}] or one '- ...' line per entry"
             if "literal_error" in kinds:
-                hint = f"write {expected.split(' or a list')[0]}, or a list: [{_short(value)}]"
+                hint = f"write {expected.split(' or a list')[0]}, or a list: [{item}]"
         elif value is None:
             hint = "write a value, or remove the line"
         elif isinstance(value, str) and kinds & {"int_parsing", "bool_parsing"}:
@@ -328,6 +331,17 @@ def describe_node(node: Node) -> str:
     if node.kind == "seq":
         return "a list"
     return "empty" if node.value is None else f"the text '{_short(node.value)}'"
+
+
+def _flow_item(text: str) -> str:
+    """`text` as an entry of a YAML flow list `[...]` that reads back as that text: as it is
+    where that is safe (`[emin]`), else in double quotes (`["point [@source]"]`)."""
+    try:
+        if yaml.safe_load(f"[{text}]") == [text]:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
 def _short(text: str, limit: int = 40) -> str:
