@@ -255,3 +255,60 @@ def test_a_country_code_must_be_a_real_one(tmp_path, code, message, hint):
 def test_real_country_codes_and_kosovo_are_accepted(tmp_path, code):
     content = f"organisations:\n  - {{id: o, name: O, country: {code}}}\n"
     assert load_project(project(tmp_path, content)).errors == []
+
+
+SECRET_EVENT = (
+    "events:\n  - id: ev\n    title: SECRETEVENTTITLE\n    location: SECRETLOCATION\n"
+    "    date: 2024-01-10\n    sensitivity: {}\n"
+)
+AUDIENCES = (
+    "name: X\naudiences:\n  - id: pub\n  - id: partners\n    clearance: internal\n"
+    "  - id: staff\n    clearance: confidential\n"
+)
+
+
+def test_an_event_summary_for_an_audience_not_cleared_for_its_event(tmp_path):
+    """Removed for that audience, the event left the template nothing: a template error at
+    base.html.j2 ("nothing (None) has no field 'title'"). It is a content error at the
+    brief's event, naming ids and levels only."""
+    settings = AUDIENCES + "briefs:\n  - id: es\n    template: event-summary\n    event: ev\n"
+    settings += "    audiences: [pub, partners, staff]\n"
+    result = load_project(project(tmp_path, SECRET_EVENT.format("confidential"), settings))
+    found = [(d.location.path, d.location.line, d.location.column, d.message) for d in result.errors]
+    assert found == [
+        (
+            "briefgen.yaml",
+            11,
+            12,
+            "audience 'partners' (clearance internal) may not see event 'ev' (sensitivity "
+            "confidential), which brief 'es' summarises",
+        ),
+        (
+            "briefgen.yaml",
+            11,
+            12,
+            "audience 'pub' (clearance public) may not see event 'ev' (sensitivity confidential), "
+            "which brief 'es' summarises",
+        ),
+    ]
+    assert result.errors[1].hint == (
+        "raise the clearance of 'pub' to confidential, lower the sensitivity of event 'ev', "
+        "or drop 'pub' from the brief's audiences"
+    )
+    assert "SECRET" not in " ".join(str(d) for d in result.diagnostics)
+
+
+def test_an_event_summary_without_audiences_is_for_the_public(tmp_path):
+    settings = AUDIENCES + "briefs:\n  - id: es\n    template: event-summary\n    event: ev\n"
+    [problem] = load_project(project(tmp_path, SECRET_EVENT.format("internal"), settings)).errors
+    assert problem.message.startswith("audience 'public' (clearance public) may not see event 'ev'")
+    assert "list the brief's audiences, cleared for internal" in problem.hint
+
+
+def test_an_event_summary_for_cleared_audiences_only_is_fine(tmp_path):
+    settings = AUDIENCES + "briefs:\n  - id: es\n    template: event-summary\n    event: ev\n"
+    settings += "    audiences: [partners, staff]\n"
+    assert load_project(project(tmp_path, SECRET_EVENT.format("internal"), settings)).errors == []
+    # a policy brief may name an event the audience cannot see: only its cases are used
+    settings = AUDIENCES + "briefs:\n  - id: pb\n    template: policy-brief\n    event: ev\n"
+    assert load_project(project(tmp_path, SECRET_EVENT.format("confidential"), settings)).errors == []
