@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, error
 from .model import SINGULAR, child_type, model_class
 from .slugs import first_bad_character, suggest_slug
-from .yamlsource import Node, YamlFile
+from .yamlsource import Node, YamlFile, read_yaml
 
 _TYPE_ERRORS = {
     "string_type", "dict_type", "list_type", "model_type", "model_attributes_type", "literal_error",
@@ -334,13 +333,11 @@ def describe_node(node: Node) -> str:
 
 
 def _flow_item(text: str) -> str:
-    """`text` as an entry of a YAML flow list `[...]` that reads back as that text: as it is
-    where that is safe (`[emin]`), else in double quotes (`["point [@source]"]`)."""
-    try:
-        if yaml.safe_load(f"[{text}]") == [text]:
-            return text
-    except yaml.YAMLError:
-        pass
+    """`text` as an entry of a YAML flow list `[...]` that briefgen reads back as that text:
+    as it is where that is so (`[emin]`, `[3]`), else in double quotes (`["point [@src]"]`)."""
+    written = read_yaml("hint", f"[{text}]".encode())
+    if not written.problems and written.root is not None and written.root.data() == [text]:
+        return text
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 

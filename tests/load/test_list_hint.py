@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from briefgen.load import load_project
+from briefgen.yamlsource import read_yaml
 
 VALUES = [
     "emin",
@@ -47,14 +48,16 @@ def test_the_suggested_list_is_valid_yaml_holding_the_text(tmp_path, value):
     hint = hint_for(tmp_path, value)
     assert hint.startswith("write a list: ["), hint
     suggestion = hint.removeprefix("write a list: ").removesuffix(" or one '- ...' line per entry")
-    parsed = yaml.safe_load(suggestion)
+    parsed = yaml.safe_load(suggestion)  # valid YAML to any reader
     assert isinstance(parsed, list) and len(parsed) == 1, suggestion
+    parsed = read_yaml("c.yaml", suggestion.encode()).root.data()  # the text, to briefgen
     shown = " ".join(value.split())
     assert parsed[0] == shown if len(shown) <= 40 else shown.startswith(parsed[0].rstrip("…")), suggestion
 
 
 def test_a_plain_id_is_suggested_without_quotes(tmp_path):
     assert hint_for(tmp_path, "emin") == "write a list: [emin] or one '- ...' line per entry"
+    assert hint_for(tmp_path / "a", "012345").startswith("write a list: [012345]")  # text to briefgen
     assert hint_for(tmp_path / "b", "single point [@nosource]").startswith(
         'write a list: ["single point [@nosource]"]'
     )
