@@ -31,6 +31,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from .diagnostics import Location
 from .slugs import SLUG_RE, slug_problem
@@ -99,6 +100,14 @@ def _single_line(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    # A required text that is empty or only spaces is as good as missing: refused, with its
+    # own error type so that typed.py can say which field (or translation) is empty.
+    if not value.strip():
+        raise PydanticCustomError("blank_text", "a required text is empty")
+    return value
+
+
 def _partial_date(value: str) -> str:
     if not PARTIAL_DATE_RE.match(value):
         raise ValueError("must be a date written YYYY-MM-DD, YYYY-MM or YYYY")
@@ -156,9 +165,53 @@ def _url(value: str) -> str:
 
 
 def _country(value: str) -> str:
-    if not COUNTRY_RE.match(value):
-        raise ValueError("must be an ISO 3166-1 alpha-2 country code in capitals, e.g. AZ")
-    return value
+    if COUNTRY_RE.match(value) and value in country_codes():
+        return value
+    message = (
+        "not an ISO 3166-1 alpha-2 country code"
+        if COUNTRY_RE.match(value)
+        else "must be an ISO 3166-1 alpha-2 country code in capitals, e.g. AZ"
+    )
+    raise PydanticCustomError("value_error", message, {"hint": _country_hint(value)})
+
+
+# Codes babel (CLDR) knows as regions that ISO 3166-1 does not assign to a country:
+# "exceptionally reserved" ones (AC, CP, CQ, DG, EA, IC, TA), groupings (EU, EZ, QO, UN),
+# pseudo-locales (XA, XB) and "unknown region" (ZZ). XK (Kosovo, user-assigned) is kept:
+# it is what the EU and most registries write.
+_NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "IC", "TA", "EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
+)
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes (and XK), from babel's territories; loaded on first use."""
+    from babel import Locale
+
+    territories = Locale("en").territories
+    return frozenset(c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES)
+
+
+def _country_hint(value: str) -> str | None:
+    """The code meant by a common alias (UK), a lowercase code or an English country name."""
+    from babel import Locale
+    from babel.core import get_global
+
+    codes = country_codes()
+    text = value.strip()
+    if text.upper() in codes:
+        return f"write it in capitals: {text.upper()}"
+    replacements = [c for c in get_global("territory_aliases").get(text.upper(), []) if c in codes]
+    if replacements:
+        return f"did you mean {' or '.join(replacements)}?"
+    names = {name.casefold(): code for code, name in Locale("en").territories.items() if code in codes}
+    if text.casefold() in names:
+        return f"did you mean {names[text.casefold()]}?"
+    close = difflib.get_close_matches(text.casefold(), names, n=1, cutoff=0.8)
+    if len(text) > 2 and close:
+        return f"did you mean {names[close[0]]} ({Locale('en').territories[names[close[0]]]})?"
+    return "see the list of ISO 3166-1 alpha-2 codes, e.g. BE for Belgium, GB for the United Kingdom"
 
 
 def _lang(value: str) -> str:
@@ -241,6 +294,32 @@ LocalizedText = Annotated[
 LocalizedMarkdown = Annotated[
     Markdown | Annotated[dict[LangCode, Markdown], Field(min_length=1)],
     WithJsonSchema(_localized_js(_MARKDOWN_JS, "markdown")),
+]
+# Required texts (the fields the format marks required): neither empty nor blank, in every
+# language written. A blank translation would print as nothing, so it is refused too rather
+# than taken for a missing one.
+_REQUIRED_JS = {"pattern": r"\S"}
+RequiredText = Annotated[
+    str,
+    BeforeValidator(_text),
+    AfterValidator(_single_line),
+    AfterValidator(_not_blank),
+    WithJsonSchema({**_TEXT_JS, **_REQUIRED_JS}),
+]
+RequiredMarkdown = Annotated[
+    str,
+    BeforeValidator(_text),
+    AfterValidator(_not_blank),
+    MARKDOWN,
+    WithJsonSchema({**_MARKDOWN_JS, **_REQUIRED_JS}),
+]
+RequiredLocalizedText = Annotated[
+    RequiredText | Annotated[dict[LangCode, RequiredText], Field(min_length=1)],
+    WithJsonSchema(_localized_js({**_TEXT_JS, **_REQUIRED_JS}, "text")),
+]
+RequiredLocalizedMarkdown = Annotated[
+    RequiredMarkdown | Annotated[dict[LangCode, RequiredMarkdown], Field(min_length=1)],
+    WithJsonSchema(_localized_js({**_MARKDOWN_JS, **_REQUIRED_JS}, "markdown")),
 ]
 # A list written once per language ({en: [...], ru: [...]}); languages may differ in length.
 LocalizedList = Annotated[dict[LangCode, list[Markdown]], Field(min_length=1)]
@@ -341,7 +420,7 @@ class Item(Strict):
 class Organisation(Item):
     """An organisation: NGO, EU institution, government, court, media ..."""
 
-    name: LocalizedText
+    name: RequiredLocalizedText
     short_name: LocalizedText | None = Field(default=None, description="e.g. IPHR")
     addressee: LocalizedText | None = Field(
         default=None,
@@ -373,7 +452,7 @@ class Affiliation(Strict):
 class Person(Item):
     """A person: a subject of a case, a speaker, an author of a recommendation ..."""
 
-    name: LocalizedText
+    name: RequiredLocalizedText
     affiliations: list[Affiliation] = Field(default=[], description="current roles first")
     bio: LocalizedMarkdown | None = None
     photo: AssetPath | None = Field(default=None, description="image file relative to assets/")
@@ -411,7 +490,7 @@ class Charge(Strict):
     # extension: localized (the spec says text), so that a French dossier cites "Code pénal,
     # art. 192"; a plain text is still the project language's, as in every localized field.
     article: LocalizedText | None = Field(default=None, description="e.g. Art. 192.2.2 of the Criminal Code")
-    description: LocalizedText
+    description: RequiredLocalizedText
 
 
 class Sentence(Strict):
@@ -433,7 +512,7 @@ class TimelineEntry(Strict):
 
     date: PartialDate
     type: Literal[TIMELINE_TYPES]  # type: ignore[valid-type]
-    text: LocalizedMarkdown
+    text: RequiredLocalizedMarkdown
     source: SourceRef | None = None
     sensitivity: Sensitivity = "public"
 
@@ -461,14 +540,14 @@ class Proceeding(Strict):
 class Note(Strict):
     """A note on a case; internal unless marked otherwise."""
 
-    text: LocalizedMarkdown
+    text: RequiredLocalizedMarkdown
     sensitivity: Sensitivity = "internal"
 
 
 class Contact(Strict):
     """A contact for a case; confidential unless marked otherwise."""
 
-    name: Text
+    name: RequiredText
     role: Text | None = None
     phone: Text | None = None
     email: Text | None = None
@@ -491,14 +570,14 @@ class Detention(Strict):
 class HealthNote(Strict):
     """What is known of the person's health; confidential unless marked otherwise (v1.2)."""
 
-    text: LocalizedMarkdown
+    text: RequiredLocalizedMarkdown
     sensitivity: Sensitivity = "confidential"
 
 
 class Designation(Strict):
     """The person put on a list by the authorities (v1.2): "extremist formations" ..."""
 
-    list: LocalizedText = Field(description='the list, e.g. "extremist formations"')
+    list: RequiredLocalizedText = Field(description='the list, e.g. "extremist formations"')
     by: OrganisationRef | None = Field(default=None, description="who keeps the list")
     date: PartialDate | None = None
     source: SourceRef | None = None
@@ -524,7 +603,7 @@ class Case(Item):
     subjects: list[PersonRef] = Field(min_length=1, description="ids of people, at least one")
     status: Literal[CASE_STATUSES]  # type: ignore[valid-type]
     status_date: StrictDate | None = Field(default=None, description="when the status was last confirmed")
-    summary: LocalizedMarkdown
+    summary: RequiredLocalizedMarkdown
     charges: list[Charge] = []
     sentence: Sentence | None = None
     timeline: list[TimelineEntry] = []
@@ -554,7 +633,7 @@ class Speaker(Strict):
 class Event(Item):
     """An event: a discussion, a hearing, a conference."""
 
-    title: LocalizedText
+    title: RequiredLocalizedText
     type: LocalizedText | None = Field(default=None, description='e.g. "expert discussion"')
     date: StrictDate
     end_date: StrictDate | None = Field(default=None, description="not before date")
@@ -574,7 +653,7 @@ class Event(Item):
 class Recommendation(Item):
     """A recommendation to one or more organisations."""
 
-    text: LocalizedMarkdown
+    text: RequiredLocalizedMarkdown
     addressees: list[OrganisationRef] = Field(min_length=1, description="ids of organisations, at least one")
     priority: Literal[PRIORITIES] = "medium"  # type: ignore[valid-type]
     cases: list[CaseRef] = []
@@ -585,7 +664,7 @@ class Recommendation(Item):
 class Source(Item):
     """A source that content cites: a report, a judgment, an article ..."""
 
-    title: LocalizedText
+    title: RequiredLocalizedText
     type: Literal[SOURCE_TYPES] | None = None  # type: ignore[valid-type]
     publisher: OrganisationRef | None = None
     authors: list[Text] = []
@@ -600,7 +679,7 @@ class Recipient(Item):
     sensitivity: Sensitivity = Field(
         default="internal", description="internal by default: details appear only in their own copy"
     )
-    name: Text
+    name: RequiredText
     title: LocalizedText | None = Field(default=None, description='e.g. "Member of the European Parliament"')
     organisation: OrganisationRef | None = None
     salutation: LocalizedText | None = Field(default=None, description='e.g. "Dear Ms Doe,"')
@@ -611,14 +690,14 @@ class Recipient(Item):
 class FigurePoint(Strict):
     """One value of a figure: a label (text, or a partial date for a line over time)."""
 
-    label: LocalizedText = Field(description="a text, or a date YYYY, YYYY-MM or YYYY-MM-DD")
+    label: RequiredLocalizedText = Field(description="a text, or a date YYYY, YYYY-MM or YYYY-MM-DD")
     value: float = Field(description="a number")
 
 
 class Figure(Item):
     """A number the organisation tracks that is not a case, shown as a chart (v1.1)."""
 
-    title: LocalizedText
+    title: RequiredLocalizedText
     kind: Literal[FIGURE_KINDS] = Field(description="bar (horizontal), column or line")  # type: ignore[valid-type]
     unit: LocalizedText | None = Field(default=None, description='e.g. "people", "days"')
     data: list[FigurePoint] = Field(min_length=1, description="at least one {label, value}")
@@ -709,7 +788,7 @@ PLACEHOLDER_RE = re.compile(r"\{([^{}\n]*)\}")
 class Letter(Strict):
     """The letter that opens each recipient's copy (content format 1.1)."""
 
-    body: LocalizedMarkdown = Field(
+    body: RequiredLocalizedMarkdown = Field(
         description="the letter's text; may use {recipient.name}, {recipient.title}, "
         "{recipient.organisation} and {brief.title}"
     )
@@ -733,7 +812,9 @@ class Brief(Strict):
     """A briefing to build."""
 
     id: Slug
-    template: Text = Field(description="policy-brief, event-summary, case-dossier or a project template")
+    template: RequiredText = Field(
+        description="policy-brief, event-summary, case-dossier or a project template"
+    )
     title: LocalizedText | None = None
     subtitle: LocalizedText | None = None
     short_title: LocalizedText | None = None  # extension: running header (default: title)
@@ -763,7 +844,7 @@ class Brief(Strict):
 class Project(Strict):
     """briefgen.yaml: project settings, audiences and the briefs to build."""
 
-    name: Text
+    name: RequiredText
     publisher: OrganisationRef | None = Field(default=None, description="organisation id: branding on covers")
     language: LangCode = "en"
     theme: Text = "default"

@@ -9,6 +9,7 @@ explained as an author would say it, with "did you mean" for misspelt field name
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import Diagnostic, error
 from .model import SINGULAR, child_type, model_class
 from .slugs import first_bad_character, suggest_slug
-from .yamlsource import Node, YamlFile
+from .yamlsource import Node, YamlFile, read_yaml
 
 _TYPE_ERRORS = {
     "string_type", "dict_type", "list_type", "model_type", "model_attributes_type", "literal_error",
@@ -200,6 +201,8 @@ class _Explainer:
                 f"{self.describe(problem.path)} is missing the required field '{problem.missing}'",
                 hint,
             )
+        if kind == "blank_text":
+            return self.blank(problem)
         if kind == "extra_forbidden":
             name = problem.path[-1] if problem.path else "?"
             model = self.model_at(problem.path[:-1])
@@ -233,7 +236,7 @@ class _Explainer:
             shown = f" '{_short(value)}'" if isinstance(value, str) else ""
             if isinstance(value, str) and message.startswith("an id must be a lowercase slug"):
                 return self.bad_id(problem, f"{label}{shown}: {message}", value)
-            return self.at(problem, f"{label}{shown}: {message}")
+            return self.at(problem, f"{label}{shown}: {message}", err.get("ctx", {}).get("hint"))
         if kind == "too_short":
             if isinstance(err["input"], dict):
                 return self.at(
@@ -250,6 +253,26 @@ class _Explainer:
             return self.at(problem, f"{label} is too long: {err['msg'].lower()}")
         message = err["msg"]
         return self.at(problem, f"{label}: {message[:1].lower()}{message[1:]}")
+
+    def blank(self, problem: _Problem) -> Diagnostic:
+        """A required text written empty or as spaces only, or one of its translations."""
+        path = problem.path
+        model = self.model_at(path[:-1]) if path else None
+        if path and isinstance(path[-1], str) and model is not None and _has_field(model, path[-1]):
+            return self.at(
+                problem,
+                f"the required field '{path[-1]}' of {self.describe(path[:-1])} is empty",
+                "write its text: an empty or blank value counts as missing",
+            )
+        if len(path) >= 2 and isinstance(path[-2], str):
+            language = path[-1]
+            return self.at(
+                problem,
+                f"the required field '{path[-2]}' of {self.describe(path[:-2])} is empty in '{language}'",
+                f"write the {language} text, or remove the {language} entry: an empty translation "
+                "would print as nothing, while a missing one falls back to the project language",
+            )
+        return self.at(problem, f"{self.label(path) or self.what} is empty", "write its text")
 
     def wrong_type(self, group: list[_Problem]) -> Diagnostic:
         problem = group[0]
@@ -275,9 +298,10 @@ class _Explainer:
                 "here, list the ids one by one: [first-id, second-id]"
             )
         elif isinstance(value, str) and "list_type" in kinds:
-            hint = f"write a list: [{_short(value)}] or one '- ...' line per entry"
+            item = _flow_item(_short(value))
+            hint = f"write a list: [{item}] or one '- ...' line per entry"
             if "literal_error" in kinds:
-                hint = f"write {expected.split(' or a list')[0]}, or a list: [{_short(value)}]"
+                hint = f"write {expected.split(' or a list')[0]}, or a list: [{item}]"
         elif value is None:
             hint = "write a value, or remove the line"
         elif isinstance(value, str) and kinds & {"int_parsing", "bool_parsing"}:
@@ -308,6 +332,15 @@ def describe_node(node: Node) -> str:
     return "empty" if node.value is None else f"the text '{_short(node.value)}'"
 
 
+def _flow_item(text: str) -> str:
+    """`text` as an entry of a YAML flow list `[...]` that briefgen reads back as that text:
+    as it is where that is so (`[emin]`, `[3]`), else in double quotes (`["point [@src]"]`)."""
+    written = read_yaml("hint", f"[{text}]".encode())
+    if not written.problems and written.root is not None and written.root.data() == [text]:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -321,3 +354,7 @@ def did_you_mean(word: str, choices: Any, listing: bool = True) -> str | None:
     if listing and choices:
         return f"allowed: {', '.join(choices)}"
     return None
+
+
+def _has_field(model: type[BaseModel], name: str) -> bool:
+    return any(name in (field_name, info.alias) for field_name, info in model.model_fields.items())

@@ -10,8 +10,9 @@ other errors:
   or names a missing file, or an image that is not what its name says, truncated, too
   large or an SVG with active content (images.clean_image); `end_date` before `date`; an
   event's `end_time` before its `time` on the same day; a photo without `photo_alt`; a
-  brief's template that does not exist; an event-summary without `event`; an unknown
-  language; a brief recipient tag nobody has; an audience or brief id used twice.
+  brief's template that does not exist; an event-summary without `event`, or for an
+  audience not cleared for its event; an unknown language; a brief recipient tag nobody
+  has; an audience or brief id used twice.
 - warnings: a person, organisation, source or case that nothing refers to (and no brief
   selects with `all`); a case without sources.
 
@@ -48,10 +49,11 @@ from .model import (
     SENSITIVITY_LEVELS,
     SINGULAR,
     SLUG_RE,
-    Event,
     Item,
     Project,
     RefTo,
+    _strict_date,
+    _time,
     field_type,
     type_options,
 )
@@ -258,22 +260,10 @@ class _Checker:
     # -- rules on single items
 
     def item_rules(self, entry: Entry) -> None:
-        node, item = entry.node, entry.item
+        node = entry.node
         singular = SINGULAR[entry.collection]
-        if isinstance(item, Event) and item.end_date and item.end_date < item.date:
-            self.error(
-                entry.file,
-                node.get("end_date") or node,
-                f"end_date {item.end_date} is before date {item.date}",
-                "an event ends on or after the day it starts: correct one of the two dates",
-            )
-        if isinstance(item, Event) and _ends_before_it_starts(item):
-            self.error(
-                entry.file,
-                node.get("end_time") or node,
-                f"end_time {item.end_time} is before time {item.time} on the same day",
-                "correct one of the two times, or give the day it ends as end_date",
-            )
+        if entry.collection == "events":
+            self.event_order(entry)
         alt = node.get("photo_alt")
         no_alt = alt is None or (alt.kind == "scalar" and not (alt.value or "").strip())
         if entry.collection == "people" and node.text("photo") and no_alt:
@@ -289,6 +279,29 @@ class _Checker:
                 node.key("id") or node,
                 f"case '{entry.id}' names no sources",
                 "list the sources that support it ('sources: [source-id]'), or cite them as [@source-id]",
+            )
+
+    def event_order(self, entry: Entry) -> None:
+        """An event that ends before it starts. Read from the fields as written, so that it
+        is reported beside the event's other mistakes (a misspelt time zone, say): each
+        comparison needs only its own fields to be valid."""
+        node = entry.node
+        day, end_day = _written(node, "date", _strict_date), _written(node, "end_date", _strict_date)
+        if day is not None and end_day is not None and end_day < day:
+            self.error(
+                entry.file,
+                node.get("end_date") or node,
+                f"end_date {end_day} is before date {day}",
+                "an event ends on or after the day it starts: correct one of the two dates",
+            )
+        start, end = _written(node, "time", _time), _written(node, "end_time", _time)
+        one_day = node.text("end_date") is None or (end_day is not None and end_day == day)
+        if start is not None and end is not None and one_day and end < start:
+            self.error(
+                entry.file,
+                node.get("end_time") or node,
+                f"end_time {end} is before time {start} on the same day",
+                "correct one of the two times, or give the day it ends as end_date",
             )
 
     # -- briefgen.yaml
@@ -336,6 +349,8 @@ class _Checker:
                     f"brief '{brief.text('id')}' uses the template event-summary but names no event",
                     "add 'event: EVENT-ID' to the brief",
                 )
+            elif template.value == "event-summary":
+                self.event_clearance(file, brief, brief.get("event"))
         charts = brief.get("charts")
         for chart in charts.items if charts is not None and charts.kind == "seq" else []:
             self.chart(file, chart)
@@ -392,21 +407,63 @@ class _Checker:
                 )
             )
 
-    def signatories(self, file: YamlFile, brief: Node, signatories: Node | None) -> None:
-        """A signatory must be visible to every audience that receives the letter."""
+    def receiving(self, brief: Node) -> list[tuple[str, str]]:
+        """(audience id, clearance) of each audience a brief is built for (an unknown one, or
+        the implicit audience of a brief that names none, is public)."""
         audiences = {
             a.text("id"): a.text("clearance") or "public"
             for a in _list_of_maps(self.settings_node, "audiences")
         }
         named = brief.get("audiences")
-        receiving = [a.value for a in _scalars(named)] if named is not None else ["public"]
+        if named is None:
+            return [("public", "public")]  # plan.brief_audiences: the implicit audience
+        return [(a.value or "", audiences.get(a.value, "public")) for a in _scalars(named)]
+
+    def event_clearance(self, file: YamlFile, brief: Node, event: Node | None) -> None:
+        """An event summary is about its event: every audience it is built for must be
+        cleared for it (removed, the event would leave the template nothing to show). Only
+        ids and levels are named: nothing of the event itself."""
+        if event is None or event.kind != "scalar" or not event.value:
+            return
+        entry = self.ids["events"].get(event.value)
+        if entry is None:
+            return  # an unknown event: reported by the reference check
+        level = entry.node.text("sensitivity") or "public"
+        if level not in SENSITIVITY_LEVELS:
+            return  # reported where the event is typed
+        # The audiences that exist: those defined, else the implicit public one.
+        known = {a.text("id") for a in _list_of_maps(self.settings_node, "audiences")} or {"public"}
+        for audience, clearance in self.receiving(brief):
+            if audience not in known and brief.get("audiences") is not None:
+                continue  # an unknown audience: reported by the reference check
+            if clearance not in SENSITIVITY_LEVELS or _rank(level) <= _rank(clearance):
+                continue
+            hint = (
+                f"raise the clearance of '{audience}' to {level}, lower the sensitivity of event "
+                f"'{event.value}', or drop '{audience}' from the brief's audiences"
+            )
+            if brief.get("audiences") is None:  # built for the implicit public audience
+                hint = (
+                    f"list the brief's audiences, cleared for {level} (audiences: [...]), or lower "
+                    f"the sensitivity of event '{event.value}'"
+                )
+            self.error(
+                file,
+                event,
+                f"audience '{audience}' (clearance {clearance}) may not see event '{event.value}' "
+                f"(sensitivity {level}), which brief '{brief.text('id')}' summarises",
+                hint,
+            )
+
+    def signatories(self, file: YamlFile, brief: Node, signatories: Node | None) -> None:
+        """A signatory must be visible to every audience that receives the letter."""
+        receiving = self.receiving(brief)
         for node in _scalars(signatories):
             entry = self.ids["people"].get(node.value or "")
             if entry is None:
                 continue  # an unknown person: reported by the reference check
             level = entry.node.text("sensitivity") or "public"
-            for audience in receiving:
-                clearance = audiences.get(audience, "public")
+            for audience, clearance in receiving:
                 if (
                     level in SENSITIVITY_LEVELS
                     and clearance in SENSITIVITY_LEVELS
@@ -563,9 +620,20 @@ def _scalars(node: Node | None) -> list[Node]:
     return [item for item in node.items if item.kind == "scalar"]
 
 
-def _ends_before_it_starts(event: Event) -> bool:
-    one_day = event.end_date in (None, event.date)
-    return bool(event.time and event.end_time and one_day and event.end_time < event.time)
+def _rank(level: str) -> int:
+    return SENSITIVITY_LEVELS.index(level)
+
+
+def _written(node: Node, name: str, parse: Any) -> Any:
+    """The value of scalar field `name` as its type reads it, or None if absent or invalid
+    (an invalid value is reported where the item is typed)."""
+    value = node.text(name)
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError:
+        return None
 
 
 def _case_has_sources(node: Node) -> bool:

@@ -390,7 +390,13 @@ def explain_syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
     if mark is None:
         return YamlProblem(1, 1, f"YAML syntax error: {problem}", _syntax_hint(problem))
     lines = text.split("\n")
-    for explain in (_unclosed_quote, _invisible_character, _over_indented):
+    for explain in (
+        _unclosed_quote,
+        _unclosed_bracket,
+        _text_after_quotes,
+        _invisible_character,
+        _over_indented,
+    ):
         found = explain(text, lines, exc, mark)
         if found is not None:
             return found
@@ -432,6 +438,176 @@ def _unclosed_quote(text: str, lines: list[str], exc: Any, mark: Any) -> YamlPro
         "as part of this text",
         f"end the value with a closing {quote} on line {opening.line + 1}: {_shorten(example)}{quote}",
     )
+
+
+_CLOSING = {"[": "]", "{": "}"}
+
+
+def _unclosed_bracket(text: str, lines: list[str], exc: Any, mark: Any) -> YamlProblem | None:
+    """A `[` or `{` never closed: PyYAML gives up lines later, where a key meets the list."""
+    context = exc.context or ""
+    opening = exc.context_mark
+    if opening is None or not context.startswith(
+        ("while parsing a flow sequence", "while parsing a flow mapping")
+    ):
+        return None
+    bracket = text[opening.index] if opening.index < len(text) else ""
+    if bracket not in _CLOSING:
+        return None
+    end = mark.index if mark.line == opening.line else len(text)
+    if mark.line > opening.line:
+        # Up to the end of the line where the reader gave up: a bracket closed there was
+        # closed, and the mistake is something else inside it.
+        newline = text.find("\n", mark.index)
+        end = len(text) if newline < 0 else newline
+    if mark.line == opening.line or _closes(text, opening.index, end):
+        return None
+    line_text = lines[opening.line].rstrip()
+    example = line_text.strip()
+    if example.startswith("- "):
+        example = example[2:]
+    closing = _CLOSING[bracket]
+    missing = _open_brackets(example)
+    return YamlProblem(
+        opening.line + 1,
+        opening.column + 1,
+        f"the {bracket} opened here is never closed, so the lines after it are read as part of it",
+        f"close the {bracket} opened here with {closing} on line {opening.line + 1}: "
+        f"{_shorten(example)}{''.join(_CLOSING[b] for b in reversed(missing))}",
+    )
+
+
+def _closes(text: str, start: int, end: int) -> bool:
+    """Whether the bracket at `start` is closed before `end` (quotes and comments skipped)."""
+    depth, index, quote = 0, start, None
+    while index < end:
+        char = text[index]
+        if quote == "'":
+            if char == "'" and text[index + 1 : index + 2] == "'":
+                index += 1
+            elif char == "'":
+                quote = None
+        elif quote == '"':
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quote = None
+        elif char in "'\"" and text[index - 1 : index] in ("[", "{", ",", " ", ":"):
+            quote = char
+        elif char == "#" and text[index - 1 : index] in (" ", "\t"):
+            newline = text.find("\n", index)
+            index = end if newline < 0 else newline
+            continue
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return True
+        index += 1
+    return False
+
+
+def _open_brackets(line: str) -> list[str]:
+    """The brackets of one line left open at its end, outermost first (quotes skipped)."""
+    stack: list[str] = []
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote and not (quote == '"' and line[index - 1 : index] == "\\"):
+                quote = None
+        elif char in "'\"" and line[index - 1 : index] in ("[", "{", ",", " ", ":"):
+            quote = char
+        elif char in "[{":
+            stack.append(char)
+        elif char in "]}" and stack:
+            stack.pop()
+    return stack
+
+
+# Where a quoted scalar may start: at the start of a value, a list item or a flow entry.
+_QUOTE_START = re.compile(r"(?:^|[:\-\[{,?])\s*$")
+
+
+def _text_after_quotes(text: str, lines: list[str], exc: Any, mark: Any) -> YamlProblem | None:
+    """A quoted value that ends early because it contains its own quote: 'O'Brien', or
+    "He said "hi"": PyYAML reads the text after the inner quote as a stray value."""
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    rest = line[mark.column :]
+    if not rest.strip() or rest.lstrip()[0] in ":,]}#":
+        return None  # a ': ' after a quoted key, or the end of a flow entry: not this mistake
+    for start, end, quote in _quoted_scalars(line):
+        if end < mark.column and not line[end + 1 : mark.column].strip():
+            value = re.sub(r"\s+#[^'\"]*$", "", line[start:]).rstrip()  # without a comment
+            inner = value[1:-1] if len(value) > 1 and value.endswith(quote) else value[1:]
+            if quote == "'":
+                fixed = f"'{inner.replace(chr(39), chr(39) * 2)}'"
+                how = "inside single quotes, write a single quote twice"
+                other = f'"{inner}"' if '"' not in inner else None
+            else:
+                fixed = f'"{_escape_quotes(inner)}"'
+                how = 'inside double quotes, write a double quote as \\"'
+                other = f"'{inner}'" if "'" not in inner else None
+            whole = start == _value_start(line) and value.endswith(quote)
+            hint = f"{how}: {_shorten(fixed)}" if whole else f"put the whole text in quotes; {how}"
+            if whole and other:
+                hint += f", or put the text in the other quotes: {_shorten(other)}"
+            return YamlProblem(
+                mark.line + 1,
+                end + 1,
+                f"the quote {quote} here ends the quoted text, but more text follows it on this line",
+                hint,
+            )
+    return None
+
+
+def _quoted_scalars(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, quote) of each quoted scalar of one line that is closed on it."""
+    found = []
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if char == "#" and (index == 0 or line[index - 1] in " \t"):
+            break
+        if char in "'\"" and _QUOTE_START.search(line[:index]):
+            end = _quote_end(line, index)
+            if end is None:
+                break
+            found.append((index, end, char))
+            index = end + 1
+            continue
+        index += 1
+    return found
+
+
+def _quote_end(line: str, start: int) -> int | None:
+    quote, index = line[start], start + 1
+    while index < len(line):
+        char = line[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and line[index + 1 : index + 2] == "'":
+                index += 2
+                continue
+            return index
+        index += 1
+    return None
+
+
+def _value_start(line: str) -> int:
+    match = _KEY_LINE.match(line)
+    start = match.end() if match else len(line) - len(line.lstrip(" "))
+    while line[start : start + 2] == "- ":
+        start += 2
+    return start + len(line[start:]) - len(line[start:].lstrip(" "))
+
+
+def _escape_quotes(inner: str) -> str:
+    return re.sub(r'(?<!\\)"', r'\\"', inner)
 
 
 def _swallows_structure(lines: list[str], first: int, last: int) -> bool:

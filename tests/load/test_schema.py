@@ -129,6 +129,8 @@ def test_schema_accepts_the_repository_content(validator):
         ("people:\n  - id: Bad_Id\n    name: X\n", "id is not a slug"),
         ("people:\n  - id: x\n    name: [X]\n", "a list where text belongs"),
         ("people:\n  - id: x\n    name: {EN: X}\n", "not a language code"),
+        ("people:\n  - id: x\n    name: ' '\n", "a blank required text"),
+        ("people:\n  - id: x\n    name: {en: ''}\n", "a blank translation of a required text"),
         ("cases:\n  - {id: c, subjects: [p], status: jailed, summary: S}\n", "unknown status"),
         ("cases:\n  - {id: c, subjects: [], status: exiled, summary: S}\n", "no subjects"),
         ("cases:\n  - {id: c, subjects: p, status: exiled, summary: S}\n", "subjects not a list"),

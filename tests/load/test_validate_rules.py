@@ -191,3 +191,124 @@ def test_unknown_reference_without_a_close_id(tmp_path):
     [problem] = load_project(project(tmp_path, content)).errors
     assert problem.message == "unknown person 'zzz': there is no person with this id in people"
     assert problem.hint == "define it under 'people:', or correct the id"
+
+
+@pytest.mark.parametrize(
+    ("mistake", "place"),
+    [
+        ("timezone: Europe/Minks", (6, 15)),  # a misspelt time zone
+        ("organisers: [nobody]", (6, 18)),  # an unknown reference
+        ("location: [a, b]", (6, 15)),  # a wrong type
+    ],
+)
+def test_an_event_that_ends_before_it_starts_is_reported_beside_its_other_mistakes(tmp_path, mistake, place):
+    """The order of date and end_date (time and end_time) was checked only on an event
+    without other errors, so fixing a misspelt time zone revealed a second mistake."""
+    event = "  - id: {}\n    title: E\n    date: 2024-01-10\n    {}\n    {}\n"
+    content = "events:\n" + event.format("e", "end_date: 2024-01-09", mistake)
+    content += event.format("f", 'time: "16:00"\n    end_time: "15:00"', mistake)
+    errors = load_project(project(tmp_path, content)).errors
+    found = [(d.location.line, d.location.column, d.message) for d in errors]
+    assert (5, 15, "end_date 2024-01-09 is before date 2024-01-10") in found, found
+    assert (11, 15, "end_time 15:00 is before time 16:00 on the same day") in found, found
+    assert place in [(line, column) for line, column, _ in found], found
+    assert len(found) == 4, found
+
+
+def test_event_order_is_checked_only_between_valid_values(tmp_path):
+    content = (
+        "events:\n  - id: e\n    title: E\n    date: 2024-01-10\n    end_date: 2024-01-11\n"
+        '    time: "16:00"\n    end_time: "15:00"\n'  # over two days: fine
+        "  - id: f\n    title: F\n    date: 2024-02-30\n    end_date: 2024-01-09\n"  # no real date
+        '    time: "4pm"\n    end_time: "15:00"\n'
+    )
+    errors = load_project(project(tmp_path, content)).errors
+    assert [(d.location.line, d.message.split(":")[0]) for d in errors] == [
+        (10, "date '2024-02-30'"),
+        (12, "time '4pm'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "hint"),
+    [
+        ("UK", "not an ISO 3166-1 alpha-2 country code", "did you mean GB?"),
+        ("AB", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
+        ("XX", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
+        ("ZZ", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
+        ("EU", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
+        ("be", "in capitals", "write it in capitals: BE"),
+        ("Belgium", "in capitals", "did you mean BE?"),
+    ],
+)
+def test_a_country_code_must_be_a_real_one(tmp_path, code, message, hint):
+    content = f"organisations:\n  - id: o\n    name: O\n    country: {code}\nrecipients:\n"
+    content += f"  - {{id: r, name: R, country: {code}}}\n"
+    errors = load_project(project(tmp_path, content)).errors
+    assert [(d.location.line, d.location.column) for d in errors] == [(4, 14), (6, 31)]
+    for problem in errors:
+        assert problem.message.startswith(f"country '{code}': ") and message in problem.message
+        assert hint in (problem.hint or "")
+
+
+@pytest.mark.parametrize("code", ["GB", "BE", "AZ", "BY", "NO", "XK", "PS", "TW"])
+def test_real_country_codes_and_kosovo_are_accepted(tmp_path, code):
+    content = f"organisations:\n  - {{id: o, name: O, country: {code}}}\n"
+    assert load_project(project(tmp_path, content)).errors == []
+
+
+SECRET_EVENT = (
+    "events:\n  - id: ev\n    title: SECRETEVENTTITLE\n    location: SECRETLOCATION\n"
+    "    date: 2024-01-10\n    sensitivity: {}\n"
+)
+AUDIENCES = (
+    "name: X\naudiences:\n  - id: pub\n  - id: partners\n    clearance: internal\n"
+    "  - id: staff\n    clearance: confidential\n"
+)
+
+
+def test_an_event_summary_for_an_audience_not_cleared_for_its_event(tmp_path):
+    """Removed for that audience, the event left the template nothing: a template error at
+    base.html.j2 ("nothing (None) has no field 'title'"). It is a content error at the
+    brief's event, naming ids and levels only."""
+    settings = AUDIENCES + "briefs:\n  - id: es\n    template: event-summary\n    event: ev\n"
+    settings += "    audiences: [pub, partners, staff]\n"
+    result = load_project(project(tmp_path, SECRET_EVENT.format("confidential"), settings))
+    found = [(d.location.path, d.location.line, d.location.column, d.message) for d in result.errors]
+    assert found == [
+        (
+            "briefgen.yaml",
+            11,
+            12,
+            "audience 'partners' (clearance internal) may not see event 'ev' (sensitivity "
+            "confidential), which brief 'es' summarises",
+        ),
+        (
+            "briefgen.yaml",
+            11,
+            12,
+            "audience 'pub' (clearance public) may not see event 'ev' (sensitivity confidential), "
+            "which brief 'es' summarises",
+        ),
+    ]
+    assert result.errors[1].hint == (
+        "raise the clearance of 'pub' to confidential, lower the sensitivity of event 'ev', "
+        "or drop 'pub' from the brief's audiences"
+    )
+    assert "SECRET" not in " ".join(str(d) for d in result.diagnostics)
+
+
+def test_an_event_summary_without_audiences_is_for_the_public(tmp_path):
+    settings = AUDIENCES + "briefs:\n  - id: es\n    template: event-summary\n    event: ev\n"
+    [problem] = load_project(project(tmp_path, SECRET_EVENT.format("internal"), settings)).errors
+    assert problem.message.startswith("audience 'public' (clearance public) may not see event 'ev'")
+    assert "list the brief's audiences, cleared for internal" in problem.hint
+
+
+def test_an_event_summary_for_cleared_audiences_only_is_fine(tmp_path):
+    settings = AUDIENCES + "briefs:\n  - id: es\n    template: event-summary\n    event: ev\n"
+    settings += "    audiences: [partners, staff]\n"
+    assert load_project(project(tmp_path, SECRET_EVENT.format("internal"), settings)).errors == []
+    # a policy brief may name an event the audience cannot see: only its cases are used
+    settings = AUDIENCES + "briefs:\n  - id: pb\n    template: policy-brief\n    event: ev\n"
+    assert load_project(project(tmp_path, SECRET_EVENT.format("confidential"), settings)).errors == []

@@ -1,0 +1,101 @@
+"""Hints for YAML syntax errors whose cause is not where PyYAML gives up: a quote inside a
+quoted text ('O'Brien'), and a [ or { that is never closed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from briefgen.yamlsource import read_yaml
+
+
+def problem_of(text: str):
+    [problem] = read_yaml("c.yaml", text.encode()).problems
+    return problem
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "fixed", "meant"),
+    [
+        ("    name: 'O'Brien'", 13, "'O''Brien'", "O'Brien"),
+        ('    name: "He said "hi""', 20, '"He said \\"hi\\""', 'He said "hi"'),
+        ("  - 'O'Brien'", 7, "'O''Brien'", "O'Brien"),
+        ("    name: 'O'Brien'   # the author", 13, "'O''Brien'", "O'Brien"),
+    ],
+)
+def test_a_quote_inside_quotes_gets_a_quoting_hint(line, column, fixed, meant):
+    text = "people:\n  - id: a\n" + line + "\n    bio: c\n"
+    if line.startswith("  - "):
+        text = "people:\n" + line + "\n"
+    problem = problem_of(text)
+    assert (problem.line, problem.column) == (3 if "name" in line else 2, column)
+    assert "ends the quoted text, but more text follows it" in problem.message
+    assert "indentation" not in (problem.hint or "")
+    assert fixed in problem.hint
+    # every value the hint suggests reads back as the text meant
+    suggestions = re.findall(r": ('.*?'(?!')|\".*?(?<!\\\\)\")(?:,|$)", problem.hint)
+    assert fixed in suggestions
+    for suggestion in suggestions:
+        assert yaml.safe_load(f"name: {suggestion}") == {"name": meant}, suggestion
+
+
+def test_both_suggestions_for_a_single_quote():
+    hint = problem_of("people:\n  - id: a\n    name: 'O'Brien'\n").hint
+    assert hint == (
+        "inside single quotes, write a single quote twice: 'O''Brien', "
+        'or put the text in the other quotes: "O\'Brien"'
+    )
+
+
+def test_a_quoted_part_followed_by_more_text_in_a_flow_mapping():
+    problem = problem_of('a:\n  b: {en: "Brussels, Belgium" x}\n')
+    assert (problem.line, problem.column) == (2, 29)
+    assert problem.hint.startswith("put the whole text in quotes")
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "hint"),
+    [
+        (
+            "cases:\n  - id: jc\n    subjects: [jane-example\n    status: detained\n    summary: x\n",
+            (3, 15),
+            "close the [ opened here with ] on line 3: subjects: [jane-example]",
+        ),
+        (
+            "people:\n  - id: a\n    name: {en: Emin, ru: X\n    bio: c\n",
+            (3, 11),
+            "close the { opened here with } on line 3: name: {en: Emin, ru: X}",
+        ),
+        ("tags: [a", (1, 7), "close the [ opened here with ] on line 1: tags: [a]"),
+        ("a: [b, {c: d\n  e: f\n", (1, 8), "close the { opened here with } on line 1: a: [b, {c: d}]"),
+    ],
+)
+def test_an_unclosed_bracket_is_reported_where_it_opens(text, place, hint):
+    problem = problem_of(text)
+    assert (problem.line, problem.column) == place
+    assert problem.message.endswith(
+        "opened here is never closed, so the lines after it are read as part of it"
+    )
+    assert problem.hint == hint
+    suggestion = hint.split(": ", 1)[1]
+    assert yaml.safe_load(suggestion) is not None
+
+
+def test_a_closed_bracket_with_another_mistake_is_not_called_unclosed():
+    problem = problem_of("a: [b,\n  c d: e f] g\n")
+    assert "never closed" not in problem.message
+
+
+def test_an_unclosed_quote_is_still_reported_at_the_quote():
+    problem = problem_of(
+        'people:\n  - id: a\n    name: "Intigam Aliyev\n    bio: x\n  - id: b\n    name: c\n'
+    )
+    assert (problem.line, problem.column) == (3, 11)
+    assert problem.hint == 'end the value with a closing " on line 3: name: "Intigam Aliyev"'
+
+
+def test_a_colon_after_a_quoted_text_keeps_its_own_hint():
+    problem = problem_of('a: "x": y\n')
+    assert problem.hint == "a value that contains ': ' must be put in quotes"
