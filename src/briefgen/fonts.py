@@ -27,7 +27,7 @@ import struct
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error
@@ -125,6 +125,34 @@ class Chain:
         names = {f.family for f in self.theme.font_files}
         names.update(f.family for s in self.scripts for f in s.fonts)
         return names
+
+    def declares_face(self, family: str, head: bytes) -> bool:
+        """Whether a font WeasyPrint printed with, its family and its face's `head` table, is
+        one of the theme's faces. A declared family is not enough: for a weight or style the
+        theme lacks (Noto Sans bold italic), fontconfig takes the machine's own face of that
+        family when it has one. The `head` table identifies the file: its checksum adjustment
+        covers the whole file, and it survives as it was in the face a subset is cut from. A
+        face cut out of a collection is judged by its family."""
+        if family not in self.declared_families():
+            return False
+        return family in self._collection_families or head in self._file_heads
+
+    @cached_property
+    def _collection_families(self) -> set[str]:
+        return {f.family for s in self.scripts for f in s.fonts if f.face is not None}
+
+    @cached_property
+    def _file_heads(self) -> set[bytes]:
+        """The `head` table of each of the theme's font files, read once."""
+        paths = [f.path for f in self.theme.font_files]
+        paths += [f.path for s in self.scripts for f in s.fonts if f.face is None]
+        heads = set()
+        for path in dict.fromkeys(paths):
+            try:
+                heads.add(sfnt_table(Path(path).read_bytes(), b"head"))
+            except (OSError, struct.error, KeyError):
+                continue  # a missing or unreadable file is reported where the theme is checked
+        return heads
 
     def faces(self, language: str | None = None, text: str | None = None) -> list[ChainFont]:
         """The faces a document in `language` declares: the main fonts, each script's fonts
@@ -351,6 +379,16 @@ def cmap_ranges(path: Path, face: str | None) -> tuple[tuple[int, int], ...]:
     except Exception as exc:
         raise FontReadError(f"font {path.name}: cannot read its character map ({exc})") from None
     return _merge_ranges(_parse_cmap(data))
+
+
+def sfnt_table(data: bytes, tag: bytes) -> bytes:
+    """One table of a TrueType or OpenType file (not a collection); KeyError without it."""
+    (count,) = struct.unpack_from(">H", data, 4)
+    for i in range(count):
+        found, _checksum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+        if found == tag:
+            return data[offset : offset + length]
+    raise KeyError(tag)
 
 
 @cache

@@ -85,7 +85,13 @@ EXPECTED: dict[str, list[tuple[str, int, int, str, str]]] = {
     ],
     "class-style-names": [
         (THEME, 2, 3, "styles.callout: 'callout' is a class of the HTML vocabulary", "a name of its own"),
-        (THEME, 3, 30, "styles.note.font 'Brand Serif': not a font of the theme", "body, heading, Noto Sans"),
+        (
+            THEME,
+            3,
+            30,
+            "styles.note.font 'Brand Serif': not a font of the theme",
+            "body, heading, DejaVu Sans Mono, Noto Sans",
+        ),
     ],
     "class-name": [(THEME, 2, 3, "styles: 'Ask Box' is not a class name", "each class:")],
     "css-files": [

@@ -65,3 +65,30 @@ def test_cjk_face_follows_the_documents_language(tmp_path):
             names = {str(f.BaseFont).split("+", 1)[1] for f in written.pages[0].Resources.Font.values()}
         assert face in names, names
         assert not any("CJK" in n and n != face for n in names), names
+
+
+def test_bold_and_italic_code_and_a_bold_italic_heading_are_printed_with_the_themes_faces(tmp_path):
+    # Each of these took the machine's own face of a family the theme declares (DejaVu Sans
+    # Mono bold and oblique, Noto Sans bold italic) without a word, before the theme shipped
+    # or declared them and the check compared faces rather than family names.
+    doc = document(
+        tmp_path,
+        "<strong>Bold <code>bold code</code></strong> and <em>italic <code>italic code</code></em>"
+        "</p><h2>Heading <em>(addressed to you)</em></h2><p>",
+    )
+    pdf.write(doc, tmp_path / "x.pdf")
+    assert doc.warnings == []
+
+
+def test_a_face_of_a_declared_family_the_theme_does_not_have_is_foreign():
+    from briefgen import fonts
+
+    chain = fonts.chain(THEME)
+    bundled = (THEME.folder / "fonts" / "NotoSans-BoldItalic.ttf").read_bytes()
+    assert chain.declares_face("Noto Sans", fonts.sfnt_table(bundled, b"head"))
+    # The same family name on another file (a machine's other version or style): not the theme's.
+    other = (THEME.folder / "fonts" / "NotoSerif-Regular.ttf").read_bytes()
+    other_head = fonts.sfnt_table(other, b"head")
+    assert chain.declares_face("Noto Serif", other_head)
+    assert not chain.declares_face("Noto Sans", other_head[:8] + b"\0\0\0\0" + other_head[12:])
+    assert not chain.declares_face("Comic Neue", fonts.sfnt_table(bundled, b"head"))

@@ -206,16 +206,25 @@ class _Collect(logging.Handler):
 
 def _foreign_fonts(document: RenderedDocument, rendered) -> None:
     """A warning for each font WeasyPrint took from the system rather than the theme: the
-    characters it drew depend on the machine that built the file."""
-    declared = fonts.chain(document.theme).declared_families()
+    characters it drew depend on the machine that built the file. Judged by face, not
+    family: a bold italic the theme lacks is found on the machine under the theme's name."""
+    chain = fonts.chain(document.theme)
     for font in rendered.fonts.values():
-        if font.family in declared:
+        if chain.declares_face(font.family, pdf_pages.face_table(font.hb_face, b"head")):
             continue
         drawn = "".join(sorted(set("".join(font.to_unicode.values()))))
+        face = "" if font.family not in chain.declared_families() else f" ({_face_name(font)})"
         document.warn(
-            f"{drawn!r} printed with {font.family!r}{FOREIGN_FONT}; add a font for these characters "
-            "under `scripts` in the theme (docs/themes.md)"
+            f"{drawn!r} printed with {font.family!r}{face}{FOREIGN_FONT}; add a font for these "
+            "characters under `scripts` in the theme, or that face to its `fonts.files` (docs/themes.md)"
         )
+
+
+def _face_name(font) -> str:
+    """ "bold italic", "regular": the face of a family the theme has but not in this style."""
+    weight = {400: "regular", 700: "bold"}.get(font.weight, f"weight {font.weight}")
+    style = {0: "", 1: " oblique", 2: " italic"}.get(font.style, "")
+    return (weight + style) if weight != "regular" or not style else style.strip()
 
 
 MAX_PAGE_SIDE = 14400 / 72 * 96  # PDF's limit, 200 inches, in CSS px

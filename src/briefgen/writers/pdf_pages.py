@@ -104,7 +104,8 @@ def _font_file_digest(font) -> bytes:
     from weasyprint.text.fonts import get_hb_object_data
 
     face = font.hb_face
-    key = (int(ffi.cast("uintptr_t", face)), _table(face, b"head"), harfbuzz.hb_face_get_glyph_count(face))
+    head = face_table(face, b"head")
+    key = (int(ffi.cast("uintptr_t", face)), head, harfbuzz.hb_face_get_glyph_count(face))
     if key not in _FONT_DIGESTS:
         if len(_FONT_DIGESTS) >= _FONT_DIGESTS_KEPT:
             _FONT_DIGESTS.clear()
@@ -112,7 +113,8 @@ def _font_file_digest(font) -> bytes:
     return _FONT_DIGESTS[key]
 
 
-def _table(face, tag: bytes) -> bytes:
+def face_table(face, tag: bytes) -> bytes:
+    """One table of a HarfBuzz face, as the font file has it (b"" when it has none)."""
     from weasyprint.text.ffi import ffi, harfbuzz
 
     blob = harfbuzz.hb_face_reference_table(face, harfbuzz.hb_tag_from_string(tag, -1))
