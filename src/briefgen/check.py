@@ -220,8 +220,11 @@ def _leaked(text: str, ledger: Ledger, reference: dict | None) -> str | None:
     return None
 
 
-# A run of URL characters holding at least one %XX escape: a link target, an image source.
-_PERCENT_ENCODED = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
+# A run of URL characters (a link target, an image source), and an %XX escape in one. Runs
+# are found first and then tested: one pattern for "a run holding an escape" is retried from
+# every start of a long run without one (an inline SVG read as one run), in quadratic time.
+_URL_RUN = re.compile(r"[^\s\"'<>]+")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def percent_decoded(text: str) -> str:
@@ -229,8 +232,10 @@ def percent_decoded(text: str) -> str:
     a newline; empty when there are none. Matching keeps letters and digits only, so an
     encoded space or letter would otherwise join or hide the words of a value in a link.
     Decoded until nothing changes (at most three times): `%2520` is a space encoded twice."""
+    if "%" not in text:
+        return ""
     decoded: list[str] = []
-    for run in _PERCENT_ENCODED.findall(text):
+    for run in (r for r in _URL_RUN.findall(text) if "%" in r and _PERCENT_ESCAPE.search(r)):
         for _ in range(3):
             plain = unquote(run, errors="replace")
             if plain == run:
