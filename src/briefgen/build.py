@@ -81,6 +81,7 @@ def build_project(
     itself, serve/preview_worker.py)."""
     started = time.perf_counter()
     publisher = Publisher(options.out)
+    existed = _folders(options.out)
     previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
     cache = _content_cache(root, options)
     # The inputs as they are before anything is read: a file saved during the build gives
@@ -110,9 +111,28 @@ def build_project(
     except BaseException:
         # Workers stopped mid-output (Ctrl-C, a crash) leave unchecked temporary files.
         publisher.sweep_temporaries()
+        _remove_new_empty_folders(options.out, existed)
         raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _folders(out: Path) -> set[Path] | None:
+    """The output folder's brief folders before the build; None when it did not exist."""
+    try:
+        return {p for p in out.iterdir() if p.is_dir()}
+    except OSError:
+        return None
+
+
+def _remove_new_empty_folders(out: Path, existed: set[Path] | None) -> None:
+    """After a failed build: the brief folders it made for temporary files, left empty, so
+    that "nothing was published" leaves none behind. A folder that existed before, or holds
+    anything, stays; so does the output folder itself (serve builds into one it keeps)."""
+    for folder in _folders(out) or set():
+        if existed is None or folder not in existed:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 @contextlib.contextmanager
@@ -213,11 +233,6 @@ def _build(
         diagnostics.extend(strictly(outcome.diagnostics) if options.strict else outcome.diagnostics)
     if any(d.is_error for d in diagnostics):
         publisher.discard(outputs)
-        # The brief folders the workers made for their temporary files: "nothing was
-        # published" leaves no empty folder behind either. One holding anything stays.
-        for folder in dict.fromkeys(options.out / job.brief_id for job in jobs):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
         raise ProjectError(_dedupe(diagnostics))
     # The manifest keeps entries of formats an earlier build made that this one did not ask for.
     defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in FORMATS}
