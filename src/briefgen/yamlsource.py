@@ -463,18 +463,43 @@ def _unclosed_bracket(text: str, lines: list[str], exc: Any, mark: Any) -> YamlP
     if mark.line == opening.line or _closes(text, opening.index, end):
         return None
     line_text = lines[opening.line].rstrip()
-    example = line_text.strip()
-    if example.startswith("- "):
-        example = example[2:]
     closing = _CLOSING[bracket]
-    missing = _open_brackets(example)
-    return YamlProblem(
-        opening.line + 1,
-        opening.column + 1,
-        f"the {bracket} opened here is never closed, so the lines after it are read as part of it",
-        f"close the {bracket} opened here with {closing} on line {opening.line + 1}: "
-        f"{_shorten(example)}{''.join(_CLOSING[b] for b in reversed(missing))}",
-    )
+    message = f"the {bracket} opened here is never closed, so the lines after it are read as part of it"
+    if _goes_on(lines, opening.line, mark.line):
+        # Its items go on over the next lines: where it should end is for the author to say.
+        hint = f"close the {bracket} opened here with {closing} after its last item"
+        return YamlProblem(opening.line + 1, opening.column + 1, message, hint)
+    code, comment = _without_comment(line_text.strip())
+    if code.startswith("- "):
+        code = code[2:]
+    closed = f"{code.rstrip()}{''.join(_CLOSING[b] for b in reversed(_open_brackets(code)))}"
+    example = f"{closed}  {comment}" if comment else closed
+    hint = f"close the {bracket} opened here with {closing} on line {opening.line + 1}: {_shorten(example)}"
+    return YamlProblem(opening.line + 1, opening.column + 1, message, hint)
+
+
+def _goes_on(lines: list[str], opened: int, gave_up: int) -> bool:
+    """Whether a line after the one a bracket opens on, before the one the reader gave up on,
+    is indented deeper than it: the list's items go on there."""
+    indent = len(lines[opened]) - len(lines[opened].lstrip())
+    for line in lines[opened + 1 : gave_up]:
+        if line.strip() and not line.lstrip().startswith("#") and len(line) - len(line.lstrip()) > indent:
+            return True
+    return False
+
+
+def _without_comment(line: str) -> tuple[str, str]:
+    """(the line before its comment, the comment): a # after white space, outside quotes."""
+    quote = None
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote and not (quote == '"' and line[index - 1 : index] == "\\"):
+                quote = None
+        elif char in "'\"" and line[index - 1 : index] in ("[", "{", ",", " ", ":"):
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return line[:index].rstrip(), line[index:]
+    return line, ""
 
 
 def _closes(text: str, start: int, end: int) -> bool:
@@ -540,7 +565,9 @@ def _text_after_quotes(text: str, lines: list[str], exc: Any, mark: Any) -> Yaml
         return None  # a ': ' after a quoted key, or the end of a flow entry: not this mistake
     for start, end, quote in _quoted_scalars(line):
         if end < mark.column and not line[end + 1 : mark.column].strip():
-            value = re.sub(r"\s+#[^'\"]*$", "", line[start:]).rstrip()  # without a comment
+            # Without a comment: the first " #" after the stray text (which may hold quotes).
+            comment = re.search(r"\s+#", line[mark.column :])
+            value = line[start : mark.column + comment.start() if comment else len(line)].rstrip()
             inner = value[1:-1] if len(value) > 1 and value.endswith(quote) else value[1:]
             if quote == "'":
                 fixed = f"'{inner.replace(chr(39), chr(39) * 2)}'"
@@ -549,7 +576,8 @@ def _text_after_quotes(text: str, lines: list[str], exc: Any, mark: Any) -> Yaml
             else:
                 fixed = f'"{_escape_quotes(inner)}"'
                 how = 'inside double quotes, write a double quote as \\"'
-                other = f"'{inner}'" if "'" not in inner else None
+                # Single quotes keep a backslash as written: no good where escapes were used.
+                other = f"'{inner}'" if "'" not in inner and "\\" not in inner else None
             whole = start == _value_start(line) and value.endswith(quote)
             hint = f"{how}: {_shorten(fixed)}" if whole else f"put the whole text in quotes; {how}"
             if whole and other:

@@ -99,3 +99,31 @@ def test_an_unclosed_quote_is_still_reported_at_the_quote():
 def test_a_colon_after_a_quoted_text_keeps_its_own_hint():
     problem = problem_of('a: "x": y\n')
     assert problem.hint == "a value that contains ': ' must be put in quotes"
+
+
+def test_an_unclosed_bracket_before_a_comment_is_closed_before_the_comment():
+    problem = problem_of(
+        "people:\n  - id: p\n    name: P\n    tags: [a, b # note ]\n  - id: q\n    name: Q\n"
+    )
+    assert problem.hint == "close the [ opened here with ] on line 4: tags: [a, b]  # note ]"
+    assert yaml.safe_load(problem.hint.split(": ", 1)[1]) == {"tags": ["a", "b"]}
+
+
+def test_an_unclosed_list_whose_items_go_on_over_lines_is_not_closed_on_its_first():
+    problem = problem_of(
+        "people:\n  - id: p\n    name: P\n    tags: [a, [b, c],\n      d\n    also_known_as: [x]\n"
+    )
+    assert (problem.line, problem.column) == (4, 11)
+    assert problem.hint == "close the [ opened here with ] after its last item"
+
+
+def test_no_single_quoted_suggestion_for_a_text_with_backslash_escapes():
+    hint = problem_of('people:\n  - id: p\n    name: "Say \\"x\\" "now"\n').hint
+    assert "other quotes" not in hint
+    suggestion = hint.split(": ", 1)[1]
+    assert yaml.safe_load(f"name: {suggestion}") == {"name": 'Say "x" "now'}
+
+
+def test_a_comment_with_a_quote_does_not_hide_the_quoting_hint():
+    hint = problem_of("people:\n  - id: p\n    name: 'Don't' # it's fine\n").hint
+    assert hint.startswith("inside single quotes, write a single quote twice: 'Don''t'")
