@@ -149,7 +149,7 @@ def _letter_gaps(model: Model) -> Iterator[Diagnostic]:
     would read with a gap where the words should be."""
     from .plan import brief_audiences, brief_recipients
 
-    reported: set[tuple[str, str]] = set()
+    reported: set[tuple[str, str, str]] = set()
     for brief in model.project.briefs:
         if brief.letter is None:
             continue
@@ -177,9 +177,9 @@ def _letter_gaps(model: Model) -> Iterator[Diagnostic]:
                             f"{organisation.sensitivity}, withheld from audience(s) {', '.join(hidden)}"
                         )
             for gap in gaps:
-                if (recipient.id, gap) in reported:
+                if (brief.id, recipient.id, gap) in reported:
                     continue
-                reported.add((recipient.id, gap))
+                reported.add((brief.id, recipient.id, gap))
                 where = model.locate("recipients", recipient.id)
                 yield warning(
                     where.path,

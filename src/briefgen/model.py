@@ -184,6 +184,11 @@ _NOT_COUNTRIES = frozenset(
 )
 
 
+# The EU's own two-letter codes where they differ from ISO 3166-1 (the Interinstitutional
+# Style Guide writes EL for Greece); UK is one of CLDR's aliases already.
+_EU_CODES = {"EL": ("GR",)}
+
+
 @functools.cache
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes (and XK), from babel's territories; loaded on first use."""
@@ -203,6 +208,7 @@ def _country_hint(value: str) -> str | None:
     if text.upper() in codes:
         return f"write it in capitals: {text.upper()}"
     replacements = [c for c in get_global("territory_aliases").get(text.upper(), []) if c in codes]
+    replacements = replacements or [c for c in _EU_CODES.get(text.upper(), ()) if c in codes]
     if replacements:
         return f"did you mean {' or '.join(replacements)}?"
     names = {name.casefold(): code for code, name in Locale("en").territories.items() if code in codes}

@@ -246,6 +246,7 @@ def syntax_problems(root: Path) -> list[Diagnostic]:
     included), each at its line and column: what `validate` can still say of the templates
     while the content has errors, and no output can be rendered to find them."""
     from jinja2 import DictLoader, TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
 
     from .render import _environment
     from .templateerrors import syntax_diagnostic
@@ -254,6 +255,8 @@ def syntax_problems(root: Path) -> list[Diagnostic]:
     if not folder.is_dir():
         return []
     env = _environment(DictLoader({}))
+    # A theme's CSS templates are rendered without the i18n extension (render.theme_css).
+    css_env = SandboxedEnvironment(autoescape=False)
     found: list[Diagnostic] = []
     for path in sorted(folder.rglob("*.j2")):
         relative = path.relative_to(root)
@@ -263,8 +266,9 @@ def syntax_problems(root: Path) -> list[Diagnostic]:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # the render reports a template it cannot read
+        parser = css_env if path.name.endswith(".css.j2") else env
         try:
-            env.parse(source, name=relative.as_posix(), filename=str(path))
+            parser.parse(source, name=relative.as_posix(), filename=str(path))
         except TemplateSyntaxError as exc:
-            found.append(syntax_diagnostic(exc, relative.as_posix(), source, env))
+            found.append(syntax_diagnostic(exc, relative.as_posix(), source, parser))
     return found

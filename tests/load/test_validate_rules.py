@@ -233,6 +233,7 @@ def test_event_order_is_checked_only_between_valid_values(tmp_path):
     ("code", "message", "hint"),
     [
         ("UK", "not an ISO 3166-1 alpha-2 country code", "did you mean GB?"),
+        ("EL", "not an ISO 3166-1 alpha-2 country code", "did you mean GR?"),
         ("AB", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
         ("XX", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
         ("ZZ", "not an ISO 3166-1 alpha-2 country code", "ISO 3166-1 alpha-2 codes"),
