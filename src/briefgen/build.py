@@ -29,6 +29,7 @@ from .jobs import fallback_warnings
 from .labels import catalog_problems, label_warnings
 from .load import SETTINGS_FILE, load_project
 from .model import Model
+from .outputlock import output_lock
 from .outputwarnings import as_record
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
@@ -75,13 +76,38 @@ def build_project(
     progress: Callable[[JobResult], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     pool: WorkerPool | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Build a project; raises ProjectError (exit 1) or UsageError (exit 2). `pool`: what
     renders instead of new worker processes (serve's long-lived preview worker renders in
-    itself, serve/preview_worker.py)."""
-    started = time.perf_counter()
+    itself, serve/preview_worker.py). `on_wait`: called when another build is writing into
+    the output folder, which this one then waits for (outputlock.py)."""
+    made = _missing_folders(options.out)
+    # One build at a time writes here: another's temporary files are not leftovers to sweep.
+    with output_lock(options.out, on_wait):
+        started = time.perf_counter()
+        existed = None if made else _folders(options.out)
+        try:
+            report = _build_locked(root, options, progress, on_plan, pool, existed)
+        except BaseException:
+            for folder in made:  # "nothing was published" leaves no folder behind either
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_locked(
+    root: Path,
+    options: BuildOptions,
+    progress: Callable[[JobResult], None] | None,
+    on_plan: Callable[[int], None] | None,
+    pool: WorkerPool | None,
+    existed: set[Path] | None,
+) -> BuildReport:
+    """build_project, holding the output folder; `existed`: its folders before (None: made now)."""
     publisher = Publisher(options.out)
-    existed = _folders(options.out)
     previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
     cache = _content_cache(root, options)
     # The inputs as they are before anything is read: a file saved during the build gives
@@ -113,8 +139,17 @@ def build_project(
         publisher.sweep_temporaries()
         _remove_new_empty_folders(options.out, existed)
         raise
-    report.seconds = time.perf_counter() - started
     return report
+
+
+def _missing_folders(out: Path) -> list[Path]:
+    """The output folder and those above it that do not exist yet, innermost first."""
+    missing = []
+    for folder in [out, *out.absolute().parents]:
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    return missing
 
 
 def _folders(out: Path) -> set[Path] | None:
@@ -128,7 +163,7 @@ def _folders(out: Path) -> set[Path] | None:
 def _remove_new_empty_folders(out: Path, existed: set[Path] | None) -> None:
     """After a failed build: the brief folders it made for temporary files, left empty, so
     that "nothing was published" leaves none behind. A folder that existed before, or holds
-    anything, stays; so does the output folder itself (serve builds into one it keeps)."""
+    anything, stays; the output folder is build_project's to remove when it made it."""
     for folder in _folders(out) or set():
         if existed is None or folder not in existed:
             with contextlib.suppress(OSError):

@@ -152,7 +152,15 @@ def build(
     )
     reporter = ProgressReporter()
     try:
-        report = build_project(root, options, progress=reporter.advance, on_plan=reporter.start)
+        report = build_project(
+            root,
+            options,
+            progress=reporter.advance,
+            on_plan=reporter.start,
+            on_wait=lambda: click.echo(
+                f"briefgen: another build is writing into {out_dir}; waiting for it to finish", err=True
+            ),
+        )
     except UsageError as exc:
         reporter.stop()
         raise click.UsageError(str(exc)) from None
