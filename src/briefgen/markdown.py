@@ -214,9 +214,12 @@ class MarkdownRenderer:
             _trim_space_before_note(out)
             return reference_end
         if reference_end == len(out) - 1:  # right after the last one's ")"
-            out[-1:] = [f"; {reference}", ")"]
+            out[-1:] = [f"; {reference}", out[-1]]
         elif reference_end == len(out) - 2 and not out[-1].strip():  # white space between
-            out[-2:] = [f"; {reference}", ")"]
+            out[-2:] = [f"; {reference}", out[-2]]
+        elif _inside_brackets(out):  # "See ([@a])", "(see [@a])": the author's brackets serve
+            _space_before_reference(out)
+            out.extend([reference, ""])
         else:
             _space_before_reference(out)
             out.extend([f"({reference}", ")"])
@@ -232,7 +235,7 @@ class MarkdownRenderer:
         inner = str(without_full_stop(Markup(inner.strip())))
         if inner:
             _space_before_reference(out)
-            out.append(f"({inner})")
+            out.append(inner if _inside_brackets(out) else f"({inner})")
 
 
 def _only_citations(children) -> bool:
@@ -240,6 +243,15 @@ def _only_citations(children) -> bool:
     return all(
         c.type == "citation" or (c.type in ("text", "softbreak") and not c.content.strip()) for c in children
     )
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _inside_brackets(out: list[str]) -> bool:
+    """Whether the note's text so far leaves a bracket of the author's open (tags aside)."""
+    text = _TAG.sub("", "".join(out))
+    return text.count("(") > text.count(")")
 
 
 def _space_before_reference(out: list[str]) -> None:

@@ -83,6 +83,19 @@ def test_a_citation_in_a_footnote_is_a_reference_in_brackets_not_a_footnote():
     assert "(<em>src-b</em>)." in r.inline("X.[^1]\n\n[^1]: Text [@src-b].")
 
 
+def test_a_citation_inside_the_authors_own_brackets_takes_no_second_pair():
+    r = referencing()
+    html = r.block("A.[^1]\n\n[^1]: See ([@a]) and ([@b, p. 2] [@c]).")
+    assert "See (<em>a</em>) and (<em>b</em>, p. 2; <em>c</em>)." in html
+    html = r.block("A.[^1]\n\n[^1]: Detained (see [@a]) since [@b].")
+    assert "Detained (see <em>a</em>) since (<em>b</em>)." in html
+    # A link's brackets in its address are not the text's.
+    html = r.block("A.[^1]\n\n[^1]: [Report](https://x.org/a_(b)) [@a].")
+    assert "</a> (<em>a</em>)." in html
+    html = renderer().block("A.[^1] B.[^2]\n\n[^1]: One (cf. [^2]).\n\n[^2]: Two.")
+    assert '<span class="footnote">One (cf. Two).</span>' in html
+
+
 def test_a_footnote_that_is_only_citations_reads_as_the_citations_do():
     html = referencing().block("A.[^1]\n\n[^1]: [@b] [@c, p. 2]")
     assert '<span class="footnote"><em>b</em>. <em>c</em>, p. 2.</span>' in html
