@@ -258,7 +258,7 @@ def family_problems(tokens: Tokens, root: Node | None, shown: str) -> list[Diagn
         if script is not None:
             families |= {script.body, script.heading}
     problems = []
-    for role in ("body", "heading"):
+    for role in ("body", "heading", "mono"):
         family = getattr(tokens.fonts, role)
         if family not in families:
             node = _at(root, "fonts", role)

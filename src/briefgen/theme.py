@@ -93,6 +93,11 @@ class Theme:
         return self.tokens.fonts.heading
 
     @property
+    def mono_font(self) -> str:
+        """The family `code` is printed in (PDF) and the DOCX's Code style names."""
+        return self.tokens.fonts.mono
+
+    @property
     def body_fallback(self) -> tuple[str, ...]:
         return tuple(self.tokens.fonts.fallback.body)
 

@@ -137,6 +137,8 @@ class FontFallback(_Group):
 class Fonts(_Group):
     body: FontName
     heading: FontName
+    # `code` in both formats; a theme written before this token gets the default's monospace.
+    mono: FontName = "DejaVu Sans Mono"
     files: list[FontFileToken]
     fallback: FontFallback = Field(default_factory=FontFallback)  # not built at import
     embed: Flag = True  # the DOCX carries subsets of the fonts it uses; false: only names them

@@ -108,6 +108,15 @@ EXPECTED: dict[str, list[tuple[str, int, int, str, str]]] = {
             "default theme's files stay",
         )
     ],
+    "mono-font-without-file": [
+        (
+            THEME,
+            2,
+            9,
+            "fonts.mono 'Brand Mono': no file of this family in fonts.files",
+            "family: Brand Mono, weight: 400",
+        )
+    ],
 }
 
 

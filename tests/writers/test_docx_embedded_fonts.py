@@ -188,10 +188,11 @@ def test_embedded_fonts_hold_every_character_of_the_document(sample):
     missing = {c for c in text if not c.isspace()} - held
     assert not missing, sorted(missing)
     # And no face of a family the runs name lost a character its source font has: the
-    # subset is of the whole text. (A fallback family holds only what those lack.)
+    # subset is of the whole text. (A fallback family holds only what those lack; the
+    # monospace only what <code> shows, tested below.)
     theme = load_theme(BUILTIN_THEMES / "default")
     for (family, face), (font, _) in fonts.items():
-        if face != "embedRegular" or family not in sample.named_families():
+        if face != "embedRegular" or family not in sample.named_families() or family == theme.mono_font:
             continue
         files = [*theme.font_files, *(f for script in chain(theme).scripts for f in script.fonts)]
         source = next(f.path for f in files if f.family == family and f.weight == 400)
@@ -247,6 +248,32 @@ def test_a_font_is_named_as_the_theme_calls_it(tmp_path):
     assert list(fonts) == [("Brand Serif", "embedRegular")]
     font, _ = fonts["Brand Serif", "embedRegular"]
     assert family_names(font) == {"Brand Serif"}
+
+
+def test_code_is_set_in_the_themes_monospace_embedded_for_what_code_shows(sample, tmp_path):
+    """The Code style names the theme's `fonts.mono` (the PDF's `code` font), which travels
+    with the DOCX subset to the code's characters; a DOCX without code carries none of it."""
+    mono = load_theme(BUILTIN_THEMES / "default").mono_font
+    assert mono == "DejaVu Sans Mono"
+    code = next(
+        s for s in sample.xml("word/styles.xml").iter(w("style")) if s.find(w("name")).get(w("val")) == "Code"
+    )
+    rfonts = code.find(f"{w('rPr')}/{w('rFonts')}")
+    assert {slot: rfonts.get(w(slot)) for slot in ("ascii", "hAnsi", "cs")} == dict.fromkeys(
+        ("ascii", "hAnsi", "cs"), mono
+    )
+    body = sample.xml("word/document.xml")
+    runs = [r for r in body.iter(w("r")) if r.find(f".//{w('rStyle')}") is not None]
+    code_runs = [r for r in runs if r.find(f".//{w('rStyle')}").get(w("val")) == code.get(w("styleId"))]
+    assert "".join(t.text for r in code_runs for t in r.iter(w("t"))) == "NGO-2014/17"
+    font, _ = sample.fonts()[mono, "embedRegular"]
+    held = set(map(chr, font.getBestCmap()))
+    assert set("NGO-2014/17") <= held
+    assert not set("Emissionsryqxz") & held - set("NGO-2014/17"), "subset to the code's characters"
+    page = '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body><p>No code</p></body></html>'
+    plain = Package(write(tmp_path, page))
+    assert mono not in {family for family, _ in plain.fonts()}
+    assert mono not in {f.get(w("name")) for f in plain.xml("word/fontTable.xml")}
 
 
 def test_a_theme_can_turn_embedding_off(tmp_path):

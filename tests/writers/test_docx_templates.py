@@ -193,6 +193,7 @@ def old_inline(self, el, para, state):
             state = state.with_role("Strong")
     elif tag == "code":
         state = state.with_role("Code")
+        self.code_text.append("".join(el.itertext()))  # since: the monospace embedded for it
     elif tag == "sup":
         state = state._replace(vert="superscript")
     elif tag == "sub":

@@ -27,7 +27,7 @@ from docx.parts.story import StoryPart
 from ...document import RenderedDocument, WrittenFile
 from . import embedded_fonts, line_spacing, oxml, package, styled_blocks, theme_styles
 from .html_walker import Head, HtmlWalker, body_of, parse_html, read_head
-from .styles import LIST_INDENT, MONO_FONT, page_geometry, word_language
+from .styles import LIST_INDENT, page_geometry, word_language
 from .stylesheet import StyleSheet, build_style_sheet, patch_theme_fonts
 
 __all__ = ["build", "write"]
@@ -98,7 +98,7 @@ def build(document: RenderedDocument) -> bytes:
     main.part_related_by(RT.NUMBERING)._element = numbering.element()
     theme_part = main.part_related_by(RT.THEME)
     theme_part._blob = theme_part_blob or patch_theme_fonts(theme_part.blob, theme)
-    embedded = _font_table(main, theme, walker.script_families)
+    embedded = _font_table(main, theme, walker.script_families, "".join(walker.code_text))
     main.part_related_by(RT.SETTINGS)._element = oxml.settings(
         lang, footnotes=bool(walker.footnote_count), mirror_margins=geometry.mirror, embedded_fonts=embedded
     )
@@ -118,11 +118,14 @@ def build(document: RenderedDocument) -> bytes:
     return package.save(pkg)
 
 
-def _font_table(main, theme, script_families: set[str]) -> bool:
+def _font_table(main, theme, script_families: set[str], code_text: str) -> bool:
     """fontTable.xml naming the theme's families, the script fonts the text needs and every
     family the parts name, with the fonts embedded unless the theme says `fonts: {embed:
-    false}`. True if any was embedded."""
-    fonts = [theme.body_font, theme.heading_font, *theme.body_fallback, *theme.heading_fallback, MONO_FONT]
+    false}`. True if any was embedded. The monospace (named by the Code style whether or not
+    any run uses it) is listed and embedded only for `code_text`, what <code> shows."""
+    fonts = [theme.body_font, theme.heading_font, *theme.body_fallback, *theme.heading_fallback]
+    if code_text.strip():
+        fonts.append(theme.mono_font)
     fonts += sorted(script_families - set(fonts))  # only the scripts the text has
     table = main.part_related_by(RT.FONT_TABLE)
     if not theme.embed_fonts:
@@ -133,7 +136,12 @@ def _font_table(main, theme, script_families: set[str]) -> bool:
     ]
     named = embedded_fonts.named_families(stories)
     text = embedded_fonts.document_characters(stories)
-    return bool(embedded_fonts.embed(table, [*fonts, *named], text, theme, named=named))
+    mono, only = theme.mono_font, {}
+    if mono not in (theme.body_font, theme.heading_font):
+        only[mono] = code_text
+        if mono not in fonts:  # no code: the Code style's name alone, nothing embedded
+            named = [family for family in named if family != mono]
+    return bool(embedded_fonts.embed(table, [*fonts, *named], text, theme, named=named, only=only))
 
 
 def _letter_furniture(main, styles: StyleSheet, head: Head) -> list[tuple[str, str, str]]:

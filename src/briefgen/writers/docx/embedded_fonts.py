@@ -29,7 +29,7 @@ import io
 import re
 import subprocess
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -105,15 +105,23 @@ def document_characters(parts: Iterable[etree._Element]) -> str:
 
 
 def embed(
-    font_table_part: Part, families: Iterable[str], text: str, theme: Theme, named: Iterable[str] = ()
+    font_table_part: Part,
+    families: Iterable[str],
+    text: str,
+    theme: Theme,
+    named: Iterable[str] = (),
+    only: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Write fontTable.xml for `families` with the faces that hold any of `text` embedded.
 
     Families in `named` (those runs and styles name) are embedded when they hold any of the
     text; the others (the theme's fallbacks) only for characters the named ones lack, as
-    they only ever show those. Returns the families embedded. A family with no font file
-    here (a system font this machine lacks, such as Consolas) is only named, as before.
+    they only ever show those. A family in `only` shows just the text given there (the
+    monospace: what <code> holds), and is subset to that. Returns the families embedded. A
+    family with no font file here (a system font this machine lacks, such as one a
+    reference DOCX names) is only named.
     """
+    only = only or {}
     families = list(dict.fromkeys(families))
     named = set(named)
     table = font_table_element(families)
@@ -121,11 +129,13 @@ def embed(
     chosen: dict[str, list[EmbeddedFace]] = {}
     covered: set[str] = set()
     for family in sorted(families, key=lambda f: f not in named):  # named families first
-        wanted = text if family in named else "".join(c for c in text if c not in covered)
+        shown = only.get(family, text)
+        wanted = shown if family in named else "".join(c for c in shown if c not in covered)
         faces = [face for face in embedded_faces(family, wanted, theme) if face is not None]
         if faces:
             chosen[family] = faces
-            covered.update(faces[0].characters)
+            if family not in only:  # it shows its own text alone, not the others'
+                covered.update(faces[0].characters)
     number = 0
     for font in table.iterchildren(qn("w:font")):
         for face in chosen.get(font.get(qn("w:name")), ()):

@@ -145,6 +145,7 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
         self._chain = fonts.chain(document.theme)
         self._roles: dict[str, str] = {}  # paragraph style id -> "body" | "heading"
         self.script_families: set[str] = set()  # the chain's fonts the runs name (font table)
+        self.code_text: list[str] = []  # what <code> shows: the monospace is embedded for it alone
         # Sections of blocks in columns (theme `styles`, styled_blocks.py): where each ends.
         self.column_sections: list[styled_blocks.SectionEnd] = []
         self.next_section_start: str | None = None

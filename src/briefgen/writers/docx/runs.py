@@ -122,6 +122,7 @@ class InlineRuns:
                 state = state.with_role("Strong")
         elif tag == "code":
             state = state.with_role("Code")
+            self.code_text.append("".join(el.itertext()))
         elif tag == "sup":
             state = state._replace(vert="superscript")
         elif tag == "sub":

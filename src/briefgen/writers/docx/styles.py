@@ -36,7 +36,6 @@ from .oxml import (
     sub,
 )
 
-MONO_FONT = "Consolas"
 LIST_INDENT = 360  # twips per list level (0.25 in)
 
 # Language tags Word's proofing tools know, for bare language subtags.
@@ -749,7 +748,8 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             "Code",
             "Code",
             based="DefaultParagraphFont",
-            rpr={"rFonts": {"ascii": MONO_FONT, "hAnsi": MONO_FONT, "cs": MONO_FONT}},
+            # Not eastAsia: CJK in code keeps the script font the document gives it.
+            rpr={"rFonts": {"ascii": theme.mono_font, "hAnsi": theme.mono_font, "cs": theme.mono_font}},
         ),
         # Table styles
         _style(
