@@ -12,7 +12,8 @@ elsewhere, must not be found there.
 
 Matching ignores case, white space, punctuation and hyphenation (letters and digits only),
 so a value broken over lines or pages is still found; percent-encoded runs (a link's query)
-are read decoded as well. All the values are looked for in one
+and lines holding JavaScript escapes or character references as written (a `tojson` value,
+a `<style>`) are read decoded as well. All the values are looked for in one
 pass over the text (found_needles, Aho-Corasick). Values shorter than MIN_CHARS letters
 and digits are too common to judge and are not checked; long values are checked in windows
 of WINDOW_WORDS words, so a leaked sentence is found even when a page break splits it.
@@ -196,7 +197,7 @@ def check_rendered_html(markup: str, ledger: Ledger, reference: dict | None = No
 
 def _leaked(text: str, ledger: Ledger, reference: dict | None) -> str | None:
     """Where the first removed value found in `text` comes from, or None."""
-    haystack = normalize(text + percent_decoded(text))
+    haystack = normalize(text + percent_decoded(text) + escapes_decoded(text))
     # The same text is often withheld in many places (a committee every recipient sits on):
     # each needle is searched for once, and reported under the first place it comes from.
     needles: dict[str, str] = {}
@@ -243,6 +244,38 @@ def percent_decoded(text: str) -> str:
             run = plain
         decoded.append(run)
     return "\n" + "\n".join(decoded) if decoded else ""
+
+
+# What a <script> or <style> holds is read as written: a `tojson` value spells an apostrophe
+# `\u0027` and an escaped one `&#39;`, whose letters and digits would otherwise stand inside
+# the value's ("ou0027brien", "o39brien") and hide it.
+_ESCAPE = re.compile(
+    r"\\u([0-9A-Fa-f]{4})|\\u\{([0-9A-Fa-f]{1,6})\}|\\x([0-9A-Fa-f]{2})"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
+
+
+def escapes_decoded(text: str) -> str:
+    r"""The lines of `text` holding a JavaScript/JSON escape (`\u0027`, `\x27`, `\u{27}`)
+    or an HTML character reference, decoded, after a newline; empty when there are none."""
+    if "\\" not in text and "&" not in text:
+        return ""
+    decoded: list[str] = []
+    for line in text.splitlines():
+        if _ESCAPE.search(line) is None:
+            continue
+        plain = _ESCAPE.sub(_unescaped, line)
+        # A character beyond the BMP is a pair of \u escapes: joined into one.
+        decoded.append(plain.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+    return "\n" + "\n".join(decoded) if decoded else ""
+
+
+def _unescaped(match: re.Match) -> str:
+    number = match[1] or match[2] or match[3]
+    if number is None:
+        return html.unescape(match[0])
+    code = int(number, 16)
+    return chr(code) if code <= 0x10FFFF else match[0]
 
 
 class _VisibleText:

@@ -37,3 +37,31 @@ def test_a_withheld_value_percent_encoded_in_a_link_fails_the_build(tmp_path, fm
     where = "people.maksim-fixture.also_known_as[0]"
     assert_clean_failure(result, "confidentiality check failed", where, "nothing was published")
     assert not (out / "dossier").exists()  # not even the empty folder of its temporary file
+
+
+# The withheld spelling with an apostrophe, as `tojson` writes it into an attribute: the
+# apostrophe becomes \u0027, whose letters and digits would stand inside the name.
+TOJSON_OVERRIDE = """{% extends "builtin/case-dossier.html.j2" %}
+{% block content %}
+{{ super() }}
+<p data-record='{{ {"name": "Maxim O\\'Khiddenov"}|tojson }}'>court records</p>
+{% endblock %}
+"""
+
+
+def test_a_withheld_value_escaped_by_tojson_in_an_attribute_fails_the_build(tmp_path):
+    project = tmp_path / "casefile"
+    shutil.copytree(CASEFILE, project)
+    content = project / "content" / "content.yaml"
+    text = content.read_text(encoding="utf-8")
+    content.write_text(text.replace("[Maxim Khiddenov]", "[Maxim O'Khiddenov]"), encoding="utf-8")
+    override = project / "templates" / "public" / "case-dossier.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(TOJSON_OVERRIDE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli(
+        "build", str(project), "-o", str(out), "--brief", "dossier", "--lang", "en", "--format", "html"
+    )
+    where = "people.maksim-fixture.also_known_as[0]"
+    assert_clean_failure(result, "confidentiality check failed", where, "nothing was published")
+    assert not (out / "dossier").exists()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import zipfile
 
-from briefgen.check import check_output, percent_decoded
+import pytest
+
+from briefgen.check import check_output, escapes_decoded, percent_decoded
 from briefgen.ledger import Ledger, Withheld
 
 
@@ -341,3 +343,29 @@ def test_a_percent_sign_in_text_does_not_make_a_value_found(tmp_path):
         check_output(path, "html", ledger_of([("cases.x.detention.place", "Colony No 5 Secretville")]))
         is None
     )
+
+
+WITHHELD_APOSTROPHE = [("people.x.name", "Maxim O'Khiddenov")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A `tojson` value in an attribute: Jinja writes the apostrophe \u0027.
+        """<p data-spec='{"who": "Maxim O\\u0027Khiddenov"}'>chart</p>""",
+        """<p data-spec='{"who": "Maxim O\\x27Khiddenov"}'>chart</p>""",
+        # Inside <style>, a character reference stays as written.
+        "<style>/* Maxim O&#39;Khiddenov */ p { color: red; }</style><p>x</p>",
+        "<style>/* Maxim O&#x27;Khiddenov */</style><p>x</p>",
+    ],
+)
+def test_a_removed_value_behind_an_escaped_apostrophe_is_a_leak(tmp_path, body):
+    message = check_output(write(tmp_path, body), "html", ledger_of(WITHHELD_APOSTROPHE))
+    assert message and "people.x.name" in message
+
+
+def test_escapes_are_decoded_line_by_line_and_only_where_there_are_some():
+    decoded = escapes_decoded('a = "Anar \\u004dammadli \\ud83d\\ude00";\nplain line\nAT&amp;T')
+    assert decoded.splitlines()[1:] == ['a = "Anar Mammadli \U0001f600";', "AT&T"]
+    assert escapes_decoded("Justice & Rights, 50% more") == ""
+    assert escapes_decoded("a stray \\u12 and \\q") == ""
