@@ -29,7 +29,7 @@ from .jobs import fallback_warnings
 from .labels import catalog_problems, label_warnings
 from .load import SETTINGS_FILE, load_project
 from .model import Model
-from .outputlock import output_lock
+from .outputlock import OutputLock
 from .outputwarnings import as_record
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
@@ -82,18 +82,27 @@ def build_project(
     renders instead of new worker processes (serve's long-lived preview worker renders in
     itself, serve/preview_worker.py). `on_wait`: called when another build is writing into
     the output folder, which this one then waits for (outputlock.py)."""
-    made = _missing_folders(options.out)
     # One build at a time writes here: another's temporary files are not leftovers to sweep.
-    with output_lock(options.out, on_wait):
+    # The folder a link names is made and locked, not the link.
+    lock = OutputLock(options.out.resolve())
+    try:
+        lock.acquire(on_wait)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot make the output folder {options.out}: {exc.strerror or exc}; "
+            "give a folder you can write to with -o"
+        ) from None
+    try:
         started = time.perf_counter()
-        existed = None if made else _folders(options.out)
-        try:
-            report = _build_locked(root, options, progress, on_plan, pool, existed)
-        except BaseException:
-            for folder in made:  # "nothing was published" leaves no folder behind either
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
-            raise
+        existed = None if lock.made else _folders(options.out)
+        report = _build_locked(root, options, progress, on_plan, pool, existed)
+    except BaseException:
+        for folder in lock.made:  # "nothing was published" leaves no folder behind either
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    finally:
+        lock.release()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -140,16 +149,6 @@ def _build_locked(
         _remove_new_empty_folders(options.out, existed)
         raise
     return report
-
-
-def _missing_folders(out: Path) -> list[Path]:
-    """The output folder and those above it that do not exist yet, innermost first."""
-    missing = []
-    for folder in [out, *out.absolute().parents]:
-        if folder.is_dir():
-            break
-        missing.append(folder)
-    return missing
 
 
 def _folders(out: Path) -> set[Path] | None:

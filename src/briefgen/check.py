@@ -197,7 +197,10 @@ def check_rendered_html(markup: str, ledger: Ledger, reference: dict | None = No
 
 def _leaked(text: str, ledger: Ledger, reference: dict | None) -> str | None:
     """Where the first removed value found in `text` comes from, or None."""
-    haystack = normalize(text + percent_decoded(text) + escapes_decoded(text))
+    # The decoded readings are searched each on its own line: matching drops everything but
+    # letters and digits, and the end of one must not run on into the next.
+    decoded = (percent_decoded(text) + escapes_decoded(text)).splitlines()
+    haystack = normalize(text) + "".join("\n" + normalize(piece) for piece in decoded if piece)
     # The same text is often withheld in many places (a committee every recipient sits on):
     # each needle is searched for once, and reported under the first place it comes from.
     needles: dict[str, str] = {}
@@ -250,9 +253,10 @@ def percent_decoded(text: str) -> str:
 # `\u0027` and an escaped one `&#39;`, whose letters and digits would otherwise stand inside
 # the value's ("ou0027brien", "o39brien") and hide it.
 _ESCAPE = re.compile(
-    r"\\u([0-9A-Fa-f]{4})|\\u\{([0-9A-Fa-f]{1,6})\}|\\x([0-9A-Fa-f]{2})"
+    r"\\u([0-9A-Fa-f]{4})|\\u\{([0-9A-Fa-f]{1,6})\}|\\x([0-9A-Fa-f]{2})|\\([nrtbfv\"'/\\])"
     r"|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
+_SPACE_ESCAPES = set("nrtbfv")
 
 
 def escapes_decoded(text: str) -> str:
@@ -264,13 +268,24 @@ def escapes_decoded(text: str) -> str:
     for line in text.splitlines():
         if _ESCAPE.search(line) is None:
             continue
-        plain = _ESCAPE.sub(_unescaped, line)
-        # A character beyond the BMP is a pair of \u escapes: joined into one.
-        decoded.append(plain.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+        # Decoded until nothing changes (at most three times): `tojson` of escaped markup
+        # writes `\u0026#39;`, an escape of a character reference.
+        for _ in range(3):
+            # A character beyond the BMP is a pair of \u escapes: joined into one.
+            plain = _ESCAPE.sub(_unescaped, line).encode("utf-16", "surrogatepass")
+            plain = plain.decode("utf-16", "replace")
+            if plain == line:
+                break
+            line = plain
+        if "<" in line:  # markup in a string (`\u003cem\u003e`): its text, tags aside
+            line = html_text(line)
+        decoded.append(" ".join(line.splitlines()))
     return "\n" + "\n".join(decoded) if decoded else ""
 
 
 def _unescaped(match: re.Match) -> str:
+    if match[4] is not None:  # \n, \t ... separate words; \" \' \/ \\ are the character
+        return " " if match[4] in _SPACE_ESCAPES else match[4]
     number = match[1] or match[2] or match[3]
     if number is None:
         return html.unescape(match[0])

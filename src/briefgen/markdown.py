@@ -144,16 +144,21 @@ class MarkdownRenderer:
         reference_end: int | None = None  # where in `out` the last reference closed
         # In a note's text citations are references, unless they are all the text is.
         references = bool(notes) and not _only_citations(children)
+        depth = 0  # brackets the author opened in the text so far (not in code or link text)
         for child in children:
             kind = child.type
             if kind == "citation" and references:
-                reference_end = self._add_reference(child, out, reference_end)
+                reference_end = self._add_reference(child, out, reference_end, depth > 0)
                 continue
             if kind == "footnote_ref" and notes:
-                self._add_inner_note(child.meta["id"], footnotes, notes, out)
+                reference_end = self._add_inner_note(
+                    child.meta["id"], footnotes, notes, out, reference_end, depth > 0
+                )
                 continue
             if kind == "text":
                 out.append(str(escape(child.content)))
+                if not link_stack:
+                    depth = _bracket_depth(child.content, depth)
             elif kind == "code_inline":
                 out.append(f"<code>{escape(child.content)}</code>")
             elif kind in ("softbreak",):
@@ -206,36 +211,36 @@ class MarkdownRenderer:
         body = footnotes.get(note_id, [])
         return " ".join(self._render_inline(t.children or [], footnotes, notes) for t in body)
 
-    def _add_reference(self, citation, out: list[str], reference_end: int | None) -> int | None:
+    def _add_reference(self, citation, out: list[str], reference_end: int | None, inside: bool) -> int | None:
         """A citation in a footnote's text, "text (Source B, p. 3)": one pair of brackets
-        for citations with only white space between them, "(Source A; Source B)"."""
+        for citations with only white space between them, "(Source A; Source B)"; none
+        `inside` brackets the author opened ("(see [@a])": "(see Source A)")."""
         reference = self._reference(self._cited_source(citation), citation.meta["locator"])
         if not reference:  # plain_text's: no citations, no empty brackets
             _trim_space_before_note(out)
             return reference_end
-        if reference_end == len(out) - 1:  # right after the last one's ")"
-            out[-1:] = [f"; {reference}", out[-1]]
-        elif reference_end == len(out) - 2 and not out[-1].strip():  # white space between
-            out[-2:] = [f"; {reference}", out[-2]]
-        elif _inside_brackets(out):  # "See ([@a])", "(see [@a])": the author's brackets serve
-            _space_before_reference(out)
-            out.extend([reference, ""])
-        else:
-            _space_before_reference(out)
-            out.extend([f"({reference}", ")"])
-        return len(out) - 1
+        return _add_bracketed(str(reference), out, reference_end, inside)
 
-    def _add_inner_note(self, note_id: int, footnotes, notes: tuple[int, ...], out: list[str]) -> None:
-        """A footnote called from a footnote's text: its text in brackets there. One that
-        calls itself (or an enclosing note) adds nothing: its text is being given already."""
+    def _add_inner_note(
+        self,
+        note_id: int,
+        footnotes,
+        notes: tuple[int, ...],
+        out: list[str],
+        reference_end: int | None,
+        inside: bool,
+    ) -> int | None:
+        """A footnote called from a footnote's text: its text in brackets there, as a
+        reference is. One that calls itself (or an enclosing note) adds nothing: its text
+        is being given already."""
         if note_id in notes:
             _trim_space_before_note(out)
-            return
+            return reference_end
         inner = self._note_text(note_id, footnotes, (*notes, note_id))
         inner = str(without_full_stop(Markup(inner.strip())))
-        if inner:
-            _space_before_reference(out)
-            out.append(inner if _inside_brackets(out) else f"({inner})")
+        if not inner:
+            return reference_end
+        return _add_bracketed(inner, out, reference_end, inside)
 
 
 def _only_citations(children) -> bool:
@@ -245,13 +250,32 @@ def _only_citations(children) -> bool:
     )
 
 
-_TAG = re.compile(r"<[^>]*>")
+def _add_bracketed(text: str, out: list[str], reference_end: int | None, inside: bool) -> int:
+    """`text` added to a note's text in brackets, sharing the pair of the reference that
+    closed at `reference_end` when only white space lies between ("(A; B)"); `inside`
+    brackets of the author's, without a pair of its own. Returns where the pair closes."""
+    if reference_end == len(out) - 1:  # right after the last one's ")"
+        out[-1:] = [f"; {text}", out[-1]]
+    elif reference_end == len(out) - 2 and not out[-1].strip():  # white space between
+        out[-2:] = [f"; {text}", out[-2]]
+    elif inside:  # the author's brackets serve; "" stands for the ")" not written
+        _space_before_reference(out)
+        out.extend([text, ""])
+    else:
+        _space_before_reference(out)
+        out.extend([f"({text}", ")"])
+    return len(out) - 1
 
 
-def _inside_brackets(out: list[str]) -> bool:
-    """Whether the note's text so far leaves a bracket of the author's open (tags aside)."""
-    text = _TAG.sub("", "".join(out))
-    return text.count("(") > text.count(")")
+def _bracket_depth(text: str, depth: int) -> int:
+    """The author's open brackets after `text`, given `depth` before it: a ")" without an
+    open one ("a) first, b) second") closes nothing."""
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+    return depth
 
 
 def _space_before_reference(out: list[str]) -> None:

@@ -75,3 +75,70 @@ def test_a_failed_build_removes_the_output_folder_it_made(tmp_path):
     _, stderr = build.communicate(timeout=120)
     assert build.returncode == 1, stderr
     assert not (tmp_path / "new").exists()
+
+
+# A build that held the folder, failed and removed the folder it had made, while another
+# build made a new one at the same path and holds that: the waiting build must lock the
+# folder that is there now, not the removed one.
+REMOVER = """
+import fcntl, os, sys
+out = sys.argv[1]
+old = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+fcntl.flock(old, fcntl.LOCK_EX)
+print("held", flush=True)
+sys.stdin.readline()
+os.rmdir(out)
+os.mkdir(out)
+new = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+fcntl.flock(new, fcntl.LOCK_EX)
+fcntl.flock(old, fcntl.LOCK_UN)
+os.close(old)
+print("moved", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_a_waiting_build_locks_the_folder_there_now_not_a_removed_one(tmp_path):
+    project = copy_project("small", tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", REMOVER, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        build = _build(project, out)
+        time.sleep(2)
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "moved"
+        time.sleep(3)
+        assert build.poll() is None, "the new folder is held: the build must wait for it"
+        holder.stdin.write("done\n")
+        holder.stdin.flush()
+        assert holder.wait(timeout=30) == 0
+        _, stderr = build.communicate(timeout=300)
+    finally:
+        holder.kill()
+    assert build.returncode == 0, stderr
+    assert stderr.count("waiting for it to finish") == 1
+    assert _published(out)
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_usage_error(tmp_path):
+    project = copy_project("small", tmp_path)
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    build = _build(project, tmp_path / "a-file" / "out")
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 2, stderr
+    assert "cannot make the output folder" in stderr and "Traceback" not in stderr
+
+
+def test_an_output_folder_given_as_a_link_to_a_missing_folder_is_made(tmp_path):
+    project = copy_project("small", tmp_path)
+    link = tmp_path / "out"
+    link.symlink_to(tmp_path / "elsewhere" / "out")
+    build = _build(project, link)
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 0, stderr
+    assert (tmp_path / "elsewhere" / "out" / "manifest.json").is_file()

@@ -369,3 +369,23 @@ def test_escapes_are_decoded_line_by_line_and_only_where_there_are_some():
     assert decoded.splitlines()[1:] == ['a = "Anar Mammadli \U0001f600";', "AT&T"]
     assert escapes_decoded("Justice & Rights, 50% more") == ""
     assert escapes_decoded("a stray \\u12 and \\q") == ""
+
+
+def test_a_decoded_reading_does_not_run_on_into_the_text_before_it(tmp_path):
+    # The text ends "...Leyla"; the first decoded line starts "in Ganja": no leak.
+    body = (
+        """<figure data-values='["in Ganja", "the court\\u0027s ruling"]'>f</figure>"""
+        "<p>Field researcher: Leyla</p>"
+    )
+    assert (
+        check_output(write(tmp_path, body), "html", ledger_of([("cases.x.contact", "Leyla in Ganja")]))
+        is None
+    )
+
+
+def test_escaped_markup_is_decoded_to_its_text():
+    # `{"note": note}|tojson` of a note the markdown renderer escaped: two readings deep.
+    line = '{"note": "\\u003cem\\u003eMaxim\\u003c/em\\u003e O\\u0026#39;Khiddenov\\nwas seen"}'
+    decoded = escapes_decoded(line)
+    assert "Maxim O'Khiddenov was seen" in decoded
+    assert "<em>" not in decoded

@@ -94,6 +94,17 @@ def test_a_citation_inside_the_authors_own_brackets_takes_no_second_pair():
     assert "</a> (<em>a</em>)." in html
     html = renderer().block("A.[^1] B.[^2]\n\n[^1]: One (cf. [^2]).\n\n[^2]: Two.")
     assert '<span class="footnote">One (cf. Two).</span>' in html
+    # Only the author's brackets in the text count: not those of code or of a link's text,
+    # and a ")" that closes none ("a) one") does not cancel a later "(".
+    assert "Call <code>f(</code> then (<em>a</em>)." in r.block("A.[^1]\n\n[^1]: Call `f(` then [@a].")
+    html = r.block("A.[^1]\n\n[^1]: [part (1](https://x.org) and [@a].")
+    assert "</a> and (<em>a</em>)." in html
+    assert "b) two (see <em>a</em>)." in r.block("A.[^1]\n\n[^1]: a) one, b) two (see [@a]).")
+    # A citation and a footnote called together share one pair, the author's or their own.
+    notes = "\n\n[^2]: Two."
+    assert "One (<em>a</em>; Two)." in r.block("A.[^1] B.[^2]\n\n[^1]: One ([@a][^2])." + notes)
+    assert "One (Two; <em>a</em>)." in r.block("A.[^1] B.[^2]\n\n[^1]: One ([^2] [@a])." + notes)
+    assert "One (<em>a</em>; Two)." in r.block("A.[^1] B.[^2]\n\n[^1]: One [@a][^2]." + notes)
 
 
 def test_a_footnote_that_is_only_citations_reads_as_the_citations_do():

@@ -276,6 +276,19 @@ def test_code_is_set_in_the_themes_monospace_embedded_for_what_code_shows(sample
     assert mono not in {f.get(w("name")) for f in plain.xml("word/fontTable.xml")}
 
 
+def test_the_monospace_a_theme_class_is_set_in_is_embedded_for_the_whole_text(tmp_path):
+    folder = tmp_path / "listing"
+    folder.mkdir()
+    (folder / "theme.yaml").write_text("styles:\n  listing: {font: DejaVu Sans Mono}\n", encoding="utf-8")
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>'
+        '<p class="listing">Listing XYZ</p><p>With <code>QZ</code></p></body></html>'
+    )
+    fonts = Package(write(tmp_path, page, theme=load_theme(folder))).fonts()
+    font, _ = fonts["DejaVu Sans Mono", "embedRegular"]
+    assert set("ListingXYZWthQ") <= set(map(chr, font.getBestCmap()))
+
+
 def test_a_theme_can_turn_embedding_off(tmp_path):
     folder = tmp_path / "plain"
     folder.mkdir()

@@ -122,7 +122,8 @@ def _font_table(main, theme, script_families: set[str], code_text: str) -> bool:
     """fontTable.xml naming the theme's families, the script fonts the text needs and every
     family the parts name, with the fonts embedded unless the theme says `fonts: {embed:
     false}`. True if any was embedded. The monospace (named by the Code style whether or not
-    any run uses it) is listed and embedded only for `code_text`, what <code> shows."""
+    any run uses it) is listed and embedded only for `code_text`, what <code> shows, unless
+    something else names it too (a theme class set in it)."""
     fonts = [theme.body_font, theme.heading_font, *theme.body_fallback, *theme.heading_fallback]
     if code_text.strip():
         fonts.append(theme.mono_font)
@@ -137,7 +138,9 @@ def _font_table(main, theme, script_families: set[str], code_text: str) -> bool:
     named = embedded_fonts.named_families(stories)
     text = embedded_fonts.document_characters(stories)
     mono, only = theme.mono_font, {}
-    if mono not in (theme.body_font, theme.heading_font):
+    if mono not in (theme.body_font, theme.heading_font) and not embedded_fonts.named_outside_style(
+        stories, mono, "Code"
+    ):
         only[mono] = code_text
         if mono not in fonts:  # no code: the Code style's name alone, nothing embedded
             named = [family for family in named if family != mono]

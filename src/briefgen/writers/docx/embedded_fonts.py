@@ -86,6 +86,20 @@ def named_families(parts: Iterable[etree._Element]) -> list[str]:
     return list(families)
 
 
+def named_outside_style(parts: Iterable[etree._Element], family: str, style_name: str) -> bool:
+    """Whether a w:rFonts names `family` anywhere but in the style called `style_name`."""
+    style_tag, name_tag, val = qn("w:style"), qn("w:name"), qn("w:val")
+    for element in parts:
+        for rfonts in element.iter(qn("w:rFonts")):
+            if family not in (rfonts.get(slot) for slot in _RFONT_SLOTS):
+                continue
+            style = next(rfonts.iterancestors(style_tag), None)
+            name = style.find(name_tag) if style is not None else None
+            if name is None or (name.get(val) or "").lower() != style_name.lower():
+                return True
+    return False
+
+
 def document_characters(parts: Iterable[etree._Element]) -> str:
     """The characters the document shows: its text and its capitals, list markers and the
     digits of fields."""
