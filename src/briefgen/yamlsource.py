@@ -490,6 +490,15 @@ def _goes_on(lines: list[str], opened: int, gave_up: int) -> bool:
 
 def _without_comment(line: str) -> tuple[str, str]:
     """(the line before its comment, the comment): a # after white space, outside quotes."""
+    for index, char in _outside_quotes(line):
+        if char == "#" and (index == 0 or line[index - 1] in " \t"):
+            return line[:index].rstrip(), line[index:]
+    return line, ""
+
+
+def _outside_quotes(line: str):
+    """(index, character) of one line's characters outside quotes (a quote opens a string
+    after a bracket, a comma, a space or a colon), the quotes themselves left out."""
     quote = None
     for index, char in enumerate(line):
         if quote:
@@ -497,9 +506,8 @@ def _without_comment(line: str) -> tuple[str, str]:
                 quote = None
         elif char in "'\"" and line[index - 1 : index] in ("[", "{", ",", " ", ":"):
             quote = char
-        elif char == "#" and (index == 0 or line[index - 1] in " \t"):
-            return line[:index].rstrip(), line[index:]
-    return line, ""
+        else:
+            yield index, char
 
 
 def _closes(text: str, start: int, end: int) -> bool:
@@ -536,14 +544,8 @@ def _closes(text: str, start: int, end: int) -> bool:
 def _open_brackets(line: str) -> list[str]:
     """The brackets of one line left open at its end, outermost first (quotes skipped)."""
     stack: list[str] = []
-    quote = None
-    for index, char in enumerate(line):
-        if quote:
-            if char == quote and not (quote == '"' and line[index - 1 : index] == "\\"):
-                quote = None
-        elif char in "'\"" and line[index - 1 : index] in ("[", "{", ",", " ", ":"):
-            quote = char
-        elif char in "[{":
+    for _index, char in _outside_quotes(line):
+        if char in "[{":
             stack.append(char)
         elif char in "]}" and stack:
             stack.pop()

@@ -26,20 +26,26 @@ def _build(project, out, *extra) -> subprocess.Popen:
     return subprocess.Popen([*argv, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _held(tmp_path, script: str):
+    """(project, output folder, the process holding the folder as `script` does)."""
+    project = copy_project("small", tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return project, out, holder
+
+
 def _published(out) -> set[str]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {entry["path"] for entry in manifest["outputs"]}
 
 
 def test_a_build_waits_while_another_writes_into_its_output_folder(tmp_path):
-    project = copy_project("small", tmp_path)
-    out = tmp_path / "out"
-    out.mkdir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
+    project, out, holder = _held(tmp_path, HOLDER)
     try:
-        assert holder.stdout.readline().strip() == "held"
         build = _build(project, out)
         time.sleep(3)
         assert build.poll() is None, "the build must wait for the folder's holder"
@@ -99,14 +105,8 @@ sys.stdin.readline()
 
 
 def test_a_waiting_build_locks_the_folder_there_now_not_a_removed_one(tmp_path):
-    project = copy_project("small", tmp_path)
-    out = tmp_path / "out"
-    out.mkdir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", REMOVER, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
+    project, out, holder = _held(tmp_path, REMOVER)
     try:
-        assert holder.stdout.readline().strip() == "held"
         build = _build(project, out)
         time.sleep(2)
         holder.stdin.write("go\n")
