@@ -92,12 +92,15 @@ def build_project(
             f"cannot make the output folder {options.out}: {exc.strerror or exc}; "
             "give a folder you can write to with -o"
         ) from None
+    existed = None if lock.made else _folders(options.out)
     try:
         started = time.perf_counter()
-        existed = None if lock.made else _folders(options.out)
-        report = _build_locked(root, options, progress, on_plan, pool, existed)
+        report = _build_locked(root, options, progress, on_plan, pool)
     except BaseException:
-        for folder in lock.made:  # "nothing was published" leaves no folder behind either
+        # "Nothing was published" leaves no folder behind either: the brief folders made for
+        # temporary files, and the output folder (with those above it) when this build made it.
+        _remove_new_empty_folders(options.out, existed)
+        for folder in lock.made:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
@@ -113,9 +116,8 @@ def _build_locked(
     progress: Callable[[JobResult], None] | None,
     on_plan: Callable[[int], None] | None,
     pool: WorkerPool | None,
-    existed: set[Path] | None,
 ) -> BuildReport:
-    """build_project, holding the output folder; `existed`: its folders before (None: made now)."""
+    """build_project, holding the output folder."""
     publisher = Publisher(options.out)
     previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
     cache = _content_cache(root, options)
@@ -146,7 +148,6 @@ def _build_locked(
     except BaseException:
         # Workers stopped mid-output (Ctrl-C, a crash) leave unchecked temporary files.
         publisher.sweep_temporaries()
-        _remove_new_empty_folders(options.out, existed)
         raise
     return report
 
@@ -160,9 +161,9 @@ def _folders(out: Path) -> set[Path] | None:
 
 
 def _remove_new_empty_folders(out: Path, existed: set[Path] | None) -> None:
-    """After a failed build: the brief folders it made for temporary files, left empty, so
-    that "nothing was published" leaves none behind. A folder that existed before, or holds
-    anything, stays; the output folder is build_project's to remove when it made it."""
+    """After a failed build, its temporary files swept: the brief folders it made for them,
+    left empty. A folder that existed before (`existed`; None: the output folder is new), or
+    holds anything, stays."""
     for folder in _folders(out) or set():
         if existed is None or folder not in existed:
             with contextlib.suppress(OSError):

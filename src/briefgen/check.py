@@ -253,7 +253,7 @@ def percent_decoded(text: str) -> str:
 # `\u0027` and an escaped one `&#39;`, whose letters and digits would otherwise stand inside
 # the value's ("ou0027brien", "o39brien") and hide it.
 _ESCAPE = re.compile(
-    r"\\u([0-9A-Fa-f]{4})|\\u\{([0-9A-Fa-f]{1,6})\}|\\x([0-9A-Fa-f]{2})|\\([nrtbfv\"'/\\])"
+    r"\\(?:u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f]{1,6})\}|x([0-9A-Fa-f]{2})|([nrtbfv\"'/\\]))"
     r"|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 )
 _SPACE_ESCAPES = set("nrtbfv")
@@ -262,12 +262,8 @@ _SPACE_ESCAPES = set("nrtbfv")
 def escapes_decoded(text: str) -> str:
     r"""The lines of `text` holding a JavaScript/JSON escape (`\u0027`, `\x27`, `\u{27}`)
     or an HTML character reference, decoded, after a newline; empty when there are none."""
-    if "\\" not in text and "&" not in text:
-        return ""
     decoded: list[str] = []
-    for line in text.splitlines():
-        if _ESCAPE.search(line) is None:
-            continue
+    for line in _lines_matching(_ESCAPE, text):
         # Decoded until nothing changes (at most three times): `tojson` of escaped markup
         # writes `\u0026#39;`, an escape of a character reference.
         for _ in range(3):
@@ -281,6 +277,19 @@ def escapes_decoded(text: str) -> str:
             line = html_text(line)
         decoded.append(" ".join(line.splitlines()))
     return "\n" + "\n".join(decoded) if decoded else ""
+
+
+def _lines_matching(pattern: re.Pattern, text: str):
+    """Each line of `text` that `pattern` matches in, once: one search over the whole text,
+    which most outputs (nothing escaped) leave at that."""
+    end = -1
+    for match in pattern.finditer(text):
+        if match.start() <= end:
+            continue  # another match in the line already given
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        yield text[start:end]
 
 
 def _unescaped(match: re.Match) -> str:

@@ -34,7 +34,7 @@ class OutputLock:
         it, before waiting for that build to finish. OSError: the folder cannot be made."""
         waited = False
         while True:
-            self.made = missing_folders(self.out)
+            self.made = _missing_folders(self.out)
             self.out.mkdir(parents=True, exist_ok=True)
             if fcntl is None:
                 return
@@ -66,7 +66,7 @@ class OutputLock:
             _unlock_and_close(fd)
 
 
-def missing_folders(out: Path) -> list[Path]:
+def _missing_folders(out: Path) -> list[Path]:
     """`out` and the folders above it that do not exist yet, innermost first."""
     missing = []
     for folder in [out, *out.parents]:

@@ -38,6 +38,16 @@ def _held(tmp_path, script: str):
     return project, out, holder
 
 
+def _let_go(holder, build) -> str:
+    """The holder lets the folder go; the build then finishes: what it said."""
+    holder.stdin.write("done\n")
+    holder.stdin.flush()
+    assert holder.wait(timeout=30) == 0
+    _, stderr = build.communicate(timeout=300)
+    assert build.returncode == 0, stderr
+    return stderr
+
+
 def _published(out) -> set[str]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {entry["path"] for entry in manifest["outputs"]}
@@ -50,13 +60,9 @@ def test_a_build_waits_while_another_writes_into_its_output_folder(tmp_path):
         time.sleep(3)
         assert build.poll() is None, "the build must wait for the folder's holder"
         assert not (out / "manifest.json").exists()
-        holder.stdin.write("done\n")
-        holder.stdin.flush()
-        assert holder.wait(timeout=30) == 0
-        _, stderr = build.communicate(timeout=300)
+        stderr = _let_go(holder, build)
     finally:
         holder.kill()
-    assert build.returncode == 0, stderr
     assert f"another build is writing into {out}; waiting for it to finish" in stderr
     assert _published(out) and all((out / path).is_file() for path in _published(out))
 
@@ -114,13 +120,9 @@ def test_a_waiting_build_locks_the_folder_there_now_not_a_removed_one(tmp_path):
         assert holder.stdout.readline().strip() == "moved"
         time.sleep(3)
         assert build.poll() is None, "the new folder is held: the build must wait for it"
-        holder.stdin.write("done\n")
-        holder.stdin.flush()
-        assert holder.wait(timeout=30) == 0
-        _, stderr = build.communicate(timeout=300)
+        stderr = _let_go(holder, build)
     finally:
         holder.kill()
-    assert build.returncode == 0, stderr
     assert stderr.count("waiting for it to finish") == 1
     assert _published(out)
 

@@ -124,26 +124,25 @@ def _font_table(main, theme, script_families: set[str], code_text: str) -> bool:
     false}`. True if any was embedded. The monospace (named by the Code style whether or not
     any run uses it) is listed and embedded only for `code_text`, what <code> shows, unless
     something else names it too (a theme class set in it)."""
+    stories = [
+        part._element for part in main.package.iter_parts() if getattr(part, "_element", None) is not None
+    ]
+    mono = theme.mono_font
+    code_only = mono not in (theme.body_font, theme.heading_font) and not embedded_fonts.named_outside_style(
+        stories, mono, "Code"
+    )
     fonts = [theme.body_font, theme.heading_font, *theme.body_fallback, *theme.heading_fallback]
-    if code_text.strip():
-        fonts.append(theme.mono_font)
+    if mono not in fonts and (code_text.strip() or not code_only):
+        fonts.append(mono)
     fonts += sorted(script_families - set(fonts))  # only the scripts the text has
     table = main.part_related_by(RT.FONT_TABLE)
     if not theme.embed_fonts:
         table._blob = oxml.font_table(fonts)
         return False
-    stories = [
-        part._element for part in main.package.iter_parts() if getattr(part, "_element", None) is not None
-    ]
-    named = embedded_fonts.named_families(stories)
+    # Without code, the Code style's name alone: the monospace is not embedded.
+    named = [f for f in embedded_fonts.named_families(stories) if f != mono or mono in fonts]
     text = embedded_fonts.document_characters(stories)
-    mono, only = theme.mono_font, {}
-    if mono not in (theme.body_font, theme.heading_font) and not embedded_fonts.named_outside_style(
-        stories, mono, "Code"
-    ):
-        only[mono] = code_text
-        if mono not in fonts:  # no code: the Code style's name alone, nothing embedded
-            named = [family for family in named if family != mono]
+    only = {mono: code_text} if code_only else {}
     return bool(embedded_fonts.embed(table, [*fonts, *named], text, theme, named=named, only=only))
 
 
