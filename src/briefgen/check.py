@@ -239,7 +239,10 @@ def percent_decoded(text: str) -> str:
     if "%" not in text:
         return ""
     decoded: list[str] = []
-    for run in (r for r in _URL_RUN.findall(text) if "%" in r and _PERCENT_ESCAPE.search(r)):
+    # Runs end at whitespace, so within a line: only the lines holding an escape are cut into
+    # runs (an output's text is some 200,000 characters; its escapes, a few links).
+    lines = _lines_matching(_PERCENT_ESCAPE, text)
+    for run in (r for line in lines for r in _URL_RUN.findall(line) if _PERCENT_ESCAPE.search(r)):
         for _ in range(3):
             plain = unquote(run, errors="replace")
             if plain == run:
