@@ -222,15 +222,17 @@ class ContentCache:
         return count
 
 
-def tree_digest(folder: Path, read_bytes: bool) -> str:
-    """Names (and bytes, or size and time) of every file under `folder`; "" when it is absent."""
+def tree_digest(folder: Path, read_bytes: bool, text_suffixes: frozenset[str] = frozenset()) -> str:
+    """Names (and bytes, or size and time) of every file under `folder`; "" when it is absent.
+    Files ending in one of `text_suffixes` (".yaml") count by their bytes in any case: an
+    edit that keeps a file's size within the clock's tick keeps its time too."""
     if not folder.is_dir():
         return ""
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and CACHE_DIR.parts[0] not in p.parts):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         try:
-            if read_bytes:
+            if read_bytes or path.suffix.lower() in text_suffixes:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
             else:
                 stat = path.stat()

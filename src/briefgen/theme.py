@@ -16,14 +16,16 @@ WeasyPrint uses, and the DOCX writer reads the same tokens to define its Word st
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cache import software_digest, this_builds, tree_digest
 from .classstyles import ClassLook, class_looks, css_file_problems, family_problems
 from .diagnostics import Diagnostic, Location, ProjectError, error
-from .tokens import Tokens, hint_for
+from .tokens import Tokens, group_fields, hint_for
 from .typed import validate_node
 from .yamlsource import Node, YamlFile, read_yaml, size_problem
 
@@ -72,17 +74,19 @@ class Theme:
         ref = self.folder / "reference.docx"
         return ref if ref.is_file() else None
 
+    # Read from the fields, as model_dump gives them: a theme from the cache was never
+    # validated, and model_dump would build the tokens' serializers first (some 20 ms).
     @cached_property
     def colors(self) -> dict[str, str]:
-        return self.tokens.colors.model_dump()
+        return group_fields(self.tokens.colors)
 
     @cached_property
     def sizes(self) -> dict[str, float]:
-        return self.tokens.sizes.model_dump(exclude_none=True)
+        return {name: value for name, value in group_fields(self.tokens.sizes).items() if value is not None}
 
     @cached_property
     def page(self) -> dict[str, Any]:
-        return self.tokens.page.model_dump()
+        return group_fields(self.tokens.page)
 
     @property
     def body_font(self) -> str:
@@ -241,8 +245,45 @@ def check_project_theme(
 
 @cache
 def load_theme(folder: Path) -> Theme:
-    """Read and type theme.yaml in `folder`; missing tokens take the default theme's values."""
+    """Read and type theme.yaml in `folder`; missing tokens take the default theme's values.
+
+    In a build's worker, a theme read before with the same files is taken from the
+    project's cache (cache.this_builds): typing theme.yaml builds the tokens' validators,
+    about 30 ms of every worker's start. A theme with mistakes is never kept."""
     folder = folder.resolve()
+    store = this_builds()
+    if store is None:
+        return _read_theme(folder)
+    name, key = _kept_name(folder), _kept_key(folder)
+    kept = store.get(KEPT_KIND, name)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+        theme = kept[1]
+        if isinstance(theme, Theme) and theme.folder == folder:
+            return theme
+    theme = _read_theme(folder)
+    store.put(KEPT_KIND, name, (key, theme))
+    return theme
+
+
+KEPT_KIND = "themes"
+# The files a theme is read from, counted by their bytes; fonts and pictures by size and time.
+_TEXT_SUFFIXES = frozenset({".yaml", ".yml", ".css", ".j2"})
+
+
+def _kept_name(folder: Path) -> str:
+    """One entry per theme folder: a theme's next version replaces its last."""
+    return hashlib.sha256(str(folder).encode()).hexdigest()
+
+
+def _kept_key(folder: Path) -> str:
+    """Everything load_theme reads: the theme's files, and the software, whose digest covers
+    the built-in themes (the default theme's tokens and fonts fill in every theme's)."""
+    builtin = folder.is_relative_to(BUILTIN_THEMES.resolve())
+    own = "" if builtin else tree_digest(folder, read_bytes=False, text_suffixes=_TEXT_SUFFIXES)
+    return hashlib.sha256(f"{software_digest()}\n{folder}\n{own}".encode()).hexdigest()
+
+
+def _read_theme(folder: Path) -> Theme:
     shown = _shown(folder / THEME_FILE)
     own, root = _read_tokens(folder / THEME_FILE, shown)
     default, _ = _read_tokens(DEFAULT_THEME_DIR / THEME_FILE, _shown(DEFAULT_THEME_DIR / THEME_FILE))

@@ -113,6 +113,12 @@ class _Group(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+def group_fields(group: _Group) -> dict[str, Any]:
+    """What `group.model_dump()` gives for a group of scalar tokens (colours, sizes, page),
+    read from its fields: the serializer, which `defer_build` leaves unbuilt, is not needed."""
+    return {name: getattr(group, name) for name in type(group).model_fields}
+
+
 class Colors(_Group):
     brand: Color
     accent: Color

@@ -19,15 +19,24 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 NULL_WORDS = ("", "~", "null", "Null", "NULL")
 
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _parser():
+    """PyYAML's parser, in C when it has one. PyYAML is imported by the first file read: a
+    build whose project and theme come from the cache reads none (cache.py, theme.py)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 # YAML's printable set (YAML 1.1 §5.1): tab, line breaks and everything from space up,
 # without C0/C1 controls, surrogates and U+FFFE/U+FFFF.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -185,10 +194,12 @@ class _Builder:
         self.out.problems.append(YamlProblem(mark.line + 1, mark.column + 1, message, hint))
 
     def run(self) -> None:
+        import yaml  # see _parser
+
         stack: list[Node] = []
         pending_key: list[Node | None] = []  # per open mapping: the key awaiting its value
         try:
-            for event in yaml.parse(self.out.text, Loader=_Parser):
+            for event in yaml.parse(self.out.text, Loader=_parser()):
                 if isinstance(event, yaml.DocumentStartEvent):
                     self.documents += 1
                     if self.documents > 1:
@@ -232,6 +243,8 @@ class _Builder:
             self.out.root = None
 
     def node_for(self, event: Any, depth: int) -> Node:
+        import yaml  # see _parser
+
         mark = event.start_mark
         if event.anchor is not None and not isinstance(event, yaml.AliasEvent):
             self.problem(
@@ -408,12 +421,14 @@ def explain_syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
 
 def _unclosed_quote(text: str, lines: list[str], exc: Any, mark: Any) -> YamlProblem | None:
     """A quoted value that runs over lines that look like YAML keys or list items."""
+    import yaml  # see _parser
+
     opening = None
     if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
         opening = exc.context_mark
     else:
         try:
-            for token in yaml.scan(text, Loader=_Parser):
+            for token in yaml.scan(text, Loader=_parser()):
                 if (
                     isinstance(token, yaml.ScalarToken)
                     and token.style in ('"', "'")
