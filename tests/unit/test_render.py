@@ -106,6 +106,27 @@ def test_active_content_is_stripped_from_the_document(project):
     assert "Text" in html and "kept" in html and ">link</a>" in html
 
 
+@pytest.mark.parametrize(
+    ("body", "active"),
+    [
+        ('<p onClick="x()">a</p>', True),
+        ("<SCRIPT>x()</SCRIPT>", True),
+        ('<object data="x"></object>', True),
+        ('<a href="  JavaScript:alert(1)">x</a>', True),
+        ('<a href="\u3000javascript:x()">x</a>', True),
+        ('<form action="javascript:x()"></form>', True),
+        ('<img src="javascript:x()">', True),
+        ('<p data-on="x" title="javascript:x()"><a href="https://x.example/?q=javascript:">b</a></p>', False),
+        ("<!-- <script>x()</script> --><p>comment</p>", False),
+        ('<p class="online">javascript: a word</p>', False),
+    ],
+)
+def test_what_counts_as_active_content(body, active):
+    document = ParsedDocument(f"<!DOCTYPE html><html><body>{body}</body></html>")
+    assert document.has_active_content() is active
+    assert (document.without_active_content() is document) is not active
+
+
 def test_documents_without_active_content_are_untouched():
     html = '<!DOCTYPE html><html><body><p class="x">one &amp; two</p></body></html>'
     document = ParsedDocument(html)
