@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -92,6 +95,31 @@ def read_fixture(src: str) -> tuple[bytes, str]:
     if not path.is_relative_to(FIXTURES) or not path.is_file():
         raise ResourceError(f"{src}: not found in the fixtures")
     return path.read_bytes(), "image/png"
+
+
+def cached_starter(tmp_path: Path, *first: str) -> tuple[Path, dict]:
+    """`briefgen init`'s starter in tmp_path/project, with a cache key of its own (its own
+    XDG_CACHE_HOME, in the environment returned), after `briefgen FIRST[0] PROJECT FIRST[1:]`
+    filled its cache: for a script then run in a fresh interpreter (python_script)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    root = tmp_path / "project"
+    briefgen = [sys.executable, "-m", "briefgen"]
+    assert subprocess.run([*briefgen, "init", str(root)], env=env, capture_output=True).returncode == 0
+    done = subprocess.run(
+        [*briefgen, first[0], str(root), *first[1:]], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    return root, env
+
+
+def python_script(script: str, root: Path, env: dict) -> list[str]:
+    """The lines `script` prints, run as `python -c SCRIPT ROOT` in a fresh interpreter (one
+    that has built no validator and imported nothing yet); it must succeed."""
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(root)], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout.splitlines()
 
 
 def copy_repository_project(tmp_path: Path) -> Path:

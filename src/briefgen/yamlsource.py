@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import yaml
+else:
+    yaml = None  # PyYAML: imported by the first file read (_parser)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -31,9 +33,13 @@ NULL_WORDS = ("", "~", "null", "Null", "NULL")
 
 def _parser():
     """PyYAML's parser, in C when it has one. PyYAML is imported by the first file read: a
-    build whose project and theme come from the cache reads none (cache.py, theme.py)."""
-    import yaml
+    build whose project and theme come from the cache reads none (cache.py, theme.py). The
+    module's `yaml` is set from then on, for the functions that read events and tokens."""
+    global yaml
+    if yaml is None:
+        import yaml as pyyaml
 
+        yaml = pyyaml
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -195,12 +201,11 @@ class _Builder:
         self.out.problems.append(YamlProblem(mark.line + 1, mark.column + 1, message, hint))
 
     def run(self) -> None:
-        import yaml  # see _parser
-
+        loader = _parser()
         stack: list[Node] = []
         pending_key: list[Node | None] = []  # per open mapping: the key awaiting its value
         try:
-            for event in yaml.parse(self.out.text, Loader=_parser()):
+            for event in yaml.parse(self.out.text, Loader=loader):
                 if isinstance(event, yaml.DocumentStartEvent):
                     self.documents += 1
                     if self.documents > 1:
@@ -244,8 +249,6 @@ class _Builder:
             self.out.root = None
 
     def node_for(self, event: Any, depth: int) -> Node:
-        import yaml  # see _parser
-
         mark = event.start_mark
         if event.anchor is not None and not isinstance(event, yaml.AliasEvent):
             self.problem(
@@ -422,14 +425,13 @@ def explain_syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
 
 def _unclosed_quote(text: str, lines: list[str], exc: Any, mark: Any) -> YamlProblem | None:
     """A quoted value that runs over lines that look like YAML keys or list items."""
-    import yaml  # see _parser
-
+    loader = _parser()
     opening = None
     if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
         opening = exc.context_mark
     else:
         try:
-            for token in yaml.scan(text, Loader=_parser()):
+            for token in yaml.scan(text, Loader=loader):
                 if (
                     isinstance(token, yaml.ScalarToken)
                     and token.style in ('"', "'")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import cached_starter, python_script
 
 from briefgen.cache import ContentCache, use_for_this_build
 from briefgen.theme import DEFAULT_THEME_DIR, KEPT_KIND, ThemeError, load_theme
@@ -176,20 +175,8 @@ WORKER_FROM_THE_CACHE = textwrap.dedent(
 
 @pytest.mark.slow
 def test_a_worker_whose_theme_is_kept_builds_no_validator_and_reads_no_yaml(tmp_path):
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-    root = tmp_path / "project"
-    briefgen = [sys.executable, "-m", "briefgen"]
-    assert subprocess.run([*briefgen, "init", str(root)], env=env, capture_output=True).returncode == 0
     # The first build reads everything and keeps it: the project, the theme.
-    first = subprocess.run(
-        [*briefgen, "build", str(root), "-o", str(tmp_path / "out"), "--format", "docx", "--jobs", "1"],
-        env=env,
-        capture_output=True,
-        text=True,
+    root, env = cached_starter(
+        tmp_path, "build", "-o", str(tmp_path / "out"), "--format", "docx", "--jobs", "1"
     )
-    assert first.returncode == 0, first.stderr
-    run = subprocess.run(
-        [sys.executable, "-c", WORKER_FROM_THE_CACHE, str(root)], env=env, capture_output=True, text=True
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines() == ["built []", "yaml False"]
+    assert python_script(WORKER_FROM_THE_CACHE, root, env) == ["built []", "yaml False"]

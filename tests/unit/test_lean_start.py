@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import cached_starter, python_script
 
 from briefgen.load import load_project
 from briefgen.model import Strict, as_data
@@ -101,18 +102,9 @@ CACHED_BUILD = textwrap.dedent(
 
 @pytest.mark.slow
 def test_a_build_from_the_cache_builds_no_validator(tmp_path):
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-    root = tmp_path / "project"
-    briefgen = [sys.executable, "-m", "briefgen"]
-    assert subprocess.run([*briefgen, "init", str(root)], env=env, capture_output=True).returncode == 0
     # The first command loads afresh (validators built) and fills the cache.
-    first = subprocess.run([*briefgen, "validate", str(root)], env=env, capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    run = subprocess.run(
-        [sys.executable, "-c", CACHED_BUILD, str(root)], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert run.returncode == 0, run.stderr
-    stages = dict(line.split(" ", 1) for line in run.stdout.splitlines())
+    root, env = cached_starter(tmp_path, "validate")
+    stages = dict(line.split(" ", 1) for line in python_script(CACHED_BUILD, root, env))
     assert list(stages) == ["import", "load", "plan", "worker"]
     for stage, built in stages.items():
         # After "load": the cache did not answer (a fresh load validates, which builds them).
