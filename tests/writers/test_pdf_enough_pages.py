@@ -140,19 +140,38 @@ def first_pass(document):
         return pdf.layout(document)
 
 
-def test_a_note_moved_off_a_page_lets_the_layout_run_to_the_end(monkeypatch):
-    # The repair after the first layout changes the pages from the one whose note moved on:
-    # those first pages are not sure to stay, so that layout is not stopped.
+def a_moved_note_document():
+    """A document whose note WeasyPrint moves off page 1 to 4 and that runs past 6 pages,
+    whose repaired layout moves no note within its first 6 pages; and its first layout."""
     for spacer in range(0, 200):
         document = virtual_document(moving_a_note(spacer))
         first = first_pass(document)
         moved = pdf_footnotes.deferred_pages(first)
-        if moved and moved[0] < 5 and len(first.pages) > 6:
-            break
-    else:
-        pytest.fail("no layout moved the note: the test no longer reproduces WeasyPrint's case")
+        if moved and moved[0] < 4 and len(first.pages) > 6:
+            repaired = pdf.layout(document)
+            if not [page for page in pdf_footnotes.deferred_pages(repaired) if page < 6]:
+                return document, first, moved[0]
+    pytest.fail("no layout moved the note: the test no longer reproduces WeasyPrint's case")
+
+
+def test_a_note_moved_off_a_page_cuts_the_layout_where_the_note_went(monkeypatch):
+    # The repair changes the pages from the one whose note moved on, and reads none past
+    # the page the note went to: the first layout stops there, the one after the repair
+    # once it is known to run to 5 pages.
+    document, first, moved = a_moved_note_document()
     made = PagesMade(monkeypatch)
     counted = pdf.layout(document, at_least=5)
-    # The first layout ran to its end; the one after the repair may stop (no note moved there).
-    assert made.count >= len(first.pages) + 1
-    assert counted is None and whole(document) >= 5
+    assert counted is None
+    assert made.count == (moved + 2) + 6 < len(first.pages) + 6
+    assert whole(document) >= 5
+
+
+def test_a_cut_layout_the_repair_cannot_help_is_laid_out_whole(monkeypatch):
+    document, first, moved = a_moved_note_document()
+    monkeypatch.setattr(pdf_footnotes, "repair_page", lambda html, rendered, index: False)
+    made = PagesMade(monkeypatch)
+    counted = pdf.layout(document, at_least=5)
+    # The note stays moved, as WeasyPrint put it: the whole first layout, as without a limit.
+    assert counted is not None and len(counted.pages) == len(first.pages)
+    assert pdf_footnotes.deferred_pages(counted) == pdf_footnotes.deferred_pages(first)
+    assert made.count == (moved + 2) + len(first.pages)

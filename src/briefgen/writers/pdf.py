@@ -50,6 +50,7 @@ def layout(document: RenderedDocument, at_least: int | None = None):
 
         # Presentational hints make <ol start="3"> count from 3, as the DOCX does.
         def render():
+            enough.cut = False
             return html.render(
                 font_config=_font_config(), pdf_tags=True, presentational_hints=True, stylesheets=stylesheets
             )
@@ -58,6 +59,11 @@ def layout(document: RenderedDocument, at_least: int | None = None):
             # A footnote WeasyPrint moved past its call's page: the block at that page's
             # foot starts the next page instead, and the pages are laid out again.
             rendered = pdf_footnotes.render_keeping_notes(html, render)
+            if enough.cut:
+                # No change could keep the note that stopped the last layout: the note stays
+                # where WeasyPrint put it, in the whole layout as it was before the cut.
+                enough.may_cut = False
+                rendered = render()
         if enough.reached:
             return None
     except FatalURLFetchingError as exc:
@@ -75,6 +81,10 @@ class _PageLimit:
     def __init__(self, pages: int | None):
         self.pages = pages
         self.reached = False
+        # The layout was stopped after a page whose note moved: its pages are the repair's
+        # to read (pdf_footnotes.render_keeping_notes), never a document's.
+        self.cut = False
+        self.may_cut = True
 
 
 _PAGE_LIMIT: _PageLimit | None = None  # the layout in progress in this thread's process
@@ -90,6 +100,11 @@ def _enough_pages(pages: int | None):
     - no note was moved off any page made, so no repair changes those pages;
     - one page more than asked is made: a repair further on (a block leaving one line on
       its page, `orphans: 1; widows: 1`) moves lines by one at a time, never a whole page.
+
+    A layout in which a note did move is laid out again once the repair has made its change
+    for the first page that moved one, and the repair reads no page past the one the moved
+    notes went to: that layout is cut there (`.cut`), once every moved note has its place. A
+    cut layout the repair can do nothing for is laid out again whole (writers/pdf.layout).
     """
     global _PAGE_LIMIT
     if pages is None or not _watch_pages():
@@ -119,17 +134,44 @@ def _watch_pages() -> bool:
         moved_notes = False
         for made, page in enumerate(make_all_pages(context, root_box, html, pages), 1):
             yield page
-            moved_notes = moved_notes or bool(context.reported_footnotes)
+            notes_pending = bool(context.reported_footnotes)
+            moved_notes = moved_notes or notes_pending
             limit = _PAGE_LIMIT
-            if limit is None or limit.pages is None or made <= limit.pages or moved_notes:
+            if limit is None or limit.pages is None:
+                continue
+            if moved_notes and (notes_pending or not limit.may_cut):
+                continue
+            if not moved_notes and made <= limit.pages:
                 continue
             states = [entry[-1] for entry in context.page_maker[:made]]
             again = any(state["content_changed"] or state["pages_wanted"] for state in states)
             if context.target_collector.counter_lookup_items or again:
                 continue
+            if moved_notes:
+                if not _end_layout_after(context, made):
+                    continue
+                limit.cut = True
+                return  # WeasyPrint makes a document of the pages made so far
             raise _EnoughPages()
 
     weasyprint_layout.make_all_pages = counted
+    return True
+
+
+def _end_layout_after(context, made: int) -> bool:
+    """Leave WeasyPrint's page maker as its own make_all_pages leaves it after a last page:
+    the state of the page after it is kept for the counters of those made, but not marked
+    to be made (else layout_document would lay out again from there, as for a counter).
+    False, changing nothing, when this version of WeasyPrint keeps its pages otherwise."""
+    try:
+        following = context.page_maker[made][-1]
+        following["content_changed"]
+        out_of_flow = context.broken_out_of_flow
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return False
+    context.page_maker = context.page_maker[: made + 1]
+    following["content_changed"] = False
+    out_of_flow.clear()
     return True
 
 
