@@ -5,7 +5,9 @@ its file is still what was written. The fingerprint covers exactly what can chan
 file: the View the templates see (so a change to a case rebuilds only the outputs that show
 that case), the templates that the brief's template extends, includes or imports (found by
 reading them, through the same lookup chain as the render), the theme's files, the assets
-the view refers to, the formats' settings and briefgen's version.
+the view refers to, the formats' settings and briefgen itself: its version and each of its
+files (cache.software_digest), so that code installed anew under the same version number
+(a developer's edit, an install from the repository) rebuilds what it would write otherwise.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .cache import software_digest
 from .labels import labels_fingerprint
 from .lookup import TemplateChain, referenced_templates, template_filename
 from .select import Record, View
@@ -140,7 +142,7 @@ def output_fingerprint(
     project_root: Path, theme: Theme, view: View, audience_id: str, template: str, settings: dict
 ) -> str:
     parts = {
-        "briefgen": __version__,
+        "briefgen": software_digest(),
         "view": view_fingerprint(view),
         "templates": template_fingerprint(project_root, theme, audience_id, template),
         "theme": theme_fingerprint(theme.folder),

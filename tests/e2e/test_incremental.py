@@ -79,6 +79,23 @@ def test_touching_one_case_rebuilds_only_the_outputs_that_show_it(project, tmp_p
     )
 
 
+@pytest.mark.parametrize("cache", [False, True])
+def test_briefgen_installed_anew_under_the_same_version_rebuilds_every_output(
+    project, tmp_path, monkeypatch, cache
+):
+    import briefgen.cache as cache_module
+
+    out = tmp_path / "out"
+    first = build_project(project, BuildOptions(out=out, jobs=1, cache=cache))
+    # A developer's edit or an install from the repository: other files, the same version
+    # number. What the new code would write may differ: nothing is up to date.
+    monkeypatch.setattr(cache_module, "_SOFTWARE", cache_module.software_digest()[::-1])
+    report = build_project(project, BuildOptions(out=out, jobs=1, cache=cache))
+    assert report.skipped == 0 and built_paths(report) == built_paths(first)
+    again = build_project(project, BuildOptions(out=out, jobs=1, cache=cache))
+    assert again.outputs == [] and again.skipped == 3
+
+
 def test_a_template_change_rebuilds_the_outputs_that_use_it(project, tmp_path):
     out = tmp_path / "out"
     build_project(project, BuildOptions(out=out, jobs=2))
