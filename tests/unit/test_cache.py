@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -325,8 +326,10 @@ def _rglob_digest(package: Path) -> str:
     import hashlib
 
     from briefgen import __version__
+    from briefgen.cache import _installed_distributions
 
     digest = hashlib.sha256(f"{__version__}\n{sys.version}\n".encode())
+    digest.update(_installed_distributions().encode())  # tested on its own below
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         st = path.stat()
         digest.update(f"{path.relative_to(package).as_posix()}:{st.st_size}:{st.st_mtime_ns}\n".encode())
@@ -364,3 +367,35 @@ def test_the_software_digest_of_the_installed_package_is_the_reference_one():
     from briefgen import cache
 
     assert cache._software_digest() == _rglob_digest(cache._PACKAGE)
+
+
+def test_the_software_digest_follows_the_installed_distributions(tmp_path, monkeypatch):
+    # An upgrade of WeasyPrint or python-docx alone changes what is written: nothing kept
+    # from before it is up to date.
+    from importlib.metadata import distributions
+
+    from briefgen import cache
+
+    def normalized(name: str) -> str:  # PEP 503, with the underscore of folder names
+        return re.sub(r"[-_.]+", "_", name).lower()
+
+    installed = {normalized(d.metadata["Name"]) for d in distributions()}
+    listed = {normalized(line.split("-")[0]) for line in cache._installed_distributions().splitlines()}
+    assert {"weasyprint", "python_docx", "jinja2", "pydantic"} <= listed <= installed
+
+    site = tmp_path / "venv" / "lib" / "site-packages"
+    (site / "weasyprint-70.0.dist-info").mkdir(parents=True)
+    (site / "weasyprint").mkdir()
+    elsewhere = tmp_path / "src"
+    (elsewhere / "other-1.0.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [str(elsewhere), str(site), str(tmp_path / "gone" / "site-packages")])
+    seen = [cache._software_digest()]
+    assert cache._installed_distributions() == "weasyprint-70.0.dist-info\n"
+    (site / "weasyprint" / "new_module.py").write_text("", encoding="utf-8")  # not a version
+    (elsewhere / "other-2.0.dist-info").mkdir()  # not a site-packages folder
+    assert cache._software_digest() == seen[0]
+    (site / "weasyprint-70.0.dist-info").rename(site / "weasyprint-71.0.dist-info")
+    seen.append(cache._software_digest())
+    (site / "pydyf-0.11.0.dist-info").mkdir()
+    seen.append(cache._software_digest())
+    assert len(set(seen)) == 3
