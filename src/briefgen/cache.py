@@ -152,12 +152,16 @@ class ContentCache:
     def __init__(self, project: Path):
         self.folder = Path(project) / CACHE_DIR
         self._key: bytes | None = None
+        # What the content files gave at the last load through this cache, by file key
+        # (load.py): the files a save left alone are then not unpickled again. Their items
+        # are frozen, and a key names a file's path, bytes and the software.
+        self.last_files: dict[str, Any] = {}
 
     @classmethod
     def at(cls, folder: Path) -> ContentCache:
         """The cache whose folder is `folder` (what a worker is handed)."""
         cache = cls.__new__(cls)
-        cache.folder, cache._key = Path(folder), None
+        cache.folder, cache._key, cache.last_files = Path(folder), None, {}
         return cache
 
     @property

@@ -72,17 +72,21 @@ def _load(root: Path, cache: ContentCache | None) -> LoadResult:
     diagnostics: list[Diagnostic] = []
     settings = _load_settings(root, diagnostics)
     entries: list[Entry] = []
+    positions: dict[int, dict] = {}  # id(entry) -> its field positions
     complete = True  # every content file could be read
-    used: list[str] = []
+    used: dict[str, FileItems] = {}
+    kept = cache.last_files if cache is not None else {}
     for path in _content_files(root, diagnostics):
-        readable, file_entries, file_diagnostics, key = _content_file(root, path, cache)
-        diagnostics.extend(file_diagnostics)
-        entries.extend(file_entries)
-        complete = complete and readable
+        read, key = _content_file(root, path, cache, kept)
+        diagnostics.extend(read.diagnostics)
+        entries.extend(read.entries)
+        positions.update(zip(map(id, read.entries), read.positions, strict=True))
+        complete = complete and read.readable
         if key:
-            used.append(key)
+            used[key] = read
     if cache is not None:
         cache.keep_only("files", used)
+        cache.last_files = used
     try:
         diagnostics.extend(check_project(root, settings, entries, complete))
     except Exception as exc:
@@ -102,7 +106,7 @@ def _load(root: Path, cache: ContentCache | None) -> LoadResult:
     diagnostics.sort(key=lambda d: (d.location, not d.is_error, d.message))
     model = None
     if settings.project is not None and not any(d.is_error for d in diagnostics):
-        model = _build_model(root, settings, entries)
+        model = _build_model(root, settings, entries, positions)
         diagnostics.extend(model_warnings(model))
     return LoadResult(model, diagnostics)
 
@@ -211,10 +215,22 @@ def _not_readable(path: Path, inside: Path) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class FileItems:
+    """What one content file gives: its items, their problems, and each item's field
+    positions (Model.field_positions), worked out once for each version of the file."""
+
+    readable: bool
+    entries: list[Entry]
+    diagnostics: list[Diagnostic]
+    positions: list[dict[tuple[Any, ...], tuple[int, int]]]  # one for each entry
+
+
 def _content_file(
-    root: Path, path: Path, cache: ContentCache | None
-) -> tuple[bool, list[Entry], list[Diagnostic], str | None]:
-    """(readable, items, problems, cache key) of one content file, from the cache when its bytes are."""
+    root: Path, path: Path, cache: ContentCache | None, kept: dict[str, FileItems]
+) -> tuple[FileItems, str | None]:
+    """What one content file gives and its cache key; from `kept` (what the last load through
+    the same cache read: `serve` loads again after every save) or the cache when its bytes are."""
     relative = _relative(root, path)
     key = None
     if cache is not None:
@@ -222,21 +238,24 @@ def _content_file(
             key = file_digest(relative, path.read_bytes())
         except OSError:
             key = None
-        cached = cache.get("files", key) if key else None
-        if isinstance(cached, tuple) and len(cached) == 3:
-            return cached[0], cached[1], cached[2], key
+        known = kept.get(key) if key else None
+        if known is None and key:
+            known = cache.get("files", key)
+        if isinstance(known, FileItems):
+            return known, key
     diagnostics: list[Diagnostic] = []
     yaml_file = _read_file(root, path, diagnostics)
     if yaml_file is None or not yaml_file.readable:
-        return False, [], diagnostics, None
+        return FileItems(False, [], diagnostics, []), None
     try:
         entries = _content_entries(yaml_file, diagnostics)
     except Exception as exc:  # a bug, not a content mistake: still no traceback for authors
         diagnostics.append(_internal_error(yaml_file.path, exc))
-        return False, [], diagnostics, None
+        return FileItems(False, [], diagnostics, []), None
+    read = FileItems(True, entries, diagnostics, [_field_positions(entry.node) for entry in entries])
     if cache is not None and key:
-        cache.put("files", key, (True, entries, diagnostics))
-    return True, entries, diagnostics, key
+        cache.put("files", key, read)
+    return read, key
 
 
 def _read_file(root: Path, path: Path, diagnostics: list[Diagnostic]) -> YamlFile | None:
@@ -356,7 +375,8 @@ def _content_entry(
 # ---------------------------------------------------------------- the model
 
 
-def _build_model(root: Path, settings: Settings, entries: list[Entry]) -> Model:
+def _build_model(root: Path, settings: Settings, entries: list[Entry], positions: dict[int, dict]) -> Model:
+    """The Model of the typed entries; `positions`: each entry's field positions, by id(entry)."""
     assert settings.project is not None
     model = Model(project=settings.project, root=root)
     for entry in entries:
@@ -366,12 +386,17 @@ def _build_model(root: Path, settings: Settings, entries: list[Entry]) -> Model:
         model.items[entry.collection][item.id] = item
         id_node = entry.node.key("id") or entry.node
         model.positions[(entry.collection, item.id)] = (entry.file.path, id_node.line, id_node.column)
-        table: dict[tuple[Any, ...], tuple[int, int]] = {}
-        _position_table(entry.node, (), table, by_id=False)
-        model.field_positions[(entry.collection, item.id)] = table
+        model.field_positions[(entry.collection, item.id)] = positions[id(entry)]
     if settings.file is not None and settings.file.root is not None:
         _position_table(settings.file.root, (), model.settings_positions, by_id=True)
     return model
+
+
+def _field_positions(node: Node) -> dict[tuple[Any, ...], tuple[int, int]]:
+    """(line, column) of each field of an item, by its path (Model.locate)."""
+    table: dict[tuple[Any, ...], tuple[int, int]] = {}
+    _position_table(node, (), table, by_id=False)
+    return table
 
 
 def _position_table(

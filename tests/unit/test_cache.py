@@ -48,7 +48,9 @@ def loaded(root: Path, cache: ContentCache | None) -> tuple:
         if model
         else None
     )
-    return items, [str(d) for d in result.diagnostics]
+    # Where each item and field is written: what every diagnostic about the model points at.
+    positions = (model.positions, model.field_positions) if model else None
+    return items, [str(d) for d in result.diagnostics], positions
 
 
 def edit(root: Path, change: str) -> None:
@@ -100,6 +102,31 @@ def test_only_the_changed_file_is_parsed_again(project, monkeypatch):
     # briefgen.yaml is always read; of the content files, only the edited one.
     assert parsed == ["briefgen.yaml", first.name]
     assert len(list((project / "content").rglob("*.yaml"))) == 2
+
+
+def test_a_reload_through_the_same_cache_reads_only_the_changed_file(project, monkeypatch):
+    # `serve` loads again after every save, through one cache: the files the save left alone
+    # are taken as the last load read them, neither unpickled nor their positions redone.
+    cache = ContentCache(project)
+    before = load_project(project, cache).model
+    kept = dict(cache.last_files)
+    first = sorted((project / "content").rglob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    asked = []
+    real = ContentCache.get
+    monkeypatch.setattr(
+        ContentCache, "get", lambda self, kind, name: asked.append(kind) or real(self, kind, name)
+    )
+    after = load_project(project, cache).model
+    assert asked.count("files") == 1  # the edited file's new key, which nothing was kept under
+    unchanged = [key for key in kept if key in cache.last_files]
+    assert len(unchanged) == len(kept) - 1 == len(cache.last_files) - 1
+    assert all(cache.last_files[key] is kept[key] for key in unchanged)
+    untouched = ("sources", "extra-source")  # in extra.yaml, which the edit left alone
+    assert after.field_positions[untouched] is before.field_positions[untouched]
+    monkeypatch.setattr(ContentCache, "get", real)
+    assert loaded(project, cache) == loaded(project, None)
+    assert loaded(project, ContentCache(project)) == loaded(project, None)  # from the files alone
 
 
 @pytest.mark.parametrize("damage", ["truncated", "random", "other-version", "foreign-key"])

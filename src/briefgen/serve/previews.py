@@ -75,6 +75,9 @@ class PreviewBuilder:
         on_status: Callable[[dict], None] | None = None,
     ):
         self.root = root
+        # One for the life of the server: a save parses only the files it changed, and those
+        # it left alone are taken from what the last load read (load.py).
+        self._cache = ContentCache(root)
         self.out = out
         self.jobs = jobs
         self.on_status = on_status or (lambda status: None)
@@ -257,7 +260,7 @@ class PreviewBuilder:
         warnings: list[str] = []
         try:
             forget_themes(self.root)  # a save may have changed a theme (see preview_worker.py)
-            result = load_project(self.root, ContentCache(self.root))
+            result = load_project(self.root, self._cache)
             if result.model is None:
                 errors = [str(d) for d in result.diagnostics if d.is_error]
                 warnings = [str(d) for d in result.diagnostics if not d.is_error]
