@@ -156,12 +156,13 @@ class ContentCache:
         # (load.py): the files a save left alone are then not unpickled again. Their items
         # are frozen, and a key names a file's path, bytes and the software.
         self.last_files: dict[str, Any] = {}
+        self.last_coverage: dict[tuple[int, int], Any] = {}  # fonts.check_project_texts
 
     @classmethod
     def at(cls, folder: Path) -> ContentCache:
         """The cache whose folder is `folder` (what a worker is handed)."""
         cache = cls.__new__(cls)
-        cache.folder, cache._key, cache.last_files = Path(folder), None, {}
+        cache.folder, cache._key, cache.last_files, cache.last_coverage = Path(folder), None, {}, {}
         return cache
 
     @property

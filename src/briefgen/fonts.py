@@ -699,11 +699,20 @@ NOT_SHOWN = frozenset({"id", "photo", "logo", "template", "theme", "file", "emai
 
 
 def check_project_texts(
-    root: Path, theme_name: str | None, files: Iterable, theme_at: tuple[int, int] = (1, 1)
+    root: Path,
+    theme_name: str | None,
+    files: Iterable,
+    theme_at: tuple[int, int] = (1, 1),
+    known: dict | None = None,
 ) -> list[Diagnostic]:
     """Each character of the project's YAML texts (content and briefgen.yaml) that the
     theme's chain cannot draw, at its file, line and column; or the theme's own problem (a
-    `scripts` entry without a range, a font file that is not there), as the build says it."""
+    `scripts` entry without a range, a font file that is not there), as the build says it.
+
+    `known`: what the last call with the same dict found, kept for each file object and
+    chain object (a load reuses the objects of the files a save left alone, load.py, and a
+    chain is made again when a theme changes): those are not checked again. Replaced by
+    what this call found."""
     from .theme import load_theme, resolve_theme
 
     try:
@@ -713,8 +722,18 @@ def check_project_texts(
     except ThemeError as exc:
         return exc.diagnostics  # a mistake in theme.yaml, at its line
     out: list[Diagnostic] = []
+    found: dict[tuple[int, int], tuple] = {}
     for yaml_file in files:
-        out.extend(check_yaml_file(yaml_file, chain_, NOT_SHOWN))
+        key = (id(yaml_file), id(chain_))
+        # The objects themselves are kept with what was found: their ids name no others.
+        kept = known.get(key) if known is not None else None
+        if kept is None:
+            kept = (yaml_file, chain_, check_yaml_file(yaml_file, chain_, NOT_SHOWN))
+        found[key] = kept
+        out.extend(kept[2])
+    if known is not None:
+        known.clear()
+        known.update(found)
     return out
 
 

@@ -100,7 +100,7 @@ def _load(root: Path, cache: ContentCache | None) -> LoadResult:
     try:
         # The glyphs are checked against a theme that loads; its mistakes are reported above.
         if not any(d.is_error for d in theme_problems):
-            diagnostics.extend(_glyph_coverage(root, settings, entries))
+            diagnostics.extend(_glyph_coverage(root, settings, entries, cache))
     except Exception as exc:
         diagnostics.append(_internal_error(SETTINGS_FILE, exc))
     diagnostics.sort(key=lambda d: (d.location, not d.is_error, d.message))
@@ -126,8 +126,11 @@ def _audience_theme_problems(root: Path, settings: Settings) -> list[Diagnostic]
     return problems
 
 
-def _glyph_coverage(root: Path, settings: Settings, entries: list[Entry]) -> list[Diagnostic]:
-    """Characters of the project's texts that the theme's fonts cannot print (fonts.py)."""
+def _glyph_coverage(
+    root: Path, settings: Settings, entries: list[Entry], cache: ContentCache | None
+) -> list[Diagnostic]:
+    """Characters of the project's texts that the theme's fonts cannot print (fonts.py); the
+    files the last load through `cache` checked against the same fonts are not checked again."""
     from .fonts import check_project_texts
 
     files = list({id(e.file): e.file for e in entries}.values())
@@ -137,7 +140,7 @@ def _glyph_coverage(root: Path, settings: Settings, entries: list[Entry]) -> lis
         theme = settings.file.root.text("theme")
         node = settings.file.root.get("theme")
         at = (node.line, node.column) if node is not None else at
-    return check_project_texts(root, theme, files, at)
+    return check_project_texts(root, theme, files, at, cache.last_coverage if cache is not None else None)
 
 
 # ---------------------------------------------------------------- files

@@ -129,6 +129,34 @@ def test_a_reload_through_the_same_cache_reads_only_the_changed_file(project, mo
     assert loaded(project, ContentCache(project)) == loaded(project, None)  # from the files alone
 
 
+def test_a_reload_through_the_same_cache_checks_the_glyphs_of_the_changed_file_only(project, monkeypatch):
+    from briefgen import fonts, theme
+
+    extra = project / "content" / "extra.yaml"
+    extra.write_text(extra.read_text(encoding="utf-8").replace("An extra source", "An extra \U0001f600"))
+    cache = ContentCache(project)
+    first = loaded(project, cache)
+    assert any("U+1F600" in d for d in first[1])  # the emoji no font of the theme has
+    checked = []
+    real = fonts.check_yaml_file
+    monkeypatch.setattr(
+        fonts, "check_yaml_file", lambda yaml_file, *a: checked.append(yaml_file.path) or real(yaml_file, *a)
+    )
+    edited = project / "content" / "example.yaml"  # the starter's content
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    again = loaded(project, cache)
+    # briefgen.yaml is read anew by every load; of the content, only the edited file.
+    assert sorted(checked) == sorted(["briefgen.yaml", "content/" + edited.name])
+    assert again[1] == first[1] and again == loaded(project, None)  # the emoji still reported
+    checked.clear()
+    theme.load_theme.cache_clear()  # as for a changed theme: its font chain is made again
+    fonts._CHAINS.clear()
+    edited.write_text(edited.read_text(encoding="utf-8") + "# and again\n", encoding="utf-8")
+    reloaded = loaded(project, cache)
+    assert sorted(checked) == sorted(["briefgen.yaml", "content/example.yaml", "content/extra.yaml"])
+    assert reloaded == loaded(project, None)
+
+
 @pytest.mark.parametrize("damage", ["truncated", "random", "other-version", "foreign-key"])
 def test_a_damaged_or_foreign_cache_is_ignored(project, tmp_path, damage, monkeypatch):
     cache = ContentCache(project)
