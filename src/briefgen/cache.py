@@ -149,8 +149,10 @@ def this_builds() -> ContentCache | None:
 class ContentCache:
     """Signed entries in PROJECT/.briefgen/cache/ (made owner-only on first write)."""
 
-    def __init__(self, project: Path):
-        self.folder = Path(project) / CACHE_DIR
+    def __init__(self, project: Path | None = None, *, folder: Path | None = None):
+        """PROJECT's cache, or the one in `folder` (ContentCache.at)."""
+        assert (project is None) != (folder is None)
+        self.folder = Path(folder) if folder is not None else Path(project) / CACHE_DIR
         self._key: bytes | None = None
         # What the content files gave at the last load through this cache, by file key
         # (load.py): the files a save left alone are then not unpickled again. Their items
@@ -161,9 +163,7 @@ class ContentCache:
     @classmethod
     def at(cls, folder: Path) -> ContentCache:
         """The cache whose folder is `folder` (what a worker is handed)."""
-        cache = cls.__new__(cls)
-        cache.folder, cache._key, cache.last_files, cache.last_coverage = Path(folder), None, {}, {}
-        return cache
+        return cls(folder=folder)
 
     @property
     def key(self) -> bytes:

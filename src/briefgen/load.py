@@ -72,7 +72,7 @@ def _load(root: Path, cache: ContentCache | None) -> LoadResult:
     diagnostics: list[Diagnostic] = []
     settings = _load_settings(root, diagnostics)
     entries: list[Entry] = []
-    positions: dict[int, dict] = {}  # id(entry) -> its field positions
+    positions: list[dict] = []  # each entry's field positions, in the order of `entries`
     complete = True  # every content file could be read
     used: dict[str, FileItems] = {}
     kept = cache.last_files if cache is not None else {}
@@ -80,7 +80,7 @@ def _load(root: Path, cache: ContentCache | None) -> LoadResult:
         read, key = _content_file(root, path, cache, kept)
         diagnostics.extend(read.diagnostics)
         entries.extend(read.entries)
-        positions.update(zip(map(id, read.entries), read.positions, strict=True))
+        positions.extend(read.positions)
         complete = complete and read.readable
         if key:
             used[key] = read
@@ -378,18 +378,18 @@ def _content_entry(
 # ---------------------------------------------------------------- the model
 
 
-def _build_model(root: Path, settings: Settings, entries: list[Entry], positions: dict[int, dict]) -> Model:
-    """The Model of the typed entries; `positions`: each entry's field positions, by id(entry)."""
+def _build_model(root: Path, settings: Settings, entries: list[Entry], positions: list[dict]) -> Model:
+    """The Model of the typed entries; `positions`: each entry's field positions, in order."""
     assert settings.project is not None
     model = Model(project=settings.project, root=root)
-    for entry in entries:
+    for entry, table in zip(entries, positions, strict=True):
         item: Item | None = entry.item
         if item is None or item.id in model.items[entry.collection]:
             continue
         model.items[entry.collection][item.id] = item
         id_node = entry.node.key("id") or entry.node
         model.positions[(entry.collection, item.id)] = (entry.file.path, id_node.line, id_node.column)
-        model.field_positions[(entry.collection, item.id)] = positions[id(entry)]
+        model.field_positions[(entry.collection, item.id)] = table
     if settings.file is not None and settings.file.root is not None:
         _position_table(settings.file.root, (), model.settings_positions, by_id=True)
     return model
