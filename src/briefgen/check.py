@@ -28,8 +28,10 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import ahocorasick
@@ -38,6 +40,9 @@ from .images import metadata_text, sniff
 from .kept import Kept
 from .ledger import Ledger
 from .markdown import plain_text
+
+if TYPE_CHECKING:
+    from .strictreading import StrictReading
 
 MIN_CHARS = 4
 WINDOW_WORDS = 6
@@ -168,7 +173,7 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     if not ledger.removed:
         return None
     text = extract_text(path, fmt, reference.setdefault("html", {}) if reference is not None else None)
-    where = _leaked(text, ledger, reference)
+    where = _leaked(text, ledger, reference, _strictly_in_file(path) if fmt == "html" else None)
     if where is None:
         return None
     return (
@@ -185,7 +190,7 @@ def check_rendered_html(markup: str, ledger: Ledger, reference: dict | None = No
     if not ledger.removed:
         return None
     text = html_text(markup, reference.setdefault("html", {}) if reference is not None else None)
-    where = _leaked(text, ledger, reference)
+    where = _leaked(text, ledger, reference, _strictly_in_markup(markup))
     if where is None:
         return None
     return (
@@ -195,8 +200,36 @@ def check_rendered_html(markup: str, ledger: Ledger, reference: dict | None = No
     )
 
 
-def _leaked(text: str, ledger: Ledger, reference: dict | None) -> str | None:
-    """Where the first removed value found in `text` comes from, or None."""
+def _strictly_in_file(path: Path) -> Callable[[str], bool]:
+    from .strictreading import StrictReading  # it reads with this module's helpers
+
+    return _confirmed_by(lambda: StrictReading.of_file(path))
+
+
+def _strictly_in_markup(markup: str) -> Callable[[str], bool]:
+    from .strictreading import StrictReading
+
+    return _confirmed_by(lambda: StrictReading.of_markup(markup))
+
+
+def _confirmed_by(read: Callable[[], StrictReading]) -> Callable[[str], bool]:
+    """A needle found in an HTML output -> whether it stands in its text or whole words of
+    its markup (strictreading.py). The file is read so only when a needle is found."""
+    reading: list[StrictReading] = []
+
+    def confirm(needle: str) -> bool:
+        if not reading:
+            reading.append(read())
+        return reading[0].holds(needle)
+
+    return confirm
+
+
+def _leaked(
+    text: str, ledger: Ledger, reference: dict | None, confirm: Callable[[str], bool] | None = None
+) -> str | None:
+    """Where the first removed value found in `text` comes from, or None. `confirm`: for an
+    HTML output, whether a found needle is more than letters inside the words of markup."""
     # The decoded readings are searched each on its own line: matching drops everything but
     # letters and digits, and the end of one must not run on into the next.
     decoded = (percent_decoded(text) + escapes_decoded(text)).splitlines()
@@ -219,7 +252,7 @@ def _leaked(text: str, ledger: Ledger, reference: dict | None) -> str | None:
         found.update(n for n in earlier.occurring(searched) if n not in found and n in haystack)
     visible = _VisibleText(ledger.visible)  # the audience's own text, read as far as needed
     for needle, where in needles.items():
-        if needle in found and needle not in visible:
+        if needle in found and needle not in visible and (confirm is None or confirm(needle)):
             return where
     return None
 
@@ -372,11 +405,11 @@ def resource_folder_text(path: Path) -> str:
             for item in sorted(folder.rglob("*")):
                 if item.is_file():
                     chunks.append(item.relative_to(folder).as_posix())
-                    chunks.append(binary_text(item.name, _contents(item)))
+                    chunks.append(binary_text(item.name, resource_bytes(item)))
     return "\n".join(chunks)
 
 
-def _contents(item: Path) -> bytes:
+def resource_bytes(item: Path) -> bytes:
     """A file's bytes, or only its first ones for a font that is not an image: binary_text
     says nothing of such a file past what `sniff` reads, and every HTML output's folder
     holds the theme's fonts (some 6 MB) that would otherwise be read back whole."""
@@ -443,17 +476,17 @@ class _HtmlReader:
 
         class Reader(HTMLParser):
             def handle_starttag(self, tag, attrs):
-                chunks.extend(_data_urls_read(value) for _name, value in attrs if value)
+                chunks.extend(data_urls_read(value) for _name, value in attrs if value)
 
             def handle_data(self, data):
-                chunks.append(_data_urls_read(data))
+                chunks.append(data_urls_read(data))
 
             # What a reader does not see but the file carries to whoever opens its source: a
             # comment a template wrote, a declaration, a processing instruction, a CDATA
             # section. Read apart, after the text: in its place it would split a value the
             # text holds.
             def handle_comment(self, data):
-                hidden.append(_data_urls_read(data))
+                hidden.append(data_urls_read(data))
 
             def handle_decl(self, decl):
                 hidden.append(decl)
@@ -520,17 +553,17 @@ def _read_with_known_end(markup: str, memo: dict) -> str | None:
     return "".join(head.chunks + chunks) + "\n" + "\n".join(head.hidden + hidden)
 
 
-_DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[\w.-]+)*)(;base64)?,([A-Za-z0-9+/=%._~-]*)")
-_TEXT_TYPES = re.compile(r"^(text/|image/svg\+xml$|application/(xml|xhtml\+xml|json)$)")
+DATA_URL = re.compile(r"data:([\w.+-]+/[\w.+-]+)?((?:;[\w-]+=[\w.-]+)*)(;base64)?,([A-Za-z0-9+/=%._~-]*)")
+TEXT_TYPES = re.compile(r"^(text/|image/svg\+xml$|application/(xml|xhtml\+xml|json)$)")
 
 
-def _data_urls_read(value: str) -> str:
+def data_urls_read(value: str) -> str:
     if "data:" not in value:
         return value
 
     def read(match: re.Match) -> str:
         mime, _params, is_base64, payload = match.groups()
-        if not _TEXT_TYPES.match(mime or "text/plain"):
+        if not TEXT_TYPES.match(mime or "text/plain"):
             return " "
         if is_base64:
             import base64
@@ -542,7 +575,7 @@ def _data_urls_read(value: str) -> str:
                 return " "
         return " " + unquote(payload) + " "
 
-    return _DATA_URL.sub(read, value)
+    return DATA_URL.sub(read, value)
 
 
 def pdf_text(path: Path) -> str:

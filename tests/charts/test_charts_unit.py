@@ -124,6 +124,17 @@ def test_labels_vega_hides_for_overlap_are_removed_not_left_as_invisible_text():
     )
 
 
+def test_a_drawing_carries_none_of_vegas_class_names():
+    # Their words ("mark-rect role-mark") stood in every HTML output with a chart, and a
+    # withheld name "Mark" was found in them by the confidentiality check.
+    points = [Point("Leyla Yunus", 5, "5 days"), Point("Arif Yunus", 3, "3 days")]
+    raw = in_child(raw_svg_of, _spec("bar", points), THEME)
+    assert 'class="mark-' in raw, "the test needs Vega to write class names"
+    drawn = in_child(svg_of, _spec("bar", points), THEME)
+    assert " class=" not in drawn
+    assert "Leyla Yunus" in drawn
+
+
 def test_timeline_dates_are_on_a_utc_scale():
     vl = vega.vega_lite(
         chart_specs(view_of(FIXTURE, "charts-brief", "cleared"), Localizer("en"))["case-timeline"], THEME
