@@ -3,7 +3,8 @@
 Each is a likely mistake that still builds: a timeline entry dated after the brief that
 shows it, a recipient tag that no brief's `recipients: {tags: [...]}` selects by, content
 written in a language that no brief builds, a letter placeholder a recipient's copy would
-print as nothing ("as a Member of , ..."). They are warnings (exit 0), reported by
+print as nothing ("as a Member of , ..."), the name of a withheld person written into a
+text their audience reads (withheldnames.py). They are warnings (exit 0), reported by
 `validate` and `build` alike, each at the place to look.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from .diagnostics import Diagnostic, warning
 from .model import COLLECTIONS, LANG_RE, PLACEHOLDER_RE, Model, RecipientFilter, sensitivity_rank
 from .validate import known_language
+from .withheldnames import withheld_name_warnings
 
 
 def model_warnings(model: Model) -> list[Diagnostic]:
@@ -25,6 +27,7 @@ def model_warnings(model: Model) -> list[Diagnostic]:
         *_unused_recipient_tags(model),
         *_unbuilt_languages(model),
         *_letter_gaps(model),
+        *withheld_name_warnings(model),
     ]
 
 
