@@ -33,7 +33,7 @@ from .outputlock import OutputLock
 from .outputwarnings import as_record
 from .plan import Job, UsageError, plan_jobs
 from .pool import WorkerPool
-from .publish import Publisher, TempOutput
+from .publish import Publisher, Removal, TempOutput
 from .templatecheck import template_problems
 from .worker import GC_THRESHOLDS, JobResult, Limits, fingerprinted
 from .writers import FORMATS
@@ -45,6 +45,8 @@ class BuildReport:
     diagnostics: list[Diagnostic]
     skipped: int = 0
     seconds: float = 0.0
+    # Outputs an earlier build wrote that the project no longer defines.
+    removal: Removal = field(default_factory=lambda: Removal([], []))
 
     @property
     def pages(self) -> int:
@@ -271,8 +273,8 @@ def _build(
         raise ProjectError(_dedupe(diagnostics))
     # The manifest keeps entries of formats an earlier build made that this one did not ask for.
     defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in FORMATS}
-    publisher.publish(outputs, version=__version__, defined=defined)
-    report = BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped))
+    removal = publisher.publish(outputs, version=__version__, defined=defined)
+    report = BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped), removal=removal)
     if cache is not None and record_key is not None:
         # What the next run with the same inputs may print without loading (cli.build).
         fingerprints = {r.job: r.fingerprint for r in [*skipped, *results]}

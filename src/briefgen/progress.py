@@ -57,6 +57,14 @@ class ProgressReporter:
             self._bar = None
 
     def summary(self, report) -> None:
+        for path in report.removal.removed:
+            click.echo(f"removed: {path} (an earlier build wrote it; the project no longer has it)", err=True)
+        for path in report.removal.left:
+            click.echo(
+                f"left in place: {path} (the project no longer defines it, but it changed since an "
+                "earlier build wrote it; delete it if it should not be shared)",
+                err=True,
+            )
         warnings = sum(1 for d in report.diagnostics if not d.is_error)
         click.echo(
             f"briefgen: {len(report.outputs)} file(s) written, {report.skipped} up to date, "

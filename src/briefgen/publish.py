@@ -14,7 +14,7 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 MANIFEST = "manifest.json"
 TEMP_MARK = ".briefgen-tmp-"
@@ -29,6 +29,13 @@ class TempOutput:
     pages: int | None = None
     record: dict | None = None  # extra manifest fields (inputs for incremental builds)
     companions: tuple[Path, ...] = ()  # temporary folders published beside the file
+
+
+class Removal(NamedTuple):
+    """Outputs an earlier build wrote that the project no longer defines."""
+
+    removed: list[str]  # removed, with their resource folders
+    left: list[str]  # changed since briefgen wrote them: left in place, no longer listed
 
 
 class Publisher:
@@ -52,9 +59,12 @@ class Publisher:
             for folder in output.companions:
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def publish(self, outputs: list[TempOutput], version: str, defined: set[str] | None = None) -> dict:
-        """Move outputs into place; rewrite the manifest. `defined`: relpaths the project defines."""
-        entries = {e["path"]: e for e in self.read_manifest().get("outputs", [])}
+    def publish(self, outputs: list[TempOutput], version: str, defined: set[str] | None = None) -> Removal:
+        """Move outputs into place; rewrite the manifest. `defined`: relpaths the project
+        defines; the outputs an earlier build wrote that it no longer defines are removed
+        (remove_undefined)."""
+        previous = self.read_manifest().get("outputs", [])
+        entries = {e["path"]: e for e in previous}
         for output in outputs:
             target = self.target(output.relpath)
             data = output.temp.read_bytes()
@@ -86,7 +96,42 @@ class Publisher:
         ]
         manifest = {"briefgen": version, "outputs": kept}
         self._write_manifest(manifest)
-        return manifest
+        return self.remove_undefined(previous, defined) if defined is not None else Removal([], [])
+
+    def remove_undefined(self, previous: list, defined: set[str]) -> Removal:
+        """Remove the outputs an earlier build listed that the project no longer defines (an
+        audience or a brief taken out, a recipient gone): a confidential copy must not stay
+        beside the public ones in a folder that is shared as a whole. Only a file that is
+        still as briefgen wrote it (the sha256 its entry recorded) is removed, with its HTML
+        resource folder; one changed since is the user's, and stays (`left`, no longer
+        listed). Folders left empty go."""
+        removed: list[str] = []
+        left: list[str] = []
+        for entry in previous:
+            if not isinstance(entry, dict):
+                continue
+            path, digest = entry.get("path"), entry.get("sha256")
+            if not isinstance(path, str) or not isinstance(digest, str) or path in defined:
+                continue
+            try:
+                target = self.target(path)
+            except ValueError:
+                continue
+            if not target.is_file() or (self.out / path).is_symlink():
+                continue
+            if hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+                left.append(path)
+                continue
+            target.unlink()
+            resources = target.with_name(target.stem + "_files")
+            if resources.is_dir() and not resources.is_symlink():
+                shutil.rmtree(resources, ignore_errors=True)
+            removed.append(path)
+            folder, top = target.parent, self.out.resolve()
+            while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        return Removal(removed, left)
 
     def read_manifest(self) -> dict:
         try:
