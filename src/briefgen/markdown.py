@@ -285,10 +285,13 @@ def _space_before_reference(out: list[str]) -> None:
 
 
 def _trim_space_before_note(out: list[str]) -> None:
-    # "detention [@report]" is written with a space for legibility; the note call sits
-    # against the word, as typeset footnotes do.
-    if out and out[-1].endswith(" "):
-        out[-1] = out[-1].rstrip(" ")
+    # "detention [@report]" is written with a space for legibility, or with the citation
+    # at the start of the next line (a soft break); the note call sits against the word,
+    # as typeset footnotes do.
+    while out and out[-1].isspace():
+        out.pop()
+    if out and out[-1][-1:].isspace():
+        out[-1] = out[-1].rstrip()
 
 
 def _body_tokens(tokens):

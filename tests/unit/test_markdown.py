@@ -22,6 +22,16 @@ def test_footnotes_and_citations_become_inline_footnotes():
     assert "footnotes" not in html  # no separate footnote section
 
 
+def test_a_note_call_sits_against_the_word_before_it_even_across_a_line_break():
+    for text in (
+        "in December 2015 [@report].",
+        "in December 2015\n[@report].",
+        "in 2015 \n  [^a].\n\n[^a]: A.",
+    ):
+        html = renderer().block(text)
+        assert '2015<span class="footnote">' in html, html
+
+
 def test_cited_sources_recorded_in_order():
     r = renderer()
     r.block("[@b-source] and [@a-source] and [@b-source]")
