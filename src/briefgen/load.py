@@ -19,12 +19,12 @@ from typing import Any
 
 from .advice import model_warnings
 from .cache import ContentCache, file_digest, project_key
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .model import COLLECTIONS, SINGULAR, Item, Model, Project
 from .theme import check_project_theme
 from .typed import describe_node, did_you_mean, validate_node
 from .validate import Entry, Settings, check_project
-from .yamlsource import Node, YamlFile, read_yaml, size_problem
+from .yamlsource import Node, YamlFile, read_yaml, size_problem, values_read_as_comments
 
 SETTINGS_FILE = "briefgen.yaml"
 CONTENT_DIR = "content"
@@ -276,9 +276,17 @@ def _read_file(root: Path, path: Path, diagnostics: list[Diagnostic]) -> YamlFil
         diagnostics.append(error(relative, 1, 1, f"cannot read the file: {exc.strerror or exc}"))
         return None
     yaml_file = read_yaml(relative, raw)
-    for problem in yaml_file.problems:
-        diagnostics.append(error(relative, problem.line, problem.column, problem.message, problem.hint))
+    diagnostics.extend(_file_problems(yaml_file))
     return yaml_file
+
+
+def _file_problems(yaml_file: YamlFile) -> list[Diagnostic]:
+    """What reading one file found: its YAML errors, and values read as comments (warnings)."""
+    found = [error(yaml_file.path, p.line, p.column, p.message, p.hint) for p in yaml_file.problems]
+    if yaml_file.readable:
+        for p in values_read_as_comments(yaml_file):
+            found.append(warning(yaml_file.path, p.line, p.column, p.message, p.hint))
+    return found
 
 
 def _relative(root: Path, path: Path) -> str:
@@ -435,10 +443,7 @@ def check_content(root: Path, replaced: dict[str, bytes]) -> list[Diagnostic]:
     for relative in sorted(set(files) | set(replaced)):
         if relative in replaced:
             yaml_file: YamlFile | None = read_yaml(relative, replaced[relative])
-            for problem in yaml_file.problems:
-                diagnostics.append(
-                    error(relative, problem.line, problem.column, problem.message, problem.hint)
-                )
+            diagnostics.extend(_file_problems(yaml_file))
         else:
             yaml_file = _read_file(root, files[relative], diagnostics)
         if yaml_file is None or not yaml_file.readable:

@@ -188,6 +188,49 @@ def read_yaml(path: str, raw: bytes) -> YamlFile:
     return result
 
 
+def values_read_as_comments(yaml_file: YamlFile) -> list[YamlProblem]:
+    """Values that YAML read as nothing because they begin with '#': `bio: #1 court
+    reporter` or `- #FreeAlena campaign` is a key or list item with a comment after it. A
+    comment after a space (`photo:  # a file under assets/`) is taken as meant."""
+    found: list[YamlProblem] = []
+    stack = [yaml_file.root] if yaml_file.root is not None else []
+    while stack:
+        node = stack.pop()
+        for key, value in node.pairs:
+            stack.append(value)
+            if _read_as_comment(yaml_file.text, value):
+                found.append(_comment_problem(yaml_file.text, value, f"the value of '{key.value}'"))
+        for item in node.items:
+            stack.append(item)
+            if _read_as_comment(yaml_file.text, item):
+                found.append(_comment_problem(yaml_file.text, item, "this list item"))
+    return sorted(found, key=lambda p: (p.line, p.column))
+
+
+def _read_as_comment(text: str, node: Node) -> bool:
+    if node.kind != "scalar" or node.value is not None or node.quoted or node.raw:
+        return False
+    rest = _rest_of_line(text, node.start).lstrip(" ")
+    return rest.startswith("#") and rest[1:2] not in ("", " ", "\t", "#")
+
+
+def _rest_of_line(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start : end if end >= 0 else len(text)].rstrip("\r")
+
+
+def _comment_problem(text: str, node: Node, what: str) -> YamlProblem:
+    rest = _rest_of_line(text, node.start)
+    written = rest.strip()
+    column = node.column + len(rest) - len(rest.lstrip(" "))
+    return YamlProblem(
+        node.line,
+        column,
+        f"{what} is empty: '#' starts a comment in YAML, so '{_shorten(written)}' was not read",
+        f'put the text in quotes: "{_shorten(_escape_quotes(written))}"',
+    )
+
+
 class _Builder:
     """Builds the node tree from parser events, with the safety checks."""
 

@@ -127,3 +127,38 @@ def test_no_single_quoted_suggestion_for_a_text_with_backslash_escapes():
 def test_a_comment_with_a_quote_does_not_hide_the_quoting_hint():
     hint = problem_of("people:\n  - id: p\n    name: 'Don't' # it's fine\n").hint
     assert hint.startswith("inside single quotes, write a single quote twice: 'Don''t'")
+
+
+def test_a_value_beginning_with_a_hash_is_reported_with_its_quoted_form():
+    from briefgen.yamlsource import values_read_as_comments
+
+    text = (
+        "people:\n  - id: a\n    bio: #1 court reporter in Hrodna\n    tags:\n      - #FreeAlena\n"
+        "    photo:  # a file under assets/\n    note: ## heading\n    region:\n"
+    )
+    found = values_read_as_comments(read_yaml("c.yaml", text.encode()))
+    assert [(p.line, p.column) for p in found] == [(3, 10), (5, 9)]
+    assert found[0].message == (
+        "the value of 'bio' is empty: '#' starts a comment in YAML, "
+        "so '#1 court reporter in Hrodna' was not read"
+    )
+    assert found[0].hint == 'put the text in quotes: "#1 court reporter in Hrodna"'
+    assert found[1].message.startswith("this list item is empty")
+    # what the hint suggests reads back as the text meant
+    fixed = text.replace("bio: #1 court reporter in Hrodna", "bio: " + found[0].hint.split(": ", 1)[1])
+    assert yaml.safe_load(fixed)["people"][0]["bio"] == "#1 court reporter in Hrodna"
+
+
+def test_a_value_read_as_a_comment_is_a_warning_of_validate(tmp_path):
+    from conftest import copy_project
+
+    from briefgen.load import load_project
+
+    root = copy_project("small", tmp_path)
+    items = root / "content" / "items.yaml"
+    text = items.read_text(encoding="utf-8")
+    items.write_text(text.replace("  - id: nino-beridze\n", "  - id: nino-beridze\n    bio: #1 reporter\n"))
+    result = load_project(root)
+    (found,) = [d for d in result.diagnostics if "starts a comment" in d.message]
+    assert not found.is_error and found.location.path == "content/items.yaml"
+    assert result.model is not None
