@@ -228,6 +228,12 @@ class _Explainer:
                 hint = None
                 if " " in str(name):
                     hint = "in {en: ..., ru: ...} put a text that contains a comma in quotes"
+                elif not re.fullmatch(r"[a-z]{1,3}(-[A-Za-z0-9]+)*", str(name)):
+                    # `- Belarus: at least 1,400 ...`: a text whose ': ' made it a mapping.
+                    hint = (
+                        "a text that contains ': ' is read as 'key: value': put the whole text "
+                        f'in quotes, e.g. "{_short(str(name))}: ..."'
+                    )
                 where = self.label(problem.path[:-1])
                 return self.at(
                     problem, f"{where}: '{_short(str(name))}' is not a language code ({message})", hint

@@ -463,7 +463,29 @@ def explain_syntax_error(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
     message = f"YAML syntax error: {problem}"
     if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != mark.line:
         message += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
-    return YamlProblem(mark.line + 1, mark.column + 1, message, _syntax_hint(problem))
+    hint = _syntax_hint(problem)
+    quote = _typographic_opening(lines[mark.line] if mark.line < len(lines) else "")
+    if quote:
+        # Text pasted from Word: “Silenced: ...” looks quoted, but YAML quotes are straight.
+        hint = (
+            f"{quote} is a typographic quote, which YAML reads as ordinary text: put the value "
+            'in straight quotes "..." (the typographic ones may stay inside)'
+        )
+    return YamlProblem(mark.line + 1, mark.column + 1, message, hint)
+
+
+_TYPOGRAPHIC_QUOTES = "“”„«»‘‚"
+
+
+def _typographic_opening(line: str) -> str | None:
+    """The typographic quote a list item's or a key's value begins with, if any."""
+    item = line.lstrip(" ")
+    while item.startswith("- "):
+        item = item[2:].lstrip(" ")
+    for text in (item, line[_value_start(line) :]):
+        if text[:1] and text[0] in _TYPOGRAPHIC_QUOTES:
+            return text[0]
+    return None
 
 
 def _unclosed_quote(text: str, lines: list[str], exc: Any, mark: Any) -> YamlProblem | None:

@@ -182,6 +182,10 @@ def test_text_mistaken_for_a_mapping_gets_a_quoting_hint(tmp_path):
     assert [(d.location.line, d.location.column) for d in errors] == [(6, 16), (9, 12)]
     assert "'x' is not a language code" in errors[0].message
     assert "'Note' is not a language code" in errors[1].message
+    assert errors[1].hint == (
+        "a text that contains ': ' is read as 'key: value': put the whole text in quotes, e.g. \"Note: ...\""
+    )
+    assert errors[0].hint is None  # `{x}`: a lowercase word, as a language code would be
 
 
 def test_diagnostics_are_sorted_by_place(tmp_path):

@@ -162,3 +162,21 @@ def test_a_value_read_as_a_comment_is_a_warning_of_validate(tmp_path):
     (found,) = [d for d in result.diagnostics if "starts a comment" in d.message]
     assert not found.is_error and found.location.path == "content/items.yaml"
     assert result.model is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "quote"),
+    [
+        ("  - title: “Silenced: journalists in penal colonies”", "“"),
+        ("  - title: «Silenced: journalists»", "«"),
+        ("  - „Silenced: journalists“: x", "„"),
+    ],
+)
+def test_typographic_quotes_get_a_hint_to_use_straight_ones(line, quote):
+    problem = problem_of("briefs:\n" + line + "\n")
+    assert problem.hint.startswith(f"{quote} is a typographic quote, which YAML reads as ordinary text")
+
+
+def test_an_apostrophe_inside_the_text_is_no_quote():
+    problem = problem_of("x:\n  - name: John’s: bad\n")
+    assert problem.hint == "a value that contains ': ' must be put in quotes"
