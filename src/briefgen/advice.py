@@ -28,7 +28,25 @@ def model_warnings(model: Model) -> list[Diagnostic]:
         *_unbuilt_languages(model),
         *_letter_gaps(model),
         *withheld_name_warnings(model),
+        *_all_of_nothing(model),
     ]
+
+
+def _all_of_nothing(model: Model) -> Iterator[Diagnostic]:
+    """`cases: all` in a project without cases: an emptied content file (a crash, a merge),
+    and the brief builds without a word and without its cases."""
+    for brief in model.project.briefs:
+        for field in ("cases", "recommendations"):
+            if getattr(brief, field) == "all" and not model.items[field]:
+                where = model.settings_locate("briefs", brief.id, field)
+                yield warning(
+                    where.path,
+                    where.line,
+                    where.column,
+                    f"brief '{brief.id}' shows all the project's {field} ('{field}: all'), but the "
+                    f"project has none, so its outputs have no {field}",
+                    f"check that the content files holding them are not empty, or remove '{field}: all'",
+                )
 
 
 def _brief_cases(model: Model, brief: Any) -> list[str]:

@@ -157,3 +157,23 @@ audiences:
     visible = content.replace("    sensitivity: internal\n", "")
     visible = visible.replace("    name: Jane\n", "    name: Jane\n    title: MEP\n    organisation: board\n")
     assert not [w for w in warnings(project(tmp_path / "ok", extra + settings, visible)) if "the letter" in w]
+
+
+def test_all_of_a_collection_the_project_lacks(tmp_path):
+    # `cases: all` over a cases file emptied by mistake: the brief would build without them.
+    settings = SETTINGS.replace("    cases: [emin-case]\n", "    cases: all\n    recommendations: all\n")
+    content = "people:\n  - id: emin\n    name: Emin Huseynov\n"
+    (tmp_path / "content").mkdir()
+    (tmp_path / "briefgen.yaml").write_text(settings.format(extra=""), encoding="utf-8")
+    (tmp_path / "content" / "content.yaml").write_text(content, encoding="utf-8")
+    (tmp_path / "content" / "cases.yaml").write_text("", encoding="utf-8")
+    found = [w for w in warnings(tmp_path) if "shows all the project's" in w]
+    assert found == [
+        "briefgen.yaml:8:5: warning: brief 'brief' shows all the project's cases ('cases: all'), but the "
+        "project has none, so its outputs have no cases (hint: check that the content files holding them "
+        "are not empty, or remove 'cases: all')",
+        "briefgen.yaml:9:5: warning: brief 'brief' shows all the project's recommendations "
+        "('recommendations: all'), but the project has none, so its outputs have no recommendations "
+        "(hint: check that the content files holding them are not empty, or remove 'recommendations: all')",
+    ]
+    assert not [w for w in warnings(project(tmp_path / "other")) if "shows all the project's" in w]
