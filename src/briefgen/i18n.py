@@ -111,6 +111,12 @@ class Localizer:
             text = re.sub(r"(?<!\d)1(?=\s)", "1er", text, count=1)
         return text
 
+    def format_number(self, value: int | float) -> str:
+        """A count as the language writes it ("1,144", "1 144"): the same as the charts'."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.locale)
+
     def format_duration(self, years: int | None = 0, months: int | None = 0, days: int | None = 0) -> str:
         """ "7 years 6 months" in the output language; zero parts are left out."""
         parts = []
@@ -121,7 +127,7 @@ class Localizer:
                 parts.append(format_unit(amount, unit, length="long", locale=self.locale))
             else:  # CLDR has no names for this locale (it would print "7 y"): the labels do
                 singular, plural = _UNIT_LABELS[unit]
-                parts.append(self.ngettext(singular, plural, amount).format(n=amount))
+                parts.append(self.ngettext(singular, plural, amount).format(n=self.format_number(amount)))
         return " ".join(parts)
 
     def display_language(self, code: str) -> str:

@@ -442,7 +442,7 @@ def status_line(case: Record, localizer: Localizer) -> str:
         parts.append(
             localizer.ngettext(
                 "{n} day in detention", "{n} days in detention", case.days_in_detention
-            ).format(n=case.days_in_detention)
+            ).format(n=localizer.format_number(case.days_in_detention))
         )
     return ", ".join(parts)
 

@@ -403,3 +403,15 @@ def test_plural_forms_are_the_locales(language):
     from babel.messages.catalog import Catalog
 
     assert read_catalog(language).plural_forms == Catalog(locale=language).plural_forms
+
+
+@pytest.mark.parametrize(
+    ("language", "days"),
+    [("en", "1,144 days in detention"), ("ru", "1\xa0144 дня под стражей"), ("de", "1.144 Tage Haft")],
+)
+def test_days_in_detention_are_written_as_the_charts_write_them(language, days):
+    # The status line said "1144 days" beside a chart's "1,144 days" in the same brief.
+    case = Record(status="detained", since="2013-01-01", status_date=None, sentence=None,
+                  days_in_detention=1144, gender="male")  # fmt: skip
+    line = status_line(case, Localizer(language))
+    assert line.endswith(days), line

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from .. import facts
@@ -243,7 +242,7 @@ def figure_chart(figure: Record, view: View, localizer: Localizer) -> ChartSpec:
 
 
 def _number(localizer: Localizer, value: float) -> str:
-    return format_decimal(int(value) if float(value).is_integer() else value, locale=localizer.locale)
+    return localizer.format_number(int(value) if float(value).is_integer() else value)
 
 
 def _days(localizer: Localizer, days: int) -> str:
