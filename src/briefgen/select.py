@@ -161,6 +161,12 @@ class Selector:
         self.audience = audience
         self.language = language
         self.recipient_item = recipient
+        # Whose recommendations "you" reads: a recipient's own organisation in their copy,
+        # when recommendations are addressed to it (an MEP's copy marks those to the
+        # Parliament, not those to the Commission); else the audience's addressees.
+        own = recipient.organisation if recipient is not None else None
+        addressed = own is not None and any(own in r.addressees for r in model.recommendations.values())
+        self._yours: list[str] = [own] if addressed else list(audience.addressees)
         self.default_language = model.project.language
         self.clearance = sensitivity_rank(audience.clearance)
         self.as_of: date = brief.date or model.project.as_of or date.today()
@@ -514,7 +520,7 @@ class Selector:
             text=self.text(rec.text, "recommendations", rec_id, "text"),
             addressees=addressees,
             priority=rec.priority,
-            for_audience=any(a in self.audience.addressees for a in rec.addressees),
+            for_audience=any(a in self._yours for a in rec.addressees),
             cases=[c for c in rec.cases if self._visible_item("cases", c)],
             made_at=rec.made_at if self._visible_item("events", rec.made_at) else None,
             made_by=[p for p in (self.person(x) for x in rec.made_by) if p is not None],

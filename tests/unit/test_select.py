@@ -59,6 +59,28 @@ def test_addressees_of_the_audience_come_first(model):
     assert view.recommendations[0].id == "ask-other" and view.recommendations[0].number == 1
 
 
+def test_a_recipients_copy_marks_what_is_addressed_to_their_organisation(model):
+    # An MEP's copy for "EU decision-makers" marked the recommendations to the Commission
+    # "addressed to you" too: in a recipient's copy "you" is their organisation.
+    from briefgen.model import Organisation, Recipient, Recommendation
+
+    model = load_project(PROJECTS / "small").model
+    model.items["organisations"]["other-body"] = Organisation(id="other-body", name="Other Body")
+    model.items["recommendations"]["ask-other"] = Recommendation(
+        id="ask-other", text="Ask the other body.", addressees=["other-body"], priority="low"
+    )
+    audience = Audience(id="a", clearance="public", addressees=["other-body", "test-parliament"])
+    member = Recipient(id="m", name="M", organisation="test-parliament")
+    elsewhere = Recipient(id="e", name="E", organisation="test-ngo")  # no recommendation is to it
+
+    def marked(recipient):
+        view, _ = select_view(model, brief(model), audience, "en", recipient)
+        return [(g.addressee.id, g.for_audience) for g in view.recommendation_groups]
+
+    assert marked(member) == [("test-parliament", True), ("other-body", False)]
+    assert marked(elsewhere) == marked(None) == [("test-parliament", True), ("other-body", True)]
+
+
 def test_confidential_items_are_removed_and_recorded(model):
     from briefgen.model import Note
 
