@@ -180,3 +180,24 @@ def test_lines_are_as_far_apart_as_in_the_pdf(tmp_path):
     defaults = styles.find("w:docDefaults/w:pPrDefault/w:pPr/w:spacing", NS)
     assert defaults.get(f"{{{W}}}lineRule") == "auto"
     assert int(defaults.get(f"{{{W}}}line")) / 240 * ratio == pytest.approx(theme.line_height, abs=0.01)
+
+
+def test_a_line_under_a_heading_stays_with_what_follows(tmp_path):
+    # A speaker's heading and role were left at the foot of a page in the event summary: the
+    # role (Small Text) did not keep with the next paragraph, so the chain broke there.
+    speakers = (
+        '<h1 id="s">What the speakers said</h1><h2 id="s1">Emin Huseynov</h2>'
+        '<p class="small">Journalist, Institute for Reporters\u2019 Freedom and Safety</p><p>He spoke.</p>'
+        '<p class="small">A small paragraph elsewhere.</p>'
+    )
+    out, _ = build(tmp_path, page(speakers))
+    keeps = Keeps(out)
+    paragraphs = list(out.xml("word/document.xml").iter(f"{{{W}}}p"))
+    styled = [(out.style_of(p), keeps.paragraph(p)) for p in paragraphs if text_of(p).strip()]
+    assert styled == [
+        ("Heading 1", True),
+        ("Heading 2", True),
+        ("Heading Note", True),
+        ("Body Text", False),
+        ("Small Text", False),
+    ]

@@ -404,6 +404,11 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
                 style = P_CLASS_STYLES[cls]
             else:
                 self.warn_unknown(el)
+        if style == "Small Text" and ctx.container is self.body and _under_heading(el):
+            # A line under a heading (a speaker's role) is the heading's: kept with what
+            # follows, as the heading is, or the two stand alone at the foot of a page
+            # (the print CSS's `h2 + p.small`). Boxes keep their head rows their own way.
+            style = "Heading Note"
         self.flow(el, ctx, style=style)
 
     def list_(self, el: etree._Element, ctx: Ctx, ordered: bool) -> None:
@@ -453,3 +458,10 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
     def toc(self, el: etree._Element, ctx: Ctx) -> None:
         """<nav class="toc">: the contents page (contents.py)."""
         place_contents(self, el, ctx)
+
+
+def _under_heading(el: etree._Element) -> bool:
+    previous = el.getprevious()
+    while previous is not None and not isinstance(previous.tag, str):
+        previous = previous.getprevious()  # a comment
+    return previous is not None and previous.tag in ("h1", "h2", "h3")

@@ -510,6 +510,8 @@ def generated_styles(theme: Theme, geometry: PageGeometry) -> list[etree._Elemen
             ppr={"spacing": spacing(0, after, 1.3)},
             rpr={"color": {"val": muted}, "sz": _hp(size["small"]), "szCs": _hp(size["small"])},
         ),
+        # Small Text right under a heading (a speaker's role): kept with what follows.
+        _style(P, "Heading Note", "HeadingNote", based="SmallText", next_="BodyText", ppr={"keepNext": True}),
         _style(
             P,
             "Status",
