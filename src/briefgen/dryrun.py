@@ -64,6 +64,8 @@ def dry_run(model: Model) -> list[Diagnostic]:
             found += check_rendered(html, renderer.theme, root, f"{template}.html.j2")
             # Classes with no look in the DOCX (theme `styles`), as the build reports them.
             found += _class_warnings(parsed.tree.body, renderer.theme, root, job.audience_id, template)
+            # Images and files the templates name that the build could not read.
+            found += _unreadable_resources(parsed.tree, renderer.theme, root, model, job, template)
             # The confidentiality check, on the HTML: what the build would refuse to publish.
             # The copies of a brief differ little: each is read where it differs (check.py).
             leak = check_rendered_html(html, view.ledger, checked.setdefault(job.brief_id, {}))
@@ -87,3 +89,31 @@ def _class_warnings(body, theme, root: Path, audience_id: str, template: str) ->
     )
     name = template_filename(template)
     return [locator.diagnostic(f"{name}: {m}") for _, m in class_problems(body, theme)]
+
+
+def _unreadable_resources(tree, theme, root: Path, model: Model, job, template: str) -> list[Diagnostic]:
+    """`<img src>` and stylesheet `<link href>` of the rendered HTML that the build's resource
+    sandbox would refuse (a missing file, one outside assets/), at the template line naming
+    each: the build stops there, so `validate` says so first. Only resolved, never read."""
+    from .document import ResourceError
+    from .lookup import TemplateChain
+    from .outputwarnings import WarningLocator
+    from .resources import ResourceSandbox
+
+    remote = model.project.allow_remote_resources
+    sandbox = ResourceSandbox(root, theme.folder, remote)
+    found = []
+    for element in tree.iter("img", "link"):
+        if element.tag == "link" and "stylesheet" not in (element.get("rel") or "").lower().split():
+            continue
+        url = element.get("src" if element.tag == "img" else "href")
+        if not url or url.startswith(("data:", "#")) or (remote and "://" in url):
+            continue
+        try:
+            sandbox.resolve(url)
+        except ResourceError as exc:
+            locator = WarningLocator(
+                root, theme.folder, TemplateChain(root, theme.templates_dir, job.audience_id), template
+            )
+            found.append(locator.resource_error(f"{job.brief_id}/{job.stem}", str(exc)))
+    return found

@@ -74,6 +74,13 @@ def link_position(source: str, href: str) -> tuple[int, int] | None:
     return _line_column(source, found.start()) if found else None
 
 
+def resource_position(source: str, url: str) -> tuple[int, int] | None:
+    """(line, column) of the first `src="url"`, `href="url"` or `url(url)` in a template."""
+    quoted = re.escape(url)
+    found = re.search(rf"""\b(?:src|href)\s*=\s*(["']){quoted}\1|url\(\s*(["']?){quoted}\2\s*\)""", source)
+    return _line_column(source, found.start()) if found else None
+
+
 def _line_column(source: str, offset: int) -> tuple[int, int]:
     before = source[:offset]
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
@@ -121,6 +128,18 @@ class WarningLocator:
             return warning(*found, message, hint=f"give an element id={href[1:]!r}, or link elsewhere")
         # --strict makes it an error, as cli.md says of fonts outside the theme.
         return warning(self.default_path, 0, 0, message, strict=FOREIGN_FONT in message)
+
+    def resource_error(self, label: str, message: str) -> Diagnostic:
+        """A resource the output may not or cannot read ("assets/map.png: no such file"), at
+        the template line that names it; a content image's error is the content check's."""
+        url = message.split(": ", 1)[0]
+        path, line, column = self._find(lambda source: resource_position(source, url))
+        hint = None
+        if message.endswith(": no such file"):
+            hint = "put the file in the project's assets/ folder, or correct the name in the template"
+        elif "only files under assets/" in message:
+            hint = 'put the file in the project\'s assets/ folder and name it so: src="assets/NAME"'
+        return Diagnostic(Location(path, line, column), f"{label}: {message}", Severity.ERROR, hint)
 
     def _find(self, where) -> tuple[str, int, int]:
         """(path, line, column) in the first file of the chain where `where` finds it, else

@@ -613,8 +613,10 @@ def render_outputs(
     except UncoveredText as exc:
         diagnostics.extend(exc.diagnostics)
     except ResourceError as exc:
-        where = "templates/" + template_filename(brief.template)
-        diagnostics.append(error(where, 0, 0, f"{job.label}: {exc}"))
+        locator = WarningLocator(
+            root, theme.folder, TemplateChain(root, theme.templates_dir, job.audience_id), brief.template
+        )
+        diagnostics.append(locator.resource_error(job.label, str(exc)))
     except BaseException:  # a time or memory limit: leave no temporary file behind
         publisher.discard(outputs)
         raise
