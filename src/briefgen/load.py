@@ -88,7 +88,8 @@ def _load(root: Path, cache: ContentCache | None) -> LoadResult:
         cache.keep_only("files", used)
         cache.last_files = used
     try:
-        diagnostics.extend(check_project(root, settings, entries, complete))
+        failed = any(d.is_error for d in diagnostics)
+        diagnostics.extend(check_project(root, settings, entries, complete, failed=failed))
     except Exception as exc:
         diagnostics.append(_internal_error(SETTINGS_FILE, exc))
     theme_problems: list[Diagnostic] = []

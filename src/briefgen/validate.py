@@ -94,14 +94,17 @@ class Settings:
     project: Project | None
 
 
-def check_project(root: Path, settings: Settings, entries: list[Entry], complete: bool) -> list[Diagnostic]:
-    """Every cross-item error and warning of the project."""
-    return _Checker(Path(root), settings, entries, complete).run()
+def check_project(
+    root: Path, settings: Settings, entries: list[Entry], complete: bool, failed: bool = False
+) -> list[Diagnostic]:
+    """Every cross-item error and warning of the project. `failed`: reading the files found
+    errors already (then no item is called unused: what refers to it may be what failed)."""
+    return _Checker(Path(root), settings, entries, complete, failed).run()
 
 
 class _Checker:
-    def __init__(self, root: Path, settings: Settings, entries: list[Entry], complete: bool):
-        self.root, self.entries, self.complete = root, entries, complete
+    def __init__(self, root: Path, settings: Settings, entries: list[Entry], complete: bool, failed: bool):
+        self.root, self.entries, self.complete, self.failed = root, entries, complete, failed
         self.settings_file = settings.file if settings.file and settings.file.root else None
         self.settings_node = self.settings_file.root if self.settings_file else None
         self.out: list[Diagnostic] = []
@@ -120,7 +123,10 @@ class _Checker:
             self.item_rules(entry)
         if self.settings_node is not None:
             self.settings_rules()
-        if self.complete and self.settings_node is not None:
+        # With an error anywhere, what refers to an item may be what failed to load (a
+        # misspelt `recomendations:`): its "not used" would send the user the wrong way.
+        failed = self.failed or any(d.is_error for d in self.out)
+        if self.complete and self.settings_node is not None and not failed:
             self.unused_items()
         return self.out
 

@@ -63,6 +63,26 @@ def test_unused_items_and_cases_without_sources_are_warnings(tmp_path):
     assert str(result.warnings[0]).startswith("content/c.yaml:4:5: warning: person 'lonely' is not used")
 
 
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        # a misspelt collection: the recommendations that name the organisation are not loaded
+        "recomendations:\n  - id: r\n    text: Ask.\n    addressees: [o]\n",
+        # a reference that is no id (a Cyrillic а): the person it meant looks unused
+        "recommendations:\n  - id: r\n    text: Ask.\n    addressees: [о]\n",
+    ],
+)
+def test_no_item_is_called_unused_while_the_project_has_errors(tmp_path, mistake):
+    # What refers to the item may be what failed: "organisation 'o' is not used" sent the
+    # user to the wrong place.
+    content = "organisations:\n  - id: o\n    name: O\n" + mistake
+    result = load_project(project(tmp_path, content))
+    assert result.errors
+    assert not [d for d in result.warnings if "is not used" in d.message]
+    alone = load_project(project(tmp_path / "alone", "organisations:\n  - id: o\n    name: O\n"))
+    assert [d.message for d in alone.warnings] == ["organisation 'o' is not used: nothing refers to it"]
+
+
 def test_citations_timeline_sources_and_brief_all_count_as_use(tmp_path):
     content = (
         PEOPLE + "sources:\n  - id: s\n    title: S\n  - id: t\n    title: T\n"
