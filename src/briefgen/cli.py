@@ -30,6 +30,14 @@ NO_CACHE_HELP = "Load the project afresh, without PROJECT/.briefgen/cache."
 def _project_dir(project: str | None) -> Path:
     """The project that holds PROJECT (default: the current folder), looking upwards as git does."""
     start = Path(project or ".")
+    if start.is_file():
+        # `briefgen validate content/cases.yaml`: commands take the project, not one file.
+        root = find_project(start.parent)
+        where = f" (this one's is {_shown_folder(root)})" if root is not None else ""
+        raise click.UsageError(
+            f"{start}: a file, not a folder; briefgen works on a whole project: give the folder "
+            f"that holds briefgen.yaml{where}"
+        )
     if not start.is_dir():
         raise click.UsageError(f"{start}: no such folder; give the folder that holds briefgen.yaml")
     root = find_project(start)
@@ -39,6 +47,12 @@ def _project_dir(project: str | None) -> Path:
             "run 'briefgen init DIR' to start one"
         )
     return root
+
+
+def _shown_folder(folder: Path) -> str:
+    """A folder as the user would type it: relative to where they are."""
+    relative = os.path.relpath(folder.resolve(), Path.cwd().resolve())
+    return relative if relative != "." else ". (the current folder)"
 
 
 def find_project(start: Path) -> Path | None:

@@ -123,6 +123,14 @@ def test_a_folder_inside_the_project_finds_the_project(tmp_path):
     assert "small-brief" in result.stdout
 
 
+def test_a_content_file_given_as_the_project_names_the_project_folder():
+    # `briefgen validate content/items.yaml` said "no such folder" of a file that exists.
+    result = run("validate", "items.yaml", cwd=PROJECTS / "small" / "content")
+    assert result.returncode == 2
+    assert "items.yaml: a file, not a folder; briefgen works on a whole project" in result.stderr
+    assert "(this one's is ..)" in result.stderr
+
+
 def test_outside_any_project_the_message_says_so(tmp_path):
     result = run("validate", cwd=tmp_path)
     assert result.returncode == 2
