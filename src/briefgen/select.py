@@ -281,10 +281,12 @@ class Selector:
         if person is None:
             return None
         if not self.allowed(person.sensitivity):
+            # A pseudonym, or the spec's default, in the output's language: every place a
+            # name stands (a case's title, the cases table) shows it, not a blank.
             pseudonym = self.text(person.pseudonym, "people", person_id, "pseudonym")
             record = Record(
                 id=None,
-                name=pseudonym,  # None: the template prints the "Name withheld" label
+                name=pseudonym or self.localizer.gettext("Name withheld"),
                 withheld=True,
                 affiliations=[],
                 role_line=None,

@@ -154,3 +154,15 @@ def test_brief_without_event_or_cases_selects_nothing(model):
     empty = Brief(id="x", template="policy-brief")
     view, _ = select_view(model, empty, Audience(id="a"), "en")
     assert view.cases == [] and view.recommendations == [] and view.event is None
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "Name withheld"), ("fr", "Nom non divulgué")])
+def test_a_withheld_subject_without_a_pseudonym_is_named_name_withheld(language, shown):
+    # The case's heading and the cases table printed a blank: the name was None and only
+    # the person macro knew the default.
+    model = load_project(PROJECTS / "small").model
+    person = model.people["rashad-aliyev"]
+    model.items["people"]["rashad-aliyev"] = person.model_copy(update={"sensitivity": "confidential"})
+    [case] = [c for c in view_for(model, language=language).cases if c.id == "aliyev-case"]
+    assert [p.name for p in case.subjects] == [shown] and case.subjects[0].withheld
+    assert case.title == shown
