@@ -157,14 +157,12 @@ def shown_texts(
             Collector(model, brief, audience, language, recipient, noted=own).select()
             allowed = sensitivity_rank(recipient.sensitivity) <= rank
             noted.extend(n for n in own if n[0] != "recipients" or allowed)
-        if audience.name is not None and clearance is None:
-            noted.append(("audiences", audience.id, "name", audience.name))
-    if clearance is not None:  # the names of the brief's audiences within the clearance
+        if clearance is None:
+            noted += _audience_texts(audience)
+    if clearance is not None:  # the names and markings of the brief's audiences within it
         for audience in brief_audiences(model, brief):
-            if audience.name is not None and sensitivity_rank(audience.clearance) <= sensitivity_rank(
-                clearance
-            ):
-                noted.append(("audiences", audience.id, "name", audience.name))
+            if sensitivity_rank(audience.clearance) <= sensitivity_rank(clearance):
+                noted += _audience_texts(audience)
     found: dict[str, Translatable] = {}
     for collection, item_id, name, value in noted:
         path = field_path(name)
@@ -183,6 +181,16 @@ def shown_texts(
         text = Translatable(collection, item_id, path, value, is_markdown(annotation))
         found.setdefault(text.context, text)
     return list(found.values())
+
+
+def _audience_texts(audience: Audience) -> list[tuple[str, str, str, Any]]:
+    """An audience's texts its outputs print: its name, and its protective marking (on the
+    cover and every page), which `--strict` wants in every language as any other text."""
+    return [
+        ("audiences", audience.id, name, value)
+        for name, value in (("name", audience.name), ("marking", audience.marking))
+        if value is not None
+    ]
 
 
 def written_value(model: Model, collection: str, item_id: str, path: tuple[str | int, ...]) -> Any:

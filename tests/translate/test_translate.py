@@ -419,3 +419,22 @@ def test_a_localized_list_gets_the_translations_as_its_own_list(tmp_path, fixtur
     de = {m.msgctxt: m.msgstr for m in read_po(_export(fixture_copy, "de")).messages}
     assert de["briefs/translated-brief/key_messages/0"] == "Nur eine Botschaft auf Deutsch."
     assert de["briefs/translated-brief/key_messages/1"] == ""
+
+
+def test_an_audiences_marking_is_exported_and_imported(tmp_path, fixture_copy):
+    # The marking is printed on the cover and every page, and --strict wants it in every
+    # language; the export left it out, so no translator could ever supply it.
+    settings = fixture_copy / "briefgen.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace("    clearance: public\n", "    clearance: public\n    marking: For readers\n", 1)
+    )
+    po = tmp_path / "de.po"
+    po.write_bytes(_export(fixture_copy, "de"))
+    (marking,) = [m for m in read_po(po.read_bytes()).messages if m.msgctxt == "audiences/readers/marking"]
+    assert marking.msgid == "For readers"
+    fill(po, lambda msgid: "Für Leser" if msgid == "For readers" else "")
+    assert cli("translate", "import", str(fixture_copy), str(po)).exit_code == 0
+    model = load_project(fixture_copy).model
+    (readers,) = [a for a in model.project.audiences if a.id == "readers"]
+    assert readers.marking == {"en": "For readers", "de": "Für Leser"}
