@@ -273,7 +273,8 @@ def _build(
         raise ProjectError(_dedupe(diagnostics))
     # The manifest keeps entries of formats an earlier build made that this one did not ask for.
     defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in FORMATS}
-    removal = publisher.publish(outputs, version=__version__, defined=defined)
+    publisher.publish(outputs, version=__version__, defined=defined)
+    removal = publisher.remove_undefined(list(previous.values()), defined)
     report = BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped), removal=removal)
     if cache is not None and record_key is not None:
         # What the next run with the same inputs may print without loading (cli.build).

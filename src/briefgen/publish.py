@@ -59,12 +59,9 @@ class Publisher:
             for folder in output.companions:
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def publish(self, outputs: list[TempOutput], version: str, defined: set[str] | None = None) -> Removal:
-        """Move outputs into place; rewrite the manifest. `defined`: relpaths the project
-        defines; the outputs an earlier build wrote that it no longer defines are removed
-        (remove_undefined)."""
-        previous = self.read_manifest().get("outputs", [])
-        entries = {e["path"]: e for e in previous}
+    def publish(self, outputs: list[TempOutput], version: str, defined: set[str] | None = None) -> dict:
+        """Move outputs into place; rewrite the manifest. `defined`: relpaths the project defines."""
+        entries = {e["path"]: e for e in self.read_manifest().get("outputs", [])}
         for output in outputs:
             target = self.target(output.relpath)
             data = output.temp.read_bytes()
@@ -96,10 +93,11 @@ class Publisher:
         ]
         manifest = {"briefgen": version, "outputs": kept}
         self._write_manifest(manifest)
-        return self.remove_undefined(previous, defined) if defined is not None else Removal([], [])
+        return manifest
 
     def remove_undefined(self, previous: list, defined: set[str]) -> Removal:
-        """Remove the outputs an earlier build listed that the project no longer defines (an
+        """After publishing: remove the outputs the `previous` manifest listed that the
+        project no longer defines (an
         audience or a brief taken out, a recipient gone): a confidential copy must not stay
         beside the public ones in a folder that is shared as a whole. Only a file that is
         still as briefgen wrote it (the sha256 its entry recorded) is removed, with its HTML

@@ -31,7 +31,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .check import (
+from .decoding import (
     DATA_URL,
     TEXT_TYPES,
     binary_text,

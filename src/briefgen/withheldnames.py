@@ -21,7 +21,8 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
-from .check import MIN_CHARS, normalize
+from .check import MIN_CHARS
+from .decoding import normalize
 from .diagnostics import Diagnostic, warning
 from .ledger import NOT_CHECKED
 from .model import COLLECTIONS, SENSITIVITY_LEVELS, Model, as_data, sensitivity_rank

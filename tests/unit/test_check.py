@@ -344,7 +344,7 @@ def test_percent_decoding_undoes_double_encoding_and_reads_utf8():
 def test_percent_decoding_reads_the_runs_a_search_of_the_whole_text_finds(text):
     # Only the lines holding an escape are cut into runs: the same runs, in the same order,
     # as cutting the whole text (what percent_decoded did before), each decoded on its own.
-    from briefgen.check import _PERCENT_ESCAPE, _URL_RUN
+    from briefgen.decoding import _PERCENT_ESCAPE, _URL_RUN
 
     runs = [run for run in _URL_RUN.findall(text) if _PERCENT_ESCAPE.search(run)]
     assert percent_decoded(text) == "".join(percent_decoded(run) for run in runs)

@@ -1,7 +1,7 @@
-"""check.html_text with a memo: the copies of a brief that end alike are read once where
-they end alike. The text must be exactly that of a full reading whatever the markup, so
-these tests cut files made of awkward pieces (half comments, scripts, charrefs, data: URLs)
-at every place the memo might."""
+"""decoding.html_text (the check's reading of an HTML file) with a memo: the copies of a
+brief that end alike are read once where they end alike. The text must be exactly that of a
+full reading whatever the markup, so these tests cut files made of awkward pieces (half
+comments, scripts, charrefs, data: URLs) at every place the memo might."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefgen import check
-from briefgen.check import html_text
+from briefgen import decoding
+from briefgen.decoding import html_text
 
 PIECES = st.sampled_from(
     [
@@ -51,7 +51,7 @@ MARKUP = st.lists(PIECES, max_size=14).map("".join)
 @pytest.fixture
 def share_any_end(monkeypatch):
     # Files this small would otherwise be read whole, never through the memo.
-    monkeypatch.setattr(check, "_WORTH_SHARING", 1)
+    monkeypatch.setattr(decoding, "_WORTH_SHARING", 1)
 
 
 @pytest.mark.usefixtures("share_any_end")

@@ -10,13 +10,12 @@ from hypothesis import strategies as st
 
 from briefgen.check import (
     CheckedText,
-    _common_prefix,
-    _common_suffix,
     _visible_text,
     _VisibleText,
     check_output,
     found_needles,
 )
+from briefgen.decoding import common_prefix, common_suffix
 from briefgen.ledger import Ledger, Withheld
 
 LETTERS = st.text(alphabet="abc", max_size=40)
@@ -25,10 +24,10 @@ NEEDLES = st.lists(st.text(alphabet="abc", min_size=1, max_size=6), max_size=12)
 
 @given(LETTERS, LETTERS)
 def test_common_prefix_and_suffix(a, b):
-    prefix = _common_prefix(a, b)
+    prefix = common_prefix(a, b)
     assert a[:prefix] == b[:prefix]
     assert prefix == min(len(a), len(b)) or a[prefix] != b[prefix]
-    suffix = _common_suffix(a, b, prefix)
+    suffix = common_suffix(a, b, prefix)
     assert prefix + suffix <= min(len(a), len(b))
     assert suffix == 0 or a[-suffix:] == b[-suffix:]
     assert prefix + suffix == min(len(a), len(b)) or a[len(a) - suffix - 1] != b[len(b) - suffix - 1]
