@@ -74,6 +74,13 @@ def fallback_warnings(
             where = model.settings_locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
         else:
             where = model.locate(fb.collection, fb.item_id, *_field_path(fb.field), fb.wanted)
+        hint = f"add a '{fb.wanted}:' entry to translate it"
+        if _written_once(model, fb):
+            # A plain text (the project language's): it becomes a mapping to be translated.
+            hint = (
+                f"write it as {{{fb.used}: ..., {fb.wanted}: ...}} with the translation, or "
+                f"have it translated: briefgen translate export --lang {fb.wanted}"
+            )
         found.append(
             warning(
                 where.path,
@@ -81,11 +88,19 @@ def fallback_warnings(
                 where.column,
                 f"{fb.collection} {fb.item_id!r}: {fb.field} has no {fb.wanted!r} text; "
                 f"the {fb.wanted!r} outputs use the {fb.used!r} text",
-                hint=f"add a '{fb.wanted}:' entry to translate it",
+                hint=hint,
                 strict=True,
             )
         )
     return found
+
+
+def _written_once(model: Model, fallback) -> bool:
+    """Whether the value is a plain text, not a mapping from language to text."""
+    from .translatable import field_path, written_value
+
+    value = written_value(model, fallback.collection, fallback.item_id, field_path(fallback.field))
+    return isinstance(value, str)
 
 
 def fallback_key(fallback) -> list[str]:

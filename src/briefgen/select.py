@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -31,6 +31,8 @@ from .ledger import NOT_CHECKED, Ledger, Withheld, texts_of
 from .marking import marking_text
 from .model import (
     CITATION_RE,
+    COLLECTIONS,
+    MARKDOWN,
     PLACEHOLDER_RE,
     Audience,
     Brief,
@@ -44,10 +46,24 @@ from .model import (
     Recommendation,
     Source,
     as_data,
+    child_type,
     sensitivity_rank,
+    type_options,
 )
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+_SETTINGS_TYPES = {"briefs": Brief, "audiences": Audience}
+
+
+@cache
+def is_prose(collection: str, field_name: str) -> bool:
+    """Whether a field (`"timeline[2].text"`) of an item of `collection` is localized markdown."""
+    annotation: Any = _SETTINGS_TYPES.get(collection) or COLLECTIONS.get(collection)
+    for part in re.split(r"\.|\[", field_name):
+        if annotation is None:
+            return False
+        annotation = child_type(annotation, int(part[:-1]) if part.endswith("]") else part)
+    return annotation is not None and any(MARKDOWN in metadata for _, metadata in type_options(annotation))
 
 
 class ForeignText(str):
@@ -168,6 +184,7 @@ class Selector:
         addressed = own is not None and any(own in r.addressees for r in model.recommendations.values())
         self._yours: list[str] = [own] if addressed else list(audience.addressees)
         self.default_language = model.project.language
+        self._foreign_language = language.split("-")[0] != self.default_language.split("-")[0]
         self.clearance = sensitivity_rank(audience.clearance)
         self.as_of: date = brief.date or model.project.as_of or date.today()
         self.localizer = Localizer(language, model.root)
@@ -183,12 +200,22 @@ class Selector:
     def allowed(self, sensitivity: str) -> bool:
         return sensitivity_rank(sensitivity) <= self.clearance
 
-    def text(self, value: Any, collection: str = "", item_id: str = "", field_name: str = "") -> str | None:
-        """Choose the value of a localized field for the output language."""
+    def text(
+        self, value: Any, collection: str = "", item_id: str = "", field_name: str = "", chosen: bool = False
+    ) -> str | None:
+        """Choose the value of a localized field for the output language. `chosen`: a text
+        already taken for the language (an entry of a localized list's language)."""
         if value is None:
             return None
         if isinstance(value, str):
             self.ledger.show(value)
+            if field_name and not chosen and self._foreign_language and is_prose(collection, field_name):
+                # A plain text is the project language's (content-format.md): in another
+                # language's output it is a fallback like a mapping without that language.
+                # Prose only: a name or a title written once is the same in every language.
+                self.fallbacks.append(
+                    Fallback(collection, item_id, field_name, self.language, self.default_language, (value,))
+                )
             return value
         for lang in (self.language, self.language.split("-")[0]):
             if lang in value:
@@ -215,7 +242,8 @@ class Selector:
 
     def localized_list(self, value: Any, collection: str, item_id: str, field_name: str) -> list[str]:
         """A list of localized items, or a localized list ({en: [...], ru: [...]}), in the output language."""
-        if isinstance(value, dict):
+        localized = isinstance(value, dict)
+        if localized:
             chosen = None
             for lang in (self.language, self.language.split("-")[0]):
                 if lang in value:
@@ -229,8 +257,12 @@ class Selector:
                 if lang.split("-")[0] != self.language.split("-")[0]:
                     chosen = [_foreign(v, lang) if isinstance(v, str) else v for v in chosen]
             value = chosen
-        texts = (self.text(v, collection, item_id, f"{field_name}[{i}]") for i, v in enumerate(value))
-        return [text for text in texts if text is not None]
+        texts = []
+        for index, entry in enumerate(value):
+            text = self.text(entry, collection, item_id, f"{field_name}[{index}]", localized)
+            if text is not None:
+                texts.append(text)
+        return texts
 
     def _remove_item(self, collection: str, item_id: str, item: Any, **dump: Any) -> None:
         """Withholds a whole item, whose texts are collected once per model."""

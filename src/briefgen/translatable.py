@@ -93,10 +93,12 @@ class Collector(Selector):
         super().__init__(*args, **kwargs)
         self.noted = noted
 
-    def text(self, value: Any, collection: str = "", item_id: str = "", field_name: str = "") -> str | None:
+    def text(
+        self, value: Any, collection: str = "", item_id: str = "", field_name: str = "", chosen: bool = False
+    ) -> str | None:
         if value is not None and collection and item_id and field_name:
             self.noted.append((collection, item_id, field_name, value))
-        return super().text(value, collection, item_id, field_name)
+        return super().text(value, collection, item_id, field_name, chosen)
 
 
 def field_path(name: str) -> tuple[str | int, ...]:

@@ -3,13 +3,17 @@ it (worker.py, jobs.fallback_warnings), not for every output whose view holds it
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
+from click.testing import CliRunner
 from conftest import PROJECTS
 
 from briefgen.build import BuildOptions, build_project
+from briefgen.cli import main
 from briefgen.diagnostics import ProjectError
+from briefgen.pofile import read_po
 
 pytestmark = pytest.mark.slow
 
@@ -18,8 +22,9 @@ UNTRANSLATED = "timeline[1].text has no 'fr' text"
 
 @pytest.fixture()
 def project(tmp_path):
-    """The small fixture in English and French, with one timeline entry written in English
-    only: the case dossier prints timelines, the policy brief does not."""
+    """The small fixture in English and French, every text translated (translate export and
+    import, as a translator would) but one timeline entry, written in English only: the case
+    dossier prints timelines, the policy brief does not."""
     target = tmp_path / "small"
     shutil.copytree(PROJECTS / "small", target)
     settings = target / "briefgen.yaml"
@@ -37,7 +42,26 @@ def project(tmp_path):
         ),
         encoding="utf-8",
     )
+    _translate_all_but_the_entry(target, tmp_path / "fr.po")
     return target
+
+
+def _translate_all_but_the_entry(root, po):
+    runner = CliRunner()
+    exported = runner.invoke(main, ["translate", "export", str(root), "--lang", "fr", "-o", str(po)])
+    assert exported.exit_code == 0, exported.output
+    text = po.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for message in read_po(text.encode()).messages:
+        prose = ", markdown" in " ".join(message.auto_comments)  # the export's "what it is" line
+        if prose and message.msgctxt != "cases/aliyev-case/timeline/1/text" and not message.msgstr:
+            # The text itself, as its French: citations and footnotes kept, as a translator
+            # must. Prose only: a plain name or title is the same in every language.
+            escaped = message.msgid.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            lines[message.msgstr_line - 1] = f'msgstr "{escaped}"'
+    po.write_text("\n".join(lines), encoding="utf-8")
+    imported = runner.invoke(main, ["translate", "import", str(root), str(po)])
+    assert imported.exit_code == 0, imported.output
 
 
 def _untranslated(report) -> list[str]:
@@ -110,10 +134,11 @@ def test_a_list_printed_in_part_is_reported(project, tmp_path):
     """A localized list (a brief's key messages) counts as printed when any item is."""
     settings = project / "briefgen.yaml"
     text = settings.read_text(encoding="utf-8")
-    old = "    key_messages:\n      - Key message one about **detention**.\n"
-    assert old in text
+    # The fixture's translated key message, back to a localized list without French.
+    old = re.search(r"    key_messages:\n      - .*\n(?:        .*\n)*", text)
+    assert old is not None and "Key message one" in old.group()
     settings.write_text(
-        text.replace(old, "    key_messages:\n      en: [Key message one about **detention**.]\n"),
+        text.replace(old.group(), "    key_messages:\n      en: [Key message one about **detention**.]\n"),
         encoding="utf-8",
     )
     report = build_project(
