@@ -39,6 +39,35 @@ def test_detention_days_of_the_repository_project_follow_from_content_and_as_of(
     assert spec.alt.startswith("Days in detention on 19 January 2016: Anar Mammadli 764, ")
 
 
+def test_a_person_held_in_two_cases_has_one_bar_counted_from_the_earlier_start(tmp_path):
+    # "One bar per person deprived of liberty" (content-format.md): Boris, under house arrest
+    # in his own case, also a subject of Anna's (imprisoned) case, had two bars, "Boris" and
+    # "Boris (2)".
+    import shutil
+
+    root = tmp_path / "charts"
+    shutil.copytree(FIXTURE, root)
+    cases = root / "content" / "content.yaml"
+    text = cases.read_text(encoding="utf-8")
+    assert "    subjects: [anna-public]\n    status: imprisoned" in text
+    cases.write_text(
+        text.replace(
+            "    subjects: [anna-public]\n    status: imprisoned",
+            "    subjects: [anna-public, boris-house]\n    status: imprisoned",
+        ),
+        encoding="utf-8",
+    )
+    before = chart_specs(view_of(FIXTURE, "charts-brief", "cleared"), Localizer("en"))["detention-days"]
+    after = chart_specs(view_of(root, "charts-brief", "cleared"), Localizer("en"))["detention-days"]
+    days = {p.label: p.value for p in before.points}
+    (anna,) = [label for label in days if label.startswith("Anna")]
+    (boris,) = [label for label in days if label.startswith("Boris")]
+    assert {p.label: p.value for p in after.points} == {
+        **days,
+        boris: max(days[anna], days[boris]),
+    }
+
+
 def test_removed_case_and_timeline_entry_are_never_counted_or_labelled():
     public = chart_specs(view_of(FIXTURE, "charts-brief", "public-readers"), Localizer("en"))
     cleared = chart_specs(view_of(FIXTURE, "charts-brief", "cleared"), Localizer("en"))

@@ -109,7 +109,10 @@ def detention_days(view: View, localizer: Localizer) -> ChartSpec:
     brief's date (as_of), the same count as the cases' status lines."""
     _ = localizer.gettext
     as_of = view.brief.date
-    points: list[Point] = []
+    # One bar per person: someone held in two cases (a prison term and a house arrest) is
+    # one person deprived of liberty since the earlier start. A withheld subject has no id
+    # to tell them apart by, and keeps a bar per case.
+    longest: dict[object, Point] = {}
     starts: list[Record | None] = []  # the entries the bars count from: their sources are cited
     for case in view.cases:
         start = deprivation_start(case)
@@ -119,8 +122,10 @@ def detention_days(view: View, localizer: Localizer) -> ChartSpec:
         starts.append(facts.since_entry(case.status, case.timeline))
         for person in case.subjects:
             name = person.name or _("Name withheld")
-            points.append(Point(name, days, _days(localizer, days)))
-    points.sort(key=lambda p: -p.value)  # stable: equal counts keep the brief's order
+            key = person.id if person.id is not None else object()
+            if key not in longest or days > longest[key].value:
+                longest[key] = Point(name, days, _days(localizer, days))
+    points = sorted(longest.values(), key=lambda p: -p.value)  # stable: equal counts keep the order
     _distinct(points)
     title = _("Days in detention on {date}").format(date=localizer.format_date(as_of))
     return _case_bars(
