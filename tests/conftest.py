@@ -86,6 +86,16 @@ def copy_project(name: str, destination: Path) -> Path:
     return target
 
 
+def copy_project_with(name: str, destination: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the fixture project `name` whose `file` has `old` (which it must hold) as `new`."""
+    target = copy_project(name, destination)
+    path = target / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{file} of the {name} fixture no longer holds {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return target
+
+
 def read_fixture(src: str) -> tuple[bytes, str]:
     """A writer's resource reader over tests/fixtures/ (a PNG by its name), refusing what
     lies outside it, as the project's sandbox does."""

@@ -9,19 +9,15 @@ import re
 import subprocess
 import sys
 
-from conftest import build, copy_project
+from conftest import build, copy_project_with
 
 BRIEF = "canary-dossier"
 
 
 def project_with_vera(tmp_path):
-    project = copy_project("canaries", tmp_path)
-    cases = project / "content" / "cases.yaml"
-    text = cases.read_text(encoding="utf-8")
     contact = "name: CANARY-CONTACT-3f8a\n        role: Lawyer"
-    assert contact in text
-    cases.write_text(text.replace(contact, "name: Vera\n        role: family"), encoding="utf-8")
-    return project
+    vera = "name: Vera\n        role: family"
+    return copy_project_with("canaries", tmp_path, "content/cases.yaml", contact, vera)
 
 
 def test_validate_and_the_html_build_pass_and_vera_is_withheld(tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import copy_project
+from conftest import copy_project_with
 
 from briefgen.jobs import job_view
 from briefgen.load import load_project
@@ -16,13 +16,8 @@ from briefgen.plan import plan_jobs
 
 
 def without_audiences(tmp_path):
-    project = copy_project("small", tmp_path)
-    settings = project / "briefgen.yaml"
-    text = settings.read_text(encoding="utf-8")
     dossier = "    template: case-dossier\n    audiences: [public-readers]\n"
-    assert dossier in text
-    settings.write_text(text.replace(dossier, "    template: case-dossier\n"), encoding="utf-8")
-    return project
+    return copy_project_with("small", tmp_path, "briefgen.yaml", dossier, "    template: case-dossier\n")
 
 
 def test_its_view_is_the_implicit_public_audience(tmp_path):
