@@ -189,14 +189,34 @@ class YamlDocument:
         key, node = trail[-1]
         if node.kind != "scalar" or node.value is None:
             raise YamlEditError(f"{self.label}: {_show(path)} is not a text", node.line, node.column)
-        if self._in_flow(node):
-            raise YamlEditError(
-                f"{self.label}: {_show(path)} is inside a [...] or {{...}} list; write it as a block first",
-                node.line,
-                node.column,
-            )
         nl = self.newline
         written = self.text[node.start : self._content_end(node)]
+        if self._in_flow(node):
+            if nl in written:  # a text over lines inside [...] or {...}: rare, and risky to redo
+                raise YamlEditError(
+                    f"{self.label}: {_show(path)} is a text over several lines inside a [...] or {{...}} "
+                    "list; write it as a block first",
+                    node.line,
+                    node.column,
+                )
+            # `{years: 5, court: Baku Court}` -> `{..., court: {en: Baku Court, de: ...}}`: the
+            # text stays as written, the translations follow it in the same braces.
+            entries = [f"{_plain_key(source_language)}: {written}"]
+            entries += [
+                f"{_plain_key(lang)}: {render_scalar(text, 0, flow=True)}"
+                for lang, text in translations.items()
+            ]
+            old = self.data()
+            value = {source_language: node.value, **translations}
+            text = (
+                self.text[: node.start]
+                + "{"
+                + ", ".join(entries)
+                + "}"
+                + self.text[self._content_end(node) :]
+            )
+            self._replace_text(text, _expect_set(old, path, value))
+            return
         if key is not None:  # `field: text` -> `field:` + an indented mapping
             indent = self._column(key) + STEP
             gap = self.text[key.end : node.start]

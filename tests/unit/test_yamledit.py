@@ -229,3 +229,25 @@ def test_set_scalar_takes_any_text_anywhere(text, path):
         target = target[part]
     target[path[-1]] = text
     assert d.data() == expected
+
+
+def test_a_plain_text_inside_braces_becomes_a_localized_mapping_in_them():
+    # `sentence: {years: 5, court: Baku Court}`: translate import and sheet import refused it
+    # ("write it as a block first") although the spec has them write any localized value.
+    text = "cases:\n  - id: c\n    sentence: {years: 5, court: Baku Court}   # kept\n    tags: [a, 'b c']\n"
+    d = doc(text)
+    d.set_translation(("cases", "c", "sentence", "court"), "de", "Bakuer Gericht, Saal 3", "en")
+    d.set_translation(("cases", "c", "tags", 1), "fr", "b, c", "en")
+    assert d.text == (
+        "cases:\n  - id: c\n"
+        '    sentence: {years: 5, court: {en: Baku Court, de: "Bakuer Gericht, Saal 3"}}   # kept\n'
+        "    tags: [a, {en: 'b c', fr: \"b, c\"}]\n"
+    )
+
+
+def test_a_text_over_lines_inside_braces_is_still_refused():
+    text = "cases:\n  - id: c\n    sentence: {years: 5, court: Baku\n      Court}\n"
+    d = doc(text)
+    with pytest.raises(YamlEditError, match="over several lines"):
+        d.set_translation(("cases", "c", "sentence", "court"), "de", "Gericht", "en")
+    assert d.text == text
