@@ -29,7 +29,31 @@ def model_warnings(model: Model) -> list[Diagnostic]:
         *_letter_gaps(model),
         *withheld_name_warnings(model),
         *_all_of_nothing(model),
+        *_recipients_in_another_language(model),
     ]
+
+
+def _recipients_in_another_language(model: Model) -> Iterator[Diagnostic]:
+    """A recipient whose `language` a brief that writes to them does not build: their copy
+    is in the brief's first language, which nobody asked for."""
+    from .plan import brief_languages, brief_recipients, recipient_language
+
+    for brief in model.project.briefs:
+        languages = brief_languages(model, brief)
+        for recipient in brief_recipients(model, brief):
+            wanted = recipient.language
+            if wanted is None or wanted in languages or wanted.split("-")[0] in languages:
+                continue
+            where = model.locate("recipients", recipient.id, "language")
+            yield warning(
+                where.path,
+                where.line,
+                where.column,
+                f"recipient '{recipient.id}' reads '{wanted}', which brief '{brief.id}' is not built in: "
+                f"their copy is in '{recipient_language(recipient, languages)}'",
+                f"add '{wanted}' to the brief's languages, or give the recipient a language it builds "
+                f"({', '.join(languages)})",
+            )
 
 
 def _all_of_nothing(model: Model) -> Iterator[Diagnostic]:

@@ -177,3 +177,17 @@ def test_all_of_a_collection_the_project_lacks(tmp_path):
         "(hint: check that the content files holding them are not empty, or remove 'recommendations: all')",
     ]
     assert not [w for w in warnings(project(tmp_path / "other")) if "shows all the project's" in w]
+
+
+def test_a_recipient_whose_language_the_brief_does_not_build(tmp_path):
+    # Ivan reads Russian; the brief is built in English and French: his copy was English,
+    # without a word.
+    extra = "    recipients: all"
+    john = "  - id: john\n    name: John\n"
+    content = CONTENT.replace(john, john + "    language: de\n")
+    found = [w for w in warnings(project(tmp_path, extra, content)) if "reads 'de'" in w]
+    assert found == [
+        "content/content.yaml:22:5: warning: recipient 'john' reads 'de', which brief 'brief' is not "
+        "built in: their copy is in 'en' (hint: add 'de' to the brief's languages, or give the recipient "
+        "a language it builds (en, ru))"
+    ]
