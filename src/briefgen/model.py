@@ -535,10 +535,10 @@ class Violation(Strict):
 class Proceeding(Strict):
     """Proceedings before an (international) body: ECtHR, UN WGAD ..."""
 
-    body: Text | None = None
+    body: LocalizedText | None = None  # localized: an extension of the spec's text (CEDH, CtEDH)
     reference: Text | None = None
     date: StrictDate | None = None
-    status: Text | None = None
+    status: LocalizedText | None = None  # localized: "application lodged", "requête introduite"
     text: LocalizedMarkdown | None = None
     url: Url | None = None
 

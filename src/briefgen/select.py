@@ -472,10 +472,10 @@ class Selector:
             ],
             proceedings=[
                 Record(
-                    body=p.body,
+                    body=t(p.body, f"proceedings[{i}].body"),
                     reference=p.reference,
                     date=p.date,
-                    status=p.status,
+                    status=t(p.status, f"proceedings[{i}].status"),
                     text=t(p.text, f"proceedings[{i}].text"),
                     url=p.url,
                 )

@@ -1,9 +1,10 @@
 """Columns that became localized: a workbook exported before still imports.
 
-A charge's `article`, a sentence's `court` and a violation's `right` were plain texts with
-one column each (`article`); they are localized texts now, with a column per language
-(`article[en]`, `article[ru]`). A workbook or CSV file made before has the bare column:
-the import reads it as the project language's value, so nobody's spreadsheet breaks.
+A charge's `article`, a sentence's `court`, a violation's `right` and a proceeding's `body`
+and `status` were plain texts with one column each (`article`); they are localized texts
+now, with a column per language (`article[en]`, `article[ru]`). A workbook or CSV file made
+before has the bare column: the import reads it as the project language's value, so
+nobody's spreadsheet breaks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from sheethelp import FIXTURE, copy_fixture, edit, export, project_files, run_im
 from briefgen.yamlsource import read_yaml
 
 # (sheet, the field's column name) of the fields that became localized
-BECAME_LOCALIZED = (("Cases", "sentence.court"), ("Charges", "article"), ("Violations", "right"))
+BECAME_LOCALIZED = (
+    ("Cases", "sentence.court"),
+    ("Charges", "article"),
+    ("Violations", "right"),
+    ("Proceedings", "body"),
+    ("Proceedings", "status"),
+)
 
 
 def headers(data: bytes, sheet: str) -> list[str]:

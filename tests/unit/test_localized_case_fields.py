@@ -246,3 +246,24 @@ def test_a_public_french_build_holds_no_canary(tmp_path):
         html = (out / entry["path"]).read_text(encoding="utf-8")
         for canary in CANARIES:
             assert (canary in html) == (entry["audience"] == "trusted"), (entry["path"], canary)
+
+
+def test_a_proceedings_body_and_status_are_localized_too(tmp_path):
+    # The French dossier printed "ECtHR: application lodged" (visual review of the example
+    # project): like the three above, the two are a text or a mapping per language.
+    from briefgen.model import Proceeding
+
+    plain = Proceeding(body="ECtHR", status="communicated")
+    localized = Proceeding(
+        body={"en": "ECtHR", "fr": "CEDH"}, status={"en": "application lodged", "fr": "requête introduite"}
+    )
+    assert plain.body == "ECtHR" and localized.status["fr"] == "requête introduite"
+    model = model_of()
+    case = model.cases["anar-case"]
+    model.items["cases"]["anar-case"] = case.model_copy(update={"proceedings": [localized]})
+    brief = next(b for b in model.project.briefs if "fr" in (b.languages or []))
+    audience = Audience(id="a", clearance="public")
+    for language, body, said in (("fr", "CEDH", "requête introduite"), ("en", "ECtHR", "application lodged")):
+        view, _ = select_view(model, brief, audience, language)
+        [shown] = [c for c in view.cases if c.id == "anar-case"]
+        assert (shown.proceedings[0].body, shown.proceedings[0].status) == (body, said)

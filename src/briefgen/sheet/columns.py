@@ -463,10 +463,10 @@ PROCEEDINGS = _entries(
     "proceedings",
     "proceeding",
     (
-        _col("body", "text", "the body, e.g. ECtHR, UN WGAD", width=14),
+        _localized("body", "text", "the body, e.g. ECtHR, UN WGAD", width=14),
         _col("reference", "text", "its reference, e.g. application no. 12345/15", width=18),
         _col("date", "date", "a date (YYYY-MM-DD)", width=12),
-        _col("status", "text", "e.g. communicated, pending, decided", width=14),
+        _localized("status", "text", "e.g. communicated, pending, decided", width=14),
         _localized("text", "markdown", "what it is about (markdown)", width=40),
         _col("url", "text", "a web address (http or https)", width=24),
     ),
