@@ -66,6 +66,7 @@ PARAGRAPH_STYLES = {
     "Heading 4",
     "Body Text",
     "Small Text",
+    "Heading Note",  # Small Text right under a heading: kept with what follows
     "Status",
     "Marking",  # the protective marking: on the cover, and in headers and footers
     "Running Marking",
