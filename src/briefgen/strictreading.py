@@ -28,6 +28,7 @@ the words of markup.
 from __future__ import annotations
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -48,12 +49,15 @@ TEXT_ATTRIBUTES = frozenset(
     {
         "alt", "title", "content", "value", "placeholder", "label", "summary", "abbr",
         "href", "src", "srcset", "poster", "cite", "action", "formaction", "data", "longdesc",
-        "download", "xlink:href", "aria-label", "aria-description", "aria-roledescription",
+        "download", "xlink:href", "datetime", "aria-label", "aria-description", "aria-roledescription",
         "aria-valuetext", "aria-placeholder",
     }
 )  # fmt: skip
 _TEXT_FILES = (".svg", ".xml", ".html", ".xhtml", ".htm")
-_WORD = re.compile(r"[^\W_]+")
+# A word: a run of letters, or of digits ("05T10" is two words, as "2021-03-05T10:00" shows
+# a date followed by a time), read after NFKC as the needles are (a decomposed "José" is one
+# word, not "Jose" and a loose accent).
+_WORD = re.compile(r"[^\W\d_]+|\d+")
 # A declaration's property name: after `{`, `;` or the start of a style attribute.
 _PROPERTY = re.compile(r"(^|[{;])\s*-{0,2}[A-Za-z][\w-]*\s*:(?!:)")
 
@@ -105,7 +109,7 @@ class StrictReading:
         reader = _Reader(self)
         reader.feed(markup)
         reader.close()
-        self.add_text("".join(reader.text))
+        self.add_text(data_urls_read("".join(reader.text)))  # a data: URL in text, as check reads it
 
     def add_file(self, name: str, path: Path) -> None:
         self.add_markup(name)
@@ -180,7 +184,7 @@ def _words(text: str) -> tuple[str, frozenset[int]]:
     joined: list[str] = []
     bounds = {0}
     length = 0
-    for word in _WORD.findall(text):
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
         word = normalize(word)
         if word:
             joined.append(word)

@@ -113,3 +113,19 @@ def test_css_property_names_are_not_read():
     assert not reading.holds("brand")
     assert reading.holds("noto")
     assert reading.holds("hover")  # a selector's words stay
+
+
+@pytest.mark.parametrize(
+    ("leak", "value"),
+    [
+        # Decomposed accents (macOS, pasted text): the words are read after NFKC, as needles are.
+        ('<div data-person="Jose\u0301 Mu\u0308ller">x</div>', "José Müller"),
+        # A data: URL in the text, which the fast pass decodes.
+        ("<p>see data:text/plain;base64,VmVyYSBTdmlyeWQ=</p>", "Vera Sviryd"),
+        # Digits against letters: "05T10" is two words.
+        ('<div data-when="ref2021-0305T10">x</div>', "0305"),
+    ],
+)
+def test_what_the_fast_pass_reads_the_second_look_reads_too(leak, value):
+    markup = MARKUP.replace("<p>Public text about the hearing.</p>", leak)
+    assert check_rendered_html(markup, ledger_of(value)), leak
