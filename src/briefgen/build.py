@@ -273,8 +273,14 @@ def _build(
         raise ProjectError(_dedupe(diagnostics))
     # The manifest keeps entries of formats an earlier build made that this one did not ask for.
     defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in FORMATS}
-    publisher.publish(outputs, version=__version__, defined=defined)
-    removal = publisher.remove_undefined(list(previous.values()), defined)
+    # Outputs this project no longer defines go, when the manifest before was this project's
+    # (a manifest of an older briefgen names no project: nothing is removed that once).
+    written_by = publisher.read_manifest().get("project")
+    project = model.project.name
+    publisher.publish(outputs, version=__version__, defined=defined, project=project)
+    removal = Removal([], [])
+    if written_by == project:
+        removal = publisher.remove_undefined(list(previous.values()), defined)
     report = BuildReport(outputs, _dedupe(diagnostics), skipped=len(skipped), removal=removal)
     if cache is not None and record_key is not None:
         # What the next run with the same inputs may print without loading (cli.build).

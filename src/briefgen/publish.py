@@ -7,6 +7,7 @@ file too, so a reader sees either the old or the new manifest, never half of one
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -59,8 +60,15 @@ class Publisher:
             for folder in output.companions:
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def publish(self, outputs: list[TempOutput], version: str, defined: set[str] | None = None) -> dict:
-        """Move outputs into place; rewrite the manifest. `defined`: relpaths the project defines."""
+    def publish(
+        self,
+        outputs: list[TempOutput],
+        version: str,
+        defined: set[str] | None = None,
+        project: str | None = None,
+    ) -> dict:
+        """Move outputs into place; rewrite the manifest. `defined`: relpaths the project
+        defines; `project`: its name, recorded as the manifest's `project`."""
         entries = {e["path"]: e for e in self.read_manifest().get("outputs", [])}
         for output in outputs:
             target = self.target(output.relpath)
@@ -91,44 +99,52 @@ class Publisher:
             for path, e in sorted(entries.items())
             if (defined is None or path in defined) and (self.out / path).is_file()
         ]
-        manifest = {"briefgen": version, "outputs": kept}
+        manifest = {"briefgen": version, **({"project": project} if project else {}), "outputs": kept}
         self._write_manifest(manifest)
         return manifest
 
     def remove_undefined(self, previous: list, defined: set[str]) -> Removal:
         """After publishing: remove the outputs the `previous` manifest listed that the
-        project no longer defines (an
-        audience or a brief taken out, a recipient gone): a confidential copy must not stay
-        beside the public ones in a folder that is shared as a whole. Only a file that is
-        still as briefgen wrote it (the sha256 its entry recorded) is removed, with its HTML
-        resource folder; one changed since is the user's, and stays (`left`, no longer
-        listed). Folders left empty go."""
+        project no longer defines (an audience or a brief taken out, a recipient gone): a
+        confidential copy must not stay beside the public ones in a folder that is shared as
+        a whole. Only a file that is still as briefgen wrote it (the sha256 its entry
+        recorded) is removed, an HTML file with its resource folder; one changed since is the
+        user's and stays, as does one that cannot be removed (`left`, no longer listed either
+        way). Folders left empty go. The caller makes sure the previous manifest is this
+        project's (build.py): another project's outputs in a shared folder are not its own."""
         removed: list[str] = []
         left: list[str] = []
+        # On a file system that ignores case, "x.pt-br.pdf" is the file "x.pt-BR.pdf" names.
+        kept = {path.casefold() for path in defined}
         for entry in previous:
             if not isinstance(entry, dict):
                 continue
             path, digest = entry.get("path"), entry.get("sha256")
-            if not isinstance(path, str) or not isinstance(digest, str) or path in defined:
+            if not isinstance(path, str) or not isinstance(digest, str) or path.casefold() in kept:
                 continue
             try:
                 target = self.target(path)
             except ValueError:
                 continue
-            if not target.is_file() or (self.out / path).is_symlink():
+            try:
+                if not target.is_file() or (self.out / path).is_symlink():
+                    continue
+                if hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+                    left.append(path)
+                    continue
+                target.unlink()
+            except OSError as exc:  # open in a viewer that locks it, say
+                left.append(f"{path} ({exc.strerror or exc})")
                 continue
-            if hashlib.sha256(target.read_bytes()).hexdigest() != digest:
-                left.append(path)
-                continue
-            target.unlink()
-            resources = target.with_name(target.stem + "_files")
-            if resources.is_dir() and not resources.is_symlink():
-                shutil.rmtree(resources, ignore_errors=True)
             removed.append(path)
+            resources = target.with_name(target.stem + "_files")
+            if target.suffix == ".html" and resources.is_dir() and not resources.is_symlink():
+                shutil.rmtree(resources, ignore_errors=True)
             folder, top = target.parent, self.out.resolve()
-            while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
+            with contextlib.suppress(OSError):
+                while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
+                    folder.rmdir()
+                    folder = folder.parent
         return Removal(removed, left)
 
     def read_manifest(self) -> dict:

@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import copy_project
 
 from briefgen.build import BuildOptions, build_project
@@ -101,3 +102,35 @@ def test_a_manifest_path_out_of_the_folder_or_without_a_digest_is_never_removed(
     assert report.removal.removed == [] and report.removal.left == []
     assert outside.read_bytes() == b"%PDF-1.7 mine"
     assert unlisted.is_file()
+
+
+def test_removing_a_pdf_keeps_the_resource_folder_of_an_html_left_in_place(tmp_path):
+    root = copy_project("audiences", tmp_path)
+    out = tmp_path / "out"
+    build(root, out, briefs=["overview"], formats=["pdf", "html"], languages=["en"])
+    page = out / "overview" / "overview.partners.en.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- mine -->", encoding="utf-8")
+    partners_out_of_the_overview(root)
+    report = build(root, out, briefs=["overview"], formats=["pdf"], languages=["en"])
+    assert report.removal.removed == ["overview/overview.partners.en.pdf"]
+    assert report.removal.left == ["overview/overview.partners.en.html"]
+    assert (out / "overview" / "overview.partners.en_files").is_dir()  # the page it keeps needs it
+
+
+@pytest.mark.parametrize("written_by", ["Another project", None])
+def test_outputs_another_project_or_an_older_briefgen_listed_are_not_removed(tmp_path, written_by):
+    # Two projects built into one folder, or a manifest from before manifests named their
+    # project: the outputs it lists are not this project's to remove.
+    root = copy_project("audiences", tmp_path)
+    out = tmp_path / "out"
+    build(root, out, briefs=["overview"], formats=["pdf"], languages=["en"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["project"] == "Audience fixture"
+    if written_by is None:
+        del manifest["project"]
+    else:
+        manifest["project"] = written_by
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    partners_out_of_the_overview(root)
+    report = build(root, out, briefs=["overview"], formats=["pdf"], languages=["en"])
+    assert report.removal.removed == [] and (out / "overview" / "overview.partners.en.pdf").is_file()
