@@ -42,7 +42,8 @@ def _recipients_in_another_language(model: Model) -> Iterator[Diagnostic]:
         languages = brief_languages(model, brief)
         for recipient in brief_recipients(model, brief):
             wanted = recipient.language
-            if wanted is None or wanted in languages or wanted.split("-")[0] in languages:
+            given = recipient_language(recipient, languages)
+            if wanted is None or given.split("-")[0] == wanted.split("-")[0]:
                 continue
             where = model.locate("recipients", recipient.id, "language")
             yield warning(
@@ -50,7 +51,7 @@ def _recipients_in_another_language(model: Model) -> Iterator[Diagnostic]:
                 where.line,
                 where.column,
                 f"recipient '{recipient.id}' reads '{wanted}', which brief '{brief.id}' is not built in: "
-                f"their copy is in '{recipient_language(recipient, languages)}'",
+                f"their copy is in '{given}'",
                 f"add '{wanted}' to the brief's languages, or give the recipient a language it builds "
                 f"({', '.join(languages)})",
             )

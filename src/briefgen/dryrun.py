@@ -40,6 +40,7 @@ def dry_run(model: Model) -> list[Diagnostic]:
     templates = {b.id: b.template for b in model.project.briefs}
     failed: set[tuple[str, str]] = set()  # (audience, template): one broken render is enough
     checked: dict[str, dict] = {}
+    seen: set[tuple[str, str, str]] = set()  # (audience, template, URL): once, not per copy
     for job in jobs:
         view = job_view(model, job)
         template = templates[job.brief_id]
@@ -65,7 +66,7 @@ def dry_run(model: Model) -> list[Diagnostic]:
             # Classes with no look in the DOCX (theme `styles`), as the build reports them.
             found += _class_warnings(parsed.tree.body, renderer.theme, root, job.audience_id, template)
             # Images and files the templates name that the build could not read.
-            found += _unreadable_resources(parsed.tree, renderer.theme, root, model, job, template)
+            found += _unreadable_resources(parsed.tree, renderer.theme, root, model, job, template, seen)
             # The confidentiality check, on the HTML: what the build would refuse to publish.
             # The copies of a brief differ little: each is read where it differs (check.py).
             leak = check_rendered_html(html, view.ledger, checked.setdefault(job.brief_id, {}))
@@ -91,7 +92,9 @@ def _class_warnings(body, theme, root: Path, audience_id: str, template: str) ->
     return [locator.diagnostic(f"{name}: {m}") for _, m in class_problems(body, theme)]
 
 
-def _unreadable_resources(tree, theme, root: Path, model: Model, job, template: str) -> list[Diagnostic]:
+def _unreadable_resources(
+    tree, theme, root: Path, model: Model, job, template: str, seen: set[tuple[str, str, str]]
+) -> list[Diagnostic]:
     """`<img src>` and stylesheet `<link href>` of the rendered HTML that the build's resource
     sandbox would refuse (a missing file, one outside assets/), at the template line naming
     each: the build stops there, so `validate` says so first. Only resolved, never read."""
@@ -109,6 +112,9 @@ def _unreadable_resources(tree, theme, root: Path, model: Model, job, template: 
         url = element.get("src" if element.tag == "img" else "href")
         if not url or url.startswith(("data:", "#")) or (remote and "://" in url):
             continue
+        if (job.audience_id, template, url) in seen:
+            continue
+        seen.add((job.audience_id, template, url))
         try:
             sandbox.resolve(url)
         except ResourceError as exc:

@@ -63,9 +63,13 @@ def brief_recipients(model: Model, brief: Brief) -> list[Recipient]:
 
 
 def recipient_language(recipient: Recipient, languages: list[str]) -> str:
-    """A recipient's copy is in their language when the brief offers it, else the brief's first."""
-    if recipient.language in languages:
-        return recipient.language
+    """A recipient's copy is in their language when the brief offers it (`fr-BE` reads the
+    brief's `fr`), else in the brief's first."""
+    wanted = recipient.language
+    if wanted in languages:
+        return wanted
+    if wanted is not None and wanted.split("-")[0] in languages:
+        return wanted.split("-")[0]
     return languages[0]
 
 

@@ -177,12 +177,6 @@ class Selector:
         self.audience = audience
         self.language = language
         self.recipient_item = recipient
-        # Whose recommendations "you" reads: a recipient's own organisation in their copy,
-        # when recommendations are addressed to it (an MEP's copy marks those to the
-        # Parliament, not those to the Commission); else the audience's addressees.
-        own = recipient.organisation if recipient is not None else None
-        addressed = own is not None and any(own in r.addressees for r in model.recommendations.values())
-        self._yours: list[str] = [own] if addressed else list(audience.addressees)
         self.default_language = model.project.language
         self._foreign_language = language.split("-")[0] != self.default_language.split("-")[0]
         self.clearance = sensitivity_rank(audience.clearance)
@@ -554,12 +548,25 @@ class Selector:
             text=self.text(rec.text, "recommendations", rec_id, "text"),
             addressees=addressees,
             priority=rec.priority,
-            for_audience=any(a in self._yours for a in rec.addressees),
+            for_audience=False,  # decided over the whole selection (select, _mark_yours)
             cases=[c for c in rec.cases if self._visible_item("cases", c)],
             made_at=rec.made_at if self._visible_item("events", rec.made_at) else None,
             made_by=[p for p in (self.person(x) for x in rec.made_by) if p is not None],
             tags=list(rec.tags),
         )
+
+    def _mark_yours(self, recs: list[Record]) -> None:
+        """`for_audience` ("addressed to you") of the selected recommendations: those to a
+        recipient's own organisation in their copy, when any shown here is addressed to it
+        (an MEP's copy marks those to the Parliament, not those to the Commission); else
+        those to the audience's addressees. Decided over the visible addressees of what this
+        output shows only: a withheld recommendation or organisation changes nothing."""
+        own = self.recipient_item.organisation if self.recipient_item is not None else None
+        shown = [{o.id for o in rec.addressees} for rec in recs]
+        addressed = own is not None and any(own in ids for ids in shown)
+        yours = {own} if addressed else set(self.audience.addressees)
+        for rec, ids in zip(recs, shown, strict=True):
+            rec.for_audience = bool(ids & yours)
 
     def figure(self, figure_id: str) -> Record | None:
         figure: Figure | None = self.model.figures.get(figure_id)
@@ -665,6 +672,7 @@ class Selector:
             brief.recommendations, model.recommendations, event.recommendation_ids if event else []
         )
         recs = [r for r in (self.recommendation(i) for i in rec_ids) if r is not None]
+        self._mark_yours(recs)
         groups = _group_by_addressee(recs)
         # Numbered in reading order, so the numbers run 1, 2, 3 down the page.
         recs = [rec for group in groups for rec in group.recommendations]

@@ -228,6 +228,8 @@ class _Explainer:
                 hint = None
                 if " " in str(name):
                     hint = "in {en: ..., ru: ...} put a text that contains a comma in quotes"
+                elif re.fullmatch(r"[A-Z]{2,3}", str(name)):  # `EN:`
+                    hint = f"language codes are written in small letters: '{str(name).lower()}'"
                 elif not re.fullmatch(r"[a-z]{1,3}(-[A-Za-z0-9]+)*", str(name)):
                     # `- Belarus: at least 1,400 ...`: a text whose ': ' made it a mapping.
                     hint = (

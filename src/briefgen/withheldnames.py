@@ -141,14 +141,21 @@ def _withheld_names(model: Model, clearances: dict[str, list[int]]) -> dict[str,
 
 
 def _lowest_rank_of_spellings(model: Model) -> dict[str, int]:
-    """The spellings of people's names, folded: the lowest rank each is borne at."""
+    """The spellings of people's and contacts' names, folded: the lowest rank each is borne at."""
     ranks: dict[str, int] = {}
-    for person in model.people.values():
-        rank = sensitivity_rank(person.sensitivity)
-        for spelling in [person.name, *(person.also_known_as or [])]:
-            for text in spelling.values() if isinstance(spelling, dict) else [spelling]:
+
+    def bear(spelling: Any, rank: int) -> None:
+        for text in spelling.values() if isinstance(spelling, dict) else [spelling]:
+            if isinstance(text, str):
                 key = _folded(text)
                 ranks[key] = min(rank, ranks.get(key, rank))
+
+    for person in model.people.values():
+        for spelling in [person.name, *(person.also_known_as or [])]:
+            bear(spelling, sensitivity_rank(person.sensitivity))
+    for case in model.cases.values():
+        for contact in case.contacts:
+            bear(contact.name, max(sensitivity_rank(case.sensitivity), sensitivity_rank(contact.sensitivity)))
     return ranks
 
 
@@ -193,6 +200,14 @@ def _folded(text: str) -> str:
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a name of its own: not part of a longer word, or of a
+    syllable whose vowel sign follows (Devanagari "राम" in "रामा"). A hyphen or an
+    apostrophe ends a word: "Sviryd-led" and "Sviryd's" name him, and a warning too many
+    costs less than a name missed."""
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or after.isalnum())
+    return not (_in_word(before) or _in_word(after))
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char) in ("Mn", "Mc")

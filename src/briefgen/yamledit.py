@@ -14,8 +14,9 @@ edit meant to produce; an edit that would change anything else, or leave unreada
 raises `YamlEditError` and leaves the document as it was.
 
 Each edit reads the file's new text once (milliseconds for a content file; for thousands of
-edits to one large file, the cost adds up). Texts inside one-line `[...]`/`{...}` lists can
-be replaced and added to, but not turned into mappings; `|+` texts are not localized.
+edits to one large file, the cost adds up). A text inside one-line `[...]`/`{...}` lists
+is turned into a one-line `{en: ..., fr: ...}` mapping where it stands (one over several
+lines is refused); `|+` texts are not localized.
 
 Paths address nodes from the root: a text part is a mapping key, an int an index in a
 list, and a text part in a list picks the entry whose `id` is that text, so

@@ -191,3 +191,15 @@ def test_a_recipient_whose_language_the_brief_does_not_build(tmp_path):
         "built in: their copy is in 'en' (hint: add 'de' to the brief's languages, or give the recipient "
         "a language it builds (en, ru))"
     ]
+
+
+def test_a_regional_recipient_language_reads_the_briefs_language(tmp_path):
+    # fr-BE reads a brief built in French: no warning, and the copy is French.
+    from briefgen.plan import plan_jobs
+
+    john = "  - id: john\n    name: John\n"
+    content = CONTENT.replace(john, john + "    language: ru-UA\n")
+    root = project(tmp_path, "    recipients: all", content)
+    assert not [w for w in warnings(root) if "reads 'ru-UA'" in w]
+    model = load_project(root).model
+    assert {(j.recipient_id, j.language) for j in plan_jobs(model)} >= {("john", "ru")}

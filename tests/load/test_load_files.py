@@ -237,3 +237,9 @@ def test_content_references_are_checked_even_without_settings(tmp_path):
     messages = [d.message for d in load_project(tmp_path).errors]
     assert messages[0].startswith("briefgen.yaml not found")
     assert messages[1].startswith("unknown person 'nobody'")
+
+
+def test_a_language_code_in_capitals_gets_its_small_letters(tmp_path):
+    text = "people:\n  - id: p\n    name: {EN: Anna}\n"
+    [problem] = load_project(project(tmp_path, {"content/a.yaml": text})).errors
+    assert problem.hint == "language codes are written in small letters: 'en'"

@@ -79,6 +79,13 @@ def test_a_recipients_copy_marks_what_is_addressed_to_their_organisation(model):
 
     assert marked(member) == [("test-parliament", True), ("other-body", False)]
     assert marked(elsewhere) == marked(None) == [("test-parliament", True), ("other-body", True)]
+    # What the copy does not show decides nothing: with the only recommendation to the other
+    # body confidential, its member's public copy marks by the audience, as any other.
+    model.items["recommendations"]["ask-other"] = model.recommendations["ask-other"].model_copy(
+        update={"sensitivity": "confidential"}
+    )
+    other_member = Recipient(id="o", name="O", organisation="other-body")
+    assert marked(other_member) == marked(None) == [("test-parliament", True)]
 
 
 def test_confidential_items_are_removed_and_recorded(model):

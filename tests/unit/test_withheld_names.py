@@ -108,3 +108,20 @@ def test_strict_validate_refuses_it(tmp_path):
     strict = subprocess.run([*command, "--strict", str(root)], capture_output=True, text=True, timeout=300)
     assert plain.returncode == 0 and "writes out 'Mikalai Sviryd'" in plain.stderr
     assert strict.returncode == 1 and "writes out 'Mikalai Sviryd'" in strict.stderr
+
+
+def test_a_contact_who_is_public_in_another_case_keeps_the_name(tmp_path):
+    # The same name is a public contact of another case: it is that contact's to show.
+    extra = "    title: Arrested\n"
+    root = project(tmp_path, "His mother Vera Sviryd spoke to the press.", extra=extra)
+    items = root / "content" / "items.yaml"
+    text = items.read_text(encoding="utf-8")
+    items.write_text(
+        text.replace(
+            "  - id: beridze-case\n",
+            "  - id: beridze-case\n    contacts:\n"
+            "      - {name: Vera Sviryd, role: press, sensitivity: public}\n",
+        ),
+        encoding="utf-8",
+    )
+    assert [d.message for d in name_warnings(root) if "Vera" in d.message] == []
