@@ -121,7 +121,8 @@ def _build_locked(
 ) -> BuildReport:
     """build_project, holding the output folder."""
     publisher = Publisher(options.out)
-    previous = {e["path"]: e for e in publisher.read_manifest().get("outputs", [])}
+    manifest = publisher.read_manifest()  # read once: the build holds the folder's lock
+    previous = {e["path"]: e for e in manifest.get("outputs", [])}
     cache = _content_cache(root, options)
     # The inputs as they are before anything is read: a file saved during the build gives
     # another key, so the record kept at the end can never describe outputs made from older files.
@@ -146,7 +147,10 @@ def _build_locked(
     try:
         # The built-in label catalogs as an earlier build compiled them (catalogcache.py).
         with pool, _fewer_collections(), COMPILED_CATALOGS.kept_in(cache):
-            report = _build(root, options, publisher, previous, pool, progress, on_plan, cache, record_key)
+            written_by = manifest.get("project")
+            report = _build(
+                root, options, publisher, previous, written_by, pool, progress, on_plan, cache, record_key
+            )
     except BaseException:
         # Workers stopped mid-output (Ctrl-C, a crash) leave unchecked temporary files.
         publisher.sweep_temporaries()
@@ -189,6 +193,7 @@ def _build(
     options: BuildOptions,
     publisher: Publisher,
     previous: dict[str, dict],
+    written_by: str | None,
     pool: WorkerPool,
     progress: Callable[[JobResult], None] | None,
     on_plan: Callable[[int], None] | None,
@@ -275,9 +280,8 @@ def _build(
     defined = {job.relpath(fmt) for job in plan_jobs(model) for fmt in FORMATS}
     # Outputs this project no longer defines go, when the manifest before was this project's
     # (a manifest of an older briefgen names no project: nothing is removed that once).
-    written_by = publisher.read_manifest().get("project")
     project = model.project.name
-    publisher.publish(outputs, version=__version__, defined=defined, project=project)
+    publisher.publish(outputs, __version__, defined, project, previous=list(previous.values()))
     removal = Removal([], [])
     if written_by == project:
         removal = publisher.remove_undefined(list(previous.values()), defined)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimePattern, get_date_format, parse_pattern
+from babel.numbers import format_decimal  # imported by babel.units anyway
 from babel.units import format_unit
 
 from .labels import builtin_languages, translations
@@ -113,8 +114,6 @@ class Localizer:
 
     def format_number(self, value: int | float) -> str:
         """A count as the language writes it ("1,144", "1 144"): the same as the charts'."""
-        from babel.numbers import format_decimal
-
         return format_decimal(value, locale=self.locale)
 
     def format_duration(self, years: int | None = 0, months: int | None = 0, days: int | None = 0) -> str:

@@ -945,6 +945,43 @@ def child_type(annotation: Any, part: str | int) -> Any | None:
     return None
 
 
+# The collections of briefgen.yaml that translate, sheet and select address like content items.
+SETTINGS_COLLECTIONS: dict[str, type[BaseModel]] = {"briefs": Brief, "audiences": Audience}
+
+
+def field_path(name: str) -> tuple[str | int, ...]:
+    """ "timeline[2].text" -> ("timeline", 2, "text")."""
+    path: list[str | int] = []
+    for part in name.split("."):
+        head, _, rest = part.partition("[")
+        path.append(head)
+        for index in re.findall(r"(\d+)\]", "[" + rest if rest else ""):
+            path.append(int(index))
+    return tuple(path)
+
+
+def value_type(collection: str, field: tuple[str | int, ...]) -> Any | None:
+    """The annotation of `field` in an item of `collection` (None if there is no such field)."""
+    annotation: Any = SETTINGS_COLLECTIONS.get(collection) or COLLECTIONS.get(collection)
+    if annotation is None:
+        return None
+    for part in field:
+        annotation = child_type(annotation, part)
+        if annotation is None:
+            return None
+    return annotation
+
+
+def is_localized(annotation: Any) -> bool:
+    """Whether a field holds localized text (a text, or a mapping from language to text)."""
+    options = type_options(annotation)
+    return any(get_origin(bare) is dict for bare, _ in options) and any(bare is str for bare, _ in options)
+
+
+def is_markdown(annotation: Any) -> bool:
+    return any(MARKDOWN in metadata for _, metadata in type_options(annotation))
+
+
 def model_class(annotation: Any) -> type[BaseModel] | None:
     """The pydantic model among the options of `annotation`, if any."""
     for bare, _ in type_options(annotation):

@@ -22,7 +22,7 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Location, Severity, warning
+from .diagnostics import Diagnostic, Location, Severity, error, warning
 from .lookup import TemplateChain, referenced_templates, shown_path, template_filename
 
 VOCABULARY_HINT = "use the elements and classes of docs/html-vocabulary.md, which both formats know"
@@ -139,7 +139,7 @@ class WarningLocator:
             hint = "put the file in the project's assets/ folder, or correct the name in the template"
         elif "only files under assets/" in message:
             hint = 'put the file in the project\'s assets/ folder and name it so: src="assets/NAME"'
-        return Diagnostic(Location(path, line, column), f"{label}: {message}", Severity.ERROR, hint)
+        return error(path, line, column, f"{label}: {message}", hint)
 
     def _find(self, where) -> tuple[str, int, int]:
         """(path, line, column) in the first file of the chain where `where` finds it, else

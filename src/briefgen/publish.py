@@ -66,10 +66,14 @@ class Publisher:
         version: str,
         defined: set[str] | None = None,
         project: str | None = None,
+        previous: list[dict] | None = None,
     ) -> dict:
         """Move outputs into place; rewrite the manifest. `defined`: relpaths the project
-        defines; `project`: its name, recorded as the manifest's `project`."""
-        entries = {e["path"]: e for e in self.read_manifest().get("outputs", [])}
+        defines; `project`: its name, recorded as the manifest's `project`; `previous`: the
+        entries of the manifest as the caller read it (else it is read here)."""
+        if previous is None:
+            previous = self.read_manifest().get("outputs", [])
+        entries = {e["path"]: e for e in previous}
         for output in outputs:
             target = self.target(output.relpath)
             data = output.temp.read_bytes()

@@ -31,8 +31,6 @@ from .ledger import NOT_CHECKED, Ledger, Withheld, texts_of
 from .marking import marking_text
 from .model import (
     CITATION_RE,
-    COLLECTIONS,
-    MARKDOWN,
     PLACEHOLDER_RE,
     Audience,
     Brief,
@@ -46,24 +44,20 @@ from .model import (
     Recommendation,
     Source,
     as_data,
-    child_type,
+    field_path,
+    is_markdown,
     sensitivity_rank,
-    type_options,
+    value_type,
 )
 
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-_SETTINGS_TYPES = {"briefs": Brief, "audiences": Audience}
 
 
 @cache
 def is_prose(collection: str, field_name: str) -> bool:
     """Whether a field (`"timeline[2].text"`) of an item of `collection` is localized markdown."""
-    annotation: Any = _SETTINGS_TYPES.get(collection) or COLLECTIONS.get(collection)
-    for part in re.split(r"\.|\[", field_name):
-        if annotation is None:
-            return False
-        annotation = child_type(annotation, int(part[:-1]) if part.endswith("]") else part)
-    return annotation is not None and any(MARKDOWN in metadata for _, metadata in type_options(annotation))
+    annotation = value_type(collection, field_path(field_name))
+    return annotation is not None and is_markdown(annotation)
 
 
 class ForeignText(str):

@@ -17,23 +17,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, get_origin
+from typing import Any
 
-from .model import (
+from .model import (  # the field helpers are the model's; translate.py imports them from here
     CITATION_RE,
     COLLECTIONS,
-    MARKDOWN,
+    SETTINGS_COLLECTIONS,
     Audience,
     Brief,
     Model,
-    child_type,
+    field_path,
+    is_localized,
+    is_markdown,
     sensitivity_rank,
-    type_options,
+    value_type,
 )
 from .plan import brief_audiences, brief_recipients
 from .select import Selector
-
-SETTINGS_COLLECTIONS = {"briefs": Brief, "audiences": Audience}
 
 
 @dataclass(frozen=True)
@@ -99,39 +99,6 @@ class Collector(Selector):
         if value is not None and collection and item_id and field_name:
             self.noted.append((collection, item_id, field_name, value))
         return super().text(value, collection, item_id, field_name, chosen)
-
-
-def field_path(name: str) -> tuple[str | int, ...]:
-    """ "timeline[2].text" -> ("timeline", 2, "text")."""
-    path: list[str | int] = []
-    for part in name.split("."):
-        head, _, rest = part.partition("[")
-        path.append(head)
-        for index in re.findall(r"(\d+)\]", "[" + rest if rest else ""):
-            path.append(int(index))
-    return tuple(path)
-
-
-def value_type(collection: str, field: tuple[str | int, ...]) -> Any | None:
-    """The annotation of `field` in an item of `collection` (None if there is no such field)."""
-    annotation: Any = SETTINGS_COLLECTIONS.get(collection) or COLLECTIONS.get(collection)
-    if annotation is None:
-        return None
-    for part in field:
-        annotation = child_type(annotation, part)
-        if annotation is None:
-            return None
-    return annotation
-
-
-def is_localized(annotation: Any) -> bool:
-    """Whether a field holds localized text (a text, or a mapping from language to text)."""
-    options = type_options(annotation)
-    return any(get_origin(bare) is dict for bare, _ in options) and any(bare is str for bare, _ in options)
-
-
-def is_markdown(annotation: Any) -> bool:
-    return any(MARKDOWN in metadata for _, metadata in type_options(annotation))
 
 
 def shown_texts(

@@ -25,7 +25,8 @@ from .check import MIN_CHARS
 from .decoding import normalize
 from .diagnostics import Diagnostic, warning
 from .ledger import NOT_CHECKED
-from .model import COLLECTIONS, SENSITIVITY_LEVELS, Model, as_data, sensitivity_rank
+from .model import COLLECTIONS, LANG_RE, SENSITIVITY_LEVELS, Model, as_data, sensitivity_rank
+from .validate import known_language
 
 # Recipients' details appear only in their own copy (select.py), whatever the text says.
 _NOT_READ = {"recipients"}
@@ -96,7 +97,7 @@ def _field_name(path: list[Any]) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif len(part) <= 3 and part.isalpha() and part.islower() and out:
+        elif out and LANG_RE.match(part) and known_language(part):
             continue  # a language key of a localized value: the field is named without it
         else:
             out += f".{part}" if out else part
@@ -116,47 +117,32 @@ def _clearances(model: Model) -> dict[str, list[int]]:
 def _withheld_names(model: Model, clearances: dict[str, list[int]]) -> dict[str, list[_Name]]:
     """Every spelling withheld from some audience, folded, with who it names."""
     lowest = min((c for ranks in clearances.values() for c in ranks), default=0)
+    spellings = list(_spellings(model))
+    # A spelling that a less sensitive person or contact also bears is theirs to show.
+    borne: dict[str, int] = {}
+    for key, _text, rank, _owner in spellings:
+        borne[key] = min(rank, borne.get(key, rank))
     names: dict[str, list[_Name]] = {}
-
-    # A spelling that a less sensitive person also bears is theirs to show.
-    borne = _lowest_rank_of_spellings(model)
-
-    def add(spelling: Any, rank: int, owner: str) -> None:
-        for text in spelling.values() if isinstance(spelling, dict) else [spelling]:
-            if not isinstance(text, str) or len(normalize(text)) < MIN_CHARS:
-                continue
-            key = _folded(text)
-            if rank > lowest and rank <= borne.get(key, rank):
-                names.setdefault(key, []).append(_Name(text.strip(), rank, owner))
-
-    for person_id, person in model.people.items():
-        rank = sensitivity_rank(person.sensitivity)
-        for spelling in [person.name, *(person.also_known_as or [])]:
-            add(spelling, rank, f"people '{person_id}'")
-    for case_id, case in model.cases.items():
-        for contact in case.contacts:
-            rank = max(sensitivity_rank(case.sensitivity), sensitivity_rank(contact.sensitivity))
-            add(contact.name, rank, f"a contact of case '{case_id}'")
+    for key, text, rank, owner in spellings:
+        if rank > lowest and rank <= borne[key] and len(normalize(text)) >= MIN_CHARS:
+            names.setdefault(key, []).append(_Name(text.strip(), rank, owner))
     return names
 
 
-def _lowest_rank_of_spellings(model: Model) -> dict[str, int]:
-    """The spellings of people's and contacts' names, folded: the lowest rank each is borne at."""
-    ranks: dict[str, int] = {}
-
-    def bear(spelling: Any, rank: int) -> None:
+def _spellings(model: Model) -> Iterator[tuple[str, str, int, str]]:
+    """(folded, as written, rank, whose) of every spelling of a person's or contact's name."""
+    named: list[tuple[Any, int, str]] = []
+    for person_id, person in model.people.items():
+        rank = sensitivity_rank(person.sensitivity)
+        named += [(s, rank, f"people '{person_id}'") for s in [person.name, *(person.also_known_as or [])]]
+    for case_id, case in model.cases.items():
+        for contact in case.contacts:
+            rank = max(sensitivity_rank(case.sensitivity), sensitivity_rank(contact.sensitivity))
+            named.append((contact.name, rank, f"a contact of case '{case_id}'"))
+    for spelling, rank, owner in named:
         for text in spelling.values() if isinstance(spelling, dict) else [spelling]:
             if isinstance(text, str):
-                key = _folded(text)
-                ranks[key] = min(rank, ranks.get(key, rank))
-
-    for person in model.people.values():
-        for spelling in [person.name, *(person.also_known_as or [])]:
-            bear(spelling, sensitivity_rank(person.sensitivity))
-    for case in model.cases.values():
-        for contact in case.contacts:
-            bear(contact.name, max(sensitivity_rank(case.sensitivity), sensitivity_rank(contact.sensitivity)))
-    return ranks
+                yield _folded(text), text, rank, owner
 
 
 _Text = tuple[tuple[Any, ...], str, int, list[int]]
