@@ -1,4 +1,5 @@
-"""Check: a written file + its output's Ledger -> None, or the confidentiality leak found in it.
+"""Check: a written file + its output's Ledger -> None, or the confidentiality leak found in it
+(a Leak: the withheld field and the letters that were found).
 
 Every text a file can carry is read back from the file itself, not from the HTML it was
 made from: for a PDF the page text, document info, XMP, bookmarks, link targets, alt and
@@ -28,6 +29,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +54,20 @@ from .strictreading import StrictReading
 
 MIN_CHARS = 4
 WINDOW_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A withheld value found in an output: `where` names its content field
+    (`people.x.also_known_as[0]`), `needle` is what was found (letters and digits only,
+    `normalize`), so a caller can look for what wrote it (outputwarnings.leak_error)."""
+
+    where: str
+    needle: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class CheckedText:
@@ -141,8 +157,8 @@ def _automaton(needles: tuple[str, ...]) -> ahocorasick.Automaton:
     return automaton
 
 
-def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = None) -> str | None:
-    """None when clean; else a message naming the content field that leaked.
+def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = None) -> Leak | None:
+    """None when clean; else the Leak, its message naming the content field that leaked.
 
     `reference`: a dict kept across outputs of one kind (one per format of a brief): the first
     output's text is kept in it (CheckedText), and each later one searched only where it
@@ -150,30 +166,34 @@ def check_output(path: Path, fmt: str, ledger: Ledger, reference: dict | None = 
     if not ledger.removed:
         return None
     text = extract_text(path, fmt, reference.setdefault("html", {}) if reference is not None else None)
-    where = _leaked(text, ledger, reference, _strictly_in_file(path) if fmt == "html" else None)
-    if where is None:
+    found = _leaked(text, ledger, reference, _strictly_in_file(path) if fmt == "html" else None)
+    if found is None:
         return None
-    return (
+    where, needle = found
+    return Leak(
+        where,
+        needle,
         f"confidentiality check failed: {where} (removed for this audience) appears in "
-        f"the {fmt.upper()} output; it was not published. Check the templates for "
-        "values that bypass the selection."
+        f"the {fmt.upper()} output; it was not published",
     )
 
 
-def check_rendered_html(markup: str, ledger: Ledger, reference: dict | None = None) -> str | None:
+def check_rendered_html(markup: str, ledger: Ledger, reference: dict | None = None) -> Leak | None:
     """check_output for HTML a template rendered but nobody wrote (`validate`): None when
     clean, else the message naming the field. The written files of a build are still read
     back: a PDF or DOCX carries more than its HTML (metadata, bookmarks, chart parts)."""
     if not ledger.removed:
         return None
     text = html_text(markup, reference.setdefault("html", {}) if reference is not None else None)
-    where = _leaked(text, ledger, reference, _strictly_in_markup(markup))
-    if where is None:
+    found = _leaked(text, ledger, reference, _strictly_in_markup(markup))
+    if found is None:
         return None
-    return (
+    where, needle = found
+    return Leak(
+        where,
+        needle,
         f"confidentiality check failed: {where} (removed for this audience) appears in the "
-        "HTML the templates render for this output; a build would publish nothing for it. "
-        "Check the templates for values that bypass the selection."
+        "HTML the templates render for this output; a build would publish nothing for it",
     )
 
 
@@ -200,8 +220,8 @@ def _confirmed_by(read: Callable[[], StrictReading]) -> Callable[[str], bool]:
 
 def _leaked(
     text: str, ledger: Ledger, reference: dict | None, confirm: Callable[[str], bool] | None = None
-) -> str | None:
-    """Where the first removed value found in `text` comes from, or None. `confirm`: for an
+) -> tuple[str, str] | None:
+    """(where, needle): the first removed value found in `text`, or None. `confirm`: for an
     HTML output, whether a found needle is more than letters inside the words of markup."""
     # The decoded readings are searched each on its own line: matching drops everything but
     # letters and digits, and the end of one must not run on into the next.
@@ -226,7 +246,7 @@ def _leaked(
     visible = _VisibleText(ledger.visible)  # the audience's own text, read as far as needed
     for needle, where in needles.items():
         if needle in found and needle not in visible and (confirm is None or confirm(needle)):
-            return where
+            return where, needle
     return None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .check import check_rendered_html
-from .diagnostics import Diagnostic, ProjectError, error
+from .diagnostics import Diagnostic, ProjectError
 from .fonts import check_rendered
 from .labels import catalog_problems, label_warnings
 from .model import Model
@@ -71,11 +71,20 @@ def dry_run(model: Model) -> list[Diagnostic]:
             # The copies of a brief differ little: each is read where it differs (check.py).
             leak = check_rendered_html(html, view.ledger, checked.setdefault(job.brief_id, {}))
             if leak:
-                found.append(error(f"{job.brief_id}/{job.stem}", 0, 0, leak))
+                found.append(_leak_error(leak, renderer.theme, root, job, template))
         except RenderError as exc:
             failed.add((job.audience_id, template))
             found.append(exc.diagnostic)
     return list(dict.fromkeys(found))
+
+
+def _leak_error(leak, theme, root: Path, job, template: str) -> Diagnostic:
+    """The confidentiality check's error at the template line that writes the value."""
+    from .lookup import TemplateChain
+    from .outputwarnings import WarningLocator
+
+    chain = TemplateChain(root, theme.templates_dir, job.audience_id)
+    return WarningLocator(root, theme.folder, chain, template).leak_error(f"{job.brief_id}/{job.stem}", leak)
 
 
 def _class_warnings(body, theme, root: Path, audience_id: str, template: str) -> list[Diagnostic]:

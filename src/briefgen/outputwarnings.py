@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Location, Severity, error, warning
@@ -79,6 +80,45 @@ def resource_position(source: str, url: str) -> tuple[int, int] | None:
     quoted = re.escape(url)
     found = re.search(rf"""\b(?:src|href)\s*=\s*(["']){quoted}\1|url\(\s*(["']?){quoted}\2\s*\)""", source)
     return _line_column(source, found.start()) if found else None
+
+
+def text_position(source: str, needle: str) -> tuple[int, int] | None:
+    """(line, column) where a template's text writes `needle` (letters and digits only, as
+    the confidentiality check matches: check.normalize), read as written and percent- or
+    escape-decoded; a needle broken over two lines is found on its first."""
+    lines = source.split("\n")
+    for number, line in enumerate(lines, 1):
+        column = _column_of(line, needle)
+        if column is not None:
+            return number, column
+    for number, (line, after) in enumerate(pairwise(lines), 1):
+        column = _column_of(f"{line} {after}", needle)
+        if column is not None and column <= len(line):
+            return number, column
+    return None
+
+
+def _column_of(line: str, needle: str) -> int | None:
+    from .decoding import escapes_decoded, normalize, percent_decoded
+
+    readings = [line, *percent_decoded(line).splitlines(), *escapes_decoded(line).splitlines()]
+    if not any(needle in normalize(reading) for reading in readings if reading):
+        return None
+    # Where its first letter stands, each character normalized on its own; a reading that
+    # changes across characters (a decoded escape, a combining accent) gives the line's start.
+    letters: list[str] = []
+    places: list[int] = []
+    for place, character in enumerate(line):
+        for letter in normalize(character):
+            letters.append(letter)
+            places.append(place)
+    found = "".join(letters).find(needle)
+    if found >= 0:
+        return places[found] + 1
+    for run in re.finditer(r"[^\s\"'<>]+", line):  # a link's percent-encoded run, as decoding.py cuts them
+        if "%" in run.group() and needle in normalize(percent_decoded(run.group())):
+            return run.start() + 1
+    return len(line) - len(line.lstrip()) + 1
 
 
 def _line_column(source: str, offset: int) -> tuple[int, int]:
@@ -141,10 +181,37 @@ class WarningLocator:
             hint = 'put the file in the project\'s assets/ folder and name it so: src="assets/NAME"'
         return error(path, line, column, f"{label}: {message}", hint)
 
-    def _find(self, where) -> tuple[str, int, int]:
+    def leak_error(self, output: str, leak) -> Diagnostic:
+        """The confidentiality check's error (check.Leak) for `output`, at the line of the
+        output's templates or theme stylesheet that writes the withheld value, when one does;
+        else at the output, as nothing in the project's text says where it came from."""
+        found = self._find(lambda source: text_position(source, leak.needle), self._stylesheets)
+        if found[1] == 0:
+            return error(
+                output,
+                0,
+                0,
+                str(leak),
+                hint="no template of this output writes it as text: look for what prints it "
+                "from elsewhere than the content the templates are given (a variable built from "
+                "pieces, a filter, a file), and print the content instead, which each audience "
+                "sees as far as its clearance allows",
+            )
+        return error(
+            *found,
+            f"{output}: {leak}",
+            hint="this line writes the withheld value itself: take it out of the template, or "
+            "print it from the content, which each audience sees as far as its clearance allows",
+        )
+
+    @cached_property
+    def _stylesheets(self) -> list[Path]:
+        return sorted(self.theme_folder.rglob("*.css")) if self.theme_folder.is_dir() else []
+
+    def _find(self, where, more: list[Path] | None = None) -> tuple[str, int, int]:
         """(path, line, column) in the first file of the chain where `where` finds it, else
         the output's template at line 0."""
-        for path in self.files:
+        for path in [*self.files, *(more or [])]:
             try:
                 source = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):

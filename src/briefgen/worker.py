@@ -607,7 +607,7 @@ def render_outputs(
             reference = shared.setdefault("checked", {}).setdefault((job.brief_id, output.format), {})
             leak = check_output(output.temp, output.format, view.ledger, reference)
             if leak:
-                diagnostics.append(error(output.relpath, 0, 0, leak))
+                diagnostics.append(locator.leak_error(output.relpath, leak))
     except RenderError as exc:
         diagnostics.append(exc.diagnostic)
     except UncoveredText as exc:

@@ -99,12 +99,34 @@ def test_validate_fails_where_the_build_would_refuse_to_publish(tmp_path):
     result = validate(root)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "confidentiality check failed: people.maksim-fixture.also_known_as[0]" in result.stderr
-    assert "dossier/dossier.public.en:0:0:" in result.stderr
+    # At the template line and column that writes it: the link's encoded run.
+    assert (
+        "templates/public/case-dossier.html.j2:4:26: dossier/dossier.public.en: confidentiality check failed"
+    ) in result.stderr
+    assert "this line writes the withheld value itself" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "output").exists()
     override.unlink()
     clean = validate(root)
     assert clean.returncode == 0, clean.stderr
+
+
+def test_a_leak_no_template_line_writes_is_said_at_the_output(tmp_path):
+    # The value is made at render time (reversed): no line of the template holds its letters,
+    # so the error stays at the output, with a hint of where else to look.
+    root = copy(tmp_path, "casefile")
+    override = root / "templates" / "public" / "case-dossier.html.j2"
+    override.parent.mkdir(parents=True)
+    reversed_name = "Maxim Khiddenov"[::-1]
+    override.write_text(
+        '{% extends "builtin/case-dossier.html.j2" %}\n{% block content %}\n{{ super() }}\n'
+        f'<p>{{{{ "{reversed_name}" | reverse }}}}</p>\n{{% endblock %}}\n',
+        encoding="utf-8",
+    )
+    result = validate(root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "dossier/dossier.public.en:0:0: confidentiality check failed" in result.stderr
+    assert "no template of this output writes it as text" in result.stderr
 
 
 def test_a_template_syntax_error_is_reported_beside_content_errors(tmp_path):

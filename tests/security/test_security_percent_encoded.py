@@ -46,6 +46,9 @@ def _assert_the_leak_fails_the_build(tmp_path, override_text: str, fmt: str, spe
     )
     where = "people.maksim-fixture.also_known_as[0]"
     assert_clean_failure(result, "confidentiality check failed", where, "nothing was published")
+    # Said at the template line that writes it (outputwarnings.leak_error), the output named.
+    assert "templates/public/case-dossier.html.j2:4:" in result.stderr, result.stderr
+    assert f": dossier/dossier.public.en.{fmt}: confidentiality check failed" in result.stderr
     assert not (out / "dossier").exists()  # not even the empty folder of its temporary file
 
 

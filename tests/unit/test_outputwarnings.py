@@ -15,6 +15,7 @@ from briefgen.outputwarnings import (
     from_record,
     recorded_warnings,
     template_files,
+    text_position,
 )
 
 
@@ -118,3 +119,52 @@ def test_a_class_without_a_look_is_placed_at_the_element(tmp_path):
     )
     found = locator.diagnostic("brief.html.j2: " + message)
     assert str(found) == "templates/brief.html.j2:3:3: warning: " + message
+
+
+def test_text_position_finds_a_withheld_value_as_the_leak_check_reads_it():
+    from briefgen.check import normalize
+
+    needle = normalize("Zəhra Novruzova")
+    source = "<p>Shown</p>\n  <p>Met ZƏHRA  novruzova-</p>\n"
+    assert text_position(source, needle) == (2, 10)
+    # percent-encoded in a link: at the start of its run
+    assert text_position('<a href="https://x.example/?q=Z%C9%99hra%20Novruzova">x</a>', needle) == (1, 10)
+    # broken over two lines: on the first, where it starts
+    assert text_position("<p>\n  met Zəhra\n  Novruzova</p>", needle) == (2, 7)
+    assert text_position("<p>{{ person.name }}</p>", needle) is None
+
+
+def test_a_leak_is_placed_at_the_template_line_that_writes_it(tmp_path):
+    from briefgen.check import Leak, normalize
+
+    root = project(
+        tmp_path,
+        {
+            "brief.html.j2": '{% extends "base.html.j2" %}\n{% block b %}\n<p>Vera Sviryd</p>{% endblock %}',
+            "base.html.j2": "<body>{% block b %}{% endblock %}</body>",
+        },
+    )
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "print.css").write_text('p::after {\n  content: "Kept by Oleg Marchuk";\n}\n', encoding="utf-8")
+    locator = WarningLocator(root, theme, TemplateChain(root, None, None), "brief")
+    leak = Leak("people.v.name", normalize("Vera Sviryd"), "confidentiality check failed: people.v.name")
+    found = locator.leak_error("brief/brief.en.html", leak)
+    assert (found.location.path, found.location.line, found.location.column) == (
+        "templates/brief.html.j2",
+        3,
+        4,
+    )
+    assert found.message.startswith("brief/brief.en.html: confidentiality check failed: people.v.name")
+    assert found.is_error
+    # a theme's stylesheet writes text too (`content:`)
+    in_css = Leak("people.o.name", normalize("Oleg Marchuk"), "confidentiality check failed: people.o.name")
+    found = locator.leak_error("brief/brief.en.html", in_css)
+    assert (found.location.line, found.location.column) == (2, 21)
+    assert found.location.path.endswith("print.css")
+    elsewhere = Leak(
+        "people.v.name", normalize("Someone Else"), "confidentiality check failed: people.v.name"
+    )
+    found = locator.leak_error("brief/brief.en.html", elsewhere)
+    assert (found.location.path, found.location.line) == ("brief/brief.en.html", 0)
+    assert "no template of this output writes it" in (found.hint or "")
