@@ -566,6 +566,7 @@ class _Generator:
         self.used_ids: set[str] = set()
         self.people: list[Person] = []
         self.used_names: set[tuple[str, str]] = set()
+        self.author_names: set[str] = set()
 
     # -- helpers
 
@@ -626,13 +627,29 @@ class _Generator:
                 ),
                 "type": kind,
                 "publisher": SOURCE_PUBLISHERS[(n - 1) % len(SOURCE_PUBLISHERS)],
-                "authors": [self.person_name_plain() for _ in range(self.rng.randint(1, 2))],
+                "authors": self.authors_of_source(self.rng.randint(1, 2)),
                 "date": f"{year}-{self.rng.randint(1, 12):02d}",
                 "url": f"https://example.org/{kind}s/{year}/{n}",
                 "accessed": "2016-06-01",
             }
             items.append(item)
         return items
+
+    def authors_of_source(self, count: int) -> list[str]:
+        authors = [self.person_name_plain() for _ in range(count)]
+        self.author_names.update(authors)
+        return authors
+
+    def contact_name(self) -> str:
+        """A case contact's name (confidential) that no source author bears: a source listing
+        a namesake of a confidential contact would print the name, which briefgen warns of.
+        Told apart by an initial rather than by another draw, so the rest of the project
+        stays as the seed made it."""
+        name = self.person_name_plain()
+        if name in self.author_names:
+            first, last = name.split(" ", 1)
+            name = f"{first} {'ABDEKMNRST'[len(name) % 10]}. {last}"
+        return name
 
     def person_name_plain(self) -> str:
         female = self.rng.random() < 0.5
@@ -762,7 +779,7 @@ class _Generator:
         if rng.random() < 0.3:
             item["notes"] = [{"text": self.loc(lambda lang: NOTE_TEXT[lang])}]
         if rng.random() < 0.2:
-            lawyer = self.person_name_plain()
+            lawyer = self.contact_name()
             item["contacts"] = [
                 {
                     "name": lawyer,
