@@ -532,7 +532,11 @@ def render_outputs(
             ]:
                 del shared[key]
         reuse = shared.get(group)
-        needs_pdf = "pdf" in job.formats
+        # A copy with a letter counts the brief's own pages in its DOCX footer (SECTIONPAGES),
+        # whose result LibreOffice shows as written: the count comes from the brief's pages
+        # laid out, even when no PDF is asked for ("Page 4 of 1" otherwise). The copies of a
+        # brief share that layout (decisions.py), so a mailing lays it out once.
+        needs_pdf = "pdf" in job.formats or ("docx" in job.formats and view.letter is not None)
         document = document_for(show_toc=reuse["toc"]) if reuse else None
         laid_out = _reuse_body(document, reuse, layout) if reuse and reuse["layout"] and needs_pdf else None
         shared["last_reused"] = laid_out is not None

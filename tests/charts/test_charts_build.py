@@ -219,6 +219,10 @@ def test_libreoffice_renders_the_native_charts_and_the_timeline(fixture_build, t
     # Labels only the charts carry: the figure's categories and values, drawn by LibreOffice.
     for label in ("Capital", "North", "1,250", "142", "Figure 6."):
         assert label in text, label
+    # Values with their unit, on one line, as the PDF's chart prints them (word.label_format).
+    flat = text.replace("\xa0", " ")
+    for label in ("374 days", "60 days", "1 case"):
+        assert label in flat, label
     images = subprocess.run(["pdfimages", "-list", str(converted)], capture_output=True, text=True).stdout
     assert len(images.strip().splitlines()) >= 3  # header lines, then the timeline picture
 
@@ -241,6 +245,9 @@ def test_word_charts_group_digits_as_the_output_language_does(fixture_build, tmp
     )  # fmt: skip
     text = pdf_page_text(tmp_path / files[".docx"].with_suffix(".pdf").name).replace("\xa0", " ")
     assert "1 250" in text and "1,250" not in text
+    # Each bar's unit in the plural its number needs, as the PDF: no one format could say both.
+    for label in ("374 дня", "60 дней", "1 дело"):
+        assert label in text, label
 
 
 def openxml_audit(path: Path) -> subprocess.CompletedProcess:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from charts_support import in_child, independent_detention_days, png_of, raw_svg_of, svg_of
 from conftest import PROJECTS, REPO
+from lxml import etree
 
 from briefgen.charts import spec as chart_spec
 from briefgen.charts import vega, word
@@ -183,6 +184,27 @@ def test_word_chart_part_has_unsigned_axis_ids_cached_values_and_the_workbook_li
     assert '<c:autoTitleDeleted val="1"/>' in xml and '<c:roundedCorners val="0"/>' in xml
     assert "<c:legend>" not in xml and '<c:min val="0"/>' in xml  # as the SVG: no legend, from zero
     assert f'val="{THEME.color("brand")}"' in xml and 'typeface="Noto Sans"' in xml
+
+
+def test_word_data_labels_carry_the_svgs_words_around_the_value():
+    base = word.number_format("en", True)
+    assert word.label_format("764 days", base) == (
+        '[>=1000000]#","###","###"\xa0days";[>=1000]#","###"\xa0days";0"\xa0days"'
+    )
+    assert word.label_format("1 250", base) is None and word.label_format("", base) is None
+    assert word.label_format('"Q" 5', base).endswith(';""\\""Q"\\""\xa0"0')
+    payload = _spec("bar").payload()
+    payload["points"][0]["text"], payload["points"][1]["text"] = "1 case", "12 cases"
+    payload["points"].append({**payload["points"][1], "label": "Gamma", "text": "3 cases"})
+    xml = word.chart_xml(payload, THEME, "rId1").decode()
+    labels = etree.fromstring(xml.encode()).find(".//c:dLbls", word.NS)
+    # The most common words for the series, a c:dLbl of its own for the bar that differs.
+    (point,) = labels.findall("c:dLbl", word.NS)
+    assert point.find("c:idx", word.NS).get("val") == "0"
+    assert point.find("c:numFmt", word.NS).get("formatCode").endswith('0"\xa0case"')
+    assert labels.find("c:numFmt", word.NS).get("formatCode").endswith('0"\xa0cases"')
+    assert [etree.QName(c).localname for c in labels][:3] == ["dLbl", "numFmt", "spPr"]  # CT_DLbls order
+    assert labels.find("c:txPr/a:bodyPr", word.NS).get("wrap") == "none"
 
 
 def test_workbook_is_dated_by_the_build_and_identical_whenever_it_is_made(monkeypatch):

@@ -193,3 +193,28 @@ def test_a_letter_for_an_internal_audience_carries_the_marking(tmp_path):
     # Only the marking: no running title or page number on the letter's pages.
     assert "Free the fixture journalist" not in text
     assert not list(header.iter(qn("w:instrText")))
+
+
+def test_a_docx_only_copy_states_the_brief_page_count_libreoffice_shows(built, tmp_path):
+    # LibreOffice prints SECTIONPAGES as the result the file holds: a DOCX built without its
+    # PDF said "Page 4 of 1". The brief is laid out for the count, as the PDF build does.
+    from briefgen.build import BuildOptions, build_project
+
+    out, _ = built
+    brief_pages = len(pdf_pages_text(letter_copy(out, "jana-member", "pdf"))) - 1
+    assert brief_pages > 1
+    build_project(
+        PROJECTS / "letters",
+        BuildOptions(out=tmp_path, jobs=1, briefs=["appeal"], languages=["en"], formats=["docx"]),
+    )
+    document = python_docx.Document(str(tmp_path / "appeal/appeal.officials.en.jana-member.docx"))
+    footer = document.sections[-1].footer.part.element
+    runs = [r for p in footer.iter(qn("w:p")) for r in p.iter(qn("w:r"))]
+    # The result run of the SECTIONPAGES field: after its instruction and the separate mark.
+    at = next(
+        i for i, r in enumerate(runs) if "SECTIONPAGES" in "".join(t.text for t in r.iter(qn("w:instrText")))
+    )
+    result = next(
+        "".join(t.text for t in r.iter(qn("w:t"))) for r in runs[at + 1 :] if r.find(qn("w:t")) is not None
+    )
+    assert result == str(brief_pages)

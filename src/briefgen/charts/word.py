@@ -11,6 +11,7 @@ and the chart is given the theme's colours and fonts, data labels instead of a v
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -124,6 +125,38 @@ def number_format(language: str, integral: bool) -> str:
     return f"[>=1000000]#{sep}###{sep}###;[>={smallest}]#{sep}###;0"
 
 
+# The number in a label as the SVG prints it ("1 250 days", "764 дня", "4 cases").
+_NUMBER_IN_LABEL = re.compile(r"[-\u2212]?\d(?:[\d\s\u00a0\u202f,.\u2019']*\d)?")
+
+
+def label_format(text: str, base: str) -> str | None:
+    """The number format that writes a bar's value as the SVG's label `text` does: `base`
+    (number_format) with the label's words around it as literals (`0" days"`), so a Word
+    chart says "764 days" as the PDF does and still shows the value an editor types. None
+    when the label is the number alone (or holds none).
+
+    Each label keeps its own words: "1 case" beside "4 cases", and Russian's three plurals,
+    are what no one format can say (Excel's conditions cannot test a number's last digit)."""
+    found = _NUMBER_IN_LABEL.search(text)
+    if found is None:
+        return None
+    before, after = text[: found.start()], text[found.end() :]
+    if not before.strip() and not after.strip():
+        return None
+    sections = []
+    for section in base.split(";"):
+        condition = re.match(r"(?:\[[^\]]*\])?", section).group()
+        sections.append(condition + _literal(before) + section[len(condition) :] + _literal(after))
+    return ";".join(sections)
+
+
+def _literal(text: str) -> str:
+    # No-break spaces: LibreOffice would otherwise wrap "764 / days" beside a short bar, where
+    # the SVG keeps a label on one line. A quote is written outside the quotes, escaped.
+    text = text.replace(" ", "\u00a0")
+    return '"' + text.replace('"', '"\\""') + '"' if text else ""
+
+
 def _positive_axis_ids(root: etree._Element) -> None:
     """python-pptx numbers axes -2068027336 and so on; CT_UnsignedInt forbids the sign."""
     mapping: dict[str, str] = {}
@@ -180,11 +213,13 @@ def _style(root: etree._Element, payload: dict, theme: Theme) -> None:
     labels = etree.fromstring(
         f'<c:dLbls xmlns:c="{C}" xmlns:a="{A}">'
         "<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>"
-        f"{_text_properties(font, text, FONT_SIZE)}"
+        # On one line, as the SVG's: LibreOffice wraps "764 days" after the number otherwise.
+        f"{_text_properties(font, text, FONT_SIZE, wrap=False)}"
         f'<c:dLblPos val="{"t" if kind == "line" else "outEnd"}"/>'
         '<c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
         '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>'
     )
+    _unit_labels(labels, payload)
     existing = series.find("c:dLbls", NS)
     if existing is not None:
         series.remove(existing)
@@ -232,6 +267,29 @@ def _style(root: etree._Element, payload: dict, theme: Theme) -> None:
     chart.addnext(_no_fill_no_line())
 
 
+def _unit_labels(labels: etree._Element, payload: dict) -> None:
+    """The words of each label (`764 days`) as its number format: the series' when every
+    label has the same, else one c:dLbl per bar whose words differ from the most common."""
+    values = [p["value"] for p in payload["points"]]
+    base = number_format(payload.get("language", "en"), all(float(v).is_integer() for v in values))
+    formats = [label_format(p.get("text", ""), base) for p in payload["points"]]
+    if not any(formats):
+        return
+    common = max(set(formats), key=formats.count)
+    shared = list(labels)  # spPr, txPr, dLblPos, show*: each c:dLbl repeats them (CT_DLbl)
+    for element in shared:
+        labels.remove(element)
+    for index, code in enumerate(formats):
+        if code != common:
+            point = etree.SubElement(labels, _c("dLbl"))
+            etree.SubElement(point, _c("idx")).set("val", str(index))
+            etree.SubElement(point, _c("numFmt"), formatCode=code or base, sourceLinked="0")
+            point.extend(copy.deepcopy(element) for element in shared)
+    if common:
+        etree.SubElement(labels, _c("numFmt"), formatCode=common, sourceLinked="0")
+    labels.extend(shared)
+
+
 def _axis_title(text: str, font: str, colour: str) -> etree._Element:
     """The value axis' title (the figure's unit), turned as the SVG's."""
     title = etree.fromstring(
@@ -270,10 +328,11 @@ def _no_fill_no_line() -> etree._Element:
     )
 
 
-def _text_properties(font: str, colour: str, size: int) -> str:
+def _text_properties(font: str, colour: str, size: int, wrap: bool = True) -> str:
     font = font.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    body = "<a:bodyPr/>" if wrap else '<a:bodyPr wrap="none"/>'
     return (
-        f'<c:txPr xmlns:c="{C}" xmlns:a="{A}"><a:bodyPr/><a:lstStyle/><a:p><a:pPr>'
+        f'<c:txPr xmlns:c="{C}" xmlns:a="{A}">{body}<a:lstStyle/><a:p><a:pPr>'
         f'<a:defRPr sz="{size}" b="0"><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill>'
         f'<a:latin typeface="{font}"/><a:cs typeface="{font}"/></a:defRPr></a:pPr>'
         '<a:endParaRPr lang="en-US"/></a:p></c:txPr>'
