@@ -99,7 +99,11 @@ def run() -> None:
 @click.option("--audience", "audiences", multiple=True, metavar="ID", help="Only this audience (repeatable).")
 @click.option("--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 @click.option(
-    "--format", "formats", multiple=True, type=click.Choice(list(FORMATS)), help="Only this format."
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(FORMATS)),
+    help="Only this format (repeatable).",
 )
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [number of CPUs].")
 @click.option("--force", is_flag=True, help="Rebuild outputs that are up to date.")
