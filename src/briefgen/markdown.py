@@ -15,6 +15,7 @@ footnote called from inside another is given in brackets where it is called.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -47,8 +48,21 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# Smart quotes are decided at parse time but their marks depend on the output's language:
+# the parse (one per text, shared by every output) writes these stand-ins, and each
+# renderer puts its language's marks in their place (quotes.py).
+_QUOTE_STAND_INS = "\ue000\ue001\ue002\ue003"
+_APOSTROPHE_STAND_IN = "\ue004"  # markdown-it writes "’" itself: also put in by the renderer
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    # The typographer only for its smart quotes (and apostrophes: "Azerbaijan’s"): its
+    # replacements would turn an article's "(c)" into "©" and "--" into a dash.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": _QUOTE_STAND_INS})
+    md.enable("smartquotes")  # off in the commonmark preset; "replacements" stays off
+    # The rule reads its apostrophe from a module constant; briefgen is its only user here.
+    # (The package exports the rule's function under the module's name: import the module.)
+    importlib.import_module("markdown_it.rules_core.smartquotes").APOSTROPHE = _APOSTROPHE_STAND_IN
     md.use(footnote_plugin)
     md.disable(["image", "html_inline", "html_block"])
     md.inline.ruler.before("link", "citation", _citation_rule)
@@ -73,8 +87,17 @@ class MarkdownRenderer:
         cite: CiteFormatter,
         cited_visible: Callable[[str], bool] | None = None,
         reference: CiteFormatter | None = None,
+        quotes: tuple[str, str, str, str] | None = None,
     ):
         self._cite = cite
+        # The output language's quotation marks for the parse's stand-ins (None: straight).
+        if quotes is None:  # as written: plain_text gives the author's own characters
+            marks, apostrophe = ('"', '"', "'", "'"), "'"
+        else:
+            marks, apostrophe = quotes, "\u2019"
+        self._quotes = str.maketrans(
+            {**dict(zip(_QUOTE_STAND_INS, marks, strict=True)), _APOSTROPHE_STAND_IN: apostrophe}
+        )
         # A citation inside a footnote's text: the source as a reference within a sentence,
         # without the citation's closing full stop (by default the citation without it).
         self._reference = reference or (lambda source, locator: without_full_stop(cite(source, locator)))
@@ -156,7 +179,7 @@ class MarkdownRenderer:
                 )
                 continue
             if kind == "text":
-                out.append(str(escape(child.content)))
+                out.append(str(escape(child.content.translate(self._quotes))))
                 if not link_stack:
                     depth = _bracket_depth(child.content, depth)
             elif kind == "code_inline":

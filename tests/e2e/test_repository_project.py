@@ -228,3 +228,15 @@ def test_french_dossier_cites_articles_rights_and_the_court_in_french(repo_build
             assert french in text, (entry["path"], french)
         for english in ("Criminal Code", "ECHR Art.", "Grave Crimes"):
             assert english not in text, (entry["path"], english)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_quotes_and_apostrophes_are_typeset_as_the_language_sets_them(repo_build, fmt):
+    # Authors type straight quotes: 'he has "recently" lodged', "Azerbaijan's decision".
+    out, manifest = repo_build
+    [entry] = outputs(manifest, "justice-behind-bars-dossier", fmt)
+    path = out / entry["path"]
+    text = " ".join((pdf_text(path) if fmt == "pdf" else docx_text(path)).split())
+    assert "has \u201crecently\u201d lodged" in text
+    assert "Azerbaijan\u2019s decision" in text
+    assert '"recently"' not in text and "Azerbaijan's" not in text

@@ -135,3 +135,41 @@ def test_a_footnote_called_in_a_footnote_is_given_in_brackets_and_one_calling_it
     assert '<span class="footnote">Two.</span>' in html
     html = renderer().block("A.[^1]\n\n[^1]: Itself [^1].")  # was a RecursionError
     assert '<span class="footnote">Itself.</span>' in html
+
+
+def test_straight_quotes_become_the_output_languages_marks():
+    from briefgen.quotes import quotation_marks
+
+    text = 'He said "it was \'so-called\' justice" in Azerbaijan\'s court, `"as typed"`.'
+
+    def rendered(language: str) -> str:
+        renderer = MarkdownRenderer(lambda source, locator: Markup(""), quotes=quotation_marks(language))
+        return str(renderer.inline(text))
+
+    assert rendered("en") == (
+        "He said \u201cit was \u2018so-called\u2019 justice\u201d in Azerbaijan\u2019s court, "
+        "<code>&#34;as typed&#34;</code>."
+    )
+    assert rendered("ru").startswith(
+        "He said \u00abit was \u201eso-called\u201c justice\u00bb in Azerbaijan\u2019s"
+    )
+    assert rendered("de").startswith("He said \u201eit was \u201aso-called\u2018 justice\u201c")
+    # French puts a narrow no-break space inside its guillemets.
+    assert rendered("fr").startswith(
+        "He said \u00ab\u202fit was \u00ab\u202fso-called\u202f\u00bb justice\u202f\u00bb"
+    )
+    assert quotation_marks("fr-BE") == quotation_marks("fr") and quotation_marks("xx") == quotation_marks(
+        "en"
+    )
+    # Only the quotes: the typographer's replacements would make an article's "(c)" a "©".
+    assert "Art. 5(c) -- see" in rendered_plain("Art. 5(c) -- see")
+    # Without marks (plain_text, the leak check), what the author typed, character for character.
+    assert plain_text('*He* said "so" in Azerbaijan\'s court') == 'He said "so" in Azerbaijan\'s court'
+
+
+def rendered_plain(text: str) -> str:
+    from briefgen.quotes import quotation_marks
+
+    return str(
+        MarkdownRenderer(lambda source, locator: Markup(""), quotes=quotation_marks("en")).inline(text)
+    )
