@@ -344,7 +344,7 @@ def _key(node: Node | None, *path: str) -> Node | None:
 # Block elements whose classes are checked (a class on inline text only keeps its text;
 # a paragraph's unknown class the DOCX writer reports itself).
 _CHECKED_TAGS = frozenset(
-    {"div", "section", "article", "blockquote", "header", "footer", "main", "nav", "aside"}
+    {"div", "section", "article", "blockquote", "header", "footer", "main", "nav", "aside", "p"}
     | {"ul", "ol", "li", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
 )
 

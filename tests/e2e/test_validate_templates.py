@@ -146,3 +146,23 @@ def test_a_template_syntax_error_is_reported_beside_content_errors(tmp_path):
     assert "'bogus-status' is not allowed" in result.stderr
     assert "templates/partners/policy-brief.html.j2:3:" in result.stderr
     assert "2 error(s)" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_says_a_paragraphs_unknown_class_as_the_build_does(tmp_path):
+    # Only the DOCX writer used to see `<p class="...">` outside the vocabulary: `validate`
+    # passed a template whose build then warned.
+    root = copy(tmp_path, "casefile")
+    override = root / "templates" / "public" / "case-dossier.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '{% extends "builtin/case-dossier.html.j2" %}\n{% block content %}\n{{ super() }}\n'
+        '<p class="plea">Write to the minister.</p>\n{% endblock %}\n',
+        encoding="utf-8",
+    )
+    result = validate(root)
+    assert result.returncode == 0, result.stderr
+    expected = (
+        "templates/public/case-dossier.html.j2:4:1: warning: class 'plea' (<p>) is neither in the HTML "
+        "vocabulary nor under the theme's styles"
+    )
+    assert result.stderr.count(expected) == 1, result.stderr

@@ -782,10 +782,21 @@ def test_unknown_elements_warn_and_keep_their_text(tmp_path):
     for piece in ("Before ZEBRA after.", "Side note", "Plain ABBR", "Lead"):
         assert piece in text
     assert len(document.warnings) == 4
-    for tag in ('<blink class="x">', "<aside>", "<abbr>", '<p class="lead">'):
+    for tag in ('<blink class="x">', "<aside>", "<abbr>"):
         (message,) = [w for w in document.warnings if tag in w]
         assert message.startswith(f"{TEMPLATE}: ")
         assert "outside the HTML vocabulary; its text was kept" in message
+    # A paragraph's class outside the vocabulary is the class check's, as `validate` says it:
+    # once, with how to give it a look (classstyles.class_problems).
+    (message,) = [w for w in document.warnings if "'lead'" in w]
+    assert "class 'lead' (<p>) is neither in the HTML vocabulary nor under the theme's styles" in message
+    assert not any('<p class="lead">' in w for w in document.warnings)
+
+
+def test_a_vocabulary_class_a_paragraph_cannot_have_is_still_said(tmp_path):
+    out, document = build(tmp_path, page("<p class='cases-overview'>Boxed?</p>"))
+    assert "Boxed?" in text_of(out.xml("word/document.xml"))
+    assert any('<p class="cases-overview"> is outside the HTML vocabulary' in w for w in document.warnings)
 
 
 def test_scripts_are_reported_and_left_out(tmp_path):

@@ -25,6 +25,7 @@ from docx.parts.story import StoryPart
 from lxml import etree
 
 from ... import fonts
+from ...classstyles import is_vocabulary
 from ...document import RenderedDocument
 from . import oxml, styled_blocks
 from .contents import place_contents
@@ -402,8 +403,10 @@ class HtmlWalker(InlineRuns, Tables, Pictures):
         for cls in sorted(classes):
             if cls in P_CLASS_STYLES:
                 style = P_CLASS_STYLES[cls]
-            else:
+            elif is_vocabulary(cls):  # the vocabulary's, but not a paragraph's
                 self.warn_unknown(el)
+            # A class outside the vocabulary is classstyles.class_problems' to report, as
+            # `validate` does: once, with how to give it a look.
         if style == "Small Text" and ctx.container is self.body and _under_heading(el):
             # A line under a heading (a speaker's role) is the heading's: kept with what
             # follows, as the heading is, or the two stand alone at the foot of a page
