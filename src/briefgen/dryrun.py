@@ -81,10 +81,11 @@ def dry_run(model: Model) -> list[Diagnostic]:
 def _leak_error(leak, theme, root: Path, job, template: str) -> Diagnostic:
     """The confidentiality check's error at the template line that writes the value."""
     from .lookup import TemplateChain
-    from .outputwarnings import WarningLocator
+    from .outputwarnings import WarningLocator, theme_stylesheets
 
     chain = TemplateChain(root, theme.templates_dir, job.audience_id)
-    return WarningLocator(root, theme.folder, chain, template).leak_error(f"{job.brief_id}/{job.stem}", leak)
+    locator = WarningLocator(root, theme.folder, chain, template)
+    return locator.leak_error(f"{job.brief_id}/{job.stem}", leak, theme_stylesheets(theme))
 
 
 def _class_warnings(body, theme, root: Path, audience_id: str, template: str) -> list[Diagnostic]:

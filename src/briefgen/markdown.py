@@ -15,13 +15,13 @@ footnote called from inside another is given in brackets where it is called.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -48,35 +48,83 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-# Smart quotes are decided at parse time but their marks depend on the output's language:
-# the parse (one per text, shared by every output) writes these stand-ins, and each
-# renderer puts its language's marks in their place (quotes.py).
-_QUOTE_STAND_INS = "\ue000\ue001\ue002\ue003"
-_APOSTROPHE_STAND_IN = "\ue004"  # markdown-it writes "’" itself: also put in by the renderer
+Marks = tuple[str, str, str, str]  # quotes.quotation_marks: open, close, inner open, inner close
+# What a reference in brackets stands against without a space, typed by the author ("(see").
+_OPENING = "([{\"'“‘«„"
+# A bare web address in a text, up to white space: its quotes are the address's own.
+_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>]+")
 
 
-def _parser() -> MarkdownIt:
-    # The typographer only for its smart quotes (and apostrophes: "Azerbaijan’s"): its
-    # replacements would turn an article's "(c)" into "©" and "--" into a dash.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": _QUOTE_STAND_INS})
-    md.enable("smartquotes")  # off in the commonmark preset; "replacements" stays off
-    # The rule reads its apostrophe from a module constant; briefgen is its only user here.
-    # (The package exports the rule's function under the module's name: import the module.)
-    importlib.import_module("markdown_it.rules_core.smartquotes").APOSTROPHE = _APOSTROPHE_STAND_IN
+def _parser(marks: Marks | None) -> MarkdownIt:
+    """The parser for an output whose language quotes with `marks`; None: no smart quotes
+    (plain_text: the author's characters as typed)."""
+    if marks is None:
+        md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    else:
+        # The typographer only for its smart quotes (and apostrophes: "Azerbaijan’s"): its
+        # replacements would turn an article's "(c)" into "©" and "--" into a dash.
+        md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": list(marks)})
+        md.enable("smartquotes")  # off in the commonmark preset; "replacements" stays off
+        md.core.ruler.before("smartquotes", "addresses_as_typed", _addresses_as_typed)
     md.use(footnote_plugin)
     md.disable(["image", "html_inline", "html_block"])
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
 
 
-_MD = _parser()
+def _addresses_as_typed(state) -> None:
+    """The text of an autolink (`<https://...>`) and a bare web address keep their quotes:
+    smart quotes would print "Hell’s_Kitchen" in an address a reader copies. Their text
+    tokens become `address` tokens, which the smart quotes rule does not read."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, autolink = [], False
+        for child in block.children:
+            if child.type == "link_open" and child.markup == "autolink":
+                autolink = True
+            elif child.type == "link_close" and autolink:
+                autolink = False
+            elif child.type == "text" and autolink:
+                child.type = "address"
+            elif child.type == "text" and ("'" in child.content or '"' in child.content):
+                children.extend(_split_addresses(child))
+                continue
+            children.append(child)
+        block.children = children
+
+
+def _split_addresses(token: Token) -> list[Token]:
+    pieces, at = [], 0
+    for found in _BARE_URL.finditer(token.content):
+        if "'" not in found.group() and '"' not in found.group():
+            continue
+        for kind, content in (("text", token.content[at : found.start()]), ("address", found.group())):
+            if content:
+                piece = Token(kind, "", 0)
+                piece.content = content
+                pieces.append(piece)
+        at = found.end()
+    if not pieces:
+        return [token]
+    if at < len(token.content):
+        rest = Token("text", "", 0)
+        rest.content = token.content[at:]
+        pieces.append(rest)
+    return pieces
+
+
+_PARSERS: dict[Marks | None, MarkdownIt] = {}
 
 
 @lru_cache(maxsize=16384)
-def _parse(text: str) -> tuple:
-    """Tokens of a markdown text. Rendering only reads them, so one parse serves every
-    output a worker renders (personalised copies, audiences, languages) and the check."""
-    return tuple(_MD.parse(text, {}))
+def _parse(text: str, marks: Marks | None = None) -> tuple:
+    """Tokens of a markdown text, its quotes set in `marks`. Rendering only reads them, so
+    one parse serves every output a worker renders in a language (personalised copies,
+    audiences) and the check."""
+    if marks not in _PARSERS:
+        _PARSERS[marks] = _parser(marks)
+    return tuple(_PARSERS[marks].parse(text, {}))
 
 
 class MarkdownRenderer:
@@ -87,17 +135,13 @@ class MarkdownRenderer:
         cite: CiteFormatter,
         cited_visible: Callable[[str], bool] | None = None,
         reference: CiteFormatter | None = None,
-        quotes: tuple[str, str, str, str] | None = None,
+        quotes: Marks | None = None,
     ):
         self._cite = cite
-        # The output language's quotation marks for the parse's stand-ins (None: straight).
-        if quotes is None:  # as written: plain_text gives the author's own characters
-            marks, apostrophe = ('"', '"', "'", "'"), "'"
-        else:
-            marks, apostrophe = quotes, "\u2019"
-        self._quotes = str.maketrans(
-            {**dict(zip(_QUOTE_STAND_INS, marks, strict=True)), _APOSTROPHE_STAND_IN: apostrophe}
-        )
+        # The output language's quotation marks (quotes.py); None: quotes as typed.
+        self._marks = quotes
+        # What a reference in brackets may stand against without a space: "(see “(Source)”".
+        self._opening = _OPENING + ("" if quotes is None else quotes[0][-1] + quotes[2][-1])
         # A citation inside a footnote's text: the source as a reference within a sentence,
         # without the citation's closing full stop (by default the citation without it).
         self._reference = reference or (lambda source, locator: without_full_stop(cite(source, locator)))
@@ -110,7 +154,7 @@ class MarkdownRenderer:
     def block(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
-        tokens = _parse(text)
+        tokens = _parse(text, self._marks)
         footnotes = _collect_footnotes(tokens)
         return Markup(self._render_blocks(tokens, footnotes))
 
@@ -118,7 +162,7 @@ class MarkdownRenderer:
         """A markdown value inside a sentence: paragraphs joined, no block elements."""
         if not text:
             return Markup("")
-        tokens = _parse(text)
+        tokens = _parse(text, self._marks)
         footnotes = _collect_footnotes(tokens)
         inlines = [t for t in _body_tokens(tokens) if t.type == "inline"]
         return Markup(" ".join(self._render_inline(t.children or [], footnotes) for t in inlines))
@@ -178,8 +222,8 @@ class MarkdownRenderer:
                     child.meta["id"], footnotes, notes, out, reference_end, depth > 0
                 )
                 continue
-            if kind == "text":
-                out.append(str(escape(child.content.translate(self._quotes))))
+            if kind in ("text", "address"):
+                out.append(str(escape(child.content)))
                 if not link_stack:
                     depth = _bracket_depth(child.content, depth)
             elif kind == "code_inline":
@@ -242,7 +286,7 @@ class MarkdownRenderer:
         if not reference:  # plain_text's: no citations, no empty brackets
             _trim_space_before_note(out)
             return reference_end
-        return _add_bracketed(str(reference), out, reference_end, inside)
+        return _add_bracketed(str(reference), out, reference_end, inside, self._opening)
 
     def _add_inner_note(
         self,
@@ -263,7 +307,7 @@ class MarkdownRenderer:
         inner = str(without_full_stop(Markup(inner.strip())))
         if not inner:
             return reference_end
-        return _add_bracketed(inner, out, reference_end, inside)
+        return _add_bracketed(inner, out, reference_end, inside, self._opening)
 
 
 def _only_citations(children) -> bool:
@@ -273,7 +317,9 @@ def _only_citations(children) -> bool:
     )
 
 
-def _add_bracketed(text: str, out: list[str], reference_end: int | None, inside: bool) -> int:
+def _add_bracketed(
+    text: str, out: list[str], reference_end: int | None, inside: bool, opening: str = ""
+) -> int:
     """`text` added to a note's text in brackets, sharing the pair of the reference that
     closed at `reference_end` when only white space lies between ("(A; B)"); `inside`
     brackets of the author's, without a pair of its own. Returns where the pair closes."""
@@ -282,10 +328,10 @@ def _add_bracketed(text: str, out: list[str], reference_end: int | None, inside:
     elif reference_end == len(out) - 2 and not out[-1].strip():  # white space between
         out[-2:] = [f"; {text}", out[-2]]
     elif inside:  # the author's brackets serve; "" stands for the ")" not written
-        _space_before_reference(out)
+        _space_before_reference(out, opening or _OPENING)
         out.extend([text, ""])
     else:
-        _space_before_reference(out)
+        _space_before_reference(out, opening or _OPENING)
         out.extend([f"({text}", ")"])
     return len(out) - 1
 
@@ -301,9 +347,10 @@ def _bracket_depth(text: str, depth: int) -> int:
     return depth
 
 
-def _space_before_reference(out: list[str]) -> None:
-    # "text[@report]" or "text [@report]" alike: "text (Report)".
-    if out and out[-1] and not out[-1][-1].isspace() and out[-1][-1] not in "([{\"'“‘«„":
+def _space_before_reference(out: list[str], opening: str) -> None:
+    # "text[@report]" or "text [@report]" alike: "text (Report)"; none after an opening
+    # bracket or quotation mark (the output language's: MarkdownRenderer._opening).
+    if out and out[-1] and not out[-1][-1].isspace() and out[-1][-1] not in opening:
         out.append(" ")
 
 

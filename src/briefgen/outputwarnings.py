@@ -82,10 +82,24 @@ def resource_position(source: str, url: str) -> tuple[int, int] | None:
     return _line_column(source, found.start()) if found else None
 
 
+def theme_stylesheets(theme) -> list[Path]:
+    """The stylesheets an output of `theme` is made with that its author wrote: the theme's
+    own print.css.j2 and screen.css.j2 and its `css` files (the default theme's are
+    briefgen's, and print no one's content)."""
+    own = [theme.folder / name for name in ("print.css.j2", "screen.css.j2")]
+    return [path for path in own if path.is_file()] + list(theme.css_files)
+
+
+# A template comment: it renders nothing, so a withheld name in it is no one's leak.
+_TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+
+
 def text_position(source: str, needle: str) -> tuple[int, int] | None:
     """(line, column) where a template's text writes `needle` (letters and digits only, as
     the confidentiality check matches: check.normalize), read as written and percent- or
-    escape-decoded; a needle broken over two lines is found on its first."""
+    escape-decoded; a needle broken over two lines is found on its first. Template comments
+    (`{# ... #}`) are passed over, each character as a space, so places stay where they were."""
+    source = _TEMPLATE_COMMENT.sub(lambda found: re.sub(r"[^\n]", " ", found.group()), source)
     lines = source.split("\n")
     for number, line in enumerate(lines, 1):
         column = _column_of(line, needle)
@@ -181,11 +195,12 @@ class WarningLocator:
             hint = 'put the file in the project\'s assets/ folder and name it so: src="assets/NAME"'
         return error(path, line, column, f"{label}: {message}", hint)
 
-    def leak_error(self, output: str, leak) -> Diagnostic:
+    def leak_error(self, output: str, leak, stylesheets: list[Path] = ()) -> Diagnostic:
         """The confidentiality check's error (check.Leak) for `output`, at the line of the
-        output's templates or theme stylesheet that writes the withheld value, when one does;
-        else at the output, as nothing in the project's text says where it came from."""
-        found = self._find(lambda source: text_position(source, leak.needle), self._stylesheets)
+        output's templates or `stylesheets` (theme_stylesheets) that writes the withheld
+        value, when one does; else at the output, as nothing in the project's text says
+        where it came from."""
+        found = self._find(lambda source: text_position(source, leak.needle), list(stylesheets))
         if found[1] == 0:
             return error(
                 output,
@@ -200,13 +215,10 @@ class WarningLocator:
         return error(
             *found,
             f"{output}: {leak}",
-            hint="this line writes the withheld value itself: take it out of the template, or "
+            hint="this line holds the withheld value: a template that prints it itself bypasses "
+            "the selection; take it out of the template, or "
             "print it from the content, which each audience sees as far as its clearance allows",
         )
-
-    @cached_property
-    def _stylesheets(self) -> list[Path]:
-        return sorted(self.theme_folder.rglob("*.css")) if self.theme_folder.is_dir() else []
 
     def _find(self, where, more: list[Path] | None = None) -> tuple[str, int, int]:
         """(path, line, column) in the first file of the chain where `where` finds it, else

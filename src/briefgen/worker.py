@@ -38,7 +38,7 @@ from .fonts import UncoveredText, check_rendered
 from .jobs import build_timestamp, fallback_warnings, job_brief, job_fingerprint, job_view, printed_fallbacks
 from .lookup import TemplateChain, template_filename
 from .model import Model
-from .outputwarnings import WarningLocator, recorded_fallbacks, recorded_warnings
+from .outputwarnings import WarningLocator, recorded_fallbacks, recorded_warnings, theme_stylesheets
 from .parsed import ParsedDocument
 from .plan import Job
 from .publish import Publisher, TempOutput
@@ -611,7 +611,7 @@ def render_outputs(
             reference = shared.setdefault("checked", {}).setdefault((job.brief_id, output.format), {})
             leak = check_output(output.temp, output.format, view.ledger, reference)
             if leak:
-                diagnostics.append(locator.leak_error(output.relpath, leak))
+                diagnostics.append(locator.leak_error(output.relpath, leak, theme_stylesheets(theme)))
     except RenderError as exc:
         diagnostics.append(exc.diagnostic)
     except UncoveredText as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from datetime import UTC, date, datetime
@@ -205,6 +206,35 @@ def test_word_data_labels_carry_the_svgs_words_around_the_value():
     assert labels.find("c:numFmt", word.NS).get("formatCode").endswith('0"\xa0cases"')
     assert [etree.QName(c).localname for c in labels][:3] == ["dLbl", "numFmt", "spPr"]  # CT_DLbls order
     assert labels.find("c:txPr/a:bodyPr", word.NS).get("wrap") == "none"
+
+
+def test_word_labels_with_tied_wordings_are_the_same_whatever_the_hash_seed():
+    # "1 case" beside "12 cases": two wordings, one bar each. The series takes the first; a
+    # choice by a set's order changed with PYTHONHASHSEED, and the DOCX's bytes with it.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from briefgen.charts import word; from briefgen.charts.spec import ChartSpec, Point; "
+        "from briefgen.theme import BUILTIN_THEMES, load_theme; "
+        "spec = ChartSpec(name='t', kind='bar', title='T', alt='A', language='en', "
+        "points=[Point('A', 1, '1 case'), Point('B', 12, '12 cases')]); "
+        "theme = load_theme(BUILTIN_THEMES / 'default'); "
+        "sys.stdout.write(word.chart_xml(spec.payload(), theme, 'rId1').decode())"
+    )
+    made = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 7)
+    }
+    assert len(made) == 1
+    (xml,) = made
+    assert '<c:dLbl><c:idx val="1"/>' in xml  # the second bar's wording is its own
 
 
 def test_workbook_is_dated_by_the_build_and_identical_whenever_it_is_made(monkeypatch):

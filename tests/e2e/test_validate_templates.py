@@ -103,7 +103,7 @@ def test_validate_fails_where_the_build_would_refuse_to_publish(tmp_path):
     assert (
         "templates/public/case-dossier.html.j2:4:26: dossier/dossier.public.en: confidentiality check failed"
     ) in result.stderr
-    assert "this line writes the withheld value itself" in result.stderr
+    assert "this line holds the withheld value" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (root / "output").exists()
     override.unlink()

@@ -173,3 +173,36 @@ def rendered_plain(text: str) -> str:
     return str(
         MarkdownRenderer(lambda source, locator: Markup(""), quotes=quotation_marks("en")).inline(text)
     )
+
+
+def test_quotes_pair_as_markdown_it_pairs_them_and_change_no_other_parser():
+    from markdown_it import MarkdownIt
+
+    # A quote right after a closing one: the pairing is the library's own, with real marks.
+    assert rendered_plain('"recently""Justice"') == "\u201crecently\u201d\u201cJustice\u201d"
+    assert rendered_plain("\"Justice\"'so-called'") == "\u201cJustice\u201d\u2018so-called\u2019"
+    # briefgen patches nothing of markdown-it's: another parser in the process is unchanged.
+    other = MarkdownIt("commonmark", {"typographer": True}).enable("smartquotes")
+    assert other.render("Azerbaijan's") == "<p>Azerbaijan\u2019s</p>\n"
+
+
+def test_web_addresses_keep_the_quotes_typed_in_them():
+    html = rendered_plain(
+        "See <https://en.wikipedia.org/wiki/Hell's_Kitchen> and https://x.org/a'b, it's \"so\"."
+    )
+    assert ">https://en.wikipedia.org/wiki/Hell&#39;s_Kitchen</a>" in html
+    assert "https://x.org/a&#39;b," in html
+    assert "it\u2019s \u201cso\u201d." in html
+
+
+def test_a_reference_stands_against_the_languages_opening_quote():
+    from briefgen.quotes import quotation_marks
+
+    for language, opening in (("en", "\u201c"), ("de", "\u201e"), ("hu", "\u201e"), ("ru", "\u00ab")):
+        renderer = MarkdownRenderer(
+            lambda source, locator: Markup("S"),
+            reference=lambda source, locator: Markup("Source A"),
+            quotes=quotation_marks(language),
+        )
+        html = str(renderer.block('Text.[^1]\n\n[^1]: As "[@a]" says.'))
+        assert f"{opening}(Source A)" in html, (language, html)

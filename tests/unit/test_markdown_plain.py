@@ -57,7 +57,7 @@ def test_plain_text_gives_the_parsers_words(text):
 
 def test_texts_without_syntax_are_not_parsed(monkeypatch):
     parsed: list[str] = []
-    monkeypatch.setattr(markdown, "_parse", lambda text: parsed.append(text) or ())
+    monkeypatch.setattr(markdown, "_parse", lambda text, marks=None: parsed.append(text) or ())
     plain_text.cache_clear()
     assert plain_text("Arrested on 12 May 2016;\n  held  in Baku!\n\nSecond paragraph.") == (
         "Arrested on 12 May 2016; held in Baku! Second paragraph."

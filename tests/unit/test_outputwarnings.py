@@ -4,6 +4,7 @@ manifest's record of it."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from briefgen.diagnostics import strictly, warning
 from briefgen.lookup import TemplateChain
@@ -16,6 +17,7 @@ from briefgen.outputwarnings import (
     recorded_warnings,
     template_files,
     text_position,
+    theme_stylesheets,
 )
 
 
@@ -132,6 +134,10 @@ def test_text_position_finds_a_withheld_value_as_the_leak_check_reads_it():
     # broken over two lines: on the first, where it starts
     assert text_position("<p>\n  met Zəhra\n  Novruzova</p>", needle) == (2, 7)
     assert text_position("<p>{{ person.name }}</p>", needle) is None
+    # A template comment renders nothing: the line that prints the name is the one named.
+    commented = "{#- Checked against Zəhra Novruzova's file -#}\n<p>{{ x }}</p>\n<p>Zəhra Novruzova</p>"
+    assert text_position(commented, needle) == (3, 4)
+    assert text_position("{# Zəhra\nNovruzova #}", needle) is None
 
 
 def test_a_leak_is_placed_at_the_template_line_that_writes_it(tmp_path):
@@ -144,10 +150,17 @@ def test_a_leak_is_placed_at_the_template_line_that_writes_it(tmp_path):
             "base.html.j2": "<body>{% block b %}{% endblock %}</body>",
         },
     )
-    theme = tmp_path / "theme"
-    theme.mkdir()
-    (theme / "print.css").write_text('p::after {\n  content: "Kept by Oleg Marchuk";\n}\n', encoding="utf-8")
-    locator = WarningLocator(root, theme, TemplateChain(root, None, None), "brief")
+    theme = SimpleNamespace(folder=tmp_path / "theme", css_files=[])
+    theme.folder.mkdir()
+    # The theme's own print stylesheet writes text too (`content:`); a stylesheet the theme
+    # does not use is not blamed.
+    (theme.folder / "print.css.j2").write_text(
+        'p::after {\n  content: "Kept by Oleg Marchuk";\n}\n', encoding="utf-8"
+    )
+    (theme.folder / "unused.css").write_text('p::after { content: "Someone Else"; }\n', encoding="utf-8")
+    stylesheets = theme_stylesheets(theme)
+    assert stylesheets == [theme.folder / "print.css.j2"]
+    locator = WarningLocator(root, theme.folder, TemplateChain(root, None, None), "brief")
     leak = Leak("people.v.name", normalize("Vera Sviryd"), "confidentiality check failed: people.v.name")
     found = locator.leak_error("brief/brief.en.html", leak)
     assert (found.location.path, found.location.line, found.location.column) == (
@@ -159,12 +172,12 @@ def test_a_leak_is_placed_at_the_template_line_that_writes_it(tmp_path):
     assert found.is_error
     # a theme's stylesheet writes text too (`content:`)
     in_css = Leak("people.o.name", normalize("Oleg Marchuk"), "confidentiality check failed: people.o.name")
-    found = locator.leak_error("brief/brief.en.html", in_css)
+    found = locator.leak_error("brief/brief.en.html", in_css, stylesheets)
     assert (found.location.line, found.location.column) == (2, 21)
-    assert found.location.path.endswith("print.css")
+    assert found.location.path.endswith("print.css.j2")
     elsewhere = Leak(
         "people.v.name", normalize("Someone Else"), "confidentiality check failed: people.v.name"
     )
-    found = locator.leak_error("brief/brief.en.html", elsewhere)
+    found = locator.leak_error("brief/brief.en.html", elsewhere, stylesheets)
     assert (found.location.path, found.location.line) == ("brief/brief.en.html", 0)
     assert "no template of this output writes it" in (found.hint or "")

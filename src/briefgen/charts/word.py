@@ -275,7 +275,9 @@ def _unit_labels(labels: etree._Element, payload: dict) -> None:
     formats = [label_format(p.get("text", ""), base) for p in payload["points"]]
     if not any(formats):
         return
-    common = max(set(formats), key=formats.count)
+    # The first of the most common: a set's order would change with the hash seed, and the
+    # file with it (builds are byte for byte the same).
+    common = max(formats, key=formats.count)
     shared = list(labels)  # spPr, txPr, dLblPos, show*: each c:dLbl repeats them (CT_DLbl)
     for element in shared:
         labels.remove(element)

@@ -23,7 +23,7 @@ from ..document import RenderedDocument, ResourceError
 from ..jobs import build_timestamp, job_view
 from ..lookup import TemplateChain, template_filename
 from ..model import Model
-from ..outputwarnings import WarningLocator
+from ..outputwarnings import WarningLocator, theme_stylesheets
 from ..parsed import ParsedDocument
 from ..plan import Job
 from ..render import DocumentRenderer, RenderError, make_environment
@@ -84,7 +84,7 @@ def draft_html(model: Model, job: Job, target: Path, show_toc: bool | None) -> l
             locator = WarningLocator(
                 root, theme.folder, TemplateChain(root, theme.templates_dir, job.audience_id), brief.template
             )
-            return [str(locator.leak_error(job.relpath("html"), leak))]
+            return [str(locator.leak_error(job.relpath("html"), leak, theme_stylesheets(theme)))]
     except RenderError as exc:
         return [str(exc.diagnostic)]
     except ResourceError as exc:
