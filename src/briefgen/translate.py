@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, error, warning
 from .load import SETTINGS_FILE, load_project
-from .model import COLLECTIONS, SENSITIVITY_LEVELS, Model
+from .model import COLLECTIONS, LANG_RE, SENSITIVITY_LEVELS, Model
 from .plan import UsageError, brief_languages
 from .pofile import PoCatalog, PoError, PoMessage, read_po, write_po
 from .translatable import (
@@ -36,7 +36,7 @@ from .translatable import (
     word_count,
     written_value,
 )
-from .yamledit import YamlDocument, YamlEditError, write_documents
+from .yamledit import WriteError, YamlDocument, YamlEditError, write_documents
 
 _KINDS = {
     "organisations": "Organisation",
@@ -172,6 +172,18 @@ def import_po(root: Path, raw: bytes, po_label: str) -> ImportReport:
             )
         )
         return report
+    if not LANG_RE.match(language):
+        # It becomes a key of the content files: "fr: x" or "../x" would be written there.
+        report.diagnostics.append(
+            error(
+                po_label,
+                catalog.header_line,
+                1,
+                f"the PO file's 'Language:' header says {language!r}, which is not a language code",
+                "write a code such as fr, ru or pt-BR, as `briefgen translate export` wrote it",
+            )
+        )
+        return report
     loaded = load_project(root)
     if loaded.model is None:
         report.diagnostics += loaded.errors
@@ -212,7 +224,12 @@ def import_po(root: Path, raw: bytes, po_label: str) -> ImportReport:
     if report.errors:
         report.applied = 0
         return report
-    written = write_documents((root / name, doc) for name, doc in documents.items())
+    try:
+        written = write_documents((root / name, doc) for name, doc in documents.items())
+    except WriteError as exc:
+        report.diagnostics.append(exc.diagnostic(root))
+        report.applied = 0
+        return report
     report.written = [p.relative_to(root).as_posix() for p in written]
     return report
 

@@ -713,26 +713,63 @@ def _show(path: YamlPath) -> str:
 # ---------------------------------------------------------------- writing files
 
 
+class WriteError(Exception):
+    """A project file could not be written (a read-only folder, a full disk): `path` and the
+    system's reason. Nothing of the import was written."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+    def diagnostic(self, root: Path):
+        """The error at the file, its path relative to the project `root`."""
+        from .diagnostics import error
+
+        where = self.path.relative_to(root).as_posix() if self.path.is_relative_to(root) else str(self.path)
+        return error(
+            where,
+            0,
+            0,
+            f"cannot write the file: {self.reason}; nothing was written",
+            "make the folder writable (or free some room on the disk) and run the import again",
+        )
+
+
 def write_documents(documents: Iterable[tuple[Path, YamlDocument]]) -> list[Path]:
-    """Write every changed document, each atomically (a temporary file moved into place);
-    returns the paths written. Nothing is written for a document that did not change."""
-    written = []
-    for path, doc in documents:
-        if not doc.changed:
-            continue
-        path = Path(path)
-        mode = path.stat().st_mode & 0o777 if path.exists() else None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(doc.to_bytes())
-            if mode is not None:
-                os.chmod(temp, mode)
-            os.replace(temp, path)
-        except BaseException:
+    """Write every changed document; returns the paths written. Nothing is written for a
+    document that did not change.
+
+    All or nothing, as far as a file system allows: every new text is first written to a
+    temporary file beside its file, and only when all of them are written are they moved
+    into place (a rename, which does not fail for want of room). A file that cannot be
+    written raises WriteError, and no file has changed."""
+    pending: list[tuple[Path, str, YamlDocument]] = []
+    try:
+        for path, doc in documents:
+            if not doc.changed:
+                continue
+            path = Path(path)
+            try:
+                mode = path.stat().st_mode & 0o777 if path.exists() else None
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            except OSError as exc:
+                raise WriteError(path, exc.strerror or str(exc)) from None
+            pending.append((path, temp, doc))
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(doc.to_bytes())
+                if mode is not None:
+                    os.chmod(temp, mode)
+            except OSError as exc:
+                raise WriteError(path, exc.strerror or str(exc)) from None
+    except BaseException:
+        for _path, temp, _doc in pending:
             Path(temp).unlink(missing_ok=True)
-            raise
+        raise
+    written = []
+    for path, temp, doc in pending:
+        os.replace(temp, path)
         doc.original = doc.text
         written.append(path)
     return written

@@ -293,6 +293,18 @@ def test_a_po_without_language_is_refused(tmp_path, fixture_copy):
     assert result.exit_code == 1 and "no 'Language:' header" in result.output
 
 
+@pytest.mark.parametrize("code", ["fr: x", "../x"])
+def test_a_po_whose_language_is_not_a_code_is_refused(tmp_path, fixture_copy, code):
+    # The language becomes a key in the content files: "fr: x" was written there as one.
+    po, _ = _po_with(tmp_path, fixture_copy, {})
+    po.write_text(po.read_text().replace('"Language: fr\\n"', f'"Language: {code}\\n"'))
+    before = yaml_files(fixture_copy)
+    result = cli("translate", "import", str(fixture_copy), str(po))
+    assert result.exit_code == 1, result.output
+    assert f"the PO file's 'Language:' header says '{code}', which is not a language code" in result.output
+    assert yaml_files(fixture_copy) == before
+
+
 def test_a_changed_source_is_reported_not_applied(tmp_path, fixture_copy):
     po, _ = _po_with(tmp_path, fixture_copy, {})
     items = fixture_copy / "content" / "items.yaml"

@@ -180,6 +180,40 @@ def test_write_documents_writes_only_changed_files(tmp_path: Path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_a_file_that_cannot_be_written_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch):
+    # The disk fills up at the second file: the first is not changed either, and no
+    # temporary file stays behind. (The file system's refusal is simulated: as root, a
+    # read-only folder would not stop the write.)
+    import errno
+    import tempfile
+
+    from briefgen.yamledit import WriteError
+
+    one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    one.write_text(SOURCE)
+    two.write_text(SOURCE)
+    d1, d2 = YamlDocument.read(one), YamlDocument.read(two)
+    d1.set_scalar(("cases", "one-case", "title"), "Changed")
+    d2.set_scalar(("cases", "one-case", "title"), "Changed too")
+    real = tempfile.mkstemp
+    calls = []
+
+    def full_disk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", full_disk)
+    with pytest.raises(WriteError) as raised:
+        write_documents([(one, d1), (two, d2)])
+    assert (raised.value.path, raised.value.reason) == (two, "No space left on device")
+    assert one.read_text() == SOURCE and two.read_text() == SOURCE
+    assert not list(tmp_path.glob(".*.tmp"))
+    found = raised.value.diagnostic(tmp_path)
+    assert str(found).startswith("two.yaml:0:0: cannot write the file: No space left on device")
+
+
 _texts = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
     | st.sampled_from("\n :#'\"-[]{},>|"),

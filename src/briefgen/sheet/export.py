@@ -20,6 +20,7 @@ document dates come from it and the zip entries carry a fixed time.
 from __future__ import annotations
 
 import io
+import json
 import math
 import os
 import re
@@ -37,11 +38,13 @@ from ..model import Model
 from ..yamledit import YamlDocument
 from .citations import mask
 from .columns import SHEETS, Column
+from .tables import SNAPSHOT_MARK, SNAPSHOT_SHEET
 from .visibility import README_CLEARANCE, Visibility
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LISTS_SHEET = "Lists"
 README_SHEET = "README"
+SNAPSHOT_CHUNK = 30000
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LINE_HEIGHT = 15.0  # points: one line of the default 11 pt font
@@ -120,23 +123,51 @@ def sheet_rows(model: Model, clearance: str, documents: dict[str, YamlDocument] 
 
 
 def _row(columns: list[Column], raw: dict, seen: Visibility, language: str, fixed: dict) -> list[Any]:
-    row = []
-    for column in columns:
-        if column.name in fixed:
-            row.append(fixed[column.name])
-            continue
-        if not seen.part_visible(raw, column.sensitivity_of):
-            row.append(None)
-            continue
-        written = column.written(raw, language)
-        if column.ref and written is not None:
-            ids = written if isinstance(written, list) else [written]
-            shown = seen.shown_refs(column.ref, [str(i) for i in ids])
-            written = shown if isinstance(written, list) else (shown[0] if shown else None)
-        if column.kind == "markdown" and isinstance(written, str):
-            written = mask(written, seen)  # a withheld source's id and page never reach the cell
-        row.append(column.cell(written))
-    return row
+    return [fixed[c.name] if c.name in fixed else cell_value(c, raw, seen, language) for c in columns]
+
+
+def cell_value(column: Column, raw: dict, seen: Visibility, language: str) -> Any:
+    """What the export writes in `column`'s cell for an item (or list entry) as written."""
+    if not seen.part_visible(raw, column.sensitivity_of):
+        return None
+    written = column.written(raw, language)
+    if column.ref and written is not None:
+        ids = written if isinstance(written, list) else [written]
+        shown = seen.shown_refs(column.ref, [str(i) for i in ids])
+        written = shown if isinstance(written, list) else (shown[0] if shown else None)
+    if column.kind == "markdown" and isinstance(written, str):
+        written = mask(written, seen)  # a withheld source's id and page never reach the cell
+    return column.cell(written)
+
+
+def row_key(sheet, values: dict[str, Any]) -> str:
+    """A row's place in the project, as the snapshot records it: the item's id, or the
+    case's (person's) id and the entry's number for a list sheet ("lena-case#3")."""
+    if sheet.list_field is None:
+        return str(values.get("id"))
+    return f"{values.get(sheet.key)}#{values.get('entry')}"
+
+
+def _write_snapshot(ws, clearance: str, tables: dict) -> None:
+    """The hidden sheet Exported: each row's cells as exported (JSON), by sheet and row key,
+    and the clearance. The import compares a cell with what it was when exported, not with
+    the YAML file now: a workbook given back after the files changed does not undo those
+    changes (sheet/ingest.py)."""
+    ws.append([SNAPSHOT_MARK, clearance])
+    for sheet in SHEETS:
+        columns, rows = tables[sheet.name]
+        for values in rows:
+            cells = {c.header: v for c, v in zip(columns, values, strict=True)}
+            record = json.dumps(cells, ensure_ascii=False, sort_keys=True, default=_json_value)
+            for start in range(0, len(record), SNAPSHOT_CHUNK):  # a cell holds 32,767 characters
+                ws.append([sheet.name, row_key(sheet, cells), record[start : start + SNAPSHOT_CHUNK]])
+    ws.sheet_state = "hidden"
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in a cell")
 
 
 def export_workbook(model: Model, clearance: str = "public") -> tuple[bytes, dict[str, int]]:
@@ -163,6 +194,7 @@ def export_workbook(model: Model, clearance: str = "public") -> tuple[bytes, dic
                 hidden.cell(row=cell.row, column=cell.column, value=cell.value)
     hidden.sheet_state = "hidden"
     _write_readme(readme, model, clearance, tables)
+    _write_snapshot(workbook.create_sheet(SNAPSHOT_SHEET), clearance, tables)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _fixed_zip(buffer.getvalue(), stamp), {name: len(rows) for name, (_, rows) in tables.items()}

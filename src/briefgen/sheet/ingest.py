@@ -30,10 +30,10 @@ from ..load import check_content, load_project
 from ..model import LANG_RE, SENSITIVITY_LEVELS, Model
 from ..slugs import suggest_slug
 from ..typed import did_you_mean
-from ..yamledit import YamlDocument, YamlEditError, write_documents
+from ..yamledit import WriteError, YamlDocument, YamlEditError, write_documents
 from .citations import unmask
 from .columns import CASES, PEOPLE, SHEETS, Column, SheetModel
-from .export import raw_items, workbook_languages
+from .export import cell_value, raw_items, workbook_languages
 from .tables import IGNORED_SHEETS, SHEET_NAMES, Cell, Table, TableError, read_book
 from .visibility import Visibility
 
@@ -71,6 +71,21 @@ class SheetImportReport:
         return [p for p in self.problems if not _is_error(p)]
 
 
+def _canonical(column: Column, value: Any, typed: bool) -> Any:
+    """A cell value as the column reads it, for comparing; one it cannot read stands for
+    itself (never equal to a value that reads)."""
+    read, problem, _hint = column.read(value, typed)
+    if problem:
+        return ("unreadable", repr(value))
+    return read
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip() == b.strip()
+    return a == b
+
+
 def _is_error(problem: Problem | Diagnostic) -> bool:
     return not problem.warning if isinstance(problem, Problem) else problem.is_error
 
@@ -90,6 +105,7 @@ def import_files(root: Path, files: list[tuple[str, bytes]]) -> SheetImportRepor
     report = SheetImportReport()
     tables: list[Table] = []
     clearances = []
+    snapshots: dict[str, dict] = {}
     for label, raw in files:
         try:
             book = read_book(label, raw)
@@ -99,6 +115,20 @@ def import_files(root: Path, files: list[tuple[str, bytes]]) -> SheetImportRepor
         tables += book.tables
         if book.clearance is not None:
             clearances.append((label, book.clearance))
+        if book.snapshot is not None:
+            snapshots[label] = book.snapshot
+            if book.clearance != book.snapshot_clearance:
+                # What the workbook left out is judged by the clearance it was made for:
+                # one typed over would let the import remove what it never showed.
+                report.problems.append(
+                    Problem(
+                        f"{label}:README!B2",
+                        f"the clearance was changed: this workbook was exported for "
+                        f"'{book.snapshot_clearance}'",
+                        f"put back '{book.snapshot_clearance}', or export a workbook with "
+                        f"--clearance {book.clearance}",
+                    )
+                )
     if report.problems:
         return report
     for label, clearance in clearances:
@@ -119,13 +149,15 @@ def import_files(root: Path, files: list[tuple[str, bytes]]) -> SheetImportRepor
     if loaded.model is None:
         report.problems += loaded.errors
         return report
-    _Importer(root, loaded.model, report).run(tables)
+    _Importer(root, loaded.model, report, snapshots).run(tables)
     return report
 
 
 class _Importer:
-    def __init__(self, root: Path, model: Model, report: SheetImportReport):
+    def __init__(self, root: Path, model: Model, report: SheetImportReport, snapshots: dict | None = None):
         self.root = Path(root)
+        # Each workbook's record of its rows as exported (export._write_snapshot), by label.
+        self.snapshots = snapshots or {}
         self.model = model
         self.report = report
         self.seen = Visibility(model, report.clearance)
@@ -179,7 +211,11 @@ class _Importer:
         self._check_result()
         if self.report.errors:
             return
-        written = write_documents((self.root / name, doc) for name, doc in self.documents.items())
+        try:
+            written = write_documents((self.root / name, doc) for name, doc in self.documents.items())
+        except WriteError as exc:
+            self.report.problems.append(exc.diagnostic(self.root))
+            return
         self.report.written = [p.relative_to(self.root).as_posix() for p in written]
 
     def _skip(self, table: Table) -> None:
@@ -428,6 +464,7 @@ class _Importer:
     ) -> None:
         collection, item_id = base[0], base[1]
         doc = self._document_of(collection, item_id)
+        exported = self._as_exported(row, sheet, base)
         for column, cell in row.cells.items():
             if column.kind in ("id", "entry") or column.name == sheet.parent_key:
                 continue
@@ -444,6 +481,21 @@ class _Importer:
                         "edit them in the YAML file, or export with a higher --clearance",
                     )
                 continue
+            if exported is not None and column.header in exported:
+                before = _canonical(column, exported[column.header], typed=False)
+                if _same(value, before):
+                    continue  # the cell as exported: whatever the file says now stays
+                now = _canonical(column, cell_value(column, raw, self.seen, self.language), typed=True)
+                if not _same(now, before) and not _same(value, now):
+                    self.problem(
+                        row,
+                        cell,
+                        f"this cell was changed in the workbook, and {doc.label} changed it too "
+                        "since the export",
+                        "export again and make the change in the new workbook, or make this cell "
+                        "say what the file says",
+                    )
+                    continue
             written = column.written(raw, self.language)
             hidden: list[str] = []
             if column.ref and written is not None:
@@ -593,8 +645,55 @@ class _Importer:
             )
             return
         seen_entries[(item_id, number)] = row
+        base = (collection, item_id, field, number - 1)
+        exported = self._as_exported(row, sheet, base)
+        entry = entries[number - 1]
+        if exported is not None and not self._entry_as_exported(row, sheet, exported, entry, known):
+            return
         self.touched.append((collection, item_id, row))
-        self._update(row, sheet, (collection, item_id, field, number - 1), entries[number - 1], known)
+        self._update(row, sheet, base, entry, known)
+
+    def _entry_as_exported(self, row: _Row, sheet: SheetModel, exported: dict, entry: dict, known) -> bool:
+        """Whether a list row the user changed still has its entry where the export found it.
+        A row as exported is left alone (False), whatever its entry is now: a workbook given
+        back after entries were added or removed before it would otherwise write its cells
+        over another entry. A changed row whose entry changed since is a problem (False)."""
+        columns = [c for c in row.cells if c.kind not in ("id", "entry") and c.name != sheet.parent_key]
+        changed = [
+            c
+            for c in columns
+            if c.header in exported
+            and not _same(self._read(row, c, known)[1], _canonical(c, exported[c.header], typed=False))
+        ]
+        if not changed:
+            return False
+        moved = any(
+            not _same(
+                _canonical(c, cell_value(c, entry, self.seen, self.language), typed=True),
+                _canonical(c, exported[c.header], typed=False),
+            )
+            for c in columns
+            if c.header in exported
+        )
+        if moved:
+            self.problem(
+                row,
+                row.key,
+                "this row was changed, and its entry is no longer what the workbook was exported "
+                "with (it was edited in the file, or an entry was added or removed before it)",
+                "export again and make the change in the new workbook",
+            )
+            return False
+        return True
+
+    def _as_exported(self, row: _Row, sheet: SheetModel, base: tuple) -> dict | None:
+        """The row's cells as the workbook was exported with (its hidden sheet Exported), or
+        None (a CSV file, a workbook without the record, a row the export did not write)."""
+        snapshot = self.snapshots.get(row.table.label)
+        if snapshot is None:
+            return None
+        key = base[1] if len(base) == 2 else f"{base[1]}#{base[3] + 1}"
+        return snapshot.get((sheet.name, key))
 
     # ------------------------------------------------------------ new files and the check
 

@@ -9,6 +9,7 @@ its header row.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -18,7 +19,9 @@ from .columns import SHEETS
 from .visibility import README_CLEARANCE
 
 SHEET_NAMES = tuple(sheet.name for sheet in SHEETS)
-IGNORED_SHEETS = ("README", "Lists")
+SNAPSHOT_SHEET = "Exported"  # export.SNAPSHOT_SHEET (not imported: export imports openpyxl)
+SNAPSHOT_MARK = "briefgen snapshot 1"
+IGNORED_SHEETS = ("README", "Lists", SNAPSHOT_SHEET)
 
 
 class TableError(Exception):
@@ -54,6 +57,10 @@ class Table:
 class Book:
     tables: list[Table] = field(default_factory=list)
     clearance: str | None = None
+    # The hidden sheet Exported: {(sheet, row key): {header: cell value as exported}}, and
+    # the clearance it was made for; None for CSV files and workbooks without it.
+    snapshot: dict[tuple[str, str], dict[str, Any]] | None = None
+    snapshot_clearance: str | None = None
 
 
 def read_book(label: str, raw: bytes) -> Book:
@@ -101,12 +108,36 @@ def _read_xlsx(label: str, raw: bytes) -> Book:
                 if row and row[0] == README_CLEARANCE and isinstance(row[1], str):
                     book.clearance = row[1].strip()
             continue
+        if ws.title == SNAPSHOT_SHEET:
+            book.snapshot, book.snapshot_clearance = _snapshot(ws)
+            continue
         if ws.title in IGNORED_SHEETS:
             continue
         rows = [[_cell(ws.title, c) for c in row] for row in ws.iter_rows()]
         headers = rows[0] if rows else []
         book.tables.append(Table(ws.title, label, headers, rows[1:]))
     return book
+
+
+def _snapshot(ws) -> tuple[dict[tuple[str, str], dict[str, Any]] | None, str | None]:
+    """The export's record of each row (export._write_snapshot); (None, None) when the sheet
+    is not one briefgen wrote or cannot be read, and the import compares with the files."""
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows or not rows[0] or rows[0][0] != SNAPSHOT_MARK:
+        return None, None
+    texts: dict[tuple[str, str], str] = {}
+    for row in rows[1:]:
+        if len(row) < 3 or not all(isinstance(v, str) for v in row[:3]):
+            return None, None
+        texts[(row[0], row[1])] = texts.get((row[0], row[1]), "") + row[2]
+    try:
+        snapshot = {key: json.loads(text) for key, text in texts.items()}
+    except ValueError:
+        return None, None
+    if not all(isinstance(v, dict) for v in snapshot.values()):
+        return None, None
+    clearance = rows[0][1] if len(rows[0]) > 1 and isinstance(rows[0][1], str) else None
+    return snapshot, clearance
 
 
 # Calc saves a truth value as the formula TRUE() or FALSE(): that is a value, not a formula.
