@@ -326,3 +326,21 @@ def test_one_edited_cell_in_the_repository_project(tmp_path):
     assert hunks(before[file], after[file]) == [
         (["    status_date: 2016-01-19"], ["    status_date: 2016-03-17"])
     ]
+
+
+def test_two_languages_of_a_field_the_item_lacks_are_written_together(tmp_path):
+    # title[en] then title[ru] of a case without a title: the second cell found the title
+    # the first had just added and was refused ("already has 'title'").
+    root = copy_fixture(FIXTURE, tmp_path)
+    workbook = edit(
+        export(root),
+        [
+            ("Cases", "omar-case", "title[en]", "The case of Omar"),
+            ("Cases", "omar-case", "title[ru]", "Дело Омара"),
+        ],
+    )
+    report = run_import(root, ("book.xlsx", workbook))
+    assert report.errors == [], [str(p) for p in report.errors]
+    case = read_yaml("cases.yaml", (root / "content/cases.yaml").read_bytes()).root.data()["cases"][1]
+    assert case["id"] == "omar-case"
+    assert case["title"] == {"en": "The case of Omar", "ru": "Дело Омара"}

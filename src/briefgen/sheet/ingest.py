@@ -809,9 +809,10 @@ def _put_data(data: dict, column: Column, value: Any, project_language: str) -> 
 def _edit(doc: YamlDocument, base: tuple, raw: dict, column: Column, value: Any, language: str) -> None:
     """Make the item at `base` (its YAML data `raw`) hold `value` in `column` (None: remove)."""
     path = (*base, *column.path)
-    current: Any = raw
-    for part in column.path:
-        current = current.get(part) if isinstance(current, dict) else None
+    # As the document holds it now, not as it was read: an earlier cell of the row may have
+    # written the field already (title[en] then title[ru] of a case that had no title).
+    node = doc.node(path)
+    current: Any = node.data() if node is not None else None
     if value is None:
         if column.localized and isinstance(current, dict):
             if len(current) == 1:
