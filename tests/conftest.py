@@ -96,6 +96,20 @@ def copy_project_with(name: str, destination: Path, file: str, old: str, new: st
     return target
 
 
+def casefile_with_dossier_line(destination: Path, line: str) -> Path:
+    """A copy of the casefile fixture whose public audience's dossier template adds `line`
+    after the built-in content, as line 4 of its override."""
+    root = copy_project("casefile", destination)
+    override = root / "templates" / "public" / "case-dossier.html.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '{% extends "builtin/case-dossier.html.j2" %}\n{% block content %}\n{{ super() }}\n'
+        f"{line}\n{{% endblock %}}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
 def read_fixture(src: str) -> tuple[bytes, str]:
     """A writer's resource reader over tests/fixtures/ (a PNG by its name), refusing what
     lies outside it, as the project's sandbox does."""

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECTS
+from conftest import PROJECTS, casefile_with_dossier_line
 
 BRIEFGEN = [sys.executable, "-m", "briefgen"]
 
@@ -114,15 +114,8 @@ def test_validate_fails_where_the_build_would_refuse_to_publish(tmp_path):
 def test_a_leak_no_template_line_writes_is_said_at_the_output(tmp_path):
     # The value is made at render time (reversed): no line of the template holds its letters,
     # so the error stays at the output, with a hint of where else to look.
-    root = copy(tmp_path, "casefile")
-    override = root / "templates" / "public" / "case-dossier.html.j2"
-    override.parent.mkdir(parents=True)
     reversed_name = "Maxim Khiddenov"[::-1]
-    override.write_text(
-        '{% extends "builtin/case-dossier.html.j2" %}\n{% block content %}\n{{ super() }}\n'
-        f'<p>{{{{ "{reversed_name}" | reverse }}}}</p>\n{{% endblock %}}\n',
-        encoding="utf-8",
-    )
+    root = casefile_with_dossier_line(tmp_path, f'<p>{{{{ "{reversed_name}" | reverse }}}}</p>')
     result = validate(root)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "dossier/dossier.public.en:0:0: confidentiality check failed" in result.stderr
@@ -151,14 +144,7 @@ def test_a_template_syntax_error_is_reported_beside_content_errors(tmp_path):
 def test_validate_says_a_paragraphs_unknown_class_as_the_build_does(tmp_path):
     # Only the DOCX writer used to see `<p class="...">` outside the vocabulary: `validate`
     # passed a template whose build then warned.
-    root = copy(tmp_path, "casefile")
-    override = root / "templates" / "public" / "case-dossier.html.j2"
-    override.parent.mkdir(parents=True)
-    override.write_text(
-        '{% extends "builtin/case-dossier.html.j2" %}\n{% block content %}\n{{ super() }}\n'
-        '<p class="plea">Write to the minister.</p>\n{% endblock %}\n',
-        encoding="utf-8",
-    )
+    root = casefile_with_dossier_line(tmp_path, '<p class="plea">Write to the minister.</p>')
     result = validate(root)
     assert result.returncode == 0, result.stderr
     expected = (

@@ -89,19 +89,9 @@ def test_draft_refuses_a_withheld_persons_photo(tmp_path, preview_worker):
 def test_a_draft_that_prints_a_withheld_value_names_the_template_line(tmp_path, preview_worker):
     # The preview refuses what the build refuses, and says where as the build does: at the
     # line of the override that writes the withheld spelling.
-    import shutil
+    from conftest import casefile_with_dossier_line
 
-    from conftest import PROJECTS
-
-    root = tmp_path / "casefile"
-    shutil.copytree(PROJECTS / "casefile", root)
-    override = root / "templates" / "public" / "case-dossier.html.j2"
-    override.parent.mkdir(parents=True)
-    override.write_text(
-        '{% extends "builtin/case-dossier.html.j2" %}\n{% block content %}\n{{ super() }}\n'
-        "<p>Also known as Maxim Khiddenov.</p>\n{% endblock %}\n",
-        encoding="utf-8",
-    )
+    root = casefile_with_dossier_line(tmp_path, "<p>Also known as Maxim Khiddenov.</p>")
     model = load_project(root).model
     job = next(j for j in plan_jobs(model) if j.audience_id == "public" and j.language == "en")
     target = tmp_path / "d" / job.relpath("html")

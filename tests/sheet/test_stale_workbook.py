@@ -13,6 +13,14 @@ from sheethelp import FIXTURE, copy_fixture, edit, export, project_files, run_im
 CASES = "content/cases.yaml"
 
 
+def release_lena(root):
+    """The case file, edited after the export as someone else would: Lena is released."""
+    cases = root / CASES
+    text = cases.read_text(encoding="utf-8")
+    cases.write_text(text.replace("    status: imprisoned\n", "    status: released\n", 1), encoding="utf-8")
+    return cases
+
+
 def test_an_unedited_stale_workbook_changes_nothing(tmp_path):
     root = copy_fixture(FIXTURE, tmp_path)
     workbook = export(root)
@@ -37,11 +45,7 @@ def test_an_unedited_stale_workbook_changes_nothing(tmp_path):
 def test_an_edit_lands_beside_the_files_own_changes(tmp_path):
     root = copy_fixture(FIXTURE, tmp_path)
     workbook = edit(export(root), [("Cases", "lena-case", "title[en]", "Lena Petrova's case")])
-    cases = root / CASES
-    cases.write_text(
-        cases.read_text(encoding="utf-8").replace("    status: imprisoned\n", "    status: released\n", 1),
-        encoding="utf-8",
-    )
+    cases = release_lena(root)
     report = run_import(root, ("book.xlsx", workbook))
     assert report.errors == [], [str(p) for p in report.errors]
     text = cases.read_text(encoding="utf-8")
@@ -53,11 +57,7 @@ def test_an_edit_lands_beside_the_files_own_changes(tmp_path):
 def test_a_cell_changed_on_both_sides_is_a_problem_and_nothing_is_written(tmp_path):
     root = copy_fixture(FIXTURE, tmp_path)
     workbook = edit(export(root), [("Cases", "lena-case", "status", "detained")])
-    cases = root / CASES
-    cases.write_text(
-        cases.read_text(encoding="utf-8").replace("    status: imprisoned\n", "    status: released\n", 1),
-        encoding="utf-8",
-    )
+    release_lena(root)
     before = project_files(root)
     report = run_import(root, ("book.xlsx", workbook))
     (problem,) = report.errors
