@@ -55,8 +55,11 @@ BOM = "\ufeff"
 # Texts other YAML tools would read as something other than text (YAML 1.1 and 1.2 booleans,
 # nulls, numbers): written in quotes, though briefgen itself keeps them text. Dates are left
 # plain, as authors write them.
+# What a YAML reader (1.1 or 1.2) takes for other than text when written plain: booleans,
+# null, numbers (hex, octal and binary too) and timestamps.
 _AMBIGUOUS = re.compile(
-    r"^(?:y|n|yes|no|true|false|on|off|null|~|[-+]?(?:\.?\d[\d_.,:eE+-]*|\.inf|\.nan))$",
+    r"^(?:y|n|yes|no|true|false|on|off|null|~|[-+]?(?:\.?\d[\d_.,:eE+-]*|\.inf|\.nan)"
+    r"|[-+]?0(?:x[\da-f_]+|o[0-7_]+|b[01_]+)|\d{4}-\d\d?-\d\d?(?:[t ].*)?)$",
     re.IGNORECASE,
 )
 _DATE = re.compile(r"^\d{4}-\d\d(-\d\d)?$")  # a date as authors write it: plain

@@ -180,6 +180,15 @@ def test_write_documents_writes_only_changed_files(tmp_path: Path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+@pytest.mark.parametrize("value", ["0x1F", "0o17", "0b101", "2020-01-01T10:00:00", "2020-01-01 10:00"])
+def test_texts_other_yaml_readers_would_take_for_numbers_or_times_are_quoted(value):
+    import yaml
+
+    d = YamlDocument(SOURCE)
+    d.set_scalar(("cases", "one-case", "title"), value)
+    assert yaml.safe_load(d.text)["cases"][0]["title"] == value  # text, not 31 or a datetime
+
+
 def test_a_file_that_cannot_be_written_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch):
     # The disk fills up at the second file: the first is not changed either, and no
     # temporary file stays behind. (The file system's refusal is simulated: as root, a
