@@ -324,7 +324,8 @@ class YamlDocument:
         blank = ""
         if len(node.items) > 1:
             between = self.text[self._content_end(node.items[-2]) : node.items[-1].start]
-            blank = nl if between.count("\n") > 1 else ""
+            # A blank line, not a comment line, separates the entries.
+            blank = nl if re.search(r"\n[ \t]*\r?\n", between) else ""
         self._splice(at, at, nl + blank + _render_item(value, indent, nl), expected)
 
     def set_list(self, path: YamlPath, values: list[Any]) -> bool:
@@ -338,9 +339,16 @@ class YamlDocument:
                 f"{self.label}: {_show(path)} is not a list of a field", node.line, node.column
             )
         old = self.data()
-        if _get(old, path) == [_as_read(v) for v in values]:
+        before, after = _get(old, path), [_as_read(v) for v in values]
+        if before == after:
             return False
-        expected = _expect_set(old, path, [_as_read(v) for v in values])
+        if isinstance(before, list) and before and after[: len(before)] == before and not self._is_flow(node):
+            # Entries added at the end of a block list: the entries there, with their comments
+            # and quoting, stay as they are written.
+            for value in values[len(before) :]:
+                self.append_item(path, value)
+            return True
+        expected = _expect_set(old, path, after)
         nl = self.newline
         texts = [_scalar_text(v) for v in values]
         if not values:

@@ -95,3 +95,16 @@ def test_set_scalar_plain_writes_numbers_and_truth_values_unquoted():
     assert "      years: 7\n" in d.text
     d.set_scalar(("cases", "a-case", "sentence", "court"), "12", plain=False)
     assert '      court: "12"\n' in d.text  # a text that looks like a number stays text
+
+
+def test_entries_added_at_the_end_keep_the_others_comments_and_quoting():
+    # A spreadsheet's list cell with one more line: the entries already written stay as
+    # written (a comment after one, a comment line between them, quotes); the new one comes
+    # last, with no blank line, as none separates the others.
+    source = (
+        "people:\n  - id: lena\n    also_known_as:\n      - Elena Petrova   # her passport name\n"
+        '      # more spellings below\n      - "Petrova, Lena"\n    name: Lena\n'
+    )
+    d = YamlDocument(source)
+    assert d.set_list(("people", "lena", "also_known_as"), ["Elena Petrova", "Petrova, Lena", "Лена"])
+    assert d.text == source.replace('      - "Petrova, Lena"\n', '      - "Petrova, Lena"\n      - Лена\n')
