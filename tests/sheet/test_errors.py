@@ -256,3 +256,10 @@ def test_import_keeps_what_the_export_left_out(tmp_path):
     assert "CANARY-SHEET-TIMELINE-4b1e visited her." in text and "source: leaked-memo" in text
     assert "summary: CANARY-SHEET-CASE-2e8a" in text
     assert "Moved to the colony." in text
+
+
+def test_a_duplicate_in_another_file_is_named_with_its_file(tmp_path):
+    root = copy_fixture(FIXTURE, tmp_path)
+    report = run_import(root, ("book.xlsx", export(root)), ("Cases.csv", b"id\nlena-case\n"))
+    messages = [str(p) for p in report.errors]
+    assert "Cases.csv:2:1: duplicate id 'lena-case': row book.xlsx:Cases!A2 has it too" in messages[0], messages

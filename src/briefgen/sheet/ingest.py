@@ -99,6 +99,11 @@ class _Row:
     def at(self, cell: Cell) -> str:
         return f"{self.table.label}:{cell.where}"
 
+    def place_of(self, other: _Row) -> str:
+        """Where another row is, as said beside this row's problem: its file too when it
+        is in another one (two CSV files, a workbook and a CSV file)."""
+        return other.key.where if other.table.label == self.table.label else other.at(other.key)
+
 
 def import_files(root: Path, files: list[tuple[str, bytes]]) -> SheetImportReport:
     """Import workbooks and CSV files (label, bytes) into the project at `root`."""
@@ -401,7 +406,7 @@ class _Importer:
             self.problem(
                 row,
                 row.key,
-                f"duplicate id '{item_id}': row {earlier.key.where} has it too",
+                f"duplicate id '{item_id}': row {row.place_of(earlier)} has it too",
                 "give each row its own id",
             )
             return
@@ -640,7 +645,7 @@ class _Importer:
             self.problem(
                 row,
                 entry_cell,
-                f"entry {number} of '{item_id}' is on row {seen_entries[(item_id, number)].key.where} too",
+                f"entry {number} of '{item_id}' is on row {row.place_of(seen_entries[item_id, number])} too",
                 "give each entry one row",
             )
             return
