@@ -262,4 +262,6 @@ def test_a_duplicate_in_another_file_is_named_with_its_file(tmp_path):
     root = copy_fixture(FIXTURE, tmp_path)
     report = run_import(root, ("book.xlsx", export(root)), ("Cases.csv", b"id\nlena-case\n"))
     messages = [str(p) for p in report.errors]
-    assert "Cases.csv:2:1: duplicate id 'lena-case': row book.xlsx:Cases!A2 has it too" in messages[0], messages
+    assert "Cases.csv:2:1: duplicate id 'lena-case': row book.xlsx:Cases!A2 has it too" in messages[0], (
+        messages
+    )
