@@ -22,6 +22,7 @@ from .templatecheck import template_problems
 def dry_run(model: Model) -> list[Diagnostic]:
     """Every diagnostic of rendering each output's HTML, once each."""
     from .jobs import fallback_warnings, job_view, printed_fallbacks
+    from .outputwarnings import leak_diagnostic
     from .plan import plan_jobs
     from .render import DocumentRenderer, RenderError, make_environment
     from .theme import audience_theme, project_theme
@@ -71,21 +72,15 @@ def dry_run(model: Model) -> list[Diagnostic]:
             # The copies of a brief differ little: each is read where it differs (check.py).
             leak = check_rendered_html(html, view.ledger, checked.setdefault(job.brief_id, {}))
             if leak:
-                found.append(_leak_error(leak, renderer.theme, root, job, template))
+                found.append(
+                    leak_diagnostic(
+                        root, renderer.theme, job.audience_id, template, f"{job.brief_id}/{job.stem}", leak
+                    )
+                )
         except RenderError as exc:
             failed.add((job.audience_id, template))
             found.append(exc.diagnostic)
     return list(dict.fromkeys(found))
-
-
-def _leak_error(leak, theme, root: Path, job, template: str) -> Diagnostic:
-    """The confidentiality check's error at the template line that writes the value."""
-    from .lookup import TemplateChain
-    from .outputwarnings import WarningLocator, theme_stylesheets
-
-    chain = TemplateChain(root, theme.templates_dir, job.audience_id)
-    locator = WarningLocator(root, theme.folder, chain, template)
-    return locator.leak_error(f"{job.brief_id}/{job.stem}", leak, theme_stylesheets(theme))
 
 
 def _class_warnings(body, theme, root: Path, audience_id: str, template: str) -> list[Diagnostic]:

@@ -82,6 +82,17 @@ def resource_position(source: str, url: str) -> tuple[int, int] | None:
     return _line_column(source, found.start()) if found else None
 
 
+def leak_diagnostic(
+    root: Path, theme, audience_id: str | None, template: str, output: str, leak
+) -> Diagnostic:
+    """The confidentiality check's error (check.Leak) for `output` of `template` as the
+    audience's chain finds it: at the line that holds the value (WarningLocator.leak_error)."""
+    chain = TemplateChain(root, theme.templates_dir, audience_id)
+    return WarningLocator(root, theme.folder, chain, template).leak_error(
+        output, leak, theme_stylesheets(theme)
+    )
+
+
 def theme_stylesheets(theme) -> list[Path]:
     """The stylesheets an output of `theme` is made with that its author wrote: the theme's
     own print.css.j2 and screen.css.j2 and its `css` files (the default theme's are

@@ -21,9 +21,9 @@ from ..check import check_output
 from ..diagnostics import ProjectError, error
 from ..document import RenderedDocument, ResourceError
 from ..jobs import build_timestamp, job_view
-from ..lookup import TemplateChain, template_filename
+from ..lookup import template_filename
 from ..model import Model
-from ..outputwarnings import WarningLocator, theme_stylesheets
+from ..outputwarnings import leak_diagnostic
 from ..parsed import ParsedDocument
 from ..plan import Job
 from ..render import DocumentRenderer, RenderError, make_environment
@@ -81,10 +81,9 @@ def draft_html(model: Model, job: Job, target: Path, show_toc: bool | None) -> l
         leak = check_output(target, "html", view.ledger)
         if leak:
             target.unlink(missing_ok=True)
-            locator = WarningLocator(
-                root, theme.folder, TemplateChain(root, theme.templates_dir, job.audience_id), brief.template
-            )
-            return [str(locator.leak_error(job.relpath("html"), leak, theme_stylesheets(theme)))]
+            return [
+                str(leak_diagnostic(root, theme, job.audience_id, brief.template, job.relpath("html"), leak))
+            ]
     except RenderError as exc:
         return [str(exc.diagnostic)]
     except ResourceError as exc:
