@@ -27,6 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .model import CITATION_RE
 from .punctuation import without_full_stop
+from .quotes import no_break_spaces
 
 # Called with (source id, locator or None); returns the footnote's inner HTML.
 CiteFormatter = Callable[[str, str | None], Markup]
@@ -136,8 +137,11 @@ class MarkdownRenderer:
         cited_visible: Callable[[str], bool] | None = None,
         reference: CiteFormatter | None = None,
         quotes: Marks | None = None,
+        language: str | None = None,
     ):
         self._cite = cite
+        # The output's language, for the no-break spaces its punctuation wants (quotes.py).
+        self._language = language
         # The output language's quotation marks (quotes.py); None: quotes as typed.
         self._marks = quotes
         # What a reference in brackets may stand against without a space: "(see “(Source)”".
@@ -222,7 +226,9 @@ class MarkdownRenderer:
                     child.meta["id"], footnotes, notes, out, reference_end, depth > 0
                 )
                 continue
-            if kind in ("text", "address"):
+            if kind == "text" and self._language:
+                out.append(str(escape(no_break_spaces(self._language, child.content))))
+            elif kind in ("text", "address"):
                 out.append(str(escape(child.content)))
                 if not link_stack:
                     depth = _bracket_depth(child.content, depth)

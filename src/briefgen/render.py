@@ -236,6 +236,7 @@ class DocumentRenderer:
             cited_visible=sources.__contains__,
             reference=lambda source_id, locator: self._reference(localizer, sources, source_id, locator),
             quotes=quotation_marks(view.language),
+            language=view.language,
         )
         context = {
             **view.template_context(),

@@ -154,9 +154,9 @@ def test_straight_quotes_become_the_output_languages_marks():
         "He said \u00abit was \u201eso-called\u201c justice\u00bb in Azerbaijan\u2019s"
     )
     assert rendered("de").startswith("He said \u201eit was \u201aso-called\u2018 justice\u201c")
-    # French puts a narrow no-break space inside its guillemets.
+    # French puts a no-break space inside its guillemets.
     assert rendered("fr").startswith(
-        "He said \u00ab\u202fit was \u00ab\u202fso-called\u202f\u00bb justice\u202f\u00bb"
+        "He said \u00ab\u00a0it was \u00ab\u00a0so-called\u00a0\u00bb justice\u00a0\u00bb"
     )
     assert quotation_marks("fr-BE") == quotation_marks("fr") and quotation_marks("xx") == quotation_marks(
         "en"
@@ -206,3 +206,20 @@ def test_a_reference_stands_against_the_languages_opening_quote():
         )
         html = str(renderer.block('Text.[^1]\n\n[^1]: As "[@a]" says.'))
         assert f"{opening}(Source A)" in html, (language, html)
+
+
+def test_french_punctuation_keeps_its_space_on_the_line():
+    from briefgen.quotes import no_break_spaces, quotation_marks
+
+    renderer = MarkdownRenderer(
+        lambda source, locator: Markup(""), quotes=quotation_marks("fr"), language="fr"
+    )
+    html = str(renderer.inline('Arrêté : il est « détenu » ; pourquoi ? **CEDH** : requête, "dit-il".'))
+    assert html == (
+        "Arrêté\u00a0: il est «\u00a0détenu\u00a0»\u00a0; pourquoi\u00a0? <strong>CEDH</strong>\u00a0: "
+        "requête, «\u00a0dit-il\u00a0»."
+    )
+    # No space is added where none was typed (an address's colon), and other languages keep theirs.
+    assert no_break_spaces("fr", "https://x.org/a:b") == "https://x.org/a:b"
+    assert no_break_spaces("fr-BE", "Voir :") == "Voir\u00a0:"
+    assert no_break_spaces("en", "Detained : why ?") == "Detained : why ?"
