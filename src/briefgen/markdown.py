@@ -27,7 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .model import CITATION_RE
 from .punctuation import without_full_stop
-from .quotes import no_break_spaces
+from .quotes import no_break_spaces, quotation_marks
 
 # Called with (source id, locator or None); returns the footnote's inner HTML.
 CiteFormatter = Callable[[str, str | None], Markup]
@@ -136,16 +136,15 @@ class MarkdownRenderer:
         cite: CiteFormatter,
         cited_visible: Callable[[str], bool] | None = None,
         reference: CiteFormatter | None = None,
-        quotes: Marks | None = None,
         language: str | None = None,
     ):
         self._cite = cite
-        # The output's language, for the no-break spaces its punctuation wants (quotes.py).
+        # The output's language: its quotation marks and the no-break spaces its punctuation
+        # wants (quotes.py). None (plain_text): every character as the author typed it.
         self._language = language
-        # The output language's quotation marks (quotes.py); None: quotes as typed.
-        self._marks = quotes
+        self._marks = quotation_marks(language) if language else None
         # What a reference in brackets may stand against without a space: "(see “(Source)”".
-        self._opening = _OPENING + ("" if quotes is None else quotes[0][-1] + quotes[2][-1])
+        self._opening = _OPENING + "".join(mark.strip()[-1] for mark in (self._marks or ())[::2])
         # A citation inside a footnote's text: the source as a reference within a sentence,
         # without the citation's closing full stop (by default the citation without it).
         self._reference = reference or (lambda source, locator: without_full_stop(cite(source, locator)))
@@ -226,10 +225,11 @@ class MarkdownRenderer:
                     child.meta["id"], footnotes, notes, out, reference_end, depth > 0
                 )
                 continue
-            if kind == "text" and self._language:
-                out.append(str(escape(no_break_spaces(self._language, child.content))))
-            elif kind in ("text", "address"):
-                out.append(str(escape(child.content)))
+            if kind in ("text", "address"):
+                shown = child.content
+                if kind == "text" and self._language:
+                    shown = no_break_spaces(self._language, shown)
+                out.append(str(escape(shown)))
                 if not link_stack:
                     depth = _bracket_depth(child.content, depth)
             elif kind == "code_inline":

@@ -40,7 +40,12 @@ _MARKS: dict[str, tuple[str, str, str, str]] = {
 
 def quotation_marks(language: str) -> tuple[str, str, str, str]:
     """(open, close, inner open, inner close) for `language` ("fr", "fr-BE", "ru")."""
-    return _MARKS.get(language.replace("_", "-").split("-")[0].lower(), _ENGLISH)
+    return _MARKS.get(_base(language), _ENGLISH)
+
+
+def _base(language: str) -> str:
+    """ "fr" of "fr-BE" and "fr_BE"."""
+    return language.replace("_", "-").split("-")[0].lower()
 
 
 _FRENCH_SPACES = re.compile(r"[ ]+(?=[:;!?\u00bb])|(?<=\u00ab)[ ]+")
@@ -49,6 +54,6 @@ _FRENCH_SPACES = re.compile(r"[ ]+(?=[:;!?\u00bb])|(?<=\u00ab)[ ]+")
 def no_break_spaces(language: str, text: str) -> str:
     """`text` with the spaces its punctuation must not be parted from made no-break, in a
     language whose typography wants them (French); other languages' text as it is."""
-    if language.replace("_", "-").split("-")[0].lower() != "fr" or " " not in text:
+    if _base(language) != "fr" or " " not in text:
         return text
     return _FRENCH_SPACES.sub("\u00a0", text)

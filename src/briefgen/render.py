@@ -44,7 +44,6 @@ from .lookup import BUILTIN_DIR, TemplateChain, shown_path, template_filename
 from .markdown import MarkdownRenderer
 from .parsed import ParsedDocument
 from .punctuation import with_full_stop, without_full_stop
-from .quotes import quotation_marks
 from .resources import DEFAULT_THEME, DEFAULT_THEME_PREFIX, THEME_PREFIX
 from .select import Record, View
 from .templateerrors import (
@@ -235,7 +234,6 @@ class DocumentRenderer:
             lambda source_id, locator: self._cite(localizer, sources, source_id, locator),
             cited_visible=sources.__contains__,
             reference=lambda source_id, locator: self._reference(localizer, sources, source_id, locator),
-            quotes=quotation_marks(view.language),
             language=view.language,
         )
         context = {

@@ -536,24 +536,26 @@ def render_outputs(
         # whose result LibreOffice shows as written: the count comes from the brief's pages
         # laid out, even when no PDF is asked for ("Page 4 of 1" otherwise). The copies of a
         # brief share that layout (decisions.py), so a mailing lays it out once.
-        needs_pdf = "pdf" in job.formats or ("docx" in job.formats and view.letter is not None)
+        needs_layout = "pdf" in job.formats or ("docx" in job.formats and view.letter is not None)
         document = document_for(show_toc=reuse["toc"]) if reuse else None
-        laid_out = _reuse_body(document, reuse, layout) if reuse and reuse["layout"] and needs_pdf else None
+        laid_out = (
+            _reuse_body(document, reuse, layout) if reuse and reuse["layout"] and needs_layout else None
+        )
         shared["last_reused"] = laid_out is not None
-        if reuse and not needs_pdf and document.parsed.after_cover() == reuse["body"]:
+        if reuse and not needs_layout and document.parsed.after_cover() == reuse["body"]:
             pass  # the contents decision of the first copy holds: same body
         elif laid_out is None:
             memory = CONTENTS_MEMORY
-            if memory is not None and needs_pdf:  # serve's preview worker (tocmemory.py)
+            if memory is not None and needs_layout:  # serve's preview worker (tocmemory.py)
                 document, laid_out, toc = memory.lay_out(
                     job.stem, document_for, layout, _lay_out_with_contents_decided
                 )
             elif job.recipient_id:
                 document, laid_out, toc, shared["decided_elsewhere"] = _decided_with_other_workers(
-                    group, document_for, layout, needs_pdf
+                    group, document_for, layout, needs_layout
                 )
             else:
-                document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
+                document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_layout)
             if job.recipient_id:
                 # Only the last group's: the laid-out pages of every brief would add up.
                 for other in [key for key in shared if isinstance(key, tuple) and key != group]:
@@ -630,7 +632,7 @@ def render_outputs(
     return outputs, diagnostics
 
 
-def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
+def _lay_out_with_contents_decided(document_for, layout, needs_layout: bool):
     """(document, layout or None, has contents): contents when the text runs over four pages.
 
     Every format must get the same HTML whatever formats a build asks for, so the decision
@@ -645,16 +647,16 @@ def _lay_out_with_contents_decided(document_for, layout, needs_pdf: bool):
     with_toc = document_for(show_toc=True)
     least, most = _page_estimate(with_toc, enough=TOC_MIN_PAGES)
     if least >= TOC_MIN_PAGES:
-        return with_toc, layout(with_toc) if needs_pdf else None, True
+        return with_toc, layout(with_toc) if needs_layout else None, True
     plain = document_for(show_toc=False)
     if most < TOC_MIN_PAGES:
-        return plain, layout(plain) if needs_pdf else None, False
+        return plain, layout(plain) if needs_layout else None, False
     # Laid out only as far as it takes to know: a document that runs on past four pages
     # gets contents, and its pages without them are not needed.
     plain_layout = layout(plain, at_least=TOC_MIN_PAGES)
     if too_short_for_contents(plain_layout):
         return plain, plain_layout, False
-    return with_toc, layout(with_toc) if needs_pdf else None, True
+    return with_toc, layout(with_toc) if needs_layout else None, True
 
 
 def too_short_for_contents(plain_layout) -> bool:
@@ -663,25 +665,25 @@ def too_short_for_contents(plain_layout) -> bool:
     return plain_layout is not None and len(plain_layout.pages) < TOC_MIN_PAGES
 
 
-def _decided_with_other_workers(group: tuple, document_for, layout, needs_pdf: bool):
+def _decided_with_other_workers(group: tuple, document_for, layout, needs_layout: bool):
     """_lay_out_with_contents_decided for a personalised copy, taking the decision another
     worker of this build took for the same body when there is one (decisions.py); and
     whether it did."""
     decisions: SharedDecisions | None = _STATE.get("decisions")
     if decisions is None:
-        return (*_lay_out_with_contents_decided(document_for, layout, needs_pdf), False)
+        return (*_lay_out_with_contents_decided(document_for, layout, needs_layout), False)
     with decisions.claim(group) as claim:
         known = claim.known if claim is not None else None
         if known is not None:
             document = document_for(show_toc=known.toc)
             if body_digest(document.parsed.after_cover()) == known.body:
                 claim.release()  # nothing to write: let the others read it meanwhile
-                laid_out = layout(document) if needs_pdf else None
+                laid_out = layout(document) if needs_layout else None
                 if laid_out is None or len(laid_out.pages) == known.pages:
                     return document, laid_out, known.toc, True
                 # The cover is another size: this copy decides for itself.
-                return (*_lay_out_with_contents_decided(document_for, layout, needs_pdf), False)
-        document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_pdf)
+                return (*_lay_out_with_contents_decided(document_for, layout, needs_layout), False)
+        document, laid_out, toc = _lay_out_with_contents_decided(document_for, layout, needs_layout)
         if claim is not None:
             pages = len(laid_out.pages) if laid_out is not None else None
             claim.record(Decision(toc, body_digest(document.parsed.after_cover()), pages))

@@ -130,3 +130,18 @@ def test_a_file_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path, mon
     (problem,) = report.errors
     assert "cannot write the file: No space left on device; nothing was written" in str(problem)
     assert project_files(root) == before
+
+
+def test_without_its_readme_a_workbook_keeps_the_clearance_it_was_made_for(tmp_path):
+    root = copy_fixture(FIXTURE, tmp_path)
+    workbook = edit(
+        export(root, "confidential"), [("Cases", "omar-case", "detention.place[en]", "Prison No. 2")]
+    )
+    book = load_workbook(io.BytesIO(workbook))
+    del book["README"]
+    out = io.BytesIO()
+    book.save(out)
+    report = run_import(root, ("book.xlsx", out.getvalue()))
+    assert report.errors == [], [str(p) for p in report.errors]
+    assert report.clearance == "confidential"
+    assert "place: Prison No. 2" in (root / CASES).read_text(encoding="utf-8")

@@ -143,7 +143,7 @@ def test_straight_quotes_become_the_output_languages_marks():
     text = 'He said "it was \'so-called\' justice" in Azerbaijan\'s court, `"as typed"`.'
 
     def rendered(language: str) -> str:
-        renderer = MarkdownRenderer(lambda source, locator: Markup(""), quotes=quotation_marks(language))
+        renderer = MarkdownRenderer(lambda source, locator: Markup(""), language=language)
         return str(renderer.inline(text))
 
     assert rendered("en") == (
@@ -168,11 +168,8 @@ def test_straight_quotes_become_the_output_languages_marks():
 
 
 def rendered_plain(text: str) -> str:
-    from briefgen.quotes import quotation_marks
 
-    return str(
-        MarkdownRenderer(lambda source, locator: Markup(""), quotes=quotation_marks("en")).inline(text)
-    )
+    return str(MarkdownRenderer(lambda source, locator: Markup(""), language="en").inline(text))
 
 
 def test_quotes_pair_as_markdown_it_pairs_them_and_change_no_other_parser():
@@ -196,24 +193,21 @@ def test_web_addresses_keep_the_quotes_typed_in_them():
 
 
 def test_a_reference_stands_against_the_languages_opening_quote():
-    from briefgen.quotes import quotation_marks
 
     for language, opening in (("en", "\u201c"), ("de", "\u201e"), ("hu", "\u201e"), ("ru", "\u00ab")):
         renderer = MarkdownRenderer(
             lambda source, locator: Markup("S"),
             reference=lambda source, locator: Markup("Source A"),
-            quotes=quotation_marks(language),
+            language=language,
         )
         html = str(renderer.block('Text.[^1]\n\n[^1]: As "[@a]" says.'))
         assert f"{opening}(Source A)" in html, (language, html)
 
 
 def test_french_punctuation_keeps_its_space_on_the_line():
-    from briefgen.quotes import no_break_spaces, quotation_marks
+    from briefgen.quotes import no_break_spaces
 
-    renderer = MarkdownRenderer(
-        lambda source, locator: Markup(""), quotes=quotation_marks("fr"), language="fr"
-    )
+    renderer = MarkdownRenderer(lambda source, locator: Markup(""), language="fr")
     html = str(renderer.inline('Arrêté : il est « détenu » ; pourquoi ? **CEDH** : requête, "dit-il".'))
     assert html == (
         "Arrêté\u00a0: il est «\u00a0détenu\u00a0»\u00a0; pourquoi\u00a0? <strong>CEDH</strong>\u00a0: "
@@ -223,3 +217,16 @@ def test_french_punctuation_keeps_its_space_on_the_line():
     assert no_break_spaces("fr", "https://x.org/a:b") == "https://x.org/a:b"
     assert no_break_spaces("fr-BE", "Voir :") == "Voir\u00a0:"
     assert no_break_spaces("en", "Detained : why ?") == "Detained : why ?"
+
+
+def test_a_reference_inside_the_authors_brackets_gets_none_of_its_own_in_any_language():
+    # The text of a note is read for the author's open brackets whatever the output's
+    # language: "(see [@a])" is "(see Source A)", not "(see (Source A))".
+    for language in (None, "en", "fr"):
+        renderer = MarkdownRenderer(
+            lambda source, locator: Markup("S"),
+            reference=lambda source, locator: Markup("Source A"),
+            language=language,
+        )
+        html = str(renderer.block("Text.[^1]\n\n[^1]: As the court said (see [@a])."))
+        assert "(see Source A)." in html, (language, html)

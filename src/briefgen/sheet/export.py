@@ -38,7 +38,7 @@ from ..model import Model
 from ..yamledit import YamlDocument
 from .citations import mask
 from .columns import SHEETS, Column
-from .tables import SNAPSHOT_MARK, SNAPSHOT_SHEET
+from .tables import SNAPSHOT_MARK, SNAPSHOT_SHEET, snapshot_key
 from .visibility import README_CLEARANCE, Visibility
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -144,8 +144,8 @@ def row_key(sheet, values: dict[str, Any]) -> str:
     """A row's place in the project, as the snapshot records it: the item's id, or the
     case's (person's) id and the entry's number for a list sheet ("lena-case#3")."""
     if sheet.list_field is None:
-        return str(values.get("id"))
-    return f"{values.get(sheet.key)}#{values.get('entry')}"
+        return snapshot_key(values.get("id"))
+    return snapshot_key(values.get(sheet.key), values.get("entry"))
 
 
 def _write_snapshot(ws, clearance: str, tables: dict) -> None:

@@ -34,7 +34,7 @@ from ..yamledit import WriteError, YamlDocument, YamlEditError, write_documents
 from .citations import unmask
 from .columns import CASES, PEOPLE, SHEETS, Column, SheetModel
 from .export import cell_value, raw_items, workbook_languages
-from .tables import IGNORED_SHEETS, SHEET_NAMES, Cell, Table, TableError, read_book
+from .tables import IGNORED_SHEETS, SHEET_NAMES, Cell, Table, TableError, read_book, snapshot_key
 from .visibility import Visibility
 
 _LOCALIZED_HEADER = re.compile(r"^([a-z_.]+)\[([^\]]*)\]$")
@@ -118,6 +118,8 @@ def import_files(root: Path, files: list[tuple[str, bytes]]) -> SheetImportRepor
             report.problems.append(Problem(exc.where, exc.message, exc.hint))
             continue
         tables += book.tables
+        if book.snapshot is not None and book.clearance is None:
+            book.clearance = book.snapshot_clearance  # the README sheet deleted: the record says
         if book.clearance is not None:
             clearances.append((label, book.clearance))
         if book.snapshot is not None:
@@ -697,7 +699,7 @@ class _Importer:
         snapshot = self.snapshots.get(row.table.label)
         if snapshot is None:
             return None
-        key = base[1] if len(base) == 2 else f"{base[1]}#{base[3] + 1}"
+        key = snapshot_key(base[1]) if len(base) == 2 else snapshot_key(base[1], base[3] + 1)
         return snapshot.get((sheet.name, key))
 
     # ------------------------------------------------------------ new files and the check

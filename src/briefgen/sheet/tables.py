@@ -19,8 +19,16 @@ from .columns import SHEETS
 from .visibility import README_CLEARANCE
 
 SHEET_NAMES = tuple(sheet.name for sheet in SHEETS)
-SNAPSHOT_SHEET = "Exported"  # export.SNAPSHOT_SHEET (not imported: export imports openpyxl)
+# The hidden sheet holding each row as exported (export._write_snapshot, ingest._as_exported).
+SNAPSHOT_SHEET = "Exported"
 SNAPSHOT_MARK = "briefgen snapshot 1"
+
+
+def snapshot_key(item_id: object, entry: object = None) -> str:
+    """A row's key in the snapshot: an item's id, or its list entry's ("lena-case#3")."""
+    return str(item_id) if entry is None else f"{item_id}#{entry}"
+
+
 IGNORED_SHEETS = ("README", "Lists", SNAPSHOT_SHEET)
 
 
